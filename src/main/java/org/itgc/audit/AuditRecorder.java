@@ -1,0 +1,17 @@
+package org.itgc.audit;
+
+/**
+ * The one way into the audit trail. Every capability records through it; the event is written in the caller's
+ * transaction, so it is stored exactly when the change it describes is.
+ */
+public interface AuditRecorder {
+
+  /** Records the event and returns its sequence number. */
+  long record(AuditEvent event);
+
+  /**
+   * Records the event in a transaction of its own, for attempts that are refused or fail and whose own transaction
+   * rolls back: the refusal must stay on record.
+   */
+  long recordIndependently(AuditEvent event);
+}

@@ -1,0 +1,49 @@
+package org.itgc.notify;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Mail as its own health component ({@code mail}): DEGRADED while mails wait for a retry, UP otherwise. DEGRADED
+ * ranks below UP in {@code management.endpoint.health.status.order}, so an SMTP outage never turns the whole
+ * application DOWN: the outbox keeps the mails until the server is back.
+ */
+@Component("mail")
+class MailHealthIndicator implements HealthIndicator {
+
+  static final Status DEGRADED = new Status("DEGRADED", "mails are waiting for a retry");
+
+  private final JdbcTemplate jdbc;
+  private final MailDispatcher dispatcher;
+  private final Clock clock;
+
+  MailHealthIndicator(JdbcTemplate jdbc, MailDispatcher dispatcher, Clock clock) {
+    this.jdbc = jdbc;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  @Override
+  public Health health() {
+    var row = jdbc.queryForMap("""
+        select count(*) as pending, count(*) filter (where attempts > 0) as retrying, min(created_at) as oldest
+        from notification_outbox where sent_at is null
+        """);
+    long retrying = ((Number) row.get("retrying")).longValue();
+    var builder = retrying > 0 ? Health.status(DEGRADED) : Health.up();
+    builder.withDetail("pending", row.get("pending")).withDetail("retrying", retrying);
+    if (row.get("oldest") instanceof Timestamp oldest) {
+      builder.withDetail("oldestPendingSince", oldest.toInstant().toString());
+    }
+    if (dispatcher.lastError() != null) {
+      builder.withDetail("lastError", dispatcher.lastError());
+    }
+    builder.withDetail("checkedAt", clock.instant().toString());
+    return builder.build();
+  }
+}

@@ -1,0 +1,65 @@
+package org.itgc.notify;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends notification mails. A mail is rendered from its template and stored in the outbox in the caller's
+ * transaction (so a rolled-back step sends nothing), then delivered by {@link MailDispatcher} in the background with
+ * retries: an SMTP outage delays mail but loses none and never fails the caller.
+ */
+@Service
+public class Notifier {
+
+  private final MailTemplates templates;
+  private final JdbcTemplate jdbc;
+  private final Clock clock;
+
+  Notifier(MailTemplates templates, JdbcTemplate jdbc, Clock clock) {
+    this.templates = templates;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /**
+   * Queues a mail.
+   *
+   * @param templateId the file name of the template in {@code config/mail/} without {@code .yaml}
+   * @param recipients e-mail addresses
+   * @param variables a value for every variable the template lists
+   * @return the outbox id of the queued mail
+   */
+  public long send(String templateId, Collection<String> recipients, Map<String, ?> variables) {
+    MailTemplate template = templates.get(templateId);
+    var missing = new TreeSet<>(template.variables());
+    missing.removeAll(variables.keySet());
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("mail template '" + templateId + "' needs variables " + missing);
+    }
+    List<String> to = recipients.stream().filter(r -> r != null && !r.isBlank()).distinct().toList();
+    if (to.isEmpty()) {
+      throw new IllegalArgumentException("mail '" + templateId + "' has no recipient");
+    }
+    var now = Timestamp.from(clock.instant());
+    Long id = jdbc.query(con -> {
+      var ps = con.prepareStatement("""
+          insert into notification_outbox (template, recipients, subject, body, created_at, next_attempt_at, attempts)
+          values (?, ?, ?, ?, ?, ?, 0) returning id
+          """);
+      ps.setString(1, templateId);
+      ps.setArray(2, con.createArrayOf("varchar", to.toArray()));
+      ps.setString(3, template.render(template.subject(), variables));
+      ps.setString(4, template.render(template.body(), variables));
+      ps.setTimestamp(5, now);
+      ps.setTimestamp(6, now);
+      return ps;
+    }, rs -> rs.next() ? rs.getLong(1) : null);
+    return id == null ? -1 : id;
+  }
+}

@@ -1,0 +1,47 @@
+package org.itgc.platform;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
+import org.itgc.security.Role;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/** Engine settings that the starter's properties do not cover, kept in one place. */
+@Configuration(proxyBeanMethods = false)
+public class EngineConfiguration {
+
+  /** The one clock that business logic reads; tests replace it. */
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  @Order(0)
+  AbstractProcessEnginePlugin itgcEnginePlugin() {
+    return new AbstractProcessEnginePlugin() {
+      @Override
+      public void preInit(ProcessEngineConfigurationImpl configuration) {
+        // deploy only the model files that changed, so that unchanged models keep their version
+        if (configuration instanceof SpringProcessEngineConfiguration spring) {
+          spring.setDeployChangedOnly(true);
+        }
+        // members of engine-admin are Camunda administrators; nobody else is
+        List<String> adminGroups = new ArrayList<>();
+        adminGroups.add(Role.ENGINE_ADMIN.groupId());
+        configuration.setAdminGroups(adminGroups);
+        configuration.setAuthorizationEnabled(true);
+        // user names such as maria.lopez and role ids such as line-manager (Camunda's default allows letters and digits)
+        configuration.setUserResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9._-]*");
+        configuration.setGroupResourceWhitelistPattern("[a-z][a-z0-9-]*");
+        // the user operation log records who did what even outside an authenticated webapp session
+        configuration.setRestrictUserOperationLogToAuthenticatedUsers(false);
+      }
+    };
+  }
+}

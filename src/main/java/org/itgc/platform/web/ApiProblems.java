@@ -1,0 +1,180 @@
+package org.itgc.platform.web;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error of the application's API as RFC 9457 problem+json: the field and the reason for bad input, never a
+ * stack trace. Refusals for missing permission are audited.
+ */
+@RestControllerAdvice(basePackages = "org.itgc")
+public class ApiProblems extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+  private static final URI INVALID = URI.create("urn:itgc:problem:invalid-request");
+
+  private final AuditRecorder audit;
+
+  public ApiProblems(AuditRecorder audit) {
+    this.audit = audit;
+  }
+
+  /** A problem for one field. */
+  public static ProblemDetail invalid(String field, String reason) {
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + reason);
+    problem.setType(INVALID);
+    problem.setTitle("Invalid request");
+    problem.setProperty("errors", List.of(Map.of("field", field, "reason", reason)));
+    return problem;
+  }
+
+  @ExceptionHandler(BadRequestException.class)
+  ProblemDetail badRequest(BadRequestException e) {
+    return invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
+  }
+
+  @ExceptionHandler(NotFoundException.class)
+  ProblemDetail notFound(NotFoundException e) {
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    problem.setTitle("Not found");
+    return problem;
+  }
+
+  @ExceptionHandler(ConstraintViolationException.class)
+  ProblemDetail constraintViolation(ConstraintViolationException e) {
+    var errors = e.getConstraintViolations().stream()
+        .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "reason", v.getMessage()))
+        .sorted((a, b) -> a.get("field").compareTo(b.get("field")))
+        .toList();
+    return withErrors(errors);
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ProblemDetail accessDenied(AccessDeniedException e, WebRequest request) {
+    String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : "?";
+    audit.recordIndependently(AuditEvent.of("access.denied", "endpoint", path)
+        .denied(e.getMessage() == null ? "access denied" : e.getMessage()).build());
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+        e.getMessage() == null || e.getMessage().equals("Access Denied")
+            ? "Your roles do not allow this." : e.getMessage());
+    problem.setTitle("Forbidden");
+    return problem;
+  }
+
+  @ExceptionHandler(Exception.class)
+  ProblemDetail unexpected(Exception e) {
+    log.error("Unexpected error in the API", e);
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+        "The request could not be completed; the error was logged.");
+    problem.setTitle("Internal error");
+    return problem;
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    var errors = e.getBindingResult().getFieldErrors().stream()
+        .map(f -> Map.of("field", f.getField(), "reason", String.valueOf(f.getDefaultMessage())))
+        .sorted((a, b) -> a.get("field").compareTo(b.get("field")))
+        .toList();
+    var global = e.getBindingResult().getGlobalErrors().stream()
+        .map(g -> Map.of("field", g.getObjectName(), "reason", String.valueOf(g.getDefaultMessage())))
+        .toList();
+    var all = new java.util.ArrayList<>(errors);
+    all.addAll(global);
+    return ResponseEntity.badRequest().body(withErrors(all));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    var errors = e.getParameterValidationResults().stream()
+        .flatMap(r -> r.getResolvableErrors().stream().map(err -> Map.of(
+            "field", String.valueOf(r.getMethodParameter().getParameterName()),
+            "reason", String.valueOf(err.getDefaultMessage()))))
+        .toList();
+    return ResponseEntity.badRequest().body(withErrors(errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    Throwable cause = e.getCause();
+    if (cause instanceof UnrecognizedPropertyException unknown) {
+      return ResponseEntity.badRequest().body(invalid(path(unknown), "is not a known field"));
+    }
+    if (cause instanceof InvalidFormatException format) {
+      return ResponseEntity.badRequest().body(invalid(path(format),
+          "'" + format.getValue() + "' is not a valid " + format.getTargetType().getSimpleName()));
+    }
+    if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      String reason = mapping.getOriginalMessage().lines().findFirst().orElse("invalid value");
+      return ResponseEntity.badRequest().body(invalid(path(mapping), reason));
+    }
+    return ResponseEntity.badRequest().body(invalid("body", "is not valid JSON"
+        + (cause instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+            ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : "")));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(org.springframework.beans.TypeMismatchException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
+    String type = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName();
+    return ResponseEntity.badRequest().body(invalid(String.valueOf(name), "'" + e.getValue() + "' is not a valid " + type));
+  }
+
+  private static ProblemDetail withErrors(List<Map<String, String>> errors) {
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, errors.stream()
+        .map(f -> f.get("field") + ": " + f.get("reason")).collect(Collectors.joining("; ")));
+    problem.setType(INVALID);
+    problem.setTitle("Invalid request");
+    problem.setProperty("errors", errors);
+    return problem;
+  }
+
+  private static String path(JsonMappingException e) {
+    var path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      } else if (reference.getFieldName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getFieldName());
+      }
+    }
+    return path.isEmpty() ? "body" : path.toString();
+  }
+
+  private static String lastNode(String propertyPath) {
+    int dot = propertyPath.lastIndexOf('.');
+    return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+  }
+}

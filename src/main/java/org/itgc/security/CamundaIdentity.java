@@ -1,0 +1,121 @@
+package org.itgc.security;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.FilterService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.task.TaskQuery;
+import org.springframework.stereotype.Component;
+
+/**
+ * Mirrors the engine's users and roles into Camunda's identity tables (the webapps read them) and keeps each role's
+ * group, authorizations and Tasklist filters in place. Idempotent: runs at every start.
+ */
+@Component
+public class CamundaIdentity {
+
+  static final String FILTER_MY_TASKS = "My tasks";
+  static final String FILTER_GROUP_TASKS = "My groups' tasks";
+
+  private final IdentityService identityService;
+  private final AuthorizationService authorizationService;
+  private final FilterService filterService;
+
+  CamundaIdentity(IdentityService identityService, AuthorizationService authorizationService,
+      FilterService filterService) {
+    this.identityService = identityService;
+    this.authorizationService = authorizationService;
+    this.filterService = filterService;
+  }
+
+  /** Creates the role groups, their grants and the shared Tasklist filters where missing. */
+  void ensureRolesAndFilters() {
+    for (Role role : Role.values()) {
+      Group group = identityService.createGroupQuery().groupId(role.groupId()).singleResult();
+      if (group == null) {
+        group = identityService.newGroup(role.groupId());
+        group.setName(role.displayName());
+        group.setType("WORKFLOW");
+        identityService.saveGroup(group);
+      }
+      for (RolePermissions.Grant grant : RolePermissions.grantsOf(role)) {
+        grant(role.groupId(), grant);
+      }
+    }
+    String myTasks = ensureFilter(FILTER_MY_TASKS, -10, taskQuery().taskAssigneeExpression("${currentUser()}"));
+    String groupTasks = ensureFilter(FILTER_GROUP_TASKS, -5,
+        taskQuery().taskCandidateGroupInExpression("${currentUserGroups()}").includeAssignedTasks());
+    for (Role role : Role.values()) {
+      grant(role.groupId(), new RolePermissions.Grant(Resources.FILTER, myTasks,
+          org.camunda.bpm.engine.authorization.Permissions.READ));
+      grant(role.groupId(), new RolePermissions.Grant(Resources.FILTER, groupTasks,
+          org.camunda.bpm.engine.authorization.Permissions.READ));
+    }
+  }
+
+  private TaskQuery taskQuery() {
+    return filterService.newTaskFilter().getQuery();
+  }
+
+  private String ensureFilter(String name, int priority, TaskQuery query) {
+    Filter existing = filterService.createFilterQuery().filterName(name).singleResult();
+    if (existing != null) {
+      return existing.getId();
+    }
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("priority", priority);
+    properties.put("description", name);
+    properties.put("refresh", true);
+    Filter filter = filterService.newTaskFilter(name).setQuery(query).setProperties(properties)
+        .setOwner(null);
+    filterService.saveFilter(filter);
+    return filter.getId();
+  }
+
+  private void grant(String groupId, RolePermissions.Grant grant) {
+    Authorization authorization = authorizationService.createAuthorizationQuery()
+        .groupIdIn(groupId).resourceType(grant.resource()).resourceId(grant.resourceId()).singleResult();
+    if (authorization == null) {
+      authorization = authorizationService.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+      authorization.setGroupId(groupId);
+      authorization.setResource(grant.resource());
+      authorization.setResourceId(grant.resourceId());
+    } else if (Arrays.stream(grant.permissions()).allMatch(authorization::isPermissionGranted)) {
+      return;
+    }
+    for (var permission : grant.permissions()) {
+      authorization.addPermission(permission);
+    }
+    authorizationService.saveAuthorization(authorization);
+  }
+
+  /** Creates or updates the Camunda user and sets its group memberships to exactly the given roles. */
+  void saveUser(String username, String displayName, String email, Set<Role> roles) {
+    User user = identityService.createUserQuery().userId(username).singleResult();
+    if (user == null) {
+      user = identityService.newUser(username);
+    }
+    String name = displayName == null ? username : displayName.trim();
+    int space = name.lastIndexOf(' ');
+    user.setFirstName(space < 0 ? name : name.substring(0, space));
+    user.setLastName(space < 0 ? "" : name.substring(space + 1));
+    user.setEmail(email);
+    identityService.saveUser(user);
+    for (Role role : Role.values()) {
+      boolean member = identityService.createUserQuery().userId(username).memberOfGroup(role.groupId()).count() > 0;
+      if (roles.contains(role) && !member) {
+        identityService.createMembership(username, role.groupId());
+      } else if (!roles.contains(role) && member) {
+        identityService.deleteMembership(username, role.groupId());
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.itgc.security;
+
+import static org.camunda.bpm.engine.authorization.Permissions.ACCESS;
+import static org.camunda.bpm.engine.authorization.Permissions.ALL;
+import static org.camunda.bpm.engine.authorization.Permissions.CREATE;
+import static org.camunda.bpm.engine.authorization.Permissions.CREATE_INSTANCE;
+import static org.camunda.bpm.engine.authorization.Permissions.READ;
+import static org.camunda.bpm.engine.authorization.Permissions.READ_HISTORY;
+import static org.camunda.bpm.engine.authorization.Resources.APPLICATION;
+import static org.camunda.bpm.engine.authorization.Resources.AUTHORIZATION;
+import static org.camunda.bpm.engine.authorization.Resources.DECISION_DEFINITION;
+import static org.camunda.bpm.engine.authorization.Resources.DECISION_REQUIREMENTS_DEFINITION;
+import static org.camunda.bpm.engine.authorization.Resources.DEPLOYMENT;
+import static org.camunda.bpm.engine.authorization.Resources.GROUP;
+import static org.camunda.bpm.engine.authorization.Resources.PROCESS_DEFINITION;
+import static org.camunda.bpm.engine.authorization.Resources.PROCESS_INSTANCE;
+import static org.camunda.bpm.engine.authorization.Resources.TASK;
+import static org.camunda.bpm.engine.authorization.Resources.USER;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Resource;
+
+/**
+ * What each role may do in the engine, as Camunda authorizations granted to the role's group. This is the one place
+ * that says it; {@link CamundaIdentity} applies it at start-up. Tasks need no grant here: a candidate group gets READ
+ * and TASK_WORK on each task it is a candidate for, from the engine itself.
+ */
+final class RolePermissions {
+
+  /** Processes that members of a role may start (Tasklist start forms and the REST API). */
+  static final Map<Role, List<String>> STARTABLE_PROCESSES = Map.of(
+      Role.REQUESTER, List.of("change-request", "access-request"),
+      Role.GOVERNANCE_LEAD, List.of("access-certification", "dr-test", "backup-restore-test"));
+
+  record Grant(Resource resource, String resourceId, Permission... permissions) {}
+
+  private RolePermissions() {}
+
+  static List<Grant> grantsOf(Role role) {
+    List<Grant> grants = new ArrayList<>();
+    // every role works in Tasklist and sees the names of the processes
+    grants.add(new Grant(APPLICATION, "tasklist", ACCESS));
+    grants.add(new Grant(PROCESS_DEFINITION, "*", READ));
+    for (String key : STARTABLE_PROCESSES.getOrDefault(role, List.of())) {
+      grants.add(new Grant(PROCESS_DEFINITION, key, READ, CREATE_INSTANCE));
+    }
+    if (STARTABLE_PROCESSES.containsKey(role)) {
+      grants.add(new Grant(PROCESS_INSTANCE, "*", CREATE));
+    }
+    switch (role) {
+      case AUDITOR -> {
+        // read everything, change nothing
+        grants.add(new Grant(APPLICATION, "cockpit", ACCESS));
+        grants.add(new Grant(PROCESS_DEFINITION, "*", READ, READ_HISTORY));
+        grants.add(new Grant(PROCESS_INSTANCE, "*", READ));
+        grants.add(new Grant(DECISION_DEFINITION, "*", READ, READ_HISTORY));
+        grants.add(new Grant(DECISION_REQUIREMENTS_DEFINITION, "*", READ));
+        grants.add(new Grant(DEPLOYMENT, "*", READ));
+        grants.add(new Grant(TASK, "*", READ));
+      }
+      case GOVERNANCE_LEAD -> {
+        // deploys the BPMN and DMN models and follows them in Cockpit
+        grants.add(new Grant(APPLICATION, "cockpit", ACCESS));
+        grants.add(new Grant(DEPLOYMENT, "*", ALL));
+        grants.add(new Grant(PROCESS_DEFINITION, "*", ALL));
+        grants.add(new Grant(DECISION_DEFINITION, "*", ALL));
+        grants.add(new Grant(DECISION_REQUIREMENTS_DEFINITION, "*", ALL));
+        grants.add(new Grant(PROCESS_INSTANCE, "*", READ));
+      }
+      case SECURITY_ADMIN -> {
+        // sees users, groups and authorizations; changes users through the application's API, where it is audited
+        grants.add(new Grant(APPLICATION, "admin", ACCESS));
+        grants.add(new Grant(USER, "*", READ));
+        grants.add(new Grant(GROUP, "*", READ));
+        grants.add(new Grant(AUTHORIZATION, "*", READ));
+      }
+      default -> { }
+    }
+    return grants;
+  }
+}

@@ -1,0 +1,128 @@
+package org.itgc.security;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.camunda.bpm.webapp.impl.security.auth.ContainerBasedAuthenticationFilter;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * One login for everything. Three chains, all built from {@link org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher}
+ * (a plain string pattern would not match Camunda's Jersey servlet):
+ * <ol>
+ *   <li>{@code /engine-rest/**}: HTTP Basic, stateless, for Camunda Modeler and integrations;</li>
+ *   <li>{@code /api/**} and {@code /actuator/**}: HTTP Basic or the browser session; CSRF checked for the session;</li>
+ *   <li>everything else (Tasklist, Cockpit, Admin, pages): form login; Camunda's webapps keep their own CSRF.</li>
+ * </ol>
+ * A second factor (MFA) plugs into the form login of chain 3 as an extra step after the password.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+public class SecurityConfiguration {
+
+  static final String CAMUNDA_LOGOUT = "/camunda/api/admin/auth/user/default/logout";
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain engineRestChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+    http.securityMatcher(withDefaults().matcher("/engine-rest/**"))
+        .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.disable());
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+    var paths = withDefaults();
+    http.securityMatcher(new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**")))
+        .authorizeHttpRequests(auth -> auth
+            .requestMatchers(paths.matcher("/actuator/health"), paths.matcher("/actuator/health/**"),
+                paths.matcher("/actuator/info")).permitAll()
+            .requestMatchers(paths.matcher("/actuator/**")).hasAuthority(Role.ENGINE_ADMIN.groupId())
+            .anyRequest().authenticated())
+        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+        // a browser page using the login session must send the CSRF token; Basic-authenticated clients need not
+        .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SessionWithoutBasic.INSTANCE));
+    return http.build();
+  }
+
+  @Bean
+  @Order(3)
+  SecurityFilterChain webChain(HttpSecurity http) throws Exception {
+    var paths = withDefaults();
+    http.authorizeHttpRequests(auth -> auth
+            .requestMatchers(paths.matcher("/login"), paths.matcher("/error"), paths.matcher("/favicon.ico")).permitAll()
+            .anyRequest().authenticated())
+        .formLogin(form -> form.defaultSuccessUrl("/camunda/app/tasklist/", false))
+        .logout(logout -> logout
+            .logoutRequestMatcher(new OrRequestMatcher(paths.matcher(HttpMethod.POST, "/logout"),
+                paths.matcher(HttpMethod.POST, CAMUNDA_LOGOUT)))
+            .logoutSuccessUrl("/login?logout"))
+        // Camunda's webapps protect themselves with their own CSRF filter
+        .csrf(csrf -> csrf.ignoringRequestMatchers(paths.matcher("/camunda/**")));
+    return http.build();
+  }
+
+  /** Hands the Spring login to Camunda's webapps (Tasklist, Cockpit, Admin). */
+  @Bean
+  FilterRegistrationBean<ContainerBasedAuthenticationFilter> camundaWebappAuthentication() {
+    var registration = new FilterRegistrationBean<>(new ContainerBasedAuthenticationFilter());
+    registration.setInitParameters(Map.of("authentication-provider", SpringSecurityCamundaAuthentication.class.getName()));
+    registration.addUrlPatterns("/camunda/*");
+    registration.setName("camunda-container-authentication");
+    registration.setOrder(101);
+    return registration;
+  }
+
+  /** Hands the Spring login to Camunda's REST API, so that its authorization checks apply to the caller. */
+  @Bean
+  FilterRegistrationBean<ProcessEngineAuthenticationFilter> camundaRestAuthentication() {
+    var registration = new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+    registration.setInitParameters(Map.of(
+        "authentication-provider", SpringSecurityCamundaAuthentication.class.getName(),
+        "rest-url-pattern-prefix", "/engine-rest"));
+    registration.addUrlPatterns("/engine-rest/*");
+    registration.setName("camunda-rest-authentication");
+    registration.setOrder(102);
+    return registration;
+  }
+
+  /** CSRF applies to state-changing requests authenticated by the browser session, not to HTTP Basic clients. */
+  enum SessionWithoutBasic implements RequestMatcher {
+    INSTANCE;
+
+    @Override
+    public boolean matches(HttpServletRequest request) {
+      String authorization = request.getHeader("Authorization");
+      return !SAFE_METHODS.contains(request.getMethod())
+          && (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6));
+    }
+  }
+}

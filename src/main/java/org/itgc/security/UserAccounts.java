@@ -1,0 +1,165 @@
+package org.itgc.security;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.web.BadRequestException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The engine's users and their roles: the source of truth for login (table {@code sec_user}), mirrored into
+ * Camunda's identity tables by {@link CamundaIdentity}. Every creation and every role granted or removed is audited
+ * (a role granted is a privilege escalation).
+ */
+@Service
+public class UserAccounts {
+
+  public static final int MIN_PASSWORD_LENGTH = 12;
+  public static final int MAX_PASSWORD_LENGTH = 128;
+
+  private final JdbcTemplate jdbc;
+  private final PasswordEncoder passwordEncoder;
+  private final CamundaIdentity camundaIdentity;
+  private final AuditRecorder audit;
+  private final Clock clock;
+
+  UserAccounts(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, CamundaIdentity camundaIdentity,
+      AuditRecorder audit, Clock clock) {
+    this.jdbc = jdbc;
+    this.passwordEncoder = passwordEncoder;
+    this.camundaIdentity = camundaIdentity;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A user to create; the password is checked and hashed, never stored as given. */
+  public record NewUser(String username, String displayName, String email, String password, Set<Role> roles) {}
+
+  @Transactional
+  public UserAccount create(NewUser user, String createdBy) {
+    if (exists(user.username())) {
+      throw new BadRequestException("username", "a user named '" + user.username() + "' already exists");
+    }
+    checkPassword(user.username(), user.password());
+    Instant now = clock.instant();
+    jdbc.update("""
+        insert into sec_user (username, display_name, email, password_hash, enabled, created_at, created_by,
+                              password_changed_at)
+        values (?, ?, ?, ?, true, ?, ?, ?)
+        """, user.username(), user.displayName(), user.email(), passwordEncoder.encode(user.password()),
+        Timestamp.from(now), createdBy, Timestamp.from(now));
+    audit.record(AuditEvent.of("user.create", "user", user.username())
+        .detail("displayName", user.displayName()).detail("email", user.email())
+        .detail("roles", new TreeSet<>(user.roles().stream().map(Role::groupId).toList())).build());
+    for (Role role : user.roles()) {
+      insertRole(user.username(), role, createdBy, now);
+    }
+    camundaIdentity.saveUser(user.username(), user.displayName(), user.email(), user.roles());
+    return find(user.username()).orElseThrow();
+  }
+
+  /** Replaces a user's roles; each role granted or removed is its own audit event. */
+  @Transactional
+  public UserAccount setRoles(String username, Set<Role> roles, String changedBy) {
+    UserAccount current = find(username).orElseThrow(() -> new org.itgc.platform.web.NotFoundException("user", username));
+    Instant now = clock.instant();
+    for (Role role : roles) {
+      if (!current.roles().contains(role)) {
+        insertRole(username, role, changedBy, now);
+      }
+    }
+    for (Role role : current.roles()) {
+      if (!roles.contains(role)) {
+        jdbc.update("delete from sec_user_role where username = ? and role = ?", username, role.groupId());
+        audit.record(AuditEvent.of("user.role.revoke", "user", username).detail("role", role.groupId()).build());
+      }
+    }
+    camundaIdentity.saveUser(username, current.displayName(), current.email(), roles);
+    return find(username).orElseThrow();
+  }
+
+  private void insertRole(String username, Role role, String grantedBy, Instant at) {
+    jdbc.update("insert into sec_user_role (username, role, granted_at, granted_by) values (?, ?, ?, ?)",
+        username, role.groupId(), Timestamp.from(at), grantedBy);
+    audit.record(AuditEvent.of("user.role.grant", "user", username).detail("role", role.groupId())
+        .detail("privileged", role == Role.ENGINE_ADMIN || role == Role.SECURITY_ADMIN).build());
+  }
+
+  public boolean exists(String username) {
+    Integer count = jdbc.queryForObject("select count(*) from sec_user where username = ?", Integer.class, username);
+    return count != null && count > 0;
+  }
+
+  public boolean anyoneHas(Role role) {
+    Integer count = jdbc.queryForObject("select count(*) from sec_user_role r join sec_user u using (username) "
+        + "where r.role = ? and u.enabled", Integer.class, role.groupId());
+    return count != null && count > 0;
+  }
+
+  public Optional<UserAccount> find(String username) {
+    return all(username).stream().findFirst();
+  }
+
+  public List<UserAccount> all() {
+    return all(null);
+  }
+
+  private List<UserAccount> all(String only) {
+    Map<String, Set<Role>> roles = new HashMap<>();
+    jdbc.query("select username, role from sec_user_role" + (only == null ? "" : " where username = ?"), rs -> {
+      String name = rs.getString("username");
+      Role.fromGroupId(rs.getString("role")).ifPresent(role ->
+          roles.computeIfAbsent(name, k -> EnumSet.noneOf(Role.class)).add(role));
+    }, only == null ? new Object[0] : new Object[] {only});
+    Map<String, UserAccount> users = new LinkedHashMap<>();
+    jdbc.query("select * from sec_user" + (only == null ? "" : " where username = ?") + " order by username", rs -> {
+      String name = rs.getString("username");
+      users.put(name, new UserAccount(name, rs.getString("display_name"), rs.getString("email"),
+          rs.getBoolean("enabled"), Set.copyOf(roles.getOrDefault(name, EnumSet.noneOf(Role.class))),
+          rs.getTimestamp("created_at").toInstant(), rs.getString("created_by")));
+    }, only == null ? new Object[0] : new Object[] {only});
+    return new ArrayList<>(users.values());
+  }
+
+  /** The hash and roles that login needs. */
+  record Credentials(String username, String passwordHash, boolean enabled, Set<Role> roles) {}
+
+  Optional<Credentials> credentials(String username) {
+    var rows = jdbc.query("select password_hash, enabled from sec_user where username = ?",
+        (rs, i) -> new Object[] {rs.getString(1), rs.getBoolean(2)}, username);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    jdbc.query("select role from sec_user_role where username = ?",
+        rs -> { Role.fromGroupId(rs.getString(1)).ifPresent(roles::add); }, username);
+    return Optional.of(new Credentials(username, (String) rows.get(0)[0], (Boolean) rows.get(0)[1], roles));
+  }
+
+  /** The basic rules every password meets; the configurable policy presets build on them. */
+  static void checkPassword(String username, String password) {
+    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+      throw new BadRequestException("password", "must have at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (password.length() > MAX_PASSWORD_LENGTH) {
+      throw new BadRequestException("password", "must have at most " + MAX_PASSWORD_LENGTH + " characters");
+    }
+    if (password.equalsIgnoreCase(username)) {
+      throw new BadRequestException("password", "must not be the user name");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package org.itgc.security;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.security.Principal;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.web.BadRequestException;
+import org.itgc.platform.web.NotFoundException;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Engine users and their roles, managed by {@code security-admin}; nobody changes their own roles. */
+@RestController
+class UsersController {
+
+  private final UserAccounts accounts;
+  private final AuditRecorder audit;
+
+  UsersController(UserAccounts accounts, AuditRecorder audit) {
+    this.accounts = accounts;
+    this.audit = audit;
+  }
+
+  record NewUserRequest(
+      @NotBlank @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}", message = "must be 2-64 letters, digits, dots, dashes or underscores")
+          String username,
+      @NotBlank @Size(max = 200) String displayName,
+      @NotBlank @Email String email,
+      @NotNull String password,
+      @NotEmpty List<@NotBlank String> roles) {}
+
+  record RolesRequest(@NotNull List<@NotBlank String> roles) {}
+
+  record Me(String username, List<String> roles) {}
+
+  @GetMapping("/api/me")
+  Me me(Authentication authentication) {
+    return new Me(authentication.getName(),
+        authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList());
+  }
+
+  @GetMapping("/api/users")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'engine-admin', 'auditor')")
+  List<UserAccount> list() {
+    audit.record(AuditEvent.of("user.list", "user", "*").build());
+    return accounts.all();
+  }
+
+  @GetMapping("/api/users/{username}")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'engine-admin', 'auditor')")
+  UserAccount get(@PathVariable String username) {
+    var user = accounts.find(username).orElseThrow(() -> new NotFoundException("user", username));
+    audit.record(AuditEvent.of("user.read", "user", username).build());
+    return user;
+  }
+
+  @PostMapping("/api/users")
+  @ResponseStatus(HttpStatus.CREATED)
+  @PreAuthorize("hasAuthority('security-admin')")
+  UserAccount create(@Valid @RequestBody NewUserRequest request, Principal principal) {
+    return accounts.create(new UserAccounts.NewUser(request.username(), request.displayName(), request.email(),
+        request.password(), roles(request.roles())), principal.getName());
+  }
+
+  @PutMapping("/api/users/{username}/roles")
+  @PreAuthorize("hasAuthority('security-admin')")
+  UserAccount setRoles(@PathVariable String username, @Valid @RequestBody RolesRequest request, Principal principal) {
+    Set<Role> roles = roles(request.roles());
+    if (username.equals(principal.getName())) {
+      audit.recordIndependently(AuditEvent.of("user.role.change", "user", username)
+          .denied("nobody changes their own roles").detail("requestedRoles", request.roles()).build());
+      throw new AccessDeniedException("Nobody changes their own roles; ask another security administrator.");
+    }
+    return accounts.setRoles(username, roles, principal.getName());
+  }
+
+  private static Set<Role> roles(List<String> names) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      int index = i;
+      roles.add(Role.fromGroupId(name).orElseThrow(() -> new BadRequestException("roles[" + index + "]",
+          "'" + name + "' is not a role; expected one of " + Role.allowedValues())));
+    }
+    return roles;
+  }
+
+}
