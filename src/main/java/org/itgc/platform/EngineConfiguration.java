@@ -31,9 +31,10 @@ public class EngineConfiguration {
         if (configuration instanceof SpringProcessEngineConfiguration spring) {
           spring.setDeployChangedOnly(true);
         }
-        // members of engine-admin are Camunda administrators; nobody else is
+        // members of engine-admin (mirrored into camunda-admin for the webapps) are Camunda administrators; nobody else is
         List<String> adminGroups = new ArrayList<>();
         adminGroups.add(Role.ENGINE_ADMIN.groupId());
+        adminGroups.add(org.camunda.bpm.engine.authorization.Groups.CAMUNDA_ADMIN);
         configuration.setAdminGroups(adminGroups);
         configuration.setAuthorizationEnabled(true);
         // user names such as maria.lopez and role ids such as line-manager (Camunda's default allows letters and digits)

@@ -23,6 +23,11 @@ import org.springframework.stereotype.Component;
 public class CamundaIdentity {
 
   static final String FILTER_MY_TASKS = "My tasks";
+  /**
+   * Camunda's webapps send everyone to their "create the first admin" page while this group has no member, so
+   * engine administrators are mirrored into it as well; it is an administrator group of the engine like engine-admin.
+   */
+  static final String CAMUNDA_ADMIN_GROUP = org.camunda.bpm.engine.authorization.Groups.CAMUNDA_ADMIN;
   static final String FILTER_GROUP_TASKS = "My groups' tasks";
 
   private final IdentityService identityService;
@@ -49,6 +54,12 @@ public class CamundaIdentity {
       for (RolePermissions.Grant grant : RolePermissions.grantsOf(role)) {
         grant(role.groupId(), grant);
       }
+    }
+    if (identityService.createGroupQuery().groupId(CAMUNDA_ADMIN_GROUP).count() == 0) {
+      Group admins = identityService.newGroup(CAMUNDA_ADMIN_GROUP);
+      admins.setName("Camunda administrators (mirror of engine-admin)");
+      admins.setType(org.camunda.bpm.engine.authorization.Groups.GROUP_TYPE_SYSTEM);
+      identityService.saveGroup(admins);
     }
     String myTasks = ensureFilter(FILTER_MY_TASKS, -10, taskQuery().taskAssigneeExpression("${currentUser()}"));
     String groupTasks = ensureFilter(FILTER_GROUP_TASKS, -5,
@@ -116,6 +127,12 @@ public class CamundaIdentity {
       } else if (!roles.contains(role) && member) {
         identityService.deleteMembership(username, role.groupId());
       }
+    }
+    boolean admin = identityService.createUserQuery().userId(username).memberOfGroup(CAMUNDA_ADMIN_GROUP).count() > 0;
+    if (roles.contains(Role.ENGINE_ADMIN) && !admin) {
+      identityService.createMembership(username, CAMUNDA_ADMIN_GROUP);
+    } else if (!roles.contains(Role.ENGINE_ADMIN) && admin) {
+      identityService.deleteMembership(username, CAMUNDA_ADMIN_GROUP);
     }
   }
 }

@@ -52,6 +52,10 @@ class IdentityStartup implements ApplicationRunner {
       camundaIdentity.ensureRolesAndFilters();
       Optional.ofNullable(demoUsers.getIfAvailable()).ifPresent(DemoUsers::ensure);
       bootstrapAdmin();
+      // the engine's user store is the source of truth: repair any drift in Camunda's copy
+      for (UserAccount user : accounts.all()) {
+        camundaIdentity.saveUser(user.username(), user.displayName(), user.email(), user.roles());
+      }
     });
   }
 

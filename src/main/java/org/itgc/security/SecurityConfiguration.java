@@ -79,6 +79,9 @@ public class SecurityConfiguration {
     var paths = withDefaults();
     http.authorizeHttpRequests(auth -> auth
             .requestMatchers(paths.matcher("/login"), paths.matcher("/error"), paths.matcher("/favicon.ico")).permitAll()
+            // Camunda's "create the first admin" page would create users outside the engine's user store
+            .requestMatchers(paths.matcher("/camunda/api/admin/setup/**"), paths.matcher("/camunda/app/admin/*/setup/**"))
+                .denyAll()
             .anyRequest().authenticated())
         .formLogin(form -> form.defaultSuccessUrl("/camunda/app/tasklist/", false))
         .logout(logout -> logout

@@ -97,7 +97,13 @@ public class ConfigFiles {
     }
     String where = path.isEmpty() ? "" : path + ": ";
     String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-    return where + e.getOriginalMessage().lines().findFirst().orElse("invalid value") + line;
+    String message = e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+    if (message.startsWith("Cannot map `null` into type")) {
+      message = "is required";
+    } else if (message.startsWith("Unrecognized field")) {
+      message = "is not a known field";
+    }
+    return where + message + line;
   }
 
   /** A configuration whose rules span several entries (unique ids, references) reports them here. */

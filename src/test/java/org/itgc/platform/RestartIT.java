@@ -1,0 +1,73 @@
+package org.itgc.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.itgc.ItgcEngineApplication;
+import org.itgc.support.Http;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The zero-setup run keeps its data: start on an embedded PostgreSQL data directory, create something, stop, start
+ * again on the same directory, and it is still there; the second start applies no schema change and redeploys no
+ * unchanged model.
+ */
+class RestartIT {
+
+  @Test
+  void dataSurvivesARestartAndTheSecondStartAppliesNothingNew() throws Exception {
+    Path dataDirectory = Files.createTempDirectory(Path.of("target"), "restart-it-");
+    String instanceId;
+    int changeSets;
+    long deployments;
+    try (var first = start(dataDirectory)) {
+      var http = Http.as(port(first), "sam");
+      assertThat(http.post("/api/users", Http.json(Map.of("username", "persisted.user", "displayName", "Persisted User",
+          "email", "p@example.com", "password", "a-long-persisted-password", "roles", List.of("auditor")))).status())
+          .isEqualTo(201);
+      first.getBean(RepositoryService.class).createDeployment().name("restart-it")
+          .addClasspathResource("it-models/group-tasks.bpmn").deploy();
+      instanceId = first.getBean(RuntimeService.class).startProcessInstanceByKey("it-group-tasks", "RESTART-1").getId();
+      changeSets = count(first, "select count(*) from databasechangelog");
+      deployments = first.getBean(RepositoryService.class).createDeploymentQuery().count();
+    }
+    try (var second = start(dataDirectory)) {
+      assertThat(Http.as(port(second), "persisted.user", "a-long-persisted-password").get("/api/me").status())
+          .isEqualTo(200);
+      assertThat(second.getBean(RuntimeService.class).createProcessInstanceQuery().processInstanceId(instanceId)
+          .singleResult().getBusinessKey()).isEqualTo("RESTART-1");
+      assertThat(count(second, "select count(*) from databasechangelog")).isEqualTo(changeSets);
+      assertThat(second.getBean(RepositoryService.class).createDeploymentQuery().count())
+          .as("unchanged models are not deployed again").isEqualTo(deployments);
+    }
+  }
+
+  private static ConfigurableApplicationContext start(Path dataDirectory) {
+    return new SpringApplicationBuilder(ItgcEngineApplication.class)
+        .profiles("demo", "test")
+        // a name of its own, so that closing this engine does not unregister the shared test context's "default"
+        .run("--server.port=0", "--camunda.bpm.process-engine-name=restartIt",
+            "--itgc.embedded-postgres.data-directory=" + dataDirectory,
+            "--itgc.embedded-postgres.clean=false",
+            "--spring.mail.port=" + TestMailServer.port());
+  }
+
+  private static int port(ConfigurableApplicationContext context) {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  private static int count(ConfigurableApplicationContext context, String sql) {
+    Integer value = context.getBean(JdbcTemplate.class).queryForObject(sql, Integer.class);
+    return value == null ? 0 : value;
+  }
+}

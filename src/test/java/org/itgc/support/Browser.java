@@ -1,0 +1,59 @@
+package org.itgc.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Chromium from Debian's packages ({@code chromium}, {@code chromium-driver}); {@code .ci/run} installs them.
+ * Where they are missing, the browser test is skipped with a message saying so. Selenium Manager never downloads
+ * anything: the driver and the browser binary are named explicitly.
+ */
+public final class Browser implements AutoCloseable {
+
+  private static final List<String> DRIVERS = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+  private static final List<String> BINARIES = List.of("/usr/lib/chromium/chromium", "/usr/bin/chromium");
+
+  private final ChromeDriver driver;
+  private final Path profile;
+
+  private Browser(ChromeDriver driver, Path profile) {
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  public static Browser start() throws IOException {
+    String driverPath = DRIVERS.stream().filter(p -> new File(p).canExecute()).findFirst().orElse(null);
+    String binary = BINARIES.stream().filter(p -> new File(p).canExecute()).findFirst().orElse(null);
+    Assumptions.assumeTrue(driverPath != null && binary != null,
+        "Skipped: Debian's chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver; "
+            + ".ci/run does it)");
+    Path profile = Files.createTempDirectory(Path.of("target"), "chromium-profile-");
+    var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driverPath)).usingAnyFreePort().build();
+    var options = new ChromeOptions();
+    options.setBinary(binary);
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--disable-quic", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
+    return new Browser(new ChromeDriver(service, options), profile);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+
+  public Path profile() {
+    return profile;
+  }
+}

@@ -1,0 +1,103 @@
+package org.itgc.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A small HTTP client for integration tests: as a user (HTTP Basic) or anonymous, JSON in and out. */
+public final class Http {
+
+  public static final String DEMO_PASSWORD = "Itgc-Demo-2026!";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  private final String base;
+  private final String authorization;
+
+  private Http(String base, String authorization) {
+    this.base = base;
+    this.authorization = authorization;
+  }
+
+  public static Http anonymous(int port) {
+    return new Http("http://localhost:" + port, null);
+  }
+
+  public static Http as(int port, String user) {
+    return as(port, user, DEMO_PASSWORD);
+  }
+
+  public static Http as(int port, String user, String password) {
+    return new Http("http://localhost:" + port, "Basic " + Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A response with its status, content type and body (parsed as JSON where it is JSON). */
+  public record Response(int status, String contentType, String body) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + body, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + contentType + " " + body;
+    }
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response post(String path, String json) {
+    return send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Response put(String path, String json) {
+    return send(request(path).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Response post(String path, String contentType, byte[] body) {
+    return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    return builder;
+  }
+
+  private static Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+          response.body());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
