@@ -30,7 +30,7 @@ class InvalidConfigIT {
     assertThatThrownBy(() -> start(config))
         .hasRootCauseInstanceOf(ConfigValidationException.class)
         .rootCause().hasMessageContaining("systems.yaml").hasMessageContaining("systems[2].tier")
-        .hasMessageContaining("tier9");
+        .hasMessageContaining("systems[2].tier: unknown tier 'tier9', expected tier1, tier2 or tier3 (line 35)");
     assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
         .contains("Invalid configuration file").contains("systems.yaml");
   }

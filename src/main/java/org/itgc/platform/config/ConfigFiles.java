@@ -100,6 +100,8 @@ public class ConfigFiles {
     String message = e.getOriginalMessage().lines().findFirst().orElse("invalid value");
     if (message.startsWith("Cannot map `null` into type")) {
       message = "is required";
+    } else if (message.startsWith("Cannot construct instance of") && message.contains("problem: ")) {
+      message = message.substring(message.indexOf("problem: ") + "problem: ".length());
     } else if (message.startsWith("Unrecognized field")) {
       message = "is not a known field";
     }
