@@ -13,10 +13,25 @@ class ControlsController {
 
   private final ControlsCatalogue catalogue;
   private final RepositoryService repositoryService;
+  private final ControlExceptions exceptions;
 
-  ControlsController(ControlsCatalogue catalogue, RepositoryService repositoryService) {
+  ControlsController(ControlsCatalogue catalogue, RepositoryService repositoryService, ControlExceptions exceptions) {
     this.catalogue = catalogue;
     this.repositoryService = repositoryService;
+    this.exceptions = exceptions;
+  }
+
+  /** Control exceptions, for auditors and the people who remediate them. */
+  @GetMapping("/api/controls/exceptions")
+  @org.springframework.security.access.prepost.PreAuthorize(
+      "hasAnyAuthority('auditor', 'governance-lead', 'security-admin', 'it-approver', 'cab', 'system-owner', 'engine-admin')")
+  List<ControlExceptions.ControlException> exceptions(
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String controlId,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String objectId) {
+    if (controlId != null && catalogue.find(controlId).isEmpty()) {
+      throw new NotFoundException("control", controlId);
+    }
+    return exceptions.find(controlId, objectId);
   }
 
   record ProcessStatus(String key, boolean deployed) {}

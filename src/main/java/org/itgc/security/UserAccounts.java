@@ -135,6 +135,17 @@ public class UserAccounts {
     return new ArrayList<>(users.values());
   }
 
+  /** The e-mail addresses of the enabled members of a role, for notifications. */
+  public List<String> emailsOf(Role role) {
+    return jdbc.queryForList("select u.email from sec_user u join sec_user_role r using (username) "
+        + "where r.role = ? and u.enabled order by u.username", String.class, role.groupId());
+  }
+
+  /** A user's e-mail address, if the user exists. */
+  public Optional<String> email(String username) {
+    return jdbc.queryForList("select email from sec_user where username = ?", String.class, username).stream().findFirst();
+  }
+
   /** The hash and roles that login needs. */
   record Credentials(String username, String passwordHash, boolean enabled, Set<Role> roles) {}
 

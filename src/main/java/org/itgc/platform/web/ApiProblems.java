@@ -58,6 +58,11 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     return invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
   }
 
+  @ExceptionHandler(InvalidInputException.class)
+  ProblemDetail invalidInput(InvalidInputException e) {
+    return withErrors(e.errors().stream().map(f -> Map.of("field", f.field(), "reason", f.reason())).toList());
+  }
+
   @ExceptionHandler(NotFoundException.class)
   ProblemDetail notFound(NotFoundException e) {
     var problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
@@ -72,6 +77,20 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
         .sorted((a, b) -> a.get("field").compareTo(b.get("field")))
         .toList();
     return withErrors(errors);
+  }
+
+  @ExceptionHandler(org.springframework.security.core.AuthenticationException.class)
+  ProblemDetail unauthenticated(org.springframework.security.core.AuthenticationException e) {
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage());
+    problem.setTitle("Unauthorized");
+    return problem;
+  }
+
+  @ExceptionHandler(org.camunda.bpm.engine.AuthorizationException.class)
+  ProblemDetail engineRefusal(org.camunda.bpm.engine.AuthorizationException e) {
+    var problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    problem.setTitle("Forbidden");
+    return problem;
   }
 
   @ExceptionHandler(AccessDeniedException.class)

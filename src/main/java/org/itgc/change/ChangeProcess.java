@@ -1,0 +1,145 @@
+package org.itgc.change;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The contract of {@code processes/change-request.bpmn} in one place: the process key, the element ids that code
+ * and tests refer to, the variables (name and type), and the approval steps with the decisions each allows.
+ */
+public final class ChangeProcess {
+
+  public static final String KEY = "change-request";
+  public static final String DECISION_KEY = "change-criticality";
+
+  private ChangeProcess() {}
+
+  /** Element ids of the model that code and tests refer to. */
+  public static final class Elements {
+    public static final String REGISTER = "Task_RegisterChange";
+    public static final String TECHNICAL_REVIEW = "Task_TechnicalReview";
+    public static final String CAB_REVIEW = "Task_CabReview";
+    public static final String IT_APPROVAL = "Task_ItApproval";
+    public static final String FINANCE_APPROVAL = "Task_FinanceApproval";
+    public static final String IMPLEMENT = "Task_Implement";
+    public static final String POST_IMPLEMENTATION_REVIEW = "Task_PostImplementationReview";
+    public static final String REWORK = "Task_ReworkChange";
+    public static final String IMPLEMENT_EMERGENCY = "Task_ImplementEmergency";
+    public static final String RETRO_CAB = "Task_RetroCabApproval";
+    public static final String RETRO_IT = "Task_RetroItApproval";
+    public static final String RETRO_FINANCE = "Task_RetroFinanceApproval";
+    public static final String ROLL_BACK_EMERGENCY = "Task_RollBackEmergency";
+    public static final String RETROSPECTIVE_OVERDUE = "BoundaryEvent_RetrospectiveApprovalOverdue";
+    public static final String RECORD_EMERGENCY_OVERDUE = "Task_RecordEmergencyOverdue";
+    public static final String END_CLOSED = "EndEvent_ChangeClosed";
+    public static final String END_REJECTED = "EndEvent_ChangeRejected";
+    public static final String END_FAILED = "EndEvent_ChangeFailed";
+    public static final String END_OVERDUE_RECORDED = "EndEvent_OverdueRecorded";
+
+    private Elements() {}
+  }
+
+  /** Process variables (all strings unless said otherwise). */
+  public static final class Variables {
+    public static final String CHANGE_ID = "changeId";
+    public static final String REQUESTER = "requester";
+    public static final String TITLE = "title";
+    public static final String SYSTEM_ID = "systemId";
+    public static final String SYSTEM_TIER = "systemTier";
+    public static final String CHANGE_TYPE = "changeType";
+    public static final String DESCRIPTION = "description";
+    public static final String JUSTIFICATION = "justification";
+    /** Boolean. */
+    public static final String TOUCHES_FINANCIAL_DATA = "touchesFinancialData";
+    public static final String IMPLEMENTATION_PLAN = "implementationPlan";
+    /** Boolean. */
+    public static final String HAS_TESTED_ROLLBACK = "hasTestedRollback";
+    public static final String ROLLBACK_PLAN = "rollbackPlan";
+    /** ISO-8601 date-time with offset, as Camunda Forms submit it. */
+    public static final String PLANNED_START = "plannedStart";
+    public static final String PLANNED_END = "plannedEnd";
+    public static final String REPOSITORY = "repository";
+    /** One commit id or pull request per line. */
+    public static final String COMMITS = "commits";
+    public static final String TEST_EVIDENCE = "testEvidence";
+    public static final String TEST_EVIDENCE_LINKS = "testEvidenceLinks";
+    /** Boolean: planned outside every maintenance window of the system. */
+    public static final String OUTSIDE_MAINTENANCE_WINDOW = "outsideMaintenanceWindow";
+    /** Boolean: inside a freeze period or overlapping another approved change: always goes to the CAB. */
+    public static final String SCHEDULE_CONFLICT = "scheduleConflict";
+    public static final String SCHEDULE_FINDINGS = "scheduleFindings";
+    /** Integer: business days for each approval task. */
+    public static final String APPROVAL_BUSINESS_DAYS = "approvalBusinessDays";
+    /** Integer: business days for the retrospective approval of an emergency change (CM-04). */
+    public static final String EMERGENCY_APPROVAL_BUSINESS_DAYS = "emergencyApprovalBusinessDays";
+    public static final String CRITICALITY = "criticality";
+    /** Booleans from the change-criticality decision. */
+    public static final String CAB_REVIEW_REQUIRED = "cabReviewRequired";
+    public static final String FINANCE_APPROVAL_REQUIRED = "financeApprovalRequired";
+    public static final String TEST_EVIDENCE_REQUIRED = "testEvidenceRequired";
+    /** Task-local in approval tasks, mapped to {@code <step>Decision} and {@code <step>Comment}. */
+    public static final String DECISION = "decision";
+    public static final String COMMENT = "comment";
+    public static final String DEPLOYMENT_REFERENCE = "deploymentReference";
+    public static final String IMPLEMENTATION_NOTES = "implementationNotes";
+    public static final String REVIEW_OUTCOME = "reviewOutcome";
+    public static final String REVIEW_COMMENT = "reviewComment";
+    public static final String ROLLBACK_DETAILS = "rollbackDetails";
+    public static final String FOLLOW_UP_OF = "followUpOf";
+
+    private Variables() {}
+  }
+
+  /** The approval steps of the model (extension property {@code approvalStep} of each approval task). */
+  public enum ApprovalStep {
+    TECHNICAL_REVIEW("technical-review", false, Set.of("approve", "rework", "reject")),
+    CAB("cab", false, Set.of("approve", "rework", "reject")),
+    IT("it", false, Set.of("approve", "reject")),
+    FINANCE("finance", false, Set.of("approve", "reject")),
+    RETRO_CAB("retro-cab", true, Set.of("approve", "reject")),
+    RETRO_IT("retro-it", true, Set.of("approve", "reject")),
+    RETRO_FINANCE("retro-finance", true, Set.of("approve", "reject"));
+
+    private final String id;
+    private final boolean retrospective;
+    private final Set<String> decisions;
+
+    ApprovalStep(String id, boolean retrospective, Set<String> decisions) {
+      this.id = id;
+      this.retrospective = retrospective;
+      this.decisions = decisions;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public boolean retrospective() {
+      return retrospective;
+    }
+
+    public Set<String> decisions() {
+      return decisions;
+    }
+
+    public static Optional<ApprovalStep> of(String id) {
+      return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+    }
+  }
+
+  /** Lifecycle states of a change as the change record shows them. */
+  public static final class Status {
+    public static final String REQUESTED = "requested";
+    public static final String APPROVED = "approved";
+    public static final String IMPLEMENTED = "implemented";
+    public static final String CLOSED = "closed";
+    public static final String REJECTED = "rejected";
+    public static final String FAILED = "failed";
+    public static final String ROLLED_BACK = "rolled-back";
+    /** States in which a production deployment of the change is legitimate. */
+    public static final Set<String> DEPLOYABLE = Set.of(APPROVED, IMPLEMENTED, CLOSED);
+
+    private Status() {}
+  }
+}

@@ -1,0 +1,149 @@
+package org.itgc.change;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.itgc.platform.calendar.BusinessCalendar;
+import org.itgc.platform.web.InvalidInputException;
+import org.itgc.platform.web.InvalidInputException.FieldError;
+import org.itgc.systems.SystemsInventory;
+import org.springframework.stereotype.Component;
+
+/** The rules a change request must meet, for the API and the Tasklist start form alike (never only in a form). */
+@Component
+public class ChangeValidation {
+
+  static final Set<String> CHANGE_TYPES = Set.of("standard", "normal", "emergency");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}|#\\d+|https?://\\S+|![0-9]+");
+  private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+");
+
+  private final SystemsInventory systems;
+  private final BusinessCalendar calendar;
+
+  public ChangeValidation(SystemsInventory systems, BusinessCalendar calendar) {
+    this.systems = systems;
+    this.calendar = calendar;
+  }
+
+  /** Throws {@link InvalidInputException} naming every field at fault. */
+  public void check(ChangeRequestInput input) {
+    List<FieldError> errors = new ArrayList<>();
+    required(errors, "title", input.title());
+    if (input.title() != null && input.title().length() > 200) {
+      errors.add(new FieldError("title", "must have at most 200 characters"));
+    }
+    if (required(errors, "systemId", input.systemId()) && systems.find(input.systemId()).isEmpty()) {
+      errors.add(new FieldError("systemId", "'" + input.systemId() + "' is not a system of config/systems.yaml; known: "
+          + systems.all().stream().map(s -> s.id()).toList()));
+    }
+    if (required(errors, "changeType", input.changeType()) && !CHANGE_TYPES.contains(input.changeType())) {
+      errors.add(new FieldError("changeType", "'" + input.changeType() + "' is not a change type; expected standard, normal or emergency"));
+    }
+    required(errors, "description", input.description());
+    required(errors, "justification", input.justification());
+    required(errors, "implementationPlan", input.implementationPlan());
+    required(errors, "rollbackPlan", input.rollbackPlan());
+    if (input.plannedStart() == null) {
+      errors.add(new FieldError("plannedStart", "is required"));
+    }
+    if (input.plannedEnd() == null) {
+      errors.add(new FieldError("plannedEnd", "is required"));
+    }
+    if (input.plannedStart() != null && input.plannedEnd() != null && !input.plannedEnd().isAfter(input.plannedStart())) {
+      errors.add(new FieldError("plannedEnd", "must be after plannedStart"));
+    }
+    if (input.repository() != null && !input.repository().isBlank() && !REPOSITORY.matcher(input.repository()).matches()) {
+      errors.add(new FieldError("repository", "must look like owner/name"));
+    }
+    if (!input.commits().isEmpty() && (input.repository() == null || input.repository().isBlank())) {
+      errors.add(new FieldError("repository", "is required when commits are listed"));
+    }
+    for (int i = 0; i < input.commits().size(); i++) {
+      if (!COMMIT.matcher(input.commits().get(i)).matches()) {
+        errors.add(new FieldError("commits[" + i + "]", "'" + input.commits().get(i)
+            + "' is not a commit id (7-40 hex digits), a pull request (#12) or a link"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+  }
+
+  private static boolean required(List<FieldError> errors, String field, String value) {
+    if (value == null || value.isBlank()) {
+      errors.add(new FieldError(field, "is required and must not be empty"));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reads a change request from process variables as Camunda Forms submit them (strings, booleans, ISO date-times
+   * with or without offset, multi-line lists).
+   */
+  public ChangeRequestInput fromVariables(Map<String, Object> variables) {
+    List<FieldError> errors = new ArrayList<>();
+    Instant start = instant(errors, "plannedStart", variables.get(ChangeProcess.Variables.PLANNED_START));
+    Instant end = instant(errors, "plannedEnd", variables.get(ChangeProcess.Variables.PLANNED_END));
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    return new ChangeRequestInput(string(variables, ChangeProcess.Variables.TITLE),
+        string(variables, ChangeProcess.Variables.SYSTEM_ID), string(variables, ChangeProcess.Variables.CHANGE_TYPE),
+        string(variables, ChangeProcess.Variables.DESCRIPTION), string(variables, ChangeProcess.Variables.JUSTIFICATION),
+        bool(variables, ChangeProcess.Variables.TOUCHES_FINANCIAL_DATA),
+        string(variables, ChangeProcess.Variables.IMPLEMENTATION_PLAN),
+        bool(variables, ChangeProcess.Variables.HAS_TESTED_ROLLBACK), string(variables, ChangeProcess.Variables.ROLLBACK_PLAN),
+        start, end, string(variables, ChangeProcess.Variables.REPOSITORY),
+        lines(string(variables, ChangeProcess.Variables.COMMITS)), string(variables, ChangeProcess.Variables.TEST_EVIDENCE),
+        lines(string(variables, ChangeProcess.Variables.TEST_EVIDENCE_LINKS)));
+  }
+
+  /** Parses a date-time as forms and clients send it; a time without offset is read in the calendar's zone. */
+  public Instant parseInstant(String value) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      return LocalDateTime.parse(value).atZone(calendar.zone()).toInstant();
+    }
+  }
+
+  private Instant instant(List<FieldError> errors, String field, Object value) {
+    if (value == null || (value instanceof String s && s.isBlank())) {
+      return null;
+    }
+    if (value instanceof java.util.Date date) {
+      return date.toInstant();
+    }
+    try {
+      return parseInstant(value.toString());
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(field, "'" + value + "' is not a date and time such as 2026-12-05T22:00+01:00"));
+      return null;
+    }
+  }
+
+  private static String string(Map<String, Object> variables, String name) {
+    Object value = variables.get(name);
+    return value == null ? null : value.toString().strip();
+  }
+
+  private static boolean bool(Map<String, Object> variables, String name) {
+    Object value = variables.get(name);
+    return value instanceof Boolean b ? b : value != null && Boolean.parseBoolean(value.toString());
+  }
+
+  static List<String> lines(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(text.split("[\\r\\n,]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+}
