@@ -69,7 +69,13 @@ public final class Http {
   }
 
   public Response post(String path, String contentType, byte[] body) {
-    return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return post(path, contentType, body, java.util.Map.of());
+  }
+
+  public Response post(String path, String contentType, byte[] body, java.util.Map<String, String> headers) {
+    var builder = request(path).header("Content-Type", contentType);
+    headers.forEach(builder::header);
+    return send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   public static String json(Object value) {

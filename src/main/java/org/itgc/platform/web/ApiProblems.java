@@ -105,6 +105,25 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     return problem;
   }
 
+  /** A refusal thrown inside an engine command (a process step) arrives wrapped; answer what it is. */
+  @ExceptionHandler(org.camunda.bpm.engine.ProcessEngineException.class)
+  ProblemDetail engine(org.camunda.bpm.engine.ProcessEngineException e) {
+    RuntimeException refusal = org.itgc.platform.EngineRefusals.refusal(e);
+    if (refusal instanceof InvalidInputException invalid) {
+      return invalidInput(invalid);
+    }
+    if (refusal instanceof org.camunda.bpm.engine.AuthorizationException denied) {
+      return engineRefusal(denied);
+    }
+    if (refusal != null) {
+      var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, refusal.getMessage());
+      problem.setType(INVALID);
+      problem.setTitle("Invalid request");
+      return problem;
+    }
+    return unexpected(e);
+  }
+
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
     log.error("Unexpected error in the API", e);

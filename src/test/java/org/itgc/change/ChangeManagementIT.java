@@ -1,0 +1,358 @@
+package org.itgc.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.TaskService;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Change management driven over HTTP by the demo users, on embedded PostgreSQL, with GreenMail. */
+@IntegrationTest
+class ChangeManagementIT {
+
+  static final String GITHUB_SECRET = "demo-github-webhook-secret";
+  /** Each request gets its own Saturday (22:30 to 23:30 New York, inside ERP-GL's window), so none collide by accident. */
+  static final java.util.concurrent.atomic.AtomicInteger WEEKS = new java.util.concurrent.atomic.AtomicInteger();
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired TaskService taskService;
+  @Autowired ManagementService managementService;
+
+  static Map<String, Object> request(String type, String system, String commit) {
+    var saturday = java.time.LocalDate.of(2027, 2, 6).plusWeeks(WEEKS.getAndIncrement());
+    return request(type, system, commit, saturday);
+  }
+
+  static Map<String, Object> request(String type, String system, String commit, java.time.LocalDate saturday) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("title", "Raise posting limit " + type);
+    body.put("systemId", system);
+    body.put("changeType", type);
+    body.put("description", "Change the journal posting limit parameter");
+    body.put("justification", "Finance asked for higher limits at quarter end");
+    body.put("touchesFinancialData", true);
+    body.put("implementationPlan", "Apply configuration through the pipeline");
+    body.put("hasTestedRollback", true);
+    body.put("rollbackPlan", "Re-apply the previous configuration");
+    body.put("plannedStart", saturday + "T22:30:00-05:00");
+    body.put("plannedEnd", saturday + "T23:30:00-05:00");
+    body.put("repository", "acme/erp-gl");
+    body.put("commits", commit == null ? List.of() : List.of(commit));
+    body.put("testEvidence", "Regression suite run 4711 passed in QA");
+    body.put("testEvidenceLinks", List.of("https://ci.example.com/runs/4711"));
+    return body;
+  }
+
+  String submit(String user, Map<String, Object> body) {
+    var response = Http.as(port, user).post("/api/changes", Http.json(body));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json().get("id").asText();
+  }
+
+  String taskOf(String user, String changeId, String taskKey) {
+    var tasks = Http.as(port, user).get("/engine-rest/task?processInstanceBusinessKey=" + changeId
+        + "&taskDefinitionKey=" + taskKey).json();
+    assertThat(tasks.size()).as("%s sees %s of %s", user, taskKey, changeId).isEqualTo(1);
+    return tasks.get(0).get("id").asText();
+  }
+
+  Http.Response complete(String user, String taskId, Map<String, Object> variables) {
+    var http = Http.as(port, user);
+    var claim = http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId", user)));
+    assertThat(claim.status()).as(claim.toString()).isEqualTo(204);
+    Map<String, Object> typed = new HashMap<>();
+    variables.forEach((k, v) -> typed.put(k, Map.of("value", v)));
+    return http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables", typed)));
+  }
+
+  void decide(String user, String changeId, String taskKey, String decision) {
+    var response = complete(user, taskOf(user, changeId, taskKey), Map.of("decision", decision, "comment", "ok by " + user));
+    assertThat(response.status()).as(response.toString()).isEqualTo(204);
+  }
+
+  static String sha(int n) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+          .digest(("commit-" + n + "-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aNormalChangeOnATier1SystemGoesFromRequestToCloseThroughDifferentPeopleWithCompleteEvidence() throws Exception {
+    String id = submit("rachel", request("normal", "ERP-GL", null));
+    assertThat(id).matches("CHG-\\d{4}-\\d{6}");
+    decide("sofia", id, ChangeProcess.Elements.TECHNICAL_REVIEW, "approve");
+    decide("carlos", id, ChangeProcess.Elements.CAB_REVIEW, "approve");
+    decide("ivan", id, ChangeProcess.Elements.IT_APPROVAL, "approve");
+    decide("fiona", id, ChangeProcess.Elements.FINANCE_APPROVAL, "approve");
+    var implemented = complete("dmitri", taskOf("dmitri", id, ChangeProcess.Elements.IMPLEMENT),
+        Map.of("deploymentReference", "pipeline run 99", "implementationNotes", "applied"));
+    assertThat(implemented.status()).as(implemented.toString()).isEqualTo(204);
+    var reviewed = complete("sofia", taskOf("sofia", id, ChangeProcess.Elements.POST_IMPLEMENTATION_REVIEW),
+        Map.of("reviewOutcome", "success", "reviewComment", "limits work"));
+    assertThat(reviewed.status()).as(reviewed.toString()).isEqualTo(204);
+
+    JsonNode evidence = Http.as(port, "audrey").get("/api/changes/" + id).json();
+    assertThat(evidence.at("/change/status").asText()).isEqualTo("closed");
+    assertThat(evidence.at("/change/requester").asText()).isEqualTo("rachel");
+    assertThat(evidence.at("/change/criticality").asText()).isEqualTo("high");
+    assertThat(evidence.at("/change/implementedBy").asText()).isEqualTo("dmitri");
+    assertThat(evidence.get("approvals")).extracting(a -> a.get("step").asText() + ":" + a.get("decidedBy").asText())
+        .containsExactly("technical-review:sofia", "cab:carlos", "it:ivan", "finance:fiona");
+    JsonNode decision = evidence.get("criticalityDecisions").get(0);
+    assertThat(decision.get("matchedRules").get(0).asText()).isEqualTo("Rule_NormalTier1");
+    assertThat(decision.get("inputs").get("System tier").asText()).isEqualTo("tier1");
+    assertThat(decision.get("version").asInt()).isPositive();
+    assertThat(evidence.get("deployments").get(0).get("deployedBy").asText()).isEqualTo("dmitri");
+    assertThat(evidence.get("tasks").size()).isEqualTo(6);
+    assertThat(evidence.get("auditTrail")).extracting(e -> e.get("action").asText())
+        .contains("change.request", "change.assess", "change.decide", "change.approved", "change.implement",
+            "change.review", "change.close");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'change.read' and object_id = ? "
+        + "and actor = 'audrey'", Integer.class, id)).isEqualTo(1);
+  }
+
+  @Test
+  void theRequesterCannotApproveTheirOwnChangeAndTheAttemptIsRefusedAndAudited() {
+    createUser("rita.dual", List.of("requester", "system-owner"));
+    String id = submit("rita.dual", request("normal", "PAYROLL", null));
+    String taskId = taskOf("rita.dual", id, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    var refused = complete("rita.dual", taskId, Map.of("decision", "approve", "comment", "looks fine to me"));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body()).contains("requester of " + id + " cannot decide");
+    assertThat(taskService.createTaskQuery().taskId(taskId).count()).as("the task stays open").isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from change_approval where change_id = ?", Integer.class, id)).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'change.sod-violation' "
+        + "and object_id = ? and actor = 'rita.dual' and outcome = 'DENIED'", Integer.class, id)).isEqualTo(1);
+  }
+
+  @Test
+  void onePersonCannotGiveTwoApprovalsOfTheSameChange() {
+    createUser("cora.twohats", List.of("cab", "it-approver"));
+    String id = submit("rachel", request("normal", "ERP-GL", null));
+    decide("sofia", id, ChangeProcess.Elements.TECHNICAL_REVIEW, "approve");
+    decide("cora.twohats", id, ChangeProcess.Elements.CAB_REVIEW, "approve");
+    var second = complete("cora.twohats", taskOf("cora.twohats", id, ChangeProcess.Elements.IT_APPROVAL),
+        Map.of("decision", "approve", "comment", "also fine"));
+    assertThat(second.status()).isEqualTo(403);
+    assertThat(second.body()).contains("already approved " + id);
+  }
+
+  @Test
+  void theAuthorOfACommitCannotDeployTheChange() {
+    String commit = sha(1);
+    var push = github("push", Map.of("ref", "refs/heads/feature-x", "after", commit,
+        "repository", Map.of("full_name", "acme/erp-gl", "default_branch", "main"),
+        "sender", Map.of("login", "dmitri"),
+        "commits", List.of(Map.of("id", commit, "message", "raise limit", "author",
+            Map.of("name", "Dmitri Deployer", "email", "dmitri@demo.itgc.local", "username", "dmitri")))));
+    assertThat(push.status()).as(push.toString()).isEqualTo(202);
+    String id = submit("rachel", request("standard", "BI-REPORTING", commit.substring(0, 10)));
+    var refused = complete("dmitri", taskOf("dmitri", id, ChangeProcess.Elements.IMPLEMENT),
+        Map.of("deploymentReference", "r1", "implementationNotes", "n"));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body()).contains("dmitri wrote commit").contains("cannot deploy");
+  }
+
+  @Test
+  void anUnmatchedPushToProductionBecomesAControlExceptionMailedToTheSystemOwner() throws Exception {
+    String commit = sha(2);
+    var push = github("push", Map.of("ref", "refs/heads/main", "after", commit,
+        "repository", Map.of("full_name", "acme/ap-payments", "default_branch", "main"),
+        "sender", Map.of("login", "mallory"),
+        "head_commit", Map.of("timestamp", "2026-11-20T10:00:00Z"),
+        "commits", List.of(Map.of("id", commit, "message", "sneaky fix", "author",
+            Map.of("name", "Mallory", "email", "mallory@example.com", "username", "mallory")))));
+    assertThat(push.status()).as(push.toString()).isEqualTo(202);
+    assertThat(push.json().at("/judgement/matched").asBoolean()).isFalse();
+    long exceptionId = push.json().at("/judgement/exceptionId").asLong();
+    assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class, exceptionId))
+        .isEqualTo("CM-05");
+    var mail = TestMailServer.await(m -> {
+      try {
+        return m.getSubject().contains("CM-05") && String.valueOf(m.getContent()).contains(commit);
+      } catch (Exception e) {
+        return false;
+      }
+    }, Duration.ofSeconds(20));
+    assertThat(List.of(mail.getAllRecipients()).toString()).contains("fiona@demo.itgc.local", "sofia@demo.itgc.local");
+
+    var report = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY"
+        + "&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z").json();
+    assertThat(report).anySatisfy(row -> {
+      assertThat(row.get("reference").asText()).isEqualTo("push:" + commit);
+      assertThat(row.get("matched").asBoolean()).isFalse();
+    });
+    var csv = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY"
+        + "&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&format=csv");
+    assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(csv.body()).startsWith("deployment_id,system_id").contains("push:" + commit).contains("\"mallory\"");
+  }
+
+  @Test
+  void aPushMatchingAnApprovedChangeIsReconciledWithDeveloperNotDeployer() {
+    String commit = sha(3);
+    String id = submit("rachel", request("standard", "BI-REPORTING", commit));
+    var push = github("push", Map.of("ref", "refs/heads/main", "after", commit,
+        "repository", Map.of("full_name", "acme/bi-reporting", "default_branch", "main"),
+        "sender", Map.of("login", "dmitri"),
+        "commits", List.of(Map.of("id", commit, "message", "report change for " + id, "author",
+            Map.of("name", "Ryan Developer", "email", "ryan@demo.itgc.local", "username", "ryan")))));
+    var judgement = push.json().get("judgement");
+    assertThat(judgement.get("matched").asBoolean()).as(push.toString()).isTrue();
+    assertThat(judgement.get("changeIds").get(0).asText()).isEqualTo(id);
+    assertThat(judgement.get("developerDiffers").asBoolean()).isTrue();
+    assertThat(github("push", Map.of("ref", "refs/heads/main", "after", commit,
+        "repository", Map.of("full_name", "acme/bi-reporting", "default_branch", "main"),
+        "sender", Map.of("login", "dmitri"), "commits", List.of())).json().at("/judgement/duplicate").asBoolean())
+        .as("a redelivery is recognised").isTrue();
+  }
+
+  @Test
+  void overlappingChangesOnOneSystemAreFlaggedToTheCabWithEachOthersIds() {
+    var saturday = java.time.LocalDate.of(2028, 3, 4);
+    String first = submit("rachel", request("normal", "PAYROLL", null, saturday));
+    String second = submit("ryan", request("standard", "PAYROLL", null, saturday));
+    var evidence = Http.as(port, "audrey").get("/api/changes/" + second).json();
+    assertThat(evidence.at("/change/scheduleFindings").asText()).contains("overlaps " + first);
+    assertThat(evidence.get("collisions").get(0).asText()).isEqualTo(first);
+    assertThat(Http.as(port, "audrey").get("/api/changes/" + first).json().get("collisions").get(0).asText())
+        .isEqualTo(second);
+    // the standard change would skip the CAB, but the collision sends it to review and the CAB
+    decide("sofia", second, ChangeProcess.Elements.TECHNICAL_REVIEW, "approve");
+    taskOf("carlos", second, ChangeProcess.Elements.CAB_REVIEW);
+  }
+
+  @Test
+  void aChangeInsideAFreezePeriodGoesToTheCab() {
+    String id = submit("rachel", request("standard", "ERP-GL", null, java.time.LocalDate.of(2026, 12, 26)));
+    var evidence = Http.as(port, "audrey").get("/api/changes/" + id).json();
+    assertThat(evidence.at("/change/inFreeze").asBoolean()).isTrue();
+    assertThat(evidence.at("/change/scheduleFindings").asText()).contains("freeze period").contains("Year-end close");
+    decide("sofia", id, ChangeProcess.Elements.TECHNICAL_REVIEW, "approve");
+    taskOf("carlos", id, ChangeProcess.Elements.CAB_REVIEW);
+  }
+
+  @Test
+  void aForgedWebhookSignatureIsRefusedAndAudited() {
+    byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    var forged = Http.anonymous(port).post("/api/webhooks/github", "application/json", body,
+        Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + "0".repeat(64)));
+    assertThat(forged.status()).isEqualTo(401);
+    var unsigned = Http.anonymous(port).post("/api/webhooks/github", "application/json", body,
+        Map.of("X-GitHub-Event", "push"));
+    assertThat(unsigned.status()).isEqualTo(401);
+    var gitlab = Http.anonymous(port).post("/api/webhooks/gitlab", "application/json", body,
+        Map.of("X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", "guess"));
+    assertThat(gitlab.status()).isEqualTo(401);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'webhook.refuse' "
+        + "and outcome = 'DENIED'", Integer.class)).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void malformedWebhookJsonIs400() {
+    byte[] body = "{\"ref\": ".getBytes(StandardCharsets.UTF_8);
+    var response = Http.anonymous(port).post("/api/webhooks/github", "application/json", body,
+        Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256",
+            "sha256=" + SourceControlWebhooks.hmac(GITHUB_SECRET, body)));
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("detail").asText()).contains("body").contains("not valid JSON");
+  }
+
+  @Test
+  void aGitLabMergeRequestIntoTheDefaultBranchIsAProductionDeployment() {
+    String commit = sha(4);
+    var body = Http.json(Map.of("object_kind", "merge_request",
+        "user", Map.of("username", "dmitri"),
+        "project", Map.of("path_with_namespace", "acme/payroll", "default_branch", "main"),
+        "object_attributes", Map.of("iid", 17, "state", "merged", "merge_commit_sha", commit, "target_branch", "main",
+            "title", "unplanned payroll tweak", "description", "", "updated_at", "2026-11-21T08:00:00Z"))).getBytes(StandardCharsets.UTF_8);
+    var response = Http.anonymous(port).post("/api/webhooks/gitlab", "application/json", body,
+        Map.of("X-Gitlab-Event", "Merge Request Hook", "X-Gitlab-Token", "demo-gitlab-webhook-token"));
+    assertThat(response.status()).as(response.toString()).isEqualTo(202);
+    assertThat(response.json().at("/judgement/matched").asBoolean()).isFalse();
+  }
+
+  @Test
+  void badRequestsAre400NamingTheFieldAndStoreNothing() {
+    int before = jdbc.queryForObject("select count(*) from change_request", Integer.class);
+    var missing = request("normal", "ERP-GL", null);
+    missing.put("justification", "  ");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(missing)), "justification");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(request("normal", "NO-SUCH", null))), "systemId");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(request("urgent", "ERP-GL", null))), "changeType");
+    var inverted = request("normal", "ERP-GL", null);
+    inverted.put("plannedEnd", "2027-01-01T20:00:00-05:00");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(inverted)), "plannedEnd");
+    var badDate = request("normal", "ERP-GL", null);
+    badDate.put("plannedStart", "next saturday");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(badDate)), "plannedStart");
+    assertField(Http.as(port, "rachel").post("/api/changes", "{\"title\": "), "body");
+    var noEvidence = request("normal", "ERP-GL", null);
+    noEvidence.put("testEvidence", "");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(noEvidence)), "testEvidence");
+    assertThat(jdbc.queryForObject("select count(*) from change_request", Integer.class)).isEqualTo(before);
+    assertThat(Http.as(port, "audrey").post("/api/changes", Http.json(request("normal", "ERP-GL", null))).status())
+        .as("an auditor changes nothing").isEqualTo(403);
+  }
+
+  @Test
+  void aMissedEmergencyDeadlineRecordsACm04ExceptionAndEscalatesByMail() throws Exception {
+    String id = submit("rachel", request("emergency", "ERP-GL", null));
+    var implemented = complete("dmitri", taskOf("dmitri", id, ChangeProcess.Elements.IMPLEMENT_EMERGENCY),
+        Map.of("deploymentReference", "hotfix 7", "implementationNotes", "patched"));
+    assertThat(implemented.status()).as(implemented.toString()).isEqualTo(204);
+    String pid = jdbc.queryForObject("select process_instance_id from change_request where id = ?", String.class, id);
+    var timer = managementService.createJobQuery().processInstanceId(pid).timers().singleResult();
+    assertThat(timer.getDuedate()).isAfter(new java.util.Date());
+    managementService.executeJob(timer.getId());
+    assertThat(jdbc.queryForObject("select count(*) from control_exception where control_id = 'CM-04' and object_id = ?",
+        Integer.class, id)).isEqualTo(1);
+    TestMailServer.await(m -> {
+      try {
+        return m.getSubject().contains("CM-04") && m.getSubject().contains(id);
+      } catch (Exception e) {
+        return false;
+      }
+    }, Duration.ofSeconds(20));
+    assertThat(taskService.createTaskQuery().processInstanceId(pid).count()).as("approvals still required").isEqualTo(3);
+  }
+
+  private void assertField(Http.Response response, String field) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("errors")).as(response.toString())
+        .anySatisfy(e -> assertThat(e.get("field").asText()).isEqualTo(field));
+  }
+
+  private Http.Response github(String event, Map<String, Object> payload) {
+    byte[] body = Http.json(payload).getBytes(StandardCharsets.UTF_8);
+    return Http.anonymous(port).post("/api/webhooks/github", "application/json", body,
+        Map.of("X-GitHub-Event", event, "X-Hub-Signature-256", "sha256=" + SourceControlWebhooks.hmac(GITHUB_SECRET, body)));
+  }
+
+  private void createUser(String name, List<String> roles) {
+    if (jdbc.queryForObject("select count(*) from sec_user where username = ?", Integer.class, name) > 0) {
+      return;
+    }
+    var response = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", name, "displayName", name,
+        "email", name + "@example.com", "password", Http.DEMO_PASSWORD, "roles", roles)));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+  }
+}
