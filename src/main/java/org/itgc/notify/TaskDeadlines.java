@@ -1,0 +1,128 @@
+package org.itgc.notify;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.IdentityLinkType;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.ModelProperties;
+import org.itgc.security.Role;
+import org.itgc.security.UserAccounts;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Reminder mails before a user task's due date and escalation mails after it, for every process: to the assignee
+ * (or the members of the candidate groups), and on escalation to the governance leads too. Each task gets at most
+ * one reminder and one escalation, recorded in {@code task_deadline_notice}; its primary key makes that hold with
+ * several nodes. The control a task operates comes from the model's {@code controlId} property.
+ */
+@Component
+public class TaskDeadlines {
+
+  private final TaskService taskService;
+  private final RepositoryService repositoryService;
+  private final org.camunda.bpm.engine.RuntimeService runtimeService;
+  private final UserAccounts users;
+  private final Notifier notifier;
+  private final AuditRecorder audit;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+  private final Duration reminderBefore;
+  private final String baseUrl;
+
+  TaskDeadlines(TaskService taskService, RepositoryService repositoryService,
+      org.camunda.bpm.engine.RuntimeService runtimeService, UserAccounts users, Notifier notifier,
+      AuditRecorder audit, JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
+      @Value("${itgc.tasks.reminder-before:PT24H}") Duration reminderBefore, @Value("${itgc.base-url}") String baseUrl) {
+    this.taskService = taskService;
+    this.repositoryService = repositoryService;
+    this.runtimeService = runtimeService;
+    this.users = users;
+    this.notifier = notifier;
+    this.audit = audit;
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+    this.clock = clock;
+    this.reminderBefore = reminderBefore;
+    this.baseUrl = baseUrl;
+  }
+
+  @Scheduled(fixedDelayString = "${itgc.tasks.deadline-check-interval:PT1M}", initialDelayString = "PT30S")
+  public void check() {
+    Instant now = clock.instant();
+    List<Task> due = taskService.createTaskQuery().active().dueBefore(Date.from(now.plus(reminderBefore)))
+        .orderByDueDate().asc().listPage(0, 500);
+    for (Task task : due) {
+      String kind = task.getDueDate().toInstant().isAfter(now) ? "reminder" : "escalation";
+      transactions.executeWithoutResult(status -> notify(task, kind, now));
+    }
+  }
+
+  private void notify(Task task, String kind, Instant now) {
+    Set<String> recipients = new LinkedHashSet<>();
+    if (task.getAssignee() != null) {
+      users.email(task.getAssignee()).ifPresent(recipients::add);
+    }
+    if (recipients.isEmpty() || "escalation".equals(kind)) {
+      taskService.getIdentityLinksForTask(task.getId()).stream()
+          .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
+          .forEach(link -> Role.fromGroupId(link.getGroupId()).ifPresent(role -> recipients.addAll(users.emailsOf(role))));
+    }
+    if ("escalation".equals(kind)) {
+      recipients.addAll(users.emailsOf(Role.GOVERNANCE_LEAD));
+    }
+    if (recipients.isEmpty()) {
+      return;
+    }
+    int inserted = jdbc.update(con -> {
+      var ps = con.prepareStatement("insert into task_deadline_notice (task_id, kind, due_at, sent_at, recipients) "
+          + "values (?, ?, ?, ?, ?) on conflict do nothing");
+      ps.setString(1, task.getId());
+      ps.setString(2, kind);
+      ps.setTimestamp(3, new Timestamp(task.getDueDate().getTime()));
+      ps.setTimestamp(4, Timestamp.from(now));
+      ps.setArray(5, con.createArrayOf("varchar", recipients.toArray()));
+      return ps;
+    });
+    if (inserted == 0) {
+      return;
+    }
+    var definition = repositoryService.getProcessDefinition(task.getProcessDefinitionId());
+    UserTask element = repositoryService.getBpmnModelInstance(task.getProcessDefinitionId())
+        .getModelElementById(task.getTaskDefinitionKey());
+    var instance = task.getProcessInstanceId() == null ? null
+        : runtimeService.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).singleResult();
+    String businessKey = instance == null ? "" : instance.getBusinessKey() != null ? instance.getBusinessKey()
+        : instance.getId();
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("recipientName", "colleague");
+    variables.put("taskName", task.getName());
+    variables.put("processName", definition.getName() == null ? definition.getKey() : definition.getName());
+    variables.put("businessKey", businessKey);
+    variables.put("dueDate", task.getDueDate().toInstant().toString());
+    variables.put("tasklistUrl", baseUrl + "/camunda/app/tasklist/default/#/?task=" + task.getId());
+    variables.put("assignee", task.getAssignee() == null ? "nobody yet" : task.getAssignee());
+    variables.put("controlId", ModelProperties.of(element, "controlId").orElse("-"));
+    notifier.send("reminder".equals(kind) ? "task-reminder" : "task-escalation", recipients, variables);
+    audit.record(AuditEvent.system("task." + kind, "task", task.getId()).detail("taskName", task.getName())
+        .detail("businessKey", businessKey).detail("dueDate", variables.get("dueDate"))
+        .detail("recipients", List.copyOf(recipients)).build());
+  }
+}
