@@ -1,0 +1,130 @@
+package org.itgc.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.itgc.support.Browser;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What users click: a requester starts a change from its Camunda Form in Tasklist; a CAB member opens the CAB review
+ * form, is told which required fields are missing, fills them and completes it. Headless Chromium.
+ */
+@IntegrationTest
+class ChangeFormsBrowserIT {
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void aRequesterStartsAChangeFromTheStartFormAndTheCabApprovesItInItsForm() throws Exception {
+    String title = "Browser change " + UUID.randomUUID().toString().substring(0, 8);
+    try (var browser = Browser.start()) {
+      ChromeDriver driver = browser.driver();
+      var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      login(driver, wait, "rachel");
+      wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Start process"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Change request"))).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[id$='-Field_title']"))).sendKeys(title);
+      driver.findElement(By.cssSelector(".fjs-form-field-select .fjs-select-display")).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(
+          "//div[contains(@class,'fjs-dropdownlist-item') and normalize-space(.)='PAYROLL']"))).click();
+      driver.findElement(By.cssSelector("label[for$='-Field_changeType-1']")).click();
+      driver.findElement(By.cssSelector("[id$='-Field_description']")).sendKeys("Adjust the overtime rule");
+      driver.findElement(By.cssSelector("[id$='-Field_justification']")).sendKeys("Union agreement from March");
+      driver.findElement(By.cssSelector("[id$='-Field_implementationPlan']")).sendKeys("Deploy rule table");
+      driver.findElement(By.cssSelector("[id$='-Field_rollbackPlan']")).sendKeys("Restore previous rule table");
+      for (String[] field : new String[][] {{"plannedStart", "03/03/2027", "20:30"}, {"plannedEnd", "03/03/2027", "21:30"}}) {
+        driver.findElement(By.cssSelector("[id$='-Field_" + field[0] + "-date']")).click();
+        driver.findElement(By.cssSelector("[id$='-Field_" + field[0] + "-date']")).sendKeys(field[1], Keys.ENTER);
+        driver.findElement(By.cssSelector("[id$='-Field_" + field[0] + "-time']")).click();
+        driver.findElement(By.cssSelector("[id$='-Field_" + field[0] + "-time']")).sendKeys(field[2], Keys.ENTER);
+        driver.findElement(By.xpath("//*[contains(text(),'Every field marked required')]")).click();
+      }
+      driver.findElement(By.cssSelector("[id$='-Field_testEvidence']")).sendKeys("Payroll parallel run passed");
+      var start = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[ng-click='startProcessInstance()']")));
+      start.click();
+      waitFor(() -> count("select count(*) from change_request where title = ? and requester = 'rachel'", title) == 1);
+      screenshot(driver, "browser-change-started.png");
+    }
+    String id = jdbc.queryForObject("select id from change_request where title = ?", String.class, title);
+    // the technical review through the API, as another user
+    var tasks = Http.as(port, "sofia").get("/engine-rest/task?processInstanceBusinessKey=" + id).json();
+    String reviewTask = tasks.get(0).get("id").asText();
+    Http.as(port, "sofia").post("/engine-rest/task/" + reviewTask + "/claim", "{\"userId\":\"sofia\"}");
+    assertThat(Http.as(port, "sofia").post("/engine-rest/task/" + reviewTask + "/complete", Http.json(Map.of(
+        "variables", Map.of("decision", Map.of("value", "approve"), "comment", Map.of("value", "sound"))))).status())
+        .isEqualTo(204);
+
+    try (var browser = Browser.start()) {
+      ChromeDriver driver = browser.driver();
+      var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      login(driver, wait, "carlos");
+      wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("My groups' tasks"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[normalize-space(text())='CAB review']"))).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), id + ": " + title));
+      var claim = driver.findElements(By.xpath("//*[normalize-space(text())='Claim']"));
+      if (!claim.isEmpty()) {
+        claim.get(0).click();
+      }
+      By complete = By.cssSelector("button[ng-click='complete()']");
+      // notifications (task claimed) may cover the button: click it as the page would
+      driver.executeScript("arguments[0].click();", wait.until(ExpectedConditions.elementToBeClickable(complete)));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Field is required."));
+      screenshot(driver, "browser-cab-required-field.png");
+      assertThat(count("select count(*) from change_approval where change_id = ? and step = 'cab'", id)).isZero();
+
+      driver.findElement(By.cssSelector("label[for$='-Field_decision-0']")).click();
+      driver.findElement(By.cssSelector("[id$='-Field_comment']")).sendKeys("Low risk, window agreed", Keys.TAB);
+      wait.until(ExpectedConditions.elementToBeClickable(complete));
+      driver.executeScript("arguments[0].click();", driver.findElement(complete));
+      waitFor(() -> count("select count(*) from change_approval where change_id = ? and step = 'cab' "
+          + "and decided_by = 'carlos' and comment = 'Low risk, window agreed'", id) == 1);
+    }
+  }
+
+  private void login(WebDriver driver, WebDriverWait wait, String user) {
+    driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
+    driver.findElement(By.name("password")).sendKeys(Http.DEMO_PASSWORD);
+    driver.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My groups' tasks"));
+  }
+
+  private int count(String sql, String argument) {
+    Integer value = jdbc.queryForObject(sql, Integer.class, argument);
+    return value == null ? 0 : value;
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void screenshot(ChromeDriver driver, String name) throws java.io.IOException {
+    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", name),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+}
