@@ -42,15 +42,14 @@ class JdbcAuditRecorder implements AuditRecorder {
   public long record(AuditEvent event) {
     String actor = event.actor();
     List<String> roles = event.actorRoles();
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    boolean loggedIn = authentication != null && authentication.isAuthenticated()
+        && !(authentication instanceof AnonymousAuthenticationToken);
     if (actor == null) {
-      Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-      if (authentication != null && authentication.isAuthenticated()
-          && !(authentication instanceof AnonymousAuthenticationToken)) {
-        actor = authentication.getName();
-        roles = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList();
-      } else {
-        actor = AuditEvent.SYSTEM_ACTOR;
-      }
+      actor = loggedIn ? authentication.getName() : AuditEvent.SYSTEM_ACTOR;
+    }
+    if (roles == null && loggedIn && actor.equals(authentication.getName())) {
+      roles = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList();
     }
     if (roles == null) {
       roles = List.of();

@@ -59,7 +59,8 @@ class ChangeController {
   }
 
   /** A change request as clients send it; date-times are ISO-8601 (with offset, or local to the business calendar). */
-  record ChangeRequestBody(String title, String systemId, String changeType, String description, String justification,
+  record ChangeRequestBody(String title, String systemId, String changeType, String standardChangeType,
+      String description, String justification,
       Boolean touchesFinancialData, String implementationPlan, Boolean hasTestedRollback, String rollbackPlan,
       String plannedStart, String plannedEnd, String repository, List<String> commits, String testEvidence,
       List<String> testEvidenceLinks) {}
@@ -72,7 +73,8 @@ class ChangeController {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    var input = new ChangeRequestInput(body.title(), body.systemId(), body.changeType(), body.description(),
+    var input = new ChangeRequestInput(body.title(), body.systemId(), body.changeType(), body.standardChangeType(),
+        body.description(),
         body.justification(), Boolean.TRUE.equals(body.touchesFinancialData()), body.implementationPlan(),
         Boolean.TRUE.equals(body.hasTestedRollback()), body.rollbackPlan(), start, end, body.repository(),
         body.commits(), body.testEvidence(), body.testEvidenceLinks());

@@ -48,6 +48,8 @@ public final class ChangeProcess {
     public static final String SYSTEM_ID = "systemId";
     public static final String SYSTEM_TIER = "systemTier";
     public static final String CHANGE_TYPE = "changeType";
+    /** For standard changes: the pre-approved type of config/standard-changes.yaml. */
+    public static final String STANDARD_CHANGE_TYPE = "standardChangeType";
     public static final String DESCRIPTION = "description";
     public static final String JUSTIFICATION = "justification";
     /** Boolean. */

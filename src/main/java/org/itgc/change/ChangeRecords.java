@@ -23,7 +23,8 @@ class ChangeRecords {
   }
 
   /** One row of change_request, as stored. */
-  record Change(String id, String processInstanceId, String title, String systemId, String changeType, String requester,
+  record Change(String id, String processInstanceId, String title, String systemId, String changeType,
+      String standardChangeType, String requester,
       String description, String justification, boolean touchesFinancialData, String implementationPlan,
       boolean hasTestedRollback, String rollbackPlan, Instant plannedStart, Instant plannedEnd, String repository,
       List<String> commits, String testEvidence, List<String> testEvidenceLinks, boolean outsideMaintenanceWindow,
@@ -45,11 +46,12 @@ class ChangeRecords {
       boolean inFreeze, String findings, Instant now) {
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
-          insert into change_request (id, process_instance_id, title, system_id, change_type, requester, description,
+          insert into change_request (id, process_instance_id, title, system_id, change_type, standard_change_type,
+              requester, description,
               justification, touches_financial_data, implementation_plan, has_tested_rollback, rollback_plan,
               planned_start, planned_end, repository, commits, test_evidence, test_evidence_links,
               outside_maintenance_window, in_freeze, schedule_findings, status, created_at, updated_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)
           """);
       int i = 1;
       ps.setString(i++, id);
@@ -68,7 +70,8 @@ class ChangeRecords {
       String findings, Instant now) {
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
-          update change_request set title = ?, system_id = ?, change_type = ?, requester = ?, description = ?,
+          update change_request set title = ?, system_id = ?, change_type = ?, standard_change_type = ?,
+              requester = ?, description = ?,
               justification = ?, touches_financial_data = ?, implementation_plan = ?, has_tested_rollback = ?,
               rollback_plan = ?, planned_start = ?, planned_end = ?, repository = ?, commits = ?, test_evidence = ?,
               test_evidence_links = ?, outside_maintenance_window = ?, in_freeze = ?, schedule_findings = ?,
@@ -90,6 +93,7 @@ class ChangeRecords {
     ps.setString(i++, input.title());
     ps.setString(i++, input.systemId());
     ps.setString(i++, input.changeType());
+    ps.setString(i++, input.standardChangeType());
     ps.setString(i++, requester);
     ps.setString(i++, input.description());
     ps.setString(i++, input.justification());
@@ -196,7 +200,8 @@ class ChangeRecords {
 
   private Change map(ResultSet rs, int row) throws SQLException {
     return new Change(rs.getString("id"), rs.getString("process_instance_id"), rs.getString("title"),
-        rs.getString("system_id"), rs.getString("change_type"), rs.getString("requester"), rs.getString("description"),
+        rs.getString("system_id"), rs.getString("change_type"), rs.getString("standard_change_type"),
+        rs.getString("requester"), rs.getString("description"),
         rs.getString("justification"), rs.getBoolean("touches_financial_data"), rs.getString("implementation_plan"),
         rs.getBoolean("has_tested_rollback"), rs.getString("rollback_plan"), instant(rs, "planned_start"),
         instant(rs, "planned_end"), rs.getString("repository"), list(rs.getArray("commits")), rs.getString("test_evidence"),

@@ -102,6 +102,7 @@ public class ChangeService {
     variables.put(Variables.TITLE, input.title());
     variables.put(Variables.SYSTEM_ID, input.systemId());
     variables.put(Variables.CHANGE_TYPE, input.changeType());
+    variables.put(Variables.STANDARD_CHANGE_TYPE, input.standardChangeType());
     variables.put(Variables.DESCRIPTION, input.description());
     variables.put(Variables.JUSTIFICATION, input.justification());
     variables.put(Variables.TOUCHES_FINANCIAL_DATA, input.touchesFinancialData());
@@ -169,7 +170,8 @@ public class ChangeService {
     execution.setVariable(Variables.EMERGENCY_APPROVAL_BUSINESS_DAYS, emergencyApprovalBusinessDays);
     audit.record(AuditEvent.of(first ? "change.request" : "change.resubmit", "change", id)
         .actor(requester, null)
-        .detail("systemId", input.systemId()).detail("changeType", input.changeType()).detail("title", input.title())
+        .detail("systemId", input.systemId()).detail("changeType", input.changeType())
+        .detail("standardChangeType", input.standardChangeType()).detail("title", input.title())
         .detail("scheduleFindings", findingText).build());
   }
 
@@ -343,6 +345,7 @@ public class ChangeService {
     records.status(id, ChangeProcess.Status.FAILED, clock.instant());
     Map<String, Object> variables = new HashMap<>();
     for (String name : List.of(Variables.REQUESTER, Variables.TITLE, Variables.SYSTEM_ID, Variables.CHANGE_TYPE,
+        Variables.STANDARD_CHANGE_TYPE,
         Variables.DESCRIPTION, Variables.JUSTIFICATION, Variables.TOUCHES_FINANCIAL_DATA, Variables.IMPLEMENTATION_PLAN,
         Variables.HAS_TESTED_ROLLBACK, Variables.ROLLBACK_PLAN, Variables.PLANNED_START, Variables.PLANNED_END,
         Variables.REPOSITORY, Variables.COMMITS, Variables.TEST_EVIDENCE, Variables.TEST_EVIDENCE_LINKS)) {

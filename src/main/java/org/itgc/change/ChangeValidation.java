@@ -26,10 +26,12 @@ public class ChangeValidation {
 
   private final SystemsInventory systems;
   private final BusinessCalendar calendar;
+  private final StandardChangeCatalogue standardChanges;
 
-  public ChangeValidation(SystemsInventory systems, BusinessCalendar calendar) {
+  public ChangeValidation(SystemsInventory systems, BusinessCalendar calendar, StandardChangeCatalogue standardChanges) {
     this.systems = systems;
     this.calendar = calendar;
+    this.standardChanges = standardChanges;
   }
 
   /** Throws {@link InvalidInputException} naming every field at fault. */
@@ -45,6 +47,20 @@ public class ChangeValidation {
     }
     if (required(errors, "changeType", input.changeType()) && !CHANGE_TYPES.contains(input.changeType())) {
       errors.add(new FieldError("changeType", "'" + input.changeType() + "' is not a change type; expected standard, normal or emergency"));
+    }
+    if ("standard".equals(input.changeType())) {
+      if (required(errors, "standardChangeType", input.standardChangeType())) {
+        var type = standardChanges.find(input.standardChangeType());
+        if (type.isEmpty()) {
+          errors.add(new FieldError("standardChangeType", "'" + input.standardChangeType()
+              + "' is not a pre-approved type of config/standard-changes.yaml; known: "
+              + standardChanges.all().stream().map(t -> t.id()).toList()));
+        } else {
+          systems.find(input.systemId()).filter(s -> !type.get().tiers().contains(s.tier())).ifPresent(s ->
+              errors.add(new FieldError("standardChangeType", input.standardChangeType() + " is not pre-approved for "
+                  + s.tier().value() + " systems such as " + s.id() + "; request a normal change")));
+        }
+      }
     }
     required(errors, "description", input.description());
     required(errors, "justification", input.justification());
@@ -97,7 +113,7 @@ public class ChangeValidation {
     }
     return new ChangeRequestInput(string(variables, ChangeProcess.Variables.TITLE),
         string(variables, ChangeProcess.Variables.SYSTEM_ID), string(variables, ChangeProcess.Variables.CHANGE_TYPE),
-        string(variables, ChangeProcess.Variables.DESCRIPTION), string(variables, ChangeProcess.Variables.JUSTIFICATION),
+        string(variables, ChangeProcess.Variables.STANDARD_CHANGE_TYPE), string(variables, ChangeProcess.Variables.DESCRIPTION), string(variables, ChangeProcess.Variables.JUSTIFICATION),
         bool(variables, ChangeProcess.Variables.TOUCHES_FINANCIAL_DATA),
         string(variables, ChangeProcess.Variables.IMPLEMENTATION_PLAN),
         bool(variables, ChangeProcess.Variables.HAS_TESTED_ROLLBACK), string(variables, ChangeProcess.Variables.ROLLBACK_PLAN),

@@ -43,7 +43,8 @@ class ChangeFormsBrowserIT {
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Start process"))).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Change request"))).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[id$='-Field_title']"))).sendKeys(title);
-      driver.findElement(By.cssSelector(".fjs-form-field-select .fjs-select-display")).click();
+      driver.findElement(By.xpath("//input[contains(@id,'-Field_systemId')]/ancestor::div[contains(@class,'fjs-form-field')]"
+          + "//div[contains(@class,'fjs-select-display')]")).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.xpath(
           "//div[contains(@class,'fjs-dropdownlist-item') and normalize-space(.)='PAYROLL']"))).click();
       driver.findElement(By.cssSelector("label[for$='-Field_changeType-1']")).click();

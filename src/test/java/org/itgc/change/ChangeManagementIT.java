@@ -42,6 +42,9 @@ class ChangeManagementIT {
     body.put("title", "Raise posting limit " + type);
     body.put("systemId", system);
     body.put("changeType", type);
+    if (type.equals("standard")) {
+      body.put("standardChangeType", "STD-CONFIG-PARAMETER");
+    }
     body.put("description", "Change the journal posting limit parameter");
     body.put("justification", "Finance asked for higher limits at quarter end");
     body.put("touchesFinancialData", true);
@@ -304,6 +307,12 @@ class ChangeManagementIT {
     badDate.put("plannedStart", "next saturday");
     assertField(Http.as(port, "rachel").post("/api/changes", Http.json(badDate)), "plannedStart");
     assertField(Http.as(port, "rachel").post("/api/changes", "{\"title\": "), "body");
+    var unknownStandard = request("standard", "ERP-GL", null);
+    unknownStandard.put("standardChangeType", "STD-ANYTHING-GOES");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(unknownStandard)), "standardChangeType");
+    var notForTier1 = request("standard", "ERP-GL", null);
+    notForTier1.put("standardChangeType", "STD-REPORT");
+    assertField(Http.as(port, "rachel").post("/api/changes", Http.json(notForTier1)), "standardChangeType");
     var noEvidence = request("normal", "ERP-GL", null);
     noEvidence.put("testEvidence", "");
     assertField(Http.as(port, "rachel").post("/api/changes", Http.json(noEvidence)), "testEvidence");
