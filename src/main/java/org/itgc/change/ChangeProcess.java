@@ -71,10 +71,6 @@ public final class ChangeProcess {
     /** Boolean: inside a freeze period or overlapping another approved change: always goes to the CAB. */
     public static final String SCHEDULE_CONFLICT = "scheduleConflict";
     public static final String SCHEDULE_FINDINGS = "scheduleFindings";
-    /** Integer: business days for each approval task. */
-    public static final String APPROVAL_BUSINESS_DAYS = "approvalBusinessDays";
-    /** Integer: business days for the retrospective approval of an emergency change (CM-04). */
-    public static final String EMERGENCY_APPROVAL_BUSINESS_DAYS = "emergencyApprovalBusinessDays";
     public static final String CRITICALITY = "criticality";
     /** Booleans from the change-criticality decision. */
     public static final String CAB_REVIEW_REQUIRED = "cabReviewRequired";

@@ -29,7 +29,6 @@ import org.itgc.security.Role;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -54,15 +53,12 @@ public class ChangeService {
   private final RepositoryService repositoryService;
   private final IdentityService identityService;
   private final Clock clock;
-  private final int approvalBusinessDays;
-  private final int emergencyApprovalBusinessDays;
+  private final ChangeDeadlines deadlines;
 
   ChangeService(ChangeRecords records, ChangeValidation validation, ChangeSchedule schedule, SystemsInventory systems,
       DeploymentReconciliation reconciliation, ControlExceptions controlExceptions, UserAccounts users,
       AuditRecorder audit, CurrentUser currentUser, BusinessCalendar calendar, RuntimeService runtimeService,
-      RepositoryService repositoryService, IdentityService identityService, Clock clock,
-      @Value("${itgc.change.approval-business-days:2}") int approvalBusinessDays,
-      @Value("${itgc.change.emergency-approval-business-days:2}") int emergencyApprovalBusinessDays) {
+      RepositoryService repositoryService, IdentityService identityService, Clock clock, ChangeDeadlines deadlines) {
     this.records = records;
     this.validation = validation;
     this.schedule = schedule;
@@ -77,8 +73,7 @@ public class ChangeService {
     this.repositoryService = repositoryService;
     this.identityService = identityService;
     this.clock = clock;
-    this.approvalBusinessDays = approvalBusinessDays;
-    this.emergencyApprovalBusinessDays = emergencyApprovalBusinessDays;
+    this.deadlines = deadlines;
   }
 
   // ---------------------------------------------------------------- API
@@ -166,8 +161,6 @@ public class ChangeService {
     execution.setVariable(Variables.OUTSIDE_MAINTENANCE_WINDOW, outside);
     execution.setVariable(Variables.SCHEDULE_CONFLICT, !freezes.isEmpty() || !overlapping.isEmpty());
     execution.setVariable(Variables.SCHEDULE_FINDINGS, findingText);
-    execution.setVariable(Variables.APPROVAL_BUSINESS_DAYS, approvalBusinessDays);
-    execution.setVariable(Variables.EMERGENCY_APPROVAL_BUSINESS_DAYS, emergencyApprovalBusinessDays);
     audit.record(AuditEvent.of(first ? "change.request" : "change.resubmit", "change", id)
         .actor(requester, null)
         .detail("systemId", input.systemId()).detail("changeType", input.changeType())
@@ -382,11 +375,11 @@ public class ChangeService {
     Map<String, Object> details = new HashMap<>();
     details.put("implementedAt", String.valueOf(change.implementedAt()));
     details.put("businessDaysSinceImplementation", businessDays);
-    details.put("deadlineBusinessDays", execution.getVariable(Variables.EMERGENCY_APPROVAL_BUSINESS_DAYS));
+    details.put("deadlineBusinessDays", deadlines.emergencyApprovalBusinessDays());
     details.put("approvalsGiven", records.approvals(id).stream().filter(a -> a.retrospective())
         .map(a -> a.step() + "=" + a.decision()).toList());
     controlExceptions.raise("CM-04", "change", id, "Emergency change " + id + " not approved within "
-        + execution.getVariable(Variables.EMERGENCY_APPROVAL_BUSINESS_DAYS) + " business days", details, recipients);
+        + deadlines.emergencyApprovalBusinessDays() + " business days", details, recipients);
   }
 
   // ---------------------------------------------------------------- helpers

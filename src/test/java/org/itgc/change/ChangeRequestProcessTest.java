@@ -48,8 +48,8 @@ class ChangeRequestProcessTest {
   @BeforeEach
   void registerBeans() {
     Mocks.register("changeProcess", glue);
-    Mocks.register("businessCalendar", new BusinessCalendar(
-        new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator())));
+    Mocks.register("changeDeadlines", new ChangeDeadlines(new BusinessCalendar(
+        new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator())), 2, 2));
   }
 
   @AfterEach
@@ -67,8 +67,6 @@ class ChangeRequestProcessTest {
     variables.put("hasTestedRollback", true);
     variables.put("outsideMaintenanceWindow", outsideWindow);
     variables.put("scheduleConflict", false);
-    variables.put("approvalBusinessDays", 2);
-    variables.put("emergencyApprovalBusinessDays", 2);
     return runtimeService().startProcessInstanceByKey(ChangeProcess.KEY, variables);
   }
 

@@ -8,8 +8,8 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.model.bpmn.Bpmn;
-import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,7 +17,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Throughput of the full change path (request, assessment, technical review, CAB, IT and finance approval,
  * implementation, post-implementation review, close) with the project's glue, against a raw-engine baseline of the
- * same BPMN shape (same decision, same user tasks) without it, both on the same embedded PostgreSQL in one run.
+ * same model (its copy with every call into the glue replaced by a no-op, started with the same data) without it,
+ * both on the same embedded PostgreSQL in one run. The project side also runs with the users' identities, so the
+ * engine's authorization checks are part of its cost.
  * Prints figures; asserts nothing about time. Run: {@code ./mvnw verify -Pbenchmark}.
  */
 @IntegrationTest
@@ -39,12 +41,18 @@ class ChangeThroughputBenchmark {
   @Autowired TaskService taskService;
   @Autowired IdentityService identityService;
   @Autowired RepositoryService repositoryService;
+  @Autowired org.springframework.context.ConfigurableApplicationContext context;
 
   private int slot;
 
   @Test
-  void changesPerSecondWithTheProjectGlueAgainstTheRawEngine() {
-    repositoryService.createDeployment().name("benchmark-raw").addModelInstance("benchmark-raw-change.bpmn", rawModel())
+  void changesPerSecondWithTheProjectGlueAgainstTheRawEngine() throws java.io.IOException {
+    // the raw baseline runs the very same model, with every call into the project's glue replaced by a no-op
+    context.getBeanFactory().registerSingleton("benchmarkNoGlue", new NoGlue());
+    String model = Files.readString(Path.of("processes", "change-request.bpmn"))
+        .replace("id=\"change-request\"", "id=\"benchmark-raw-change\"")
+        .replace("${changeProcess.", "${benchmarkNoGlue.");
+    repositoryService.createDeployment().name("benchmark-raw").addString("benchmark-raw-change.bpmn", model)
         .enableDuplicateFiltering(true).deploy();
     for (int i = 0; i < WARM_UP; i++) {
       projectChange();
@@ -76,12 +84,16 @@ class ChangeThroughputBenchmark {
     return System.nanoTime() - start;
   }
 
+  private ChangeRequestInput input() {
+    Instant start = Instant.parse("2027-02-01T00:00:00Z").plus(slot++, ChronoUnit.HOURS);
+    return new ChangeRequestInput("Benchmark change " + slot, "ERP-GL", "normal", null, "Raise the posting limit",
+        "Quarter-end volumes", true, "Apply through the pipeline", true, "Re-apply the previous value", start,
+        start.plus(30, ChronoUnit.MINUTES), null, List.of(), "Regression run passed", List.of());
+  }
+
   private void projectChange() {
     // one-hour slots that never overlap, so that collision checks find nothing and every change is alike
-    Instant start = Instant.parse("2027-02-01T00:00:00Z").plus(slot++, ChronoUnit.HOURS);
-    var input = new ChangeRequestInput("Benchmark change " + slot, "ERP-GL", "normal", null, "d", "j", true, "p", true,
-        "r", start, start.plus(30, ChronoUnit.MINUTES), null, List.of(), "tested", List.of());
-    String id = changes.submit(input, "rachel", List.of("requester"));
+    String id = changes.submit(input(), "rachel", List.of("requester"));
     String pid = runtimeService.createProcessInstanceQuery().processInstanceBusinessKey(id).singleResult().getId();
     for (String[] step : STEPS) {
       var task = taskService.createTaskQuery().processInstanceId(pid).taskDefinitionKey(step[2]).singleResult();
@@ -96,8 +108,10 @@ class ChangeThroughputBenchmark {
   }
 
   private void rawChange() {
-    Map<String, Object> variables = Map.of("changeType", "normal", "systemTier", "tier1", "touchesFinancialData", true,
-        "hasTestedRollback", true, "outsideMaintenanceWindow", false);
+    // the same request data as the project's change, plus what registration would have derived
+    Map<String, Object> variables = new java.util.HashMap<>(ChangeService.toVariables(input()));
+    variables.putAll(Map.of("changeId", "RAW-" + slot, "requester", "rachel", "systemTier", "tier1",
+        "outsideMaintenanceWindow", false, "scheduleConflict", false, "scheduleFindings", "none"));
     String pid = runtimeService.startProcessInstanceByKey("benchmark-raw-change", variables).getId();
     for (String[] step : STEPS) {
       var task = taskService.createTaskQuery().processInstanceId(pid).taskDefinitionKey(step[2]).singleResult();
@@ -114,15 +128,18 @@ class ChangeThroughputBenchmark {
     };
   }
 
-  private static BpmnModelInstance rawModel() {
-    var builder = Bpmn.createExecutableProcess("benchmark-raw-change").camundaHistoryTimeToLive(1)
-        .startEvent().serviceTask("Raw_Register").camundaExpression("${true}")
-        .businessRuleTask("Raw_Assess").camundaDecisionRef("change-criticality").camundaMapDecisionResult("singleResult")
-        .camundaResultVariable("assessment");
-    org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder<?, ?> next = builder;
-    for (String[] step : STEPS) {
-      next = next.userTask(step[2]).camundaCandidateGroups(step[1]);
-    }
-    return next.serviceTask("Raw_Close").camundaExpression("${true}").endEvent().done();
+  /** Stands in for {@link ChangeProcessGlue} in the baseline: every step does nothing. */
+  public static class NoGlue {
+    public void register(Object execution) {}
+    public void recordAssessment(Object execution) {}
+    public void decide(Object task) {}
+    public void readyForImplementation(Object task) {}
+    public void implement(Object task) {}
+    public void review(Object task) {}
+    public void rollBack(Object task) {}
+    public void reject(Object execution) {}
+    public void close(Object execution) {}
+    public void openFollowUp(Object execution) {}
+    public void emergencyApprovalOverdue(Object execution) {}
   }
 }
