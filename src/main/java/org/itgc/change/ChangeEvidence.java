@@ -57,11 +57,14 @@ public class ChangeEvidence {
         .orderByHistoricActivityInstanceStartTime().asc().list().stream()
         .map(t -> new TaskRecord(t.getId(), t.getName(), t.getAssignee(), instant(t.getStartTime()),
             instant(t.getEndTime()), instant(t.getDueDate()), t.getDeleteReason())).toList();
-    List<Attachment> attachments = taskService.getProcessInstanceAttachments(pid).stream()
-        .map(a -> new Attachment(a.getId(), a.getName(), a.getType(), a.getUrl(), a.getTaskId())).toList();
+    Map<String, Attachment> attachments = new java.util.LinkedHashMap<>();
+    java.util.stream.Stream.concat(taskService.getProcessInstanceAttachments(pid).stream(),
+            tasks.stream().flatMap(t -> taskService.getTaskAttachments(t.taskId()).stream()))
+        .forEach(a -> attachments.putIfAbsent(a.getId(),
+            new Attachment(a.getId(), a.getName(), a.getType(), a.getUrl(), a.getTaskId())));
     List<StoredAuditEvent> trail = auditTrail.find(new AuditTrail.Query(null, null, "change", id, null, null, 0, 1000));
     return new Evidence(change, records.approvals(id), decisions, records.collisions(id), reconciliation.forChange(id),
-        tasks, attachments, trail);
+        tasks, List.copyOf(attachments.values()), trail);
   }
 
   private static CriticalityDecision decision(HistoricDecisionInstance instance) {

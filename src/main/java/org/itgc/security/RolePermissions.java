@@ -35,6 +35,14 @@ final class RolePermissions {
       Role.REQUESTER, List.of("change-request", "access-request"),
       Role.GOVERNANCE_LEAD, List.of("access-certification", "dr-test", "backup-restore-test"));
 
+  /**
+   * Processes whose history members of a role may read: needed to attach evidence to their tasks and to see a task's
+   * history in Tasklist. The change-control roles read the change process's history.
+   */
+  static final Map<String, List<Role>> HISTORY_READERS = Map.of(
+      "change-request", List.of(Role.REQUESTER, Role.SYSTEM_OWNER, Role.CAB, Role.IT_APPROVER, Role.FINANCE_APPROVER,
+          Role.DEPLOYER));
+
   record Grant(Resource resource, String resourceId, Permission... permissions) {}
 
   private RolePermissions() {}
@@ -47,6 +55,11 @@ final class RolePermissions {
     for (String key : STARTABLE_PROCESSES.getOrDefault(role, List.of())) {
       grants.add(new Grant(PROCESS_DEFINITION, key, READ, CREATE_INSTANCE));
     }
+    HISTORY_READERS.forEach((key, roles) -> {
+      if (roles.contains(role)) {
+        grants.add(new Grant(PROCESS_DEFINITION, key, READ, READ_HISTORY));
+      }
+    });
     if (STARTABLE_PROCESSES.containsKey(role)) {
       grants.add(new Grant(PROCESS_INSTANCE, "*", CREATE));
     }

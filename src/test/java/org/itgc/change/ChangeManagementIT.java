@@ -253,6 +253,83 @@ class ChangeManagementIT {
   }
 
   @Test
+  void aFailedImplementationRecordsTheRollbackAndOpensAFollowUpForTheRequester() {
+    String id = submit("rachel", request("standard", "BI-REPORTING", null));
+    var implemented = complete("dmitri", taskOf("dmitri", id, ChangeProcess.Elements.IMPLEMENT),
+        Map.of("deploymentReference", "run 5", "implementationNotes", "applied"));
+    assertThat(implemented.status()).isEqualTo(204);
+    String reviewTask = taskOf("sofia", id, ChangeProcess.Elements.POST_IMPLEMENTATION_REVIEW);
+    var withoutRollback = complete("sofia", reviewTask, Map.of("reviewOutcome", "failed", "reviewComment", "reports wrong"));
+    assertThat(withoutRollback.status()).as("a failure must say what was rolled back").isEqualTo(400);
+    assertThat(withoutRollback.body()).contains("rollbackDetails");
+    var failed = complete("sofia", reviewTask, Map.of("reviewOutcome", "failed", "reviewComment", "reports wrong",
+        "rollbackDetails", "previous report definitions restored at 23:10"));
+    assertThat(failed.status()).as(failed.toString()).isEqualTo(204);
+    var evidence = Http.as(port, "audrey").get("/api/changes/" + id).json();
+    assertThat(evidence.at("/change/status").asText()).isEqualTo("failed");
+    assertThat(evidence.at("/change/rollbackDetails").asText()).contains("restored");
+    assertThat(evidence.at("/change/followUpId").asText()).isEmpty();
+    var rework = Http.as(port, "rachel").get("/engine-rest/task?assignee=rachel&taskDefinitionKey="
+        + ChangeProcess.Elements.REWORK).json();
+    assertThat(rework).anySatisfy(t -> assertThat(t.get("name").asText()).isEqualTo("Rework change request"));
+    String reworkTask = null;
+    for (JsonNode task : rework) {
+      String title = Http.as(port, "rachel").get("/engine-rest/task/" + task.get("id").asText() + "/variables/title")
+          .json().get("value").asText();
+      if (title.startsWith("Follow-up to " + id)) {
+        reworkTask = task.get("id").asText();
+      }
+    }
+    assertThat(reworkTask).as("a follow-up waits for the requester").isNotNull();
+    var resubmitted = Http.as(port, "rachel").post("/engine-rest/task/" + reworkTask + "/complete", Http.json(Map.of(
+        "variables", Map.of("plannedStart", Map.of("value", "2028-06-03T22:30:00-04:00"),
+            "plannedEnd", Map.of("value", "2028-06-03T23:00:00-04:00")))));
+    assertThat(resubmitted.status()).as(resubmitted.toString()).isEqualTo(204);
+    String followUp = jdbc.queryForObject("select id from change_request where follow_up_of = ?", String.class, id);
+    assertThat(Http.as(port, "audrey").get("/api/changes/" + id).json().at("/change/followUpId").asText())
+        .isEqualTo(followUp);
+  }
+
+  @Test
+  void aPipelineReportsADeploymentThatIsMatchedByItsChange() {
+    String id = submit("rachel", request("standard", "BI-REPORTING", null));
+    var matched = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
+        "reference", "pipeline-" + id, "deployedBy", "dmitri", "changeId", id, "deployedAt", "2028-01-05T20:00:00Z")));
+    assertThat(matched.status()).as(matched.toString()).isEqualTo(201);
+    assertThat(matched.json().get("matched").asBoolean()).isTrue();
+    assertThat(matched.json().get("developerDiffers").asBoolean()).isTrue();
+    var byRequester = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
+        "reference", "pipeline-2-" + id, "deployedBy", "rachel", "changeId", id)));
+    assertThat(byRequester.json().get("developerDiffers").asBoolean()).as("the requester deployed it").isFalse();
+    assertThat(byRequester.json().get("exceptionId").asLong()).isPositive();
+    var unknownSystem = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "NOPE",
+        "reference", "x", "deployedBy", "dmitri")));
+    assertThat(unknownSystem.status()).isEqualTo(400);
+    var noReference = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "PAYROLL",
+        "deployedBy", "dmitri")));
+    assertThat(noReference.status()).isEqualTo(400);
+    assertThat(noReference.json().get("detail").asText()).contains("reference");
+    assertThat(Http.as(port, "rachel").post("/api/changes/deployments", Http.json(Map.of("systemId", "PAYROLL",
+        "reference", "y", "deployedBy", "rachel"))).status()).isEqualTo(403);
+  }
+
+  @Test
+  void testEvidenceAttachedToATaskAppearsInTheChangesEvidence() {
+    String id = submit("rachel", request("normal", "ERP-GL", null));
+    String taskId = taskOf("sofia", id, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    String boundary = "itgc-attachment";
+    String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"attachment-name\"\r\n\r\n"
+        + "qa-report.txt\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"attachment-type\"\r\n\r\n"
+        + "text/plain\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"qa-report.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nAll 412 regression tests passed.\r\n--" + boundary + "--\r\n";
+    var attached = Http.as(port, "sofia").post("/engine-rest/task/" + taskId + "/attachment/create",
+        "multipart/form-data; boundary=" + boundary, multipart.getBytes(StandardCharsets.UTF_8));
+    assertThat(attached.status()).as(attached.toString()).isEqualTo(200);
+    var evidence = Http.as(port, "audrey").get("/api/changes/" + id).json();
+    assertThat(evidence.get("attachments").get(0).get("name").asText()).isEqualTo("qa-report.txt");
+  }
+
+  @Test
   void aForgedWebhookSignatureIsRefusedAndAudited() {
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
     var forged = Http.anonymous(port).post("/api/webhooks/github", "application/json", body,
