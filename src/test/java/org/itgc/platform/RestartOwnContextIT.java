@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * again on the same directory, and it is still there; the second start applies no schema change and redeploys no
  * unchanged model.
  */
-class RestartIT {
+class RestartOwnContextIT {
 
   @Test
   void dataSurvivesARestartAndTheSecondStartAppliesNothingNew() throws Exception {

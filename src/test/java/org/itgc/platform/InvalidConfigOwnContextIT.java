@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** An invalid file in config/ stops the start with a message naming the file, the entry and the problem. */
 @ExtendWith(OutputCaptureExtension.class)
-class InvalidConfigIT {
+class InvalidConfigOwnContextIT {
 
   @Test
   void anInvalidSystemsFileStopsStartUpNamingFileEntryAndProblem(CapturedOutput output) throws IOException {
