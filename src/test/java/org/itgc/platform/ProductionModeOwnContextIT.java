@@ -1,0 +1,58 @@
+package org.itgc.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.itgc.ItgcEngineApplication;
+import org.itgc.support.Http;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Production mode: no profile, an external PostgreSQL given by spring.datasource.*, no embedded database and no
+ * user with a known password; the first administrator comes from itgc.bootstrap-admin.* once.
+ */
+class ProductionModeOwnContextIT {
+
+  @Test
+  void theAppRunsOnAnExternalDatabaseWithOnlyTheBootstrappedAdministrator() throws Exception {
+    Path directory = Files.createTempDirectory(Path.of("target"), "external-pg-");
+    try (var external = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
+      String url = external.getJdbcUrl("postgres", "postgres");
+      String[] common = {"--server.port=0", "--camunda.bpm.process-engine-name=productionIt",
+          "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+          "--spring.mail.port=" + TestMailServer.port()};
+      String[] first = concat(common, "--itgc.bootstrap-admin.username=first.admin",
+          "--itgc.bootstrap-admin.password=a-long-bootstrap-password", "--itgc.bootstrap-admin.email=admin@example.com");
+      try (var app = new SpringApplicationBuilder(ItgcEngineApplication.class).run(first)) {
+        assertThat(app.getEnvironment().getActiveProfiles()).isEmpty();
+        assertThat(app.getBeanNamesForType(EmbeddedPostgres.class)).as("no embedded database").isEmpty();
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        assertThat(Http.as(port, "first.admin", "a-long-bootstrap-password").get("/api/me").json().get("roles").toString())
+            .contains("engine-admin").contains("security-admin");
+        assertThat(Http.as(port, "rachel").get("/api/me").status()).as("no demo users").isEqualTo(401);
+        var jdbc = app.getBean(JdbcTemplate.class);
+        assertThat(jdbc.queryForList("select username from sec_user", String.class)).containsExactly("first.admin");
+        assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.bootstrap-admin'",
+            Integer.class)).isEqualTo(1);
+      }
+      // a later start with the settings still present creates nobody new
+      try (var again = new SpringApplicationBuilder(ItgcEngineApplication.class).run(concat(common,
+          "--itgc.bootstrap-admin.username=second.admin", "--itgc.bootstrap-admin.password=another-long-password"))) {
+        assertThat(again.getBean(JdbcTemplate.class).queryForList("select username from sec_user", String.class))
+            .containsExactly("first.admin");
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
