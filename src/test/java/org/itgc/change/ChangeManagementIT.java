@@ -187,13 +187,8 @@ class ChangeManagementIT {
     long exceptionId = push.json().at("/judgement/exceptionId").asLong();
     assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class, exceptionId))
         .isEqualTo("CM-05");
-    var mail = TestMailServer.await(m -> {
-      try {
-        return m.getSubject().contains("CM-05") && String.valueOf(m.getContent()).contains(commit);
-      } catch (Exception e) {
-        return false;
-      }
-    }, Duration.ofSeconds(20));
+    var mail = TestMailServer.await(m -> TestMailServer.subject(m).contains("CM-05")
+        && TestMailServer.body(m).contains(commit), Duration.ofSeconds(20));
     assertThat(List.of(mail.getAllRecipients()).toString()).contains("fiona@demo.itgc.local", "sofia@demo.itgc.local");
 
     var report = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY"
@@ -410,13 +405,8 @@ class ChangeManagementIT {
     managementService.executeJob(timer.getId());
     assertThat(jdbc.queryForObject("select count(*) from control_exception where control_id = 'CM-04' and object_id = ?",
         Integer.class, id)).isEqualTo(1);
-    TestMailServer.await(m -> {
-      try {
-        return m.getSubject().contains("CM-04") && m.getSubject().contains(id);
-      } catch (Exception e) {
-        return false;
-      }
-    }, Duration.ofSeconds(20));
+    TestMailServer.await(m -> TestMailServer.subject(m).contains("CM-04") && TestMailServer.subject(m).contains(id),
+        Duration.ofSeconds(20));
     assertThat(taskService.createTaskQuery().processInstanceId(pid).count()).as("approvals still required").isEqualTo(3);
   }
 

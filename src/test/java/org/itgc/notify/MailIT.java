@@ -33,11 +33,11 @@ class MailIT {
   void aQueuedMailArrivesWithTheRightRecipientAndText() throws Exception {
     transactions.executeWithoutResult(s -> notifier.send("control-exception", List.of("sofia@demo.itgc.local"),
         exception("DEP-1")));
-    var mail = TestMailServer.await(m -> subject(m).contains("DEP-1") || bodyOf(m).contains("DEP-1"),
+    var mail = TestMailServer.await(m -> TestMailServer.subject(m).contains("DEP-1") || TestMailServer.body(m).contains("DEP-1"),
         Duration.ofSeconds(20));
     assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("sofia@demo.itgc.local");
     assertThat(mail.getSubject()).isEqualTo("Control exception CM-05: Unmatched deployment");
-    assertThat(bodyOf(mail)).contains("Hello Sofia,").contains("deployment DEP-1").contains("no approved change");
+    assertThat(TestMailServer.body(mail)).contains("Hello Sofia,").contains("deployment DEP-1").contains("no approved change");
   }
 
   @Test
@@ -79,25 +79,9 @@ class MailIT {
     } finally {
       TestMailServer.restart();
     }
-    var mail = TestMailServer.await(m -> bodyOf(m).contains("DEP-OUTAGE"), Duration.ofSeconds(30));
+    var mail = TestMailServer.await(m -> TestMailServer.body(m).contains("DEP-OUTAGE"), Duration.ofSeconds(30));
     assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("ivan@demo.itgc.local");
     assertThat(jdbc.queryForObject("select count(*) from notification_outbox where body like '%DEP-OUTAGE%' "
         + "and sent_at is not null", Integer.class)).isEqualTo(1);
-  }
-
-  private static String subject(jakarta.mail.internet.MimeMessage message) {
-    try {
-      return String.valueOf(message.getSubject());
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private static String bodyOf(jakarta.mail.internet.MimeMessage message) {
-    try {
-      return String.valueOf(message.getContent());
-    } catch (Exception e) {
-      return "";
-    }
   }
 }

@@ -49,7 +49,7 @@ class TaskDeadlinesIT {
     task.setDueDate(Date.from(Instant.now().plus(Duration.ofHours(2))));
     taskService.saveTask(task);
     deadlines.check();
-    var reminder = TestMailServer.await(m -> subject(m).startsWith("Reminder: Technical review") && body(m).contains(id),
+    var reminder = TestMailServer.await(m -> TestMailServer.subject(m).startsWith("Reminder: Technical review") && TestMailServer.body(m).contains(id),
         Duration.ofSeconds(20));
     assertThat(List.of(reminder.getAllRecipients()).toString()).contains("sofia@demo.itgc.local");
 
@@ -57,27 +57,11 @@ class TaskDeadlinesIT {
     taskService.saveTask(task);
     deadlines.check();
     deadlines.check();
-    var escalation = TestMailServer.await(m -> subject(m).startsWith("Overdue: Technical review") && subject(m).contains(id),
+    var escalation = TestMailServer.await(m -> TestMailServer.subject(m).startsWith("Overdue: Technical review") && TestMailServer.subject(m).contains(id),
         Duration.ofSeconds(20));
     assertThat(List.of(escalation.getAllRecipients()).toString()).contains("sofia@demo.itgc.local", "grace@demo.itgc.local");
-    assertThat(body(escalation)).contains("CM-02");
+    assertThat(TestMailServer.body(escalation)).contains("CM-02");
     assertThat(jdbc.queryForObject("select count(*) from task_deadline_notice where task_id = ?", Integer.class,
         task.getId())).as("one reminder and one escalation, never repeated").isEqualTo(2);
-  }
-
-  private static String subject(jakarta.mail.internet.MimeMessage m) {
-    try {
-      return String.valueOf(m.getSubject());
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private static String body(jakarta.mail.internet.MimeMessage m) {
-    try {
-      return String.valueOf(m.getContent());
-    } catch (Exception e) {
-      return "";
-    }
   }
 }

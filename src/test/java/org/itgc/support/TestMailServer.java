@@ -50,14 +50,26 @@ public final class TestMailServer {
     throw new AssertionError("no matching mail within " + timeout + "; received: " + subjects());
   }
 
+  /** The subject, or an empty string when it cannot be read. */
+  public static String subject(MimeMessage message) {
+    try {
+      return String.valueOf(message.getSubject());
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  /** The plain-text body, or an empty string when it cannot be read. */
+  public static String body(MimeMessage message) {
+    try {
+      return String.valueOf(message.getContent());
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
   public static List<String> subjects() {
-    return Arrays.stream(server().getReceivedMessages()).map(m -> {
-      try {
-        return m.getSubject();
-      } catch (Exception e) {
-        return "?";
-      }
-    }).toList();
+    return Arrays.stream(server().getReceivedMessages()).map(TestMailServer::subject).toList();
   }
 
   private static GreenMail start() {

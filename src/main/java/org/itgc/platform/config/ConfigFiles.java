@@ -84,17 +84,7 @@ public class ConfigFiles {
   }
 
   private static String describe(JsonMappingException e) {
-    var path = new StringBuilder();
-    for (JsonMappingException.Reference reference : e.getPath()) {
-      if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      } else if (reference.getFieldName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(reference.getFieldName());
-      }
-    }
+    String path = org.itgc.platform.JsonPaths.of(e);
     String where = path.isEmpty() ? "" : path + ": ";
     String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     String message = e.getOriginalMessage().lines().findFirst().orElse("invalid value");

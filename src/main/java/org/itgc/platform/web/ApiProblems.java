@@ -197,18 +197,8 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
   }
 
   private static String path(JsonMappingException e) {
-    var path = new StringBuilder();
-    for (var reference : e.getPath()) {
-      if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      } else if (reference.getFieldName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(reference.getFieldName());
-      }
-    }
-    return path.isEmpty() ? "body" : path.toString();
+    String path = org.itgc.platform.JsonPaths.of(e);
+    return path.isEmpty() ? "body" : path;
   }
 
   private static String lastNode(String propertyPath) {
