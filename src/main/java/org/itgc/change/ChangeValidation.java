@@ -1,8 +1,6 @@
 package org.itgc.change;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,11 +122,7 @@ public class ChangeValidation {
 
   /** Parses a date-time as forms and clients send it; a time without offset is read in the calendar's zone. */
   public Instant parseInstant(String value) {
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      return LocalDateTime.parse(value).atZone(calendar.zone()).toInstant();
-    }
+    return calendar.parseInstant(value);
   }
 
   private Instant instant(List<FieldError> errors, String field, Object value) {

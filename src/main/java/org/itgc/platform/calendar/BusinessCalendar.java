@@ -115,6 +115,18 @@ public class BusinessCalendar {
     return count;
   }
 
+  /**
+   * Parses a date-time as forms and clients send it: ISO-8601 with an offset, or without one, read in the calendar's
+   * zone. Throws {@link java.time.format.DateTimeParseException} when it is neither.
+   */
+  public Instant parseInstant(String value) {
+    try {
+      return java.time.OffsetDateTime.parse(value).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.time.LocalDateTime.parse(value).atZone(zone).toInstant();
+    }
+  }
+
   /** End of business on a given local date, in the calendar's zone (daylight saving changes included). */
   public Instant endOfBusiness(LocalDate date) {
     return ZonedDateTime.of(date, endOfBusinessDay, zone).toInstant();

@@ -1,0 +1,136 @@
+package org.itgc.continuity;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.web.BadRequestException;
+import org.itgc.systems.SystemsInventory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Backups as data, and the evidence of continuity tests (BC-01, BC-02). */
+@RestController
+class ContinuityController {
+
+  private static final Map<String, Integer> CHECKSUM_HEX_LENGTH = Map.of("sha256", 64, "sha512", 128, "md5", 32);
+  private static final String READERS = "hasAnyAuthority('auditor', 'governance-lead', 'system-owner', 'it-approver', 'engine-admin')";
+
+  private final JdbcTemplate jdbc;
+  private final SystemsInventory systems;
+  private final AuditRecorder audit;
+  private final Clock clock;
+
+  ContinuityController(JdbcTemplate jdbc, SystemsInventory systems, AuditRecorder audit, Clock clock) {
+    this.jdbc = jdbc;
+    this.systems = systems;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A backup taken by whatever tool makes it. */
+  record BackupRegistration(@NotBlank String systemId, @NotNull Instant takenAt, @NotBlank String location,
+      @NotNull @Min(0) Long sizeBytes, @NotBlank String checksum, String checksumAlgorithm, @Min(0) Long rowCount) {}
+
+  @PostMapping("/api/continuity/backups")
+  @PreAuthorize("hasAnyAuthority('system-owner', 'engine-admin')")
+  ResponseEntity<Map<String, Object>> register(@Valid @RequestBody BackupRegistration backup, Authentication user) {
+    if (systems.find(backup.systemId()).isEmpty()) {
+      throw new BadRequestException("systemId", "'" + backup.systemId() + "' is not a system of config/systems.yaml");
+    }
+    String algorithm = backup.checksumAlgorithm() == null ? "sha256" : backup.checksumAlgorithm().toLowerCase();
+    Integer length = CHECKSUM_HEX_LENGTH.get(algorithm);
+    if (length == null) {
+      throw new BadRequestException("checksumAlgorithm", "must be one of " + CHECKSUM_HEX_LENGTH.keySet().stream().sorted().toList());
+    }
+    if (!backup.checksum().matches("[0-9a-fA-F]{" + length + "}")) {
+      throw new BadRequestException("checksum", "must be " + length + " hexadecimal digits for " + algorithm);
+    }
+    if (backup.takenAt().isAfter(clock.instant().plusSeconds(300))) {
+      throw new BadRequestException("takenAt", "is in the future");
+    }
+    Long id = jdbc.queryForObject("""
+        insert into continuity_backup (system_id, taken_at, location, size_bytes, checksum, checksum_algorithm, row_count,
+            registered_by, registered_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
+        """, Long.class, backup.systemId(), Timestamp.from(backup.takenAt()), backup.location(), backup.sizeBytes(),
+        backup.checksum().toLowerCase(), algorithm, backup.rowCount(), user.getName(), Timestamp.from(clock.instant()));
+    audit.record(AuditEvent.of("backup.register", "backup", String.valueOf(id)).detail("systemId", backup.systemId())
+        .detail("takenAt", backup.takenAt().toString()).detail("checksum", backup.checksum()).build());
+    return ResponseEntity.created(URI.create("/api/continuity/backups/" + id)).body(Map.of("id", id));
+  }
+
+  @GetMapping("/api/continuity/backups")
+  @PreAuthorize(READERS)
+  List<Map<String, Object>> backups(@RequestParam String system, @RequestParam Instant from, @RequestParam Instant to) {
+    checkPeriod(system, from, to);
+    return jdbc.queryForList("""
+        select id, system_id, taken_at, location, size_bytes, checksum, checksum_algorithm, row_count, registered_by
+        from continuity_backup where system_id = ? and taken_at >= ? and taken_at < ? order by taken_at
+        """, system, Timestamp.from(from), Timestamp.from(to));
+  }
+
+  /** DR and restore tests of a system in [from, to): targets, actuals, verdicts, sign-offs, remediation. */
+  @GetMapping("/api/continuity/tests")
+  @PreAuthorize(READERS)
+  ResponseEntity<?> tests(@RequestParam String system, @RequestParam Instant from, @RequestParam Instant to,
+      @RequestParam(defaultValue = "json") String format) {
+    checkPeriod(system, from, to);
+    if (!List.of("json", "csv").contains(format)) {
+      throw new BadRequestException("format", "must be json or csv");
+    }
+    List<Map<String, Object>> rows = jdbc.queryForList("""
+        select id, kind, system_id, retest_of, planned_date, outage_declared, service_restored, last_recovered_point,
+            rto_seconds, actual_rto_seconds, rto_met, rpo_seconds, actual_rpo_seconds, rpo_met, passed,
+            owner_sign_off_by, owner_sign_off_at, it_sign_off_by, it_sign_off_at, exception_id, remediation,
+            remediated_by, remediated_at, created_at
+        from continuity_test where system_id = ? and created_at >= ? and created_at < ? order by created_at, id
+        """, system, Timestamp.from(from), Timestamp.from(to));
+    audit.record(AuditEvent.of("continuity.tests.read", "system", system).detail("rows", rows.size()).build());
+    if ("json".equals(format)) {
+      return ResponseEntity.ok(rows);
+    }
+    var csv = new StringBuilder();
+    List<String> columns = rows.isEmpty() ? List.of("id") : new ArrayList<>(rows.get(0).keySet());
+    csv.append(String.join(",", columns)).append('\n');
+    for (Map<String, Object> row : rows) {
+      List<String> cells = new ArrayList<>();
+      for (String column : columns) {
+        Object value = row.get(column);
+        String text = value == null ? "" : value.toString();
+        cells.add("\"" + (text.matches("^[=+\\-@].*") ? "'" + text : text).replace("\"", "\"\"") + "\"");
+      }
+      csv.append(String.join(",", cells)).append('\n');
+    }
+    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"continuity-" + system + ".csv\"")
+        .contentType(new MediaType("text", "csv")).body(csv.toString());
+  }
+
+  private void checkPeriod(String system, Instant from, Instant to) {
+    if (systems.find(system).isEmpty()) {
+      throw new BadRequestException("system", "'" + system + "' is not a system of config/systems.yaml");
+    }
+    if (!from.isBefore(to)) {
+      throw new BadRequestException("to", "must be after from");
+    }
+  }
+
+}
