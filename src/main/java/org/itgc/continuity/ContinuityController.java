@@ -39,12 +39,29 @@ class ContinuityController {
   private final SystemsInventory systems;
   private final AuditRecorder audit;
   private final Clock clock;
+  private final EngineContinuity engine;
 
-  ContinuityController(JdbcTemplate jdbc, SystemsInventory systems, AuditRecorder audit, Clock clock) {
+  ContinuityController(JdbcTemplate jdbc, SystemsInventory systems, AuditRecorder audit, Clock clock,
+      EngineContinuity engine) {
     this.jdbc = jdbc;
     this.systems = systems;
     this.audit = audit;
     this.clock = clock;
+    this.engine = engine;
+  }
+
+  /** Backs up the engine's own database now (it also runs on the schedule of config/continuity.yaml). */
+  @PostMapping("/api/continuity/engine-backups")
+  @PreAuthorize("hasAuthority('engine-admin')")
+  ResponseEntity<EngineContinuity.Backup> engineBackup() throws java.io.IOException, java.sql.SQLException {
+    return ResponseEntity.status(201).body(engine.backup());
+  }
+
+  /** Restores the engine's latest backup into a scratch PostgreSQL and records the test (also quarterly). */
+  @PostMapping("/api/continuity/engine-restore-tests")
+  @PreAuthorize("hasAuthority('engine-admin')")
+  ResponseEntity<EngineContinuity.RestoreTest> engineRestoreTest() throws java.io.IOException, java.sql.SQLException {
+    return ResponseEntity.status(201).body(engine.restoreTest());
   }
 
   /** A backup taken by whatever tool makes it. */

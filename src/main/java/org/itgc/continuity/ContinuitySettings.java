@@ -26,7 +26,10 @@ public class ContinuitySettings {
   record BackupRestoreTest(@NotBlank String schedule, @NotEmpty List<FinancialSystem.Tier> tiers,
       @NotNull @DecimalMin("0") @DecimalMax("100") BigDecimal countTolerancePercent, @Min(1) int remediationBusinessDays) {}
 
-  record File(@NotNull @Valid DrTest drTest, @NotNull @Valid BackupRestoreTest backupRestoreTest) {}
+  record Engine(@NotBlank String backupSchedule, @NotBlank String restoreTestSchedule) {}
+
+  record File(@NotNull @Valid DrTest drTest, @NotNull @Valid BackupRestoreTest backupRestoreTest,
+      @NotNull @Valid Engine engine) {}
 
   private final File file;
 
@@ -54,6 +57,16 @@ public class ContinuitySettings {
   /** Delay before a failed DR test is run again, as an ISO-8601 duration for the model's timer. */
   public String retestAfter() {
     return file.drTest().retestAfter().toString();
+  }
+
+  /** Spring cron of the engine's own database backup. */
+  public String engineBackupCron() {
+    return file.engine().backupSchedule();
+  }
+
+  /** Spring cron of the restore test of the engine's latest backup. */
+  public String engineRestoreTestCron() {
+    return file.engine().restoreTestSchedule();
   }
 
   public String backupRestoreTestSchedule() {
