@@ -118,9 +118,19 @@ class ContinuityController {
         select id, kind, system_id, retest_of, planned_date, outage_declared, service_restored, last_recovered_point,
             rto_seconds, actual_rto_seconds, rto_met, rpo_seconds, actual_rpo_seconds, rpo_met, passed,
             owner_sign_off_by, owner_sign_off_at, it_sign_off_by, it_sign_off_at, exception_id, remediation,
-            remediated_by, remediated_at, created_at
+            remediated_by, remediated_at, backup_id, seed, candidate_backups, checksum_expected, checksum_actual,
+            rows_expected, rows_actual, notes, created_at
         from continuity_test where system_id = ? and created_at >= ? and created_at < ? order by created_at, id
         """, system, Timestamp.from(from), Timestamp.from(to));
+    for (Map<String, Object> row : rows) {
+      row.replaceAll((column, value) -> {
+        try {
+          return value instanceof java.sql.Array array ? List.of((Object[]) array.getArray()) : value;
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
     audit.record(AuditEvent.of("continuity.tests.read", "system", system).detail("rows", rows.size()).build());
     if ("json".equals(format)) {
       return ResponseEntity.ok(rows);

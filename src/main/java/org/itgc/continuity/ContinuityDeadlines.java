@@ -21,6 +21,10 @@ public class ContinuityDeadlines {
     return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.signOffBusinessDays());
   }
 
+  public Date restoreRemediationDue() {
+    return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.restoreRemediationBusinessDays());
+  }
+
   public Date remediationDue() {
     return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.drRemediationBusinessDays());
   }

@@ -77,6 +77,10 @@ public class ContinuitySettings {
     return file.backupRestoreTest().tiers();
   }
 
+  public int restoreRemediationBusinessDays() {
+    return file.backupRestoreTest().remediationBusinessDays();
+  }
+
   public BigDecimal countTolerancePercent() {
     return file.backupRestoreTest().countTolerancePercent();
   }

@@ -34,7 +34,7 @@ final class RolePermissions {
   static final Map<Role, List<String>> STARTABLE_PROCESSES = Map.of(
       Role.REQUESTER, List.of("change-request", "access-request"),
       Role.GOVERNANCE_LEAD, List.of("access-certification", "dr-test", "backup-restore-test"),
-      Role.SYSTEM_OWNER, List.of("dr-test"));
+      Role.SYSTEM_OWNER, List.of("dr-test", "backup-restore-test"));
 
   /**
    * Processes whose history members of a role may read: needed to attach evidence to their tasks and to see a task's
@@ -43,7 +43,8 @@ final class RolePermissions {
   static final Map<String, List<Role>> HISTORY_READERS = Map.of(
       "change-request", List.of(Role.REQUESTER, Role.SYSTEM_OWNER, Role.CAB, Role.IT_APPROVER, Role.FINANCE_APPROVER,
           Role.DEPLOYER),
-      "dr-test", List.of(Role.SYSTEM_OWNER, Role.IT_APPROVER));
+      "dr-test", List.of(Role.SYSTEM_OWNER, Role.IT_APPROVER),
+      "backup-restore-test", List.of(Role.SYSTEM_OWNER));
 
   record Grant(Resource resource, String resourceId, Permission... permissions) {}
 
