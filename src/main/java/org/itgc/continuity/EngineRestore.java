@@ -126,19 +126,30 @@ public final class EngineRestore {
 
   /** Command line: BACKUP.zip JDBC_URL USER PASSWORD. Exit code 0 when the restore is complete. */
   public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out));
+  }
+
+  /** What the command does, returning its exit code: 0 complete, 1 not complete (rolled back), 2 wrong arguments. */
+  public static int run(String[] args, java.io.PrintStream out) {
     if (args.length != 4) {
-      System.err.println("usage: EngineRestore BACKUP.zip JDBC_URL USER PASSWORD");
-      System.exit(2);
+      out.println("usage: EngineRestore BACKUP.zip JDBC_URL USER PASSWORD");
+      return 2;
     }
     var target = new PGSimpleDataSource();
     target.setUrl(args[1]);
     target.setUser(args[2]);
     target.setPassword(args[3]);
-    Report report = restore(Path.of(args[0]), target);
+    Report report;
+    try {
+      report = restore(Path.of(args[0]), target);
+    } catch (IOException | SQLException e) {
+      out.println("RESTORE FAILED: " + e.getMessage());
+      return 1;
+    }
     report.expectedRows().forEach((table, rows) ->
-        System.out.printf("%-40s %10d backed up %10d restored%n", table, rows, report.restoredRows().getOrDefault(table, -1L)));
-    report.problems().forEach(p -> System.err.println("PROBLEM " + p));
-    System.out.println(report.complete() ? "RESTORE COMPLETE in " + report.duration() : "RESTORE FAILED (rolled back)");
-    System.exit(report.complete() ? 0 : 1);
+        out.printf("%-40s %10d backed up %10d restored%n", table, rows, report.restoredRows().getOrDefault(table, -1L)));
+    report.problems().forEach(p -> out.println("PROBLEM " + p));
+    out.println(report.complete() ? "RESTORE COMPLETE in " + report.duration() : "RESTORE FAILED (rolled back)");
+    return report.complete() ? 0 : 1;
   }
 }

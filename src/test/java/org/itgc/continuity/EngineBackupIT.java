@@ -48,8 +48,16 @@ class EngineBackupIT {
     var backup = Http.as(port, "admin").post("/api/continuity/engine-backups", "{}").json();
     Path directory = Files.createTempDirectory(Path.of("target"), "operator-restore-");
     try (var target = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
-      var report = EngineRestore.restore(Path.of(backup.get("file").asText()), target.getPostgresDatabase());
-      assertThat(report.problems()).isEmpty();
+      // exactly the README's command, in-process: BACKUP.zip JDBC_URL USER PASSWORD
+      var printed = new java.io.ByteArrayOutputStream();
+      int exit = EngineRestore.run(new String[] {backup.get("file").asText(),
+          target.getJdbcUrl("postgres", "postgres"), "postgres", ""}, new java.io.PrintStream(printed, true));
+      assertThat(printed.toString()).contains("RESTORE COMPLETE").contains("audit_event");
+      assertThat(exit).isZero();
+      assertThat(EngineRestore.run(new String[] {backup.get("file").asText(), target.getJdbcUrl("postgres", "postgres"),
+          "postgres", ""}, new java.io.PrintStream(new java.io.ByteArrayOutputStream())))
+          .as("a second restore into the now filled database is refused")
+          .isNotZero();
       var restored = new JdbcTemplate(target.getPostgresDatabase());
       assertThat(restored.queryForObject("select count(*) from sec_user", Integer.class))
           .isEqualTo(jdbc.queryForObject("select count(*) from sec_user", Integer.class));
