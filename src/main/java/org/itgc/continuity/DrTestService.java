@@ -20,7 +20,6 @@ import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.controls.ControlExceptions;
 import org.itgc.notify.Notifier;
-import org.itgc.platform.CurrentUser;
 import org.itgc.platform.ModelProperties;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
@@ -44,12 +43,12 @@ public class DrTestService {
   private final UserAccounts users;
   private final Notifier notifier;
   private final AuditRecorder audit;
-  private final CurrentUser currentUser;
+  private final TaskInputs inputs;
   private final Clock clock;
 
   DrTestService(JdbcTemplate jdbc, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
       ControlExceptions controlExceptions, UserAccounts users, Notifier notifier, AuditRecorder audit,
-      CurrentUser currentUser, Clock clock) {
+      TaskInputs inputs, Clock clock) {
     this.jdbc = jdbc;
     this.systems = systems;
     this.settings = settings;
@@ -58,7 +57,7 @@ public class DrTestService {
     this.users = users;
     this.notifier = notifier;
     this.audit = audit;
-    this.currentUser = currentUser;
+    this.inputs = inputs;
     this.clock = clock;
   }
 
@@ -89,9 +88,9 @@ public class DrTestService {
   void plan(DelegateTask task) {
     FinancialSystem system = system(task.getVariable(Variables.SYSTEM_ID));
     List<FieldError> errors = new ArrayList<>();
-    String scenario = required(task, Variables.SCENARIO, errors);
-    String participants = required(task, Variables.PARTICIPANTS, errors);
-    String planned = required(task, Variables.PLANNED_DATE, errors);
+    String scenario = TaskInputs.required(task, Variables.SCENARIO, errors);
+    String participants = TaskInputs.required(task, Variables.PARTICIPANTS, errors);
+    String planned = TaskInputs.required(task, Variables.PLANNED_DATE, errors);
     LocalDate plannedDate = null;
     if (planned != null) {
       try {
@@ -112,7 +111,7 @@ public class DrTestService {
             planned_date, planned_by, rto_seconds, rpo_seconds, created_at)
         values (?, 'dr', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, id, system.id(), task.getProcessInstanceId(), previous, scenario, participants,
-        java.sql.Date.valueOf(plannedDate), actor(task), system.rto().toSeconds(), system.rpo().toSeconds(),
+        java.sql.Date.valueOf(plannedDate), inputs.actor(task), system.rto().toSeconds(), system.rpo().toSeconds(),
         Timestamp.from(now));
     task.setVariable(Variables.TEST_ID, id);
     audit.record(AuditEvent.of("dr-test.plan", "continuity-test", id).detail("systemId", system.id())
@@ -123,9 +122,9 @@ public class DrTestService {
     String id = (String) task.getVariable(Variables.TEST_ID);
     FinancialSystem system = system(task.getVariable(Variables.SYSTEM_ID));
     List<FieldError> errors = new ArrayList<>();
-    Instant declared = instant(task, Variables.OUTAGE_DECLARED, errors);
-    Instant restored = instant(task, Variables.SERVICE_RESTORED, errors);
-    Instant lastPoint = instant(task, Variables.LAST_RECOVERED_POINT, errors);
+    Instant declared = inputs.instant(task, Variables.OUTAGE_DECLARED, errors);
+    Instant restored = inputs.instant(task, Variables.SERVICE_RESTORED, errors);
+    Instant lastPoint = inputs.instant(task, Variables.LAST_RECOVERED_POINT, errors);
     if (declared != null && restored != null && restored.isBefore(declared)) {
       errors.add(new FieldError(Variables.SERVICE_RESTORED, "is before outageDeclared"));
     }
@@ -143,7 +142,7 @@ public class DrTestService {
             recorded_by = ?, recorded_at = ? where id = ?
         """, Timestamp.from(declared), Timestamp.from(restored), Timestamp.from(lastPoint),
         judgement.actualRto().toSeconds(), judgement.actualRpo().toSeconds(), judgement.rtoMet(), judgement.rpoMet(),
-        judgement.passed(), notes == null ? null : notes.toString(), actor(task), Timestamp.from(clock.instant()), id);
+        judgement.passed(), notes == null ? null : notes.toString(), inputs.actor(task), Timestamp.from(clock.instant()), id);
     task.setVariable(Variables.PASSED, judgement.passed());
     task.setVariable(Variables.JUDGEMENT, describe(judgement));
     audit.record(AuditEvent.of("dr-test.judge", "continuity-test", id).detail("systemId", system.id())
@@ -161,7 +160,7 @@ public class DrTestService {
   void signOff(DelegateTask task) {
     String id = (String) task.getVariable(Variables.TEST_ID);
     String which = ModelProperties.of(task, "signOff").orElseThrow();
-    String actor = actor(task);
+    String actor = inputs.actor(task);
     if (!Boolean.TRUE.equals(task.getVariable(Variables.SIGN_OFF_CONFIRMED))) {
       throw InvalidInputException.of(Variables.SIGN_OFF_CONFIRMED, "confirm that you reviewed the test and its judgement");
     }
@@ -195,7 +194,7 @@ public class DrTestService {
       throw InvalidInputException.of(Variables.REMEDIATION, "is required: what was changed");
     }
     jdbc.update("update continuity_test set remediation = ?, remediated_by = ?, remediated_at = ? where id = ?",
-        remediation.toString(), actor(task), Timestamp.from(clock.instant()), id);
+        remediation.toString(), inputs.actor(task), Timestamp.from(clock.instant()), id);
     audit.record(AuditEvent.of("dr-test.remediate", "continuity-test", id).detail("remediation", remediation).build());
   }
 
@@ -221,33 +220,6 @@ public class DrTestService {
   private FinancialSystem system(Object id) {
     return systems.find(String.valueOf(id)).orElseThrow(() ->
         InvalidInputException.of(Variables.SYSTEM_ID, "'" + id + "' is not a system of config/systems.yaml"));
-  }
-
-  private String actor(DelegateTask task) {
-    String name = currentUser.name();
-    return name != null ? name : task.getAssignee() != null ? task.getAssignee() : "unknown";
-  }
-
-  private static String required(DelegateTask task, String name, List<FieldError> errors) {
-    Object value = task.getVariable(name);
-    if (value == null || value.toString().isBlank()) {
-      errors.add(new FieldError(name, "is required"));
-      return null;
-    }
-    return value.toString().strip();
-  }
-
-  private Instant instant(DelegateTask task, String name, List<FieldError> errors) {
-    String value = required(task, name, errors);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return calendar.parseInstant(value);
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, "'" + value + "' is not a date and time such as 2027-01-20T10:00:00Z"));
-      return null;
-    }
   }
 
 }

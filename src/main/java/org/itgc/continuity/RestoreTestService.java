@@ -17,7 +17,6 @@ import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.controls.ControlExceptions;
-import org.itgc.platform.CurrentUser;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
@@ -38,18 +37,18 @@ public class RestoreTestService {
   private final BusinessCalendar calendar;
   private final ControlExceptions controlExceptions;
   private final AuditRecorder audit;
-  private final CurrentUser currentUser;
+  private final TaskInputs inputs;
   private final Clock clock;
 
   RestoreTestService(JdbcTemplate jdbc, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
-      ControlExceptions controlExceptions, AuditRecorder audit, CurrentUser currentUser, Clock clock) {
+      ControlExceptions controlExceptions, AuditRecorder audit, TaskInputs inputs, Clock clock) {
     this.jdbc = jdbc;
     this.systems = systems;
     this.settings = settings;
     this.calendar = calendar;
     this.controlExceptions = controlExceptions;
     this.audit = audit;
-    this.currentUser = currentUser;
+    this.inputs = inputs;
     this.clock = clock;
   }
 
@@ -129,9 +128,9 @@ public class RestoreTestService {
   void recordRestore(DelegateTask task) {
     String id = (String) task.getVariable("restoreTestId");
     List<FieldError> errors = new ArrayList<>();
-    Instant started = instant(task, "restoreStarted", errors);
-    Instant finished = instant(task, "restoreFinished", errors);
-    String checksum = text(task, "checksumAfterRestore", errors);
+    Instant started = inputs.instant(task, "restoreStarted", errors);
+    Instant finished = inputs.instant(task, "restoreFinished", errors);
+    String checksum = TaskInputs.required(task, "checksumAfterRestore", errors);
     Long rows = number(task, "restoredRowCount", errors);
     if (started != null && finished != null && finished.isBefore(started)) {
       errors.add(new FieldError("restoreFinished", "is before restoreStarted"));
@@ -162,7 +161,7 @@ public class RestoreTestService {
         update continuity_test set service_restored = ?, outage_declared = ?, actual_rto_seconds = ?, rto_met = ?,
             checksum_actual = ?, rows_actual = ?, passed = ?, notes = ?, recorded_by = ?, recorded_at = ? where id = ?
         """, Timestamp.from(finished), Timestamp.from(started), took.toSeconds(), inTime, checksum.toLowerCase(), rows,
-        passed, judgement, actor(task), Timestamp.from(clock.instant()), id);
+        passed, judgement, inputs.actor(task), Timestamp.from(clock.instant()), id);
     task.setVariable("restorePassed", passed);
     task.setVariable("judgement", judgement);
     audit.record(AuditEvent.of("restore-test.judge", "continuity-test", id).detail("passed", passed)
@@ -182,7 +181,7 @@ public class RestoreTestService {
       throw InvalidInputException.of("remediation", "is required: what was changed");
     }
     jdbc.update("update continuity_test set remediation = ?, remediated_by = ?, remediated_at = ? where id = ?",
-        remediation.toString(), actor(task), Timestamp.from(clock.instant()), id);
+        remediation.toString(), inputs.actor(task), Timestamp.from(clock.instant()), id);
     audit.record(AuditEvent.of("restore-test.remediate", "continuity-test", id).detail("remediation", remediation).build());
   }
 
@@ -203,33 +202,6 @@ public class RestoreTestService {
       return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text).atStartOfDay(calendar.zone()).toInstant();
     } catch (DateTimeParseException e) {
       throw InvalidInputException.of(field, "'" + text + "' is not a date such as 2026-10-01");
-    }
-  }
-
-  private String actor(DelegateTask task) {
-    String name = currentUser.name();
-    return name != null ? name : task.getAssignee() != null ? task.getAssignee() : "unknown";
-  }
-
-  private static String text(DelegateTask task, String name, List<FieldError> errors) {
-    Object value = task.getVariable(name);
-    if (value == null || value.toString().isBlank()) {
-      errors.add(new FieldError(name, "is required"));
-      return null;
-    }
-    return value.toString().strip();
-  }
-
-  private Instant instant(DelegateTask task, String name, List<FieldError> errors) {
-    String value = text(task, name, errors);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return calendar.parseInstant(value);
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, "'" + value + "' is not a date and time such as 2027-01-20T10:00:00Z"));
-      return null;
     }
   }
 

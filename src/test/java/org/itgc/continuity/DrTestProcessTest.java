@@ -14,8 +14,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import jakarta.validation.Validation;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -25,8 +23,6 @@ import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
-import org.itgc.platform.calendar.BusinessCalendar;
-import org.itgc.platform.config.ConfigFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +40,7 @@ class DrTestProcessTest {
 
   @BeforeEach
   void beans() {
-    var config = new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator());
-    var settings = new ContinuitySettings(config);
-    Mocks.register("continuityProcess", glue);
-    Mocks.register("continuitySettings", settings);
-    Mocks.register("continuityDeadlines", new ContinuityDeadlines(new BusinessCalendar(config), settings));
+    ContinuityMocks.register(glue);
     when(glue.systemsInScope(any())).thenReturn(List.of("ERP-GL"));
   }
 
