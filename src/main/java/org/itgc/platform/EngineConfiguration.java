@@ -23,10 +23,14 @@ public class EngineConfiguration {
 
   @Bean
   @Order(0)
-  AbstractProcessEnginePlugin itgcEnginePlugin() {
+  AbstractProcessEnginePlugin itgcEnginePlugin(org.itgc.audit.AuditRecorder audit) {
     return new AbstractProcessEnginePlugin() {
       @Override
       public void preInit(ProcessEngineConfigurationImpl configuration) {
+        // every user operation and every value a user submits also goes to the audit trail (the engine's own
+        // history handler keeps writing Camunda's history tables)
+        configuration.setCustomHistoryEventHandlers(
+            new ArrayList<>(List.of(new org.itgc.audit.EngineOperationsAudit(audit))));
         // deploy only the model files that changed, so that unchanged models keep their version
         if (configuration instanceof SpringProcessEngineConfiguration spring) {
           spring.setDeployChangedOnly(true);

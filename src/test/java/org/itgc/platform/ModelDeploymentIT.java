@@ -33,6 +33,7 @@ class ModelDeploymentIT {
 
   @LocalServerPort int port;
   @Autowired RepositoryService repositoryService;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   @Test
   void anInvalidModelIsRefusedNamingTheFileAndNothingDeployedBeforeIsLost() {
@@ -49,6 +50,17 @@ class ModelDeploymentIT {
 
     assertThat(repositoryService.createProcessDefinitionQuery().count()).isEqualTo(definitionsBefore);
     assertThat(repositoryService.createDeploymentQuery().count()).isEqualTo(deploymentsBefore);
+  }
+
+  @Test
+  void aDeploymentFromCamundaModelerIsInTheAuditTrailWithItsDeployer() {
+    String model = BROKEN.replace("broken-model", "audited-model")
+        .replace("<bpmn:sequenceFlow id=\"Flow_Nowhere\" sourceRef=\"Start\" targetRef=\"Missing_Task\" />", "");
+    var response = deploy("grace", "audited-model.bpmn", model);
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    String deploymentId = response.json().get("id").asText();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where actor = 'grace' and action = 'engine.Create' "
+        + "and object_id = ?", Integer.class, deploymentId)).isPositive();
   }
 
   @Test

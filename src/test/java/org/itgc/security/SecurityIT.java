@@ -98,6 +98,21 @@ class SecurityIT {
     assertThat(completed.status()).isEqualTo(204);
     var log = historyService.createUserOperationLogQuery().taskId(cabTask).operationType("Complete").singleResult();
     assertThat(log.getUserId()).isEqualTo("carlos");
+    // the same operations are in the application's audit trail, with the user who did them
+    assertThat(jdbc.queryForList("select action from audit_event where object_id = ? and actor = 'carlos' order by id",
+        String.class, cabTask)).contains("engine.Claim", "engine.Complete");
+  }
+
+  @Test
+  void valuesSubmittedThroughTheEngineRestApiAreAuditedWithTheUser() {
+    String instance = runtimeService.startProcessInstanceByKey("it-group-tasks", "SEC-IT-3").getId();
+    String requesterTask = taskService.createTaskQuery().processInstanceId(instance)
+        .taskDefinitionKey("Task_ForRequester").singleResult().getId();
+    Http.as(port, "rachel").post("/engine-rest/task/" + requesterTask + "/claim", "{\"userId\":\"rachel\"}");
+    assertThat(Http.as(port, "rachel").post("/engine-rest/task/" + requesterTask + "/complete",
+        "{\"variables\":{\"answer\":{\"value\":\"forty-two\"}}}").status()).isEqualTo(204);
+    assertThat(jdbc.queryForObject("select details->>'value' from audit_event where action = 'engine.variable-update' "
+        + "and object_id = 'answer' and actor = 'rachel'", String.class)).isEqualTo("forty-two");
   }
 
   @Test
