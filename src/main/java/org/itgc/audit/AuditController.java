@@ -26,10 +26,26 @@ class AuditController {
 
   private final AuditTrail trail;
   private final AuditRecorder audit;
+  private final AuditSealer sealer;
+  private final javax.sql.DataSource dataSource;
 
-  AuditController(AuditTrail trail, AuditRecorder audit) {
+  AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource) {
     this.trail = trail;
     this.audit = audit;
+    this.sealer = sealer;
+    this.dataSource = dataSource;
+  }
+
+  /** Verifies the whole chain against the checkpoints published outside the database. */
+  @GetMapping("/api/audit/verify")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
+  AuditVerifier.Result verify() throws java.io.IOException {
+    sealer.seal();
+    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder());
+    audit.record(AuditEvent.of("audit.verify", "audit-trail", "chain").outcome(result.ok()
+        ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE).detail("eventsVerified", result.eventsVerified())
+        .detail("problem", result.problem()).build());
+    return result;
   }
 
   @GetMapping("/api/audit/events")

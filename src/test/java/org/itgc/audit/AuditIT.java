@@ -45,7 +45,7 @@ class AuditIT {
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
     assertThatThrownBy(() -> jdbc.update("delete from audit_event where id = ?", id))
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
-    assertThatThrownBy(() -> jdbc.execute("truncate audit_event"))
+    assertThatThrownBy(() -> jdbc.execute("truncate audit_event cascade"))
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
     assertThat(jdbc.queryForObject("select actor from audit_event where id = ?", String.class, id)).isEqualTo("system");
   }

@@ -1,0 +1,174 @@
+package org.itgc.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.itgc.continuity.EngineBackup;
+import org.itgc.continuity.EngineRestore;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The hash chain and its signed checkpoints catch every kind of tampering with a copy of the data: a changed field, a
+ * deleted row, an inserted row, two rows swapped, a truncated tail, and a consistent rewrite without the signing key.
+ * An untouched copy verifies.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditChainIT {
+
+  @LocalServerPort int port;
+  @Autowired AuditRecorder recorder;
+  @Autowired AuditSealer sealer;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired DataSource dataSource;
+  @Autowired ObjectMapper json;
+
+  Path backup;
+  Path checkpoints;
+  long checkpointSeq;
+
+  @BeforeAll
+  void sealAndCopy() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-" + (12000 + i)).detail("n", i).build());
+    }
+    sealer.seal();
+    // the checkpoints outside the database first, then the database: the copy's chain reaches every checkpoint copied
+    checkpoints = Files.createTempDirectory(Path.of("target"), "checkpoints-copy-");
+    try (var files = Files.list(sealer.checkpointFolder())) {
+      for (Path file : files.toList()) {
+        Files.copy(file, checkpoints.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    try (var files = Files.list(checkpoints)) {
+      checkpointSeq = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("checkpoint-"))
+          .mapToLong(n -> Long.parseLong(n.replaceAll("\\D", ""))).min().orElseThrow();
+    }
+    backup = EngineBackup.write(dataSource, Files.createTempDirectory(Path.of("target"), "audit-copy-"),
+        Clock.systemUTC(), json).file();
+  }
+
+  private AuditVerifier.Result verifyTamperedCopy(Consumer<JdbcTemplate> tamper) throws Exception {
+    Path directory = Files.createTempDirectory(Path.of("target"), "audit-tamper-");
+    try (var copy = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
+      assertThat(EngineRestore.restore(backup, copy.getPostgresDatabase()).complete()).isTrue();
+      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+          copy.getPostgresDatabase().getConnection(), true));
+      attacker.execute("set session_replication_role = replica");
+      tamper.accept(attacker);
+      return AuditVerifier.verify(copy.getPostgresDatabase(), checkpoints);
+    }
+  }
+
+  private long sealedEvent(JdbcTemplate db, long seq) {
+    return db.queryForObject("select event_id from audit_chain where seq = ?", Long.class, seq);
+  }
+
+  @Test
+  void anUntouchedCopyVerifiesAndSoDoesTheLiveTrail() throws Exception {
+    var result = verifyTamperedCopy(db -> { });
+    assertThat(result.ok()).as(String.valueOf(result.problem())).isTrue();
+    assertThat(result.eventsVerified()).isGreaterThanOrEqualTo(checkpointSeq);
+    assertThat(result.checkpointsVerified()).isPositive();
+    var live = Http.as(port, "audrey").get("/api/audit/verify").json();
+    assertThat(live.get("ok").asBoolean()).as(live.toString()).isTrue();
+  }
+
+  @Test
+  void aChangedFieldIsCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> db.update("update audit_event set actor = 'mallory' where id = ?", sealedEvent(db, 5)));
+    assertThat(result.ok()).isFalse();
+    assertThat(result.firstBadSequence()).isEqualTo(5);
+    assertThat(result.problem()).contains("does not match its hash");
+  }
+
+  @Test
+  void aDeletedRowIsCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> db.update("delete from audit_event where id = ?", sealedEvent(db, 7)));
+    assertThat(result.firstBadSequence()).isEqualTo(7);
+    assertThat(result.problem()).contains("is missing");
+    var chainRow = verifyTamperedCopy(db -> db.update("delete from audit_chain where seq = 8"));
+    assertThat(chainRow.firstBadSequence()).isEqualTo(8);
+    assertThat(chainRow.problem()).contains("sequence 8 is missing");
+  }
+
+  @Test
+  void anInsertedRowIsCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> db.update("insert into audit_event (id, occurred_at, actor, action, object_type, "
+        + "object_id, outcome) values (-1, now(), 'john', 'invoice.view', 'invoice', 'AP-12345', 'SUCCESS')"));
+    assertThat(result.ok()).isFalse();
+    assertThat(result.problem()).contains("event -1").contains("inserted afterwards");
+  }
+
+  @Test
+  void twoSwappedRowsAreCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> {
+      long a = sealedEvent(db, 10);
+      long b = sealedEvent(db, 11);
+      db.update("update audit_chain set event_id = -10 where seq = 10");
+      db.update("update audit_chain set event_id = ? where seq = 11", a);
+      db.update("update audit_chain set event_id = ? where seq = 10", b);
+    });
+    assertThat(result.firstBadSequence()).isEqualTo(10);
+    assertThat(result.problem()).contains("changed or moved");
+  }
+
+  @Test
+  void aTruncatedTailAfterACheckpointIsCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> {
+      db.update("delete from audit_event where id in (select event_id from audit_chain where seq >= ?)", checkpointSeq);
+      db.update("delete from audit_chain where seq >= ?", checkpointSeq);
+      db.update("delete from audit_checkpoint where seq >= ?", checkpointSeq);
+    });
+    assertThat(result.ok()).isFalse();
+    assertThat(result.problem()).contains("beyond the end of the chain");
+  }
+
+  @Test
+  void aConsistentRewriteWithoutTheSigningKeyIsCaught() throws Exception {
+    var result = verifyTamperedCopy(db -> {
+      db.update("update audit_event set object_id = 'AP-99999' where id = ?", sealedEvent(db, 3));
+      String previous = AuditChain.GENESIS;
+      var rows = db.queryForList("select c.seq, " + AuditChain.EVENT_COLUMNS.replace("e.details::text as details",
+          "e.details::text as details") + " from audit_chain c join audit_event e on e.id = c.event_id order by c.seq");
+      for (var row : rows) {
+        long seq = ((Number) row.get("seq")).longValue();
+        String hash = db.query("select " + AuditChain.EVENT_COLUMNS + " from audit_event e join audit_chain c "
+            + "on c.event_id = e.id where c.seq = ?", rs -> {
+              rs.next();
+              return AuditChain.canonical(rs);
+            }, seq);
+        String recomputed = AuditChain.hash(previous, seq, hash);
+        db.update("update audit_chain set prev_hash = ?, hash = ? where seq = ?", previous, recomputed, seq);
+        previous = recomputed;
+      }
+    });
+    assertThat(result.ok()).isFalse();
+    assertThat(result.problem()).contains("differs from the signed checkpoint").contains("rewritten");
+  }
+
+  @Test
+  void theDatabaseRefusesChangesToTheChainAndItsCheckpoints() {
+    sealer.seal();
+    assertThatThrownBy(() -> jdbc.update("update audit_chain set hash = hash where seq = 1"))
+        .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("audit_chain is append-only");
+    assertThatThrownBy(() -> jdbc.update("delete from audit_checkpoint"))
+        .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("audit_checkpoint is append-only");
+  }
+}
