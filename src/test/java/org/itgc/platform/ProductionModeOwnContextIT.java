@@ -26,7 +26,8 @@ class ProductionModeOwnContextIT {
       String url = external.getJdbcUrl("postgres", "postgres");
       String[] common = {"--server.port=0", "--camunda.bpm.process-engine-name=productionIt",
           "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
-          "--spring.mail.port=" + TestMailServer.port()};
+          "--spring.mail.port=" + TestMailServer.port(), "--itgc.audit.signing-key-file=" + directory + "-key/signing-key.pem",
+          "--itgc.audit.checkpoint-folder=" + directory + "-checkpoints"};
       String[] first = concat(common, "--itgc.bootstrap-admin.username=first.admin",
           "--itgc.bootstrap-admin.password=a-long-bootstrap-password", "--itgc.bootstrap-admin.email=admin@example.com");
       try (var app = new SpringApplicationBuilder(ItgcEngineApplication.class).run(first)) {
