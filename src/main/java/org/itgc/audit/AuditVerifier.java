@@ -125,4 +125,33 @@ public final class AuditVerifier {
     }
     return new Result(true, verified, checked, null, null);
   }
+
+  /**
+   * Command line, for auditors and operators without the API: JDBC_URL USER PASSWORD CHECKPOINT_FOLDER. Prints the
+   * verdict; exit code 0 when the trail verifies, 1 when it does not, 2 for wrong arguments.
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  public static int run(String[] args, java.io.PrintStream out) {
+    if (args.length != 4) {
+      out.println("usage: AuditVerifier JDBC_URL USER PASSWORD CHECKPOINT_FOLDER");
+      return 2;
+    }
+    var database = new org.postgresql.ds.PGSimpleDataSource();
+    database.setUrl(args[0]);
+    database.setUser(args[1]);
+    database.setPassword(args[2]);
+    try {
+      Result result = verify(database, Path.of(args[3]));
+      out.println(result.ok() ? "AUDIT TRAIL VERIFIED: " + result.eventsVerified() + " events, "
+          + result.checkpointsVerified() + " signed checkpoints"
+          : "AUDIT TRAIL NOT VERIFIED at sequence " + result.firstBadSequence() + ": " + result.problem());
+      return result.ok() ? 0 : 1;
+    } catch (IOException | RuntimeException e) {
+      out.println("AUDIT TRAIL NOT VERIFIED: " + e.getMessage());
+      return 1;
+    }
+  }
 }

@@ -91,6 +91,28 @@ class AuditChainIT {
   }
 
   @Test
+  void theCommandLineVerifierGivesTheSameVerdict() throws Exception {
+    Path directory = Files.createTempDirectory(Path.of("target"), "audit-cli-");
+    try (var copy = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
+      assertThat(EngineRestore.restore(backup, copy.getPostgresDatabase()).complete()).isTrue();
+      String url = copy.getJdbcUrl("postgres", "postgres");
+      var printed = new java.io.ByteArrayOutputStream();
+      int exit = AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString()},
+          new java.io.PrintStream(printed, true));
+      assertThat(printed.toString()).startsWith("AUDIT TRAIL VERIFIED");
+      assertThat(exit).isZero();
+      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+          copy.getPostgresDatabase().getConnection(), true));
+      attacker.execute("set session_replication_role = replica");
+      attacker.update("update audit_event set outcome = 'DENIED' where id = ?", sealedEvent(attacker, 2));
+      printed.reset();
+      assertThat(AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString()},
+          new java.io.PrintStream(printed, true))).isEqualTo(1);
+      assertThat(printed.toString()).contains("NOT VERIFIED at sequence 2");
+    }
+  }
+
+  @Test
   void aChangedFieldIsCaught() throws Exception {
     var result = verifyTamperedCopy(db -> db.update("update audit_event set actor = 'mallory' where id = ?", sealedEvent(db, 5)));
     assertThat(result.ok()).isFalse();
