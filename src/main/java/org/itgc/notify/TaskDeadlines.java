@@ -76,6 +76,11 @@ public class TaskDeadlines {
   }
 
   private void notify(Task task, String kind, Instant now) {
+    Integer sent = jdbc.queryForObject("select count(*) from task_deadline_notice where task_id = ? and kind = ?",
+        Integer.class, task.getId(), kind);
+    if (sent != null && sent > 0) {
+      return;
+    }
     Set<String> recipients = new LinkedHashSet<>();
     if (task.getAssignee() != null) {
       users.email(task.getAssignee()).ifPresent(recipients::add);
