@@ -28,18 +28,17 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class UserAccounts {
 
-  public static final int MIN_PASSWORD_LENGTH = 12;
-  public static final int MAX_PASSWORD_LENGTH = 128;
-
   private final JdbcTemplate jdbc;
+  private final PasswordPolicy passwordPolicy;
   private final PasswordEncoder passwordEncoder;
   private final CamundaIdentity camundaIdentity;
   private final AuditRecorder audit;
   private final Clock clock;
 
-  UserAccounts(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, CamundaIdentity camundaIdentity,
-      AuditRecorder audit, Clock clock) {
+  UserAccounts(JdbcTemplate jdbc, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder,
+      CamundaIdentity camundaIdentity, AuditRecorder audit, Clock clock) {
     this.jdbc = jdbc;
+    this.passwordPolicy = passwordPolicy;
     this.passwordEncoder = passwordEncoder;
     this.camundaIdentity = camundaIdentity;
     this.audit = audit;
@@ -161,16 +160,11 @@ public class UserAccounts {
     return Optional.of(new Credentials(username, (String) rows.get(0)[0], (Boolean) rows.get(0)[1], roles));
   }
 
-  /** The basic rules every password meets; the configurable policy presets build on them. */
-  static void checkPassword(String username, String password) {
-    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-      throw new BadRequestException("password", "must have at least " + MIN_PASSWORD_LENGTH + " characters");
-    }
-    if (password.length() > MAX_PASSWORD_LENGTH) {
-      throw new BadRequestException("password", "must have at most " + MAX_PASSWORD_LENGTH + " characters");
-    }
-    if (password.equalsIgnoreCase(username)) {
-      throw new BadRequestException("password", "must not be the user name");
+  /** The password policy of config/password-policy.yaml; every problem is named. */
+  void checkPassword(String username, String password) {
+    List<String> problems = passwordPolicy.problems(username, password);
+    if (!problems.isEmpty()) {
+      throw new BadRequestException("password", String.join("; ", problems));
     }
   }
 }

@@ -35,10 +35,21 @@ class UsersController {
 
   private final UserAccounts accounts;
   private final AuditRecorder audit;
+  private final PasswordPolicy passwordPolicy;
 
-  UsersController(UserAccounts accounts, AuditRecorder audit) {
+  UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy) {
     this.accounts = accounts;
     this.audit = audit;
+    this.passwordPolicy = passwordPolicy;
+  }
+
+  record PolicyView(String preset, PasswordPolicy.Rules rules, int blocklistEntries) {}
+
+  /** The effective password policy, for auditors to test against the company's written policy. */
+  @GetMapping("/api/security/password-policy")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'auditor', 'engine-admin')")
+  PolicyView passwordPolicy() {
+    return new PolicyView(passwordPolicy.preset(), passwordPolicy.rules(), passwordPolicy.blocklistSize());
   }
 
   record NewUserRequest(

@@ -69,6 +69,19 @@ class UsersIT {
   }
 
   @Test
+  void newPasswordsFollowTheConfiguredPolicyWhichAuditorsCanRead() {
+    var policy = Http.as(port, "audrey").get("/api/security/password-policy").json();
+    assertThat(policy.get("preset").asText()).isEqualTo("nist-800-63b-4");
+    assertThat(policy.get("rules").get("minLength").asInt()).isEqualTo(15);
+    assertThat(policy.get("blocklistEntries").asInt()).isGreaterThan(1000);
+    var breached = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", "quinn",
+        "displayName", "Quinn", "email", "quinn@example.com", "password", "passwordpassword", "roles", List.of("auditor"))));
+    assertThat(breached.status()).isEqualTo(400);
+    assertThat(breached.json().get("detail").asText()).isEqualTo("password: is a common or breached password");
+    assertThat(Http.as(port, "rachel").get("/api/security/password-policy").status()).isEqualTo(403);
+  }
+
+  @Test
   void nobodyChangesTheirOwnRolesAndTheAttemptIsAudited() {
     var response = Http.as(port, "sam").put("/api/users/sam/roles",
         Http.json(Map.of("roles", List.of("security-admin", "engine-admin"))));
