@@ -42,11 +42,16 @@ public class AuditSealer {
   private final Path checkpointFolder;
   private final long checkpointEvery;
   private final Duration checkpointInterval;
+  private final org.itgc.notify.Notifier notifier;
+  private final String mailbox;
 
   AuditSealer(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper json, Clock clock,
       @Value("${itgc.audit.signing-key-file}") Path keyFile, @Value("${itgc.audit.checkpoint-folder}") Path checkpointFolder,
       @Value("${itgc.audit.checkpoint-every-events:1000}") long checkpointEvery,
-      @Value("${itgc.audit.checkpoint-every:PT5M}") Duration checkpointInterval) throws IOException, GeneralSecurityException {
+      @Value("${itgc.audit.checkpoint-every:PT5M}") Duration checkpointInterval, org.itgc.notify.Notifier notifier,
+      @Value("${itgc.audit.mailbox:}") String mailbox) throws IOException, GeneralSecurityException {
+    this.notifier = notifier;
+    this.mailbox = mailbox;
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.json = json;
@@ -70,16 +75,25 @@ public class AuditSealer {
   @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}")
   void scheduledSeal() {
     try {
-      seal();
+      seal(false);
     } catch (RuntimeException e) {
       log.error("Sealing the audit trail failed; it is retried in the next round", e);
     }
   }
 
-  /** Seals what is committed now and writes a checkpoint when one is due; returns the number of events sealed. */
+  /**
+   * Seals everything committed before the call (waiting for a round running elsewhere to finish) and writes a
+   * checkpoint when one is due; returns the number of events this call sealed.
+   */
   public int seal() {
+    return seal(true);
+  }
+
+  private int seal(boolean wait) {
     Integer sealed = transactions.execute(status -> {
-      if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
+      if (wait) {
+        jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+      } else if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
         return 0;
       }
       var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
@@ -136,6 +150,9 @@ public class AuditSealer {
       Files.write(checkpointFolder.resolve(String.format("checkpoint-%012d.json", seq)), json.writeValueAsBytes(file));
     } catch (IOException e) {
       throw new IllegalStateException("cannot publish the audit checkpoint to " + checkpointFolder, e);
+    }
+    if (!mailbox.isBlank()) {
+      notifier.send("audit-checkpoint", List.of(mailbox), file);
     }
   }
 }

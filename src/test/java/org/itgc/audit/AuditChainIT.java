@@ -113,6 +113,14 @@ class AuditChainIT {
   }
 
   @Test
+  void everyCheckpointIsMailedToTheAuditMailbox() throws Exception {
+    var mail = org.itgc.support.TestMailServer.await(m -> org.itgc.support.TestMailServer.subject(m)
+        .equals("Audit checkpoint " + checkpointSeq), java.time.Duration.ofSeconds(20));
+    assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("audit-mailbox@demo.itgc.local");
+    assertThat(org.itgc.support.TestMailServer.body(mail)).contains("signature:").contains("head hash:");
+  }
+
+  @Test
   void aChangedFieldIsCaught() throws Exception {
     var result = verifyTamperedCopy(db -> db.update("update audit_event set actor = 'mallory' where id = ?", sealedEvent(db, 5)));
     assertThat(result.ok()).isFalse();
