@@ -36,8 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ChangeController {
 
-  private static final String READERS = "hasAnyAuthority('auditor', 'governance-lead', 'cab', 'it-approver', "
-      + "'finance-approver', 'system-owner', 'deployer', 'engine-admin')";
+  /** The roles that take part in change control and may read any change's evidence. */
+  private static final List<String> READERS = List.of("auditor", "governance-lead", "cab", "it-approver",
+      "finance-approver", "system-owner", "deployer", "engine-admin");
 
   private final ChangeService changes;
   private final ChangeEvidence evidence;
@@ -100,8 +101,7 @@ class ChangeController {
   ChangeEvidence.Evidence get(@PathVariable String id, Authentication authentication) {
     var record = evidence.of(id);
     boolean reader = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-        .anyMatch(a -> List.of("auditor", "governance-lead", "cab", "it-approver", "finance-approver", "system-owner",
-            "deployer", "engine-admin").contains(a));
+        .anyMatch(READERS::contains);
     if (!reader && !authentication.getName().equals(record.change().requester())) {
       throw new AccessDeniedException("Only the requester and the change-control roles may read " + id);
     }

@@ -4,7 +4,6 @@ import static org.itgc.continuity.DrTestProcess.Variables;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -201,20 +200,24 @@ public class DrTestService {
   void escalateSignOff(DelegateExecution execution) {
     String id = (String) execution.getVariable(Variables.TEST_ID);
     FinancialSystem system = system(execution.getVariable(Variables.SYSTEM_ID));
+    var signOffs = jdbc.queryForMap("select owner_sign_off_by, it_sign_off_by from continuity_test where id = ?", id);
+    List<String> missing = new ArrayList<>();
+    if (signOffs.get("owner_sign_off_by") == null) {
+      missing.add("the system owner");
+    }
+    if (signOffs.get("it_sign_off_by") == null) {
+      missing.add("an IT approver");
+    }
     var recipients = new LinkedHashSet<String>(users.emailsOf(Role.GOVERNANCE_LEAD));
     recipients.add(system.businessOwner().email());
     recipients.add(system.technicalOwner().email());
     Map<String, Object> variables = new LinkedHashMap<>();
-    variables.put("recipientName", "colleague");
-    variables.put("taskName", "Sign-off of DR test " + id);
-    variables.put("processName", "Disaster recovery test");
-    variables.put("businessKey", id);
-    variables.put("dueDate", "the sign-off deadline");
-    variables.put("assignee", "system owner and IT approver");
-    variables.put("controlId", "BC-02");
-    variables.put("tasklistUrl", "Tasklist");
-    notifier.send("task-escalation", recipients, variables);
-    audit.record(AuditEvent.system("dr-test.sign-off-overdue", "continuity-test", id).build());
+    variables.put("testId", id);
+    variables.put("systemId", system.id());
+    variables.put("judgement", String.valueOf(execution.getVariable(Variables.JUDGEMENT)));
+    variables.put("missing", String.join(" and ", missing));
+    notifier.send("dr-sign-off-overdue", recipients, variables);
+    audit.record(AuditEvent.system("dr-test.sign-off-overdue", "continuity-test", id).detail("missing", missing).build());
   }
 
   private FinancialSystem system(Object id) {

@@ -17,6 +17,7 @@ class ContinuityIT {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.camunda.bpm.engine.ManagementService managementService;
 
   private String start(String system) {
     var started = Http.as(port, "sofia").post("/engine-rest/process-definition/key/dr-test/start",
@@ -87,6 +88,22 @@ class ContinuityIT {
         .isEqualTo(204);
     assertThat(jdbc.queryForObject("select remediated_by from continuity_test where id = ?", String.class, testId))
         .isEqualTo("sofia");
+  }
+
+  @Test
+  void aMissingSignOffIsEscalatedByMailNamingWhoHasNotSigned() throws Exception {
+    String instance = start("ERP-GL");
+    planAndRecord(instance, "2027-01-20T11:00:00Z", "2027-01-20T09:55:00Z");
+    assertThat(complete("sofia", task("sofia", instance, DrTestProcess.Elements.OWNER_SIGN_OFF),
+        Map.of("signOffConfirmed", true, "signOffComment", "owner ok")).status()).isEqualTo(204);
+    var timer = managementService.createJobQuery().processInstanceId(instance)
+        .activityId(DrTestProcess.Elements.SIGN_OFF_OVERDUE).singleResult();
+    managementService.executeJob(timer.getId());
+    String testId = jdbc.queryForObject("select id from continuity_test where process_instance_id = ?", String.class, instance);
+    var mail = org.itgc.support.TestMailServer.await(m -> org.itgc.support.TestMailServer.subject(m)
+        .equals("DR test " + testId + " of ERP-GL: sign-off overdue"), java.time.Duration.ofSeconds(20));
+    assertThat(org.itgc.support.TestMailServer.body(mail)).contains("the sign-off of: an IT approver").contains("PASSED");
+    assertThat(task("ivan", instance, DrTestProcess.Elements.IT_SIGN_OFF)).as("the sign-off is still required").isNotBlank();
   }
 
   @Test
