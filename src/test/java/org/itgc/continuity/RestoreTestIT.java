@@ -46,11 +46,15 @@ class RestoreTestIT {
   }
 
   private Http.Response restore(String instance, String checksum, long rows) {
+    return restore(instance, checksum, rows, "2026-08-01T12:00:00Z");
+  }
+
+  private Http.Response restore(String instance, String checksum, long rows, String finished) {
     var task = Http.as(port, "sofia").get("/engine-rest/task?processInstanceId=" + instance).json().get(0).get("id").asText();
     Http.as(port, "sofia").post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"sofia\"}");
     Map<String, Object> variables = new HashMap<>();
     variables.put("restoreStarted", Map.of("value", "2026-08-01T10:00:00Z"));
-    variables.put("restoreFinished", Map.of("value", "2026-08-01T12:00:00Z"));
+    variables.put("restoreFinished", Map.of("value", finished));
     variables.put("checksumAfterRestore", Map.of("value", checksum));
     variables.put("restoredRowCount", Map.of("value", rows));
     return Http.as(port, "sofia").post("/engine-rest/task/" + task + "/complete", Http.json(Map.of("variables", variables)));
@@ -96,6 +100,9 @@ class RestoreTestIT {
     var notHex = restore(second, "xyz", 100);
     assertThat(notHex.status()).isEqualTo(400);
     assertThat(notHex.body()).contains("checksumAfterRestore");
+    var negative = restore(second, checksum(9), 100, "2026-08-01T09:00:00Z");
+    assertThat(negative.status()).as("a restore that ends before it starts").isEqualTo(400);
+    assertThat(negative.body()).contains("restoreFinished: is before restoreStarted");
     assertThat(restore(second, checksum(8), 100).status()).isEqualTo(204);
     String secondId = jdbc.queryForObject("select id from continuity_test where process_instance_id = ?", String.class, second);
     assertThat(jdbc.queryForObject("select passed from continuity_test where id = ?", Boolean.class, secondId)).isFalse();
