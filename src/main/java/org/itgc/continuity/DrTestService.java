@@ -20,6 +20,7 @@ import org.itgc.audit.AuditRecorder;
 import org.itgc.controls.ControlExceptions;
 import org.itgc.notify.Notifier;
 import org.itgc.platform.ModelProperties;
+import org.itgc.platform.TaskInputs;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;

@@ -1,5 +1,6 @@
 package org.itgc.continuity;
 
+import org.itgc.platform.TaskInputs;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.sql.Timestamp;

@@ -30,10 +30,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Reminder mails before a user task's due date and escalation mails after it, for every process: to the assignee
  * (or the members of the candidate groups), and on escalation to the governance leads too. Each task gets at most
  * one reminder and one escalation, recorded in {@code task_deadline_notice}; its primary key makes that hold with
- * several nodes. The control a task operates comes from the model's {@code controlId} property.
+ * several nodes. The control a task operates comes from the model's {@code controlId} property. Tasks whose model
+ * handles its deadline with timers ({@link #DEADLINE_TIMERS}) are left to it.
  */
 @Component
 public class TaskDeadlines {
+
+  /**
+   * A user task whose model has this property set to {@code model} sends its own reminder and escalation with timer
+   * events (access-revocation's removal, whose escalation raises a control exception); it gets no mail from here.
+   */
+  public static final String DEADLINE_TIMERS = "deadlineTimers";
 
   private final TaskService taskService;
   private final RepositoryService repositoryService;
@@ -81,6 +88,11 @@ public class TaskDeadlines {
     if (sent != null && sent > 0) {
       return;
     }
+    UserTask element = repositoryService.getBpmnModelInstance(task.getProcessDefinitionId())
+        .getModelElementById(task.getTaskDefinitionKey());
+    if (ModelProperties.of(element, DEADLINE_TIMERS).map("model"::equals).orElse(false)) {
+      return;
+    }
     Set<String> recipients = new LinkedHashSet<>();
     if (task.getAssignee() != null) {
       users.email(task.getAssignee()).ifPresent(recipients::add);
@@ -110,8 +122,6 @@ public class TaskDeadlines {
       return;
     }
     var definition = repositoryService.getProcessDefinition(task.getProcessDefinitionId());
-    UserTask element = repositoryService.getBpmnModelInstance(task.getProcessDefinitionId())
-        .getModelElementById(task.getTaskDefinitionKey());
     var instance = task.getProcessInstanceId() == null ? null
         : runtimeService.createProcessInstanceQuery().processInstanceId(task.getProcessInstanceId()).singleResult();
     String businessKey = instance == null ? "" : instance.getBusinessKey() != null ? instance.getBusinessKey()

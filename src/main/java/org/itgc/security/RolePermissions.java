@@ -34,7 +34,9 @@ final class RolePermissions {
   static final Map<Role, List<String>> STARTABLE_PROCESSES = Map.of(
       Role.REQUESTER, List.of("change-request", "access-request"),
       Role.GOVERNANCE_LEAD, List.of("access-certification", "dr-test", "backup-restore-test"),
-      Role.SYSTEM_OWNER, List.of("dr-test", "backup-restore-test"));
+      Role.SYSTEM_OWNER, List.of("dr-test", "backup-restore-test"),
+      // a line manager requests access for their reports
+      Role.LINE_MANAGER, List.of("access-request"));
 
   /**
    * Processes whose history members of a role may read: needed to attach evidence to their tasks and to see a task's
@@ -44,7 +46,10 @@ final class RolePermissions {
       "change-request", List.of(Role.REQUESTER, Role.SYSTEM_OWNER, Role.CAB, Role.IT_APPROVER, Role.FINANCE_APPROVER,
           Role.DEPLOYER),
       "dr-test", List.of(Role.SYSTEM_OWNER, Role.IT_APPROVER),
-      "backup-restore-test", List.of(Role.SYSTEM_OWNER));
+      "backup-restore-test", List.of(Role.SYSTEM_OWNER),
+      "access-request", List.of(Role.REQUESTER, Role.LINE_MANAGER, Role.SYSTEM_OWNER, Role.SECURITY_ADMIN,
+          Role.FINANCE_APPROVER),
+      "access-revocation", List.of(Role.SECURITY_ADMIN));
 
   record Grant(Resource resource, String resourceId, Permission... permissions) {}
 

@@ -117,12 +117,16 @@ public class BusinessCalendar {
 
   /**
    * Parses a date-time as forms and clients send it: ISO-8601 with an offset, or without one, read in the calendar's
-   * zone. Throws {@link java.time.format.DateTimeParseException} when it is neither.
+   * zone, or a date alone (its start, in the calendar's zone). Throws {@link java.time.format.DateTimeParseException}
+   * when it is none of these.
    */
   public Instant parseInstant(String value) {
     try {
       return java.time.OffsetDateTime.parse(value).toInstant();
     } catch (java.time.format.DateTimeParseException e) {
+      if (value.length() == 10) {
+        return LocalDate.parse(value).atStartOfDay(zone).toInstant();
+      }
       return java.time.LocalDateTime.parse(value).atZone(zone).toInstant();
     }
   }

@@ -1,32 +1,50 @@
-package org.itgc.continuity;
+package org.itgc.platform;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateTask;
-import org.itgc.platform.CurrentUser;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.springframework.stereotype.Component;
 
-/** Reads what a continuity task's form submitted, collecting every field at fault, and who completed it. */
+/** Reads what a task's form submitted, collecting every field at fault, and who completed it. */
 @Component
-class TaskInputs {
+public class TaskInputs {
 
   private final CurrentUser currentUser;
   private final BusinessCalendar calendar;
 
-  TaskInputs(CurrentUser currentUser, BusinessCalendar calendar) {
+  public TaskInputs(CurrentUser currentUser, BusinessCalendar calendar) {
     this.currentUser = currentUser;
     this.calendar = calendar;
   }
 
-  String actor(DelegateTask task) {
+  public String actor(DelegateTask task) {
     String name = currentUser.name();
     return name != null ? name : task.getAssignee() != null ? task.getAssignee() : "unknown";
   }
 
-  static String required(DelegateTask task, String name, List<FieldError> errors) {
+  /** Who completes the task; an approval nobody can be named for is refused. */
+  public String requireActor(DelegateTask task) {
+    String name = currentUser.name();
+    if (name == null) {
+      name = task.getAssignee();
+    }
+    if (name == null) {
+      throw new org.camunda.bpm.engine.AuthorizationException("Task " + task.getName()
+          + " can only be completed by a logged-in user");
+    }
+    return name;
+  }
+
+  /** An optional text field, stripped; null when empty. */
+  public static String optional(DelegateTask task, String name) {
+    Object value = task.getVariable(name);
+    return value == null || value.toString().isBlank() ? null : value.toString().strip();
+  }
+
+  public static String required(DelegateTask task, String name, List<FieldError> errors) {
     Object value = task.getVariable(name);
     if (value == null || value.toString().isBlank()) {
       errors.add(new FieldError(name, "is required"));
@@ -35,7 +53,7 @@ class TaskInputs {
     return value.toString().strip();
   }
 
-  Instant instant(DelegateTask task, String name, List<FieldError> errors) {
+  public Instant instant(DelegateTask task, String name, List<FieldError> errors) {
     String value = required(task, name, errors);
     if (value == null) {
       return null;

@@ -1,0 +1,194 @@
+package org.itgc.access;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.itgc.platform.config.ConfigFiles;
+import org.itgc.platform.config.ConfigValidationException;
+import org.itgc.systems.SystemsInventory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The entitlement and function catalogue of {@code config/access.yaml}: SoD function codes, each system's
+ * entitlements with the functions they carry, service accounts, the entitlements each job justifies, and the access
+ * settings. Validated whole at start-up against {@code systems.yaml}.
+ */
+@Component("accessCatalogue")
+public class AccessCatalogue {
+
+  public static final String FILE = "access.yaml";
+
+  /** An SoD function code. */
+  public record Function(@NotBlank @Pattern(regexp = "[A-Z][A-Z0-9_]*") String code, @NotBlank String name,
+      boolean financialTransaction) {}
+
+  /** An entitlement of a system: a role, group or account. */
+  public record Entitlement(@NotBlank String id, @NotBlank String name,
+      @NotBlank @Pattern(regexp = "role|group|account", message = "must be role, group or account") String kind,
+      boolean privileged, List<@NotBlank String> functions) {
+    public Entitlement {
+      functions = functions == null ? List.of() : List.copyOf(functions);
+    }
+  }
+
+  record SystemEntitlements(String provisioning, @NotNull List<@Valid Entitlement> entitlements) {}
+
+  /** A non-human identity with the employee who answers for it. */
+  public record ServiceAccount(@NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*") String id,
+      @NotBlank String name, @NotBlank String owner, String email) {}
+
+  record Settings(@Min(1) int exceptionMaxDays, @NotNull Duration revocationReminderBefore,
+      @NotBlank String sodScanSchedule) {}
+
+  record File(@NotNull List<@Valid Function> functions, @NotNull Map<String, @Valid SystemEntitlements> systems,
+      List<@Valid ServiceAccount> serviceAccounts, Map<String, List<String>> jobs, @NotNull @Valid Settings settings) {}
+
+  /** An entitlement with the system it belongs to. */
+  public record SystemEntitlement(String systemId, Entitlement entitlement) {
+    public String key() {
+      return systemId + "/" + entitlement.id();
+    }
+  }
+
+  private final Map<String, Function> functions = new LinkedHashMap<>();
+  private final Map<String, Map<String, Entitlement>> entitlements = new LinkedHashMap<>();
+  private final Map<String, String> provisioning = new LinkedHashMap<>();
+  private final List<ServiceAccount> serviceAccounts;
+  private final Map<String, List<String>> jobs;
+  private final Settings settings;
+
+  public AccessCatalogue(ConfigFiles configFiles, SystemsInventory systems) {
+    File file = configFiles.read(FILE, File.class);
+    List<String> problems = new ArrayList<>();
+    for (Function function : file.functions()) {
+      if (functions.put(function.code(), function) != null) {
+        problems.add("functions: " + function.code() + " is listed twice");
+      }
+    }
+    file.systems().forEach((systemId, system) -> {
+      if (systems.find(systemId).isEmpty()) {
+        problems.add("systems." + systemId + ": not a system of " + SystemsInventory.FILE);
+      }
+      Map<String, Entitlement> byId = new LinkedHashMap<>();
+      for (Entitlement entitlement : system.entitlements()) {
+        if (byId.put(entitlement.id(), entitlement) != null) {
+          problems.add("systems." + systemId + ": entitlement " + entitlement.id() + " is listed twice");
+        }
+        for (String code : entitlement.functions()) {
+          if (!functions.containsKey(code)) {
+            problems.add("systems." + systemId + "." + entitlement.id() + ": function " + code + " is not in functions");
+          }
+        }
+      }
+      entitlements.put(systemId, byId);
+      if (system.provisioning() != null) {
+        provisioning.put(systemId, system.provisioning());
+      }
+    });
+    this.serviceAccounts = file.serviceAccounts() == null ? List.of() : List.copyOf(file.serviceAccounts());
+    Set<String> accountIds = new HashSet<>();
+    for (ServiceAccount account : serviceAccounts) {
+      if (!accountIds.add(account.id())) {
+        problems.add("serviceAccounts: " + account.id() + " is listed twice");
+      }
+    }
+    this.jobs = file.jobs() == null ? Map.of() : Map.copyOf(file.jobs());
+    jobs.forEach((job, patterns) -> {
+      for (String pattern : patterns) {
+        String[] parts = pattern.split("/", 2);
+        if (parts.length != 2 || !entitlements.containsKey(parts[0])
+            || !(parts[1].equals("*") || entitlements.get(parts[0]).containsKey(parts[1]))) {
+          problems.add("jobs." + job + ": " + pattern + " is not SYSTEM/ENTITLEMENT or SYSTEM/* of this catalogue");
+        }
+      }
+    });
+    this.settings = file.settings();
+    if (!problems.isEmpty()) {
+      throw new ConfigValidationException(configFiles.resolve(FILE), problems);
+    }
+  }
+
+  public Collection<Function> functions() {
+    return functions.values();
+  }
+
+  /** The functions that conflict with SECURITY_ADMIN (rule SOD-13). */
+  public Set<String> financialTransactionFunctions() {
+    Set<String> codes = new TreeSet<>();
+    functions.values().stream().filter(Function::financialTransaction).forEach(f -> codes.add(f.code()));
+    return codes;
+  }
+
+  public Set<String> systemIds() {
+    return entitlements.keySet();
+  }
+
+  public List<SystemEntitlement> entitlements() {
+    List<SystemEntitlement> all = new ArrayList<>();
+    entitlements.forEach((system, byId) -> byId.values().forEach(e -> all.add(new SystemEntitlement(system, e))));
+    return all;
+  }
+
+  public Optional<Entitlement> entitlement(String systemId, String entitlementId) {
+    return Optional.ofNullable(entitlements.getOrDefault(systemId, Map.of()).get(entitlementId));
+  }
+
+  /** The functions an entitlement carries; none for an entitlement no longer in the catalogue. */
+  public List<String> functionsOf(String systemId, String entitlementId) {
+    return entitlement(systemId, entitlementId).map(Entitlement::functions).orElse(List.of());
+  }
+
+  /** The connector that provisions a system, if it has one. */
+  public Optional<String> connectorOf(String systemId) {
+    return Optional.ofNullable(provisioning.get(systemId));
+  }
+
+  public List<ServiceAccount> serviceAccounts() {
+    return serviceAccounts;
+  }
+
+  /** Whether a job justifies an entitlement (the mover rule). A job without an entry justifies nothing. */
+  public boolean justifies(String job, String systemId, String entitlementId) {
+    if (job == null) {
+      return false;
+    }
+    for (String pattern : jobs.getOrDefault(job, List.of())) {
+      if (pattern.equals(systemId + "/*") || pattern.equals(systemId + "/" + entitlementId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public int exceptionMaxDays() {
+    return settings.exceptionMaxDays();
+  }
+
+  public Duration revocationReminderBefore() {
+    return settings.revocationReminderBefore();
+  }
+
+  public String sodScanSchedule() {
+    return settings.sodScanSchedule();
+  }
+
+  /** Function codes carried by a set of grants, in order of first appearance. */
+  public Set<String> functionsOf(Collection<SystemEntitlement> grants) {
+    Set<String> codes = new LinkedHashSet<>();
+    grants.forEach(g -> codes.addAll(g.entitlement().functions()));
+    return codes;
+  }
+}

@@ -1,0 +1,65 @@
+package org.itgc.access;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.itgc.security.Role;
+import org.itgc.security.UserAccount;
+import org.itgc.security.UserAccounts;
+import org.springframework.stereotype.Component;
+
+/**
+ * Provisions this engine's own roles (system ITGC-ENGINE): an entitlement is a role, granted to or removed from the
+ * login that HR links to the identity ({@code userName}). An identity without a login fails, and the work goes to a
+ * person.
+ */
+@Component
+class EngineRolesConnector implements ProvisioningConnector {
+
+  static final String ID = "itgc-engine-roles";
+
+  private final UserAccounts users;
+
+  EngineRolesConnector(UserAccounts users) {
+    this.users = users;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String grant(Identity identity, String systemId, String entitlementId) {
+    UserAccount account = account(identity);
+    Set<Role> roles = roles(account);
+    roles.add(role(entitlementId));
+    users.setRoles(account.username(), roles, "access-provisioning");
+    return "role " + entitlementId + " granted to login " + account.username();
+  }
+
+  @Override
+  public String remove(Identity identity, String systemId, String entitlementId) {
+    UserAccount account = account(identity);
+    Set<Role> roles = roles(account);
+    roles.remove(role(entitlementId));
+    users.setRoles(account.username(), roles, "access-provisioning");
+    return "role " + entitlementId + " removed from login " + account.username();
+  }
+
+  private UserAccount account(Identity identity) {
+    if (identity.userName() == null) {
+      throw new IllegalStateException("identity " + identity.id() + " has no login of this engine (userName)");
+    }
+    return users.find(identity.userName()).orElseThrow(() ->
+        new IllegalStateException("login " + identity.userName() + " of identity " + identity.id() + " does not exist"));
+  }
+
+  private static Set<Role> roles(UserAccount account) {
+    return account.roles().isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(account.roles());
+  }
+
+  private static Role role(String entitlementId) {
+    return Role.fromGroupId(entitlementId).orElseThrow(() ->
+        new IllegalStateException("'" + entitlementId + "' is not a role of this engine"));
+  }
+}

@@ -1,0 +1,359 @@
+package org.itgc.access;
+
+import static org.itgc.access.AccessRevocationProcess.Variables;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.controls.ControlExceptions;
+import org.itgc.notify.Notifier;
+import org.itgc.platform.TaskInputs;
+import org.itgc.platform.calendar.BusinessCalendar;
+import org.itgc.platform.web.InvalidInputException;
+import org.itgc.platform.web.InvalidInputException.FieldError;
+import org.itgc.security.Role;
+import org.itgc.security.UserAccounts;
+import org.itgc.systems.FinancialSystem;
+import org.itgc.systems.SystemsInventory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Revocation of access (control AC-02): started by HR events (leavers: every grant; movers: the grants their new job
+ * does not justify), certification revokes and SoD remediation. Each grant's deadline comes from {@code revocation-sla}
+ * in business days of the calendar, counted from the trigger; the removal records when access actually went, the
+ * registry ends the grant, and the business days taken are measured against the SLA.
+ */
+@Service
+public class Revocations {
+
+  public static final List<String> REASONS = List.of("termination", "role-change", "certification-revoke",
+      "sod-remediation");
+
+  private final JdbcTemplate jdbc;
+  private final Identities identities;
+  private final AccessRegistry registry;
+  private final AccessCatalogue catalogue;
+  private final SystemsInventory systems;
+  private final Provisioning provisioning;
+  private final ControlExceptions controlExceptions;
+  private final UserAccounts users;
+  private final Notifier notifier;
+  private final AuditRecorder audit;
+  private final TaskInputs inputs;
+  private final BusinessCalendar calendar;
+  private final RuntimeService runtimeService;
+  private final Clock clock;
+  private final String baseUrl;
+
+  Revocations(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
+      SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions, UserAccounts users,
+      Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar, RuntimeService runtimeService,
+      Clock clock, @Value("${itgc.base-url}") String baseUrl) {
+    this.jdbc = jdbc;
+    this.identities = identities;
+    this.registry = registry;
+    this.catalogue = catalogue;
+    this.systems = systems;
+    this.provisioning = provisioning;
+    this.controlExceptions = controlExceptions;
+    this.users = users;
+    this.notifier = notifier;
+    this.audit = audit;
+    this.inputs = inputs;
+    this.calendar = calendar;
+    this.runtimeService = runtimeService;
+    this.clock = clock;
+    this.baseUrl = baseUrl;
+  }
+
+  /** One removal of a revocation, as the SLA report shows it. */
+  public record Item(long id, String revocationId, String identityId, String identityName, String reason,
+      Instant triggeredAt, long grantId, String systemId, String entitlementId, boolean privileged,
+      Integer slaBusinessDays, Instant deadline, Instant removedAt, String removedBy, String method, String reference,
+      Integer businessDaysTaken, Boolean metSla, Long exceptionId, String status) {}
+
+  // ---------------------------------------------------------------- starting
+
+  /**
+   * Starts {@code access-revocation} for grants of one identity (all its active grants when {@code grantIds} is null).
+   * Grants already being revoked are left to that revocation.
+   *
+   * @return the revocation's id, or empty when there was nothing to revoke
+   */
+  public Optional<String> start(String identityId, String reason, List<Long> grantIds, Instant triggeredAt,
+      String sourceRef, String requestedBy) {
+    if (!REASONS.contains(reason)) {
+      throw InvalidInputException.of("reason", "'" + reason + "' must be one of " + String.join(", ", REASONS));
+    }
+    Identity identity = identities.require("identityId", identityId);
+    List<Grant> grants;
+    if (grantIds == null) {
+      grants = registry.current(identity.id());
+    } else {
+      grants = new ArrayList<>();
+      List<FieldError> errors = new ArrayList<>();
+      for (Long id : grantIds) {
+        Optional<Grant> grant = registry.find(id);
+        if (grant.isEmpty() || !grant.get().identityId().equals(identity.id())) {
+          errors.add(new FieldError("grantIds", "grant " + id + " is not a grant of " + identity.id()));
+        } else if (!grant.get().active()) {
+          errors.add(new FieldError("grantIds", "grant " + id + " already ended at " + grant.get().removedAt()));
+        } else {
+          grants.add(grant.get());
+        }
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidInputException(errors);
+      }
+    }
+    grants = grants.stream().filter(g -> !beingRevoked(g.id())).toList();
+    if (grants.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    String id = nextId();
+    jdbc.update("""
+        insert into access_revocation (id, identity_id, reason, triggered_at, source_ref, requested_by, created_at)
+        values (?, ?, ?, ?, ?, ?, ?)
+        """, id, identity.id(), reason, Timestamp.from(triggeredAt), sourceRef, requestedBy, Timestamp.from(now));
+    for (Grant grant : grants) {
+      jdbc.update("insert into access_revocation_item (revocation_id, grant_id) values (?, ?)", id, grant.id());
+    }
+    var instance = runtimeService.createProcessInstanceByKey(AccessRevocationProcess.KEY).businessKey(id)
+        .setVariable(Variables.REVOCATION_ID, id).setVariable(Variables.IDENTITY_ID, identity.id())
+        .setVariable(Variables.REASON, reason).execute();
+    jdbc.update("update access_revocation set process_instance_id = ? where id = ?", instance.getId(), id);
+    audit.record(AuditEvent.of("access.revocation.start", "access-revocation", id).actor(requestedBy, null)
+        .detail("identityId", identity.id()).detail("reason", reason).detail("triggeredAt", triggeredAt.toString())
+        .detail("grants", grants.stream().map(Grant::id).toList()).detail("sourceRef", sourceRef).build());
+    return Optional.of(id);
+  }
+
+  /** Leavers lose every grant; movers the grants their new job does not justify. */
+  @EventListener
+  void onHrEvent(HrEvent event) {
+    Identity identity = identities.find(event.identityId()).orElseThrow();
+    Optional<String> started = Optional.empty();
+    if (HrEvent.LEAVER.equals(event.kind())) {
+      started = start(identity.id(), "termination", null, event.effectiveAt(), "hr-event:" + event.id(),
+          event.receivedBy());
+    } else if (HrEvent.MOVER.equals(event.kind())) {
+      List<Long> unjustified = registry.current(identity.id()).stream()
+          .filter(g -> !catalogue.justifies(identity.job(), g.systemId(), g.entitlementId())).map(Grant::id).toList();
+      if (!unjustified.isEmpty()) {
+        started = start(identity.id(), "role-change", unjustified, event.effectiveAt(), "hr-event:" + event.id(),
+            event.receivedBy());
+      }
+    }
+    started.ifPresent(id -> identities.linkRevocation(event.id(), id));
+  }
+
+  private boolean beingRevoked(long grantId) {
+    return jdbc.queryForObject("select count(*) from access_revocation_item where grant_id = ? and removed_at is null",
+        Integer.class, grantId) > 0;
+  }
+
+  // ---------------------------------------------------------------- process steps
+
+  List<String> itemsOf(DelegateExecution execution) {
+    return jdbc.queryForList("select id from access_revocation_item where revocation_id = ? order by id", Long.class,
+        execution.getVariable(Variables.REVOCATION_ID)).stream().map(String::valueOf).toList();
+  }
+
+  /** Start of one removal: what the SLA decision needs. */
+  void startItem(DelegateExecution execution) {
+    Item item = item(execution);
+    FinancialSystem system = systems.find(item.systemId()).orElseThrow();
+    execution.setVariable(Variables.SYSTEM_ID, item.systemId());
+    execution.setVariable(Variables.ENTITLEMENT_ID, item.entitlementId());
+    execution.setVariable(Variables.SYSTEM_TIER, system.tier().value());
+    execution.setVariable(Variables.PRIVILEGED, item.privileged());
+    execution.setVariable(Variables.SUMMARY, "Remove " + item.systemId() + "/" + item.entitlementId()
+        + (item.privileged() ? " (privileged)" : "") + " from " + item.identityName() + " (" + item.identityId()
+        + "), reason " + item.reason() + ", triggered " + item.triggeredAt());
+  }
+
+  /** Task_ScheduleRemoval: the deadline in business days from the trigger, and the reminder before it. */
+  void schedule(DelegateExecution execution) {
+    Item item = item(execution);
+    Object sla = execution.getVariable(Variables.SLA_BUSINESS_DAYS);
+    if (!(sla instanceof Number number) || number.intValue() < 1) {
+      throw new IllegalStateException("revocation-sla gave no business days for " + item.reason() + " on "
+          + item.systemId() + ": " + sla);
+    }
+    Instant deadline = calendar.addBusinessDays(item.triggeredAt(), number.intValue());
+    Instant reminder = deadline.minus(catalogue.revocationReminderBefore());
+    jdbc.update("update access_revocation_item set sla_business_days = ?, deadline = ? where id = ?", number.intValue(),
+        Timestamp.from(deadline), item.id());
+    execution.setVariable(Variables.DEADLINE, Date.from(deadline));
+    execution.setVariable(Variables.REMINDER_AT, Date.from(reminder));
+    execution.setVariable(Variables.SUMMARY, execution.getVariable(Variables.SUMMARY) + "; SLA " + number.intValue()
+        + " business days, due " + deadline);
+    audit.record(AuditEvent.system("access.revocation.schedule", "access-revocation", item.revocationId())
+        .detail("grantId", item.grantId()).detail("slaBusinessDays", number.intValue())
+        .detail("deadline", deadline.toString()).build());
+  }
+
+  boolean removedByConnector(DelegateExecution execution) {
+    return catalogue.connectorOf((String) execution.getVariable(Variables.SYSTEM_ID)).isPresent();
+  }
+
+  /** Task_RemoveByConnector. */
+  void removeByConnector(DelegateExecution execution) {
+    Item item = item(execution);
+    Identity identity = identities.find(item.identityId()).orElseThrow();
+    ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
+    provisioning.attempt(execution, () -> {
+      String reference = connector.remove(identity, item.systemId(), item.entitlementId());
+      removed(item, clock.instant(), "connector:" + connector.id(), "connector", reference);
+    });
+  }
+
+  /** Task_RemoveAccess: a security admin records when the access was actually removed. */
+  void remove(DelegateTask task) {
+    Item item = item(task.getExecution());
+    String actor = inputs.requireActor(task);
+    List<FieldError> errors = new ArrayList<>();
+    Instant removedAt = inputs.instant(task, Variables.REMOVED_AT, errors);
+    String method = TaskInputs.required(task, Variables.METHOD, errors);
+    String reference = TaskInputs.required(task, Variables.REFERENCE, errors);
+    if (removedAt != null && removedAt.isAfter(clock.instant())) {
+      errors.add(new FieldError(Variables.REMOVED_AT, "is in the future: record the removal once it is done"));
+    }
+    Grant grant = registry.find(item.grantId()).orElseThrow();
+    if (removedAt != null && removedAt.isBefore(grant.grantedAt())) {
+      errors.add(new FieldError(Variables.REMOVED_AT, "is before the grant was made (" + grant.grantedAt() + ")"));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    removed(item, removedAt, actor, method, reference);
+  }
+
+  private void removed(Item item, Instant removedAt, String removedBy, String method, String reference) {
+    int taken = Math.max(0, calendar.businessDaysBetween(item.triggeredAt(), removedAt));
+    boolean met = !removedAt.isAfter(item.deadline());
+    jdbc.update("""
+        update access_revocation_item set removed_at = ?, removed_by = ?, method = ?, reference = ?,
+            business_days_taken = ?, met_sla = ? where id = ?
+        """, Timestamp.from(removedAt), removedBy, method, reference, taken, met, item.id());
+    registry.end(item.grantId(), removedAt, removedBy, item.reason(), item.revocationId());
+    audit.record(AuditEvent.of("access.revocation.remove", "access-revocation", item.revocationId())
+        .actor(removedBy, null).detail("grantId", item.grantId()).detail("removedAt", removedAt.toString())
+        .detail("businessDaysTaken", taken).detail("slaBusinessDays", item.slaBusinessDays()).detail("metSla", met)
+        .detail("exceptionId", item.exceptionId()).build());
+  }
+
+  /** BoundaryEvent_RemovalReminder: the deadline is near. */
+  void remind(DelegateExecution execution) {
+    Item item = item(execution);
+    Set<String> to = new LinkedHashSet<>(users.emailsOf(Role.SECURITY_ADMIN));
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("recipientName", "security admin");
+    variables.put("identity", item.identityName() + " (" + item.identityId() + ")");
+    variables.put("systemId", item.systemId());
+    variables.put("entitlementId", item.entitlementId());
+    variables.put("deadline", item.deadline().toString());
+    variables.put("reason", item.reason());
+    variables.put("slaBusinessDays", item.slaBusinessDays());
+    variables.put("revocationId", item.revocationId());
+    variables.put("tasklistUrl", baseUrl + "/camunda/app/tasklist/");
+    if (!to.isEmpty()) {
+      notifier.send("access-removal-reminder", to, variables);
+    }
+    jdbc.update("update access_revocation_item set reminded_at = ? where id = ?", Timestamp.from(clock.instant()),
+        item.id());
+    audit.record(AuditEvent.system("access.revocation.remind", "access-revocation", item.revocationId())
+        .detail("grantId", item.grantId()).detail("recipients", List.copyOf(to)).build());
+  }
+
+  /** BoundaryEvent_RemovalDeadline: not removed in time; an AC-02 exception with the business days measured so far. */
+  void escalate(DelegateExecution execution) {
+    Item item = item(execution);
+    Instant now = clock.instant();
+    int elapsed = Math.max(0, calendar.businessDaysBetween(item.triggeredAt(), now));
+    Set<String> to = new LinkedHashSet<>(users.emailsOf(Role.SECURITY_ADMIN));
+    to.addAll(users.emailsOf(Role.GOVERNANCE_LEAD));
+    systems.find(item.systemId()).ifPresent(s -> {
+      to.add(s.businessOwner().email());
+      to.add(s.technicalOwner().email());
+    });
+    identities.find(item.identityId()).map(Identity::managerId).flatMap(identities::find).map(Identity::email)
+        .ifPresent(to::add);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("identity", item.identityName() + " (" + item.identityId() + ")");
+    details.put("system", item.systemId());
+    details.put("entitlement", item.entitlementId());
+    details.put("reason", item.reason());
+    details.put("triggeredAt", item.triggeredAt().toString());
+    details.put("deadline", item.deadline().toString());
+    details.put("slaBusinessDays", item.slaBusinessDays());
+    details.put("businessDaysElapsed", elapsed);
+    long exception = controlExceptions.raise("AC-02", "access-revocation", item.revocationId(),
+        "Access of " + item.identityId() + " to " + item.systemId() + "/" + item.entitlementId() + " not removed within "
+            + item.slaBusinessDays() + " business days (" + elapsed + " so far)", details, to);
+    jdbc.update("update access_revocation_item set exception_id = ? where id = ?", exception, item.id());
+  }
+
+  // ---------------------------------------------------------------- report
+
+  /** Every removal of the revocations triggered in [from, to), with its SLA result. */
+  public List<Item> report(Instant from, Instant to) {
+    return jdbc.query(ITEM_SQL + " where r.triggered_at >= ? and r.triggered_at < ? order by r.triggered_at, i.id",
+        (rs, n) -> mapItem(rs), Timestamp.from(from), Timestamp.from(to));
+  }
+
+  public List<Item> itemsOf(String revocationId) {
+    return jdbc.query(ITEM_SQL + " where r.id = ? order by i.id", (rs, n) -> mapItem(rs), revocationId);
+  }
+
+  private Item item(DelegateExecution execution) {
+    long id = Long.parseLong(execution.getVariable(Variables.ITEM_ID).toString());
+    return jdbc.query(ITEM_SQL + " where i.id = ?", (rs, n) -> mapItem(rs), id).get(0);
+  }
+
+  private static final String ITEM_SQL = """
+      select i.*, r.identity_id, r.reason, r.triggered_at, a.name as identity_name, g.system_id, g.entitlement_id,
+             g.privileged
+      from access_revocation_item i join access_revocation r on r.id = i.revocation_id
+           join access_identity a on a.id = r.identity_id join access_grant g on g.id = i.grant_id
+      """;
+
+  private Item mapItem(java.sql.ResultSet rs) throws java.sql.SQLException {
+    Timestamp deadline = rs.getTimestamp("deadline");
+    Timestamp removed = rs.getTimestamp("removed_at");
+    Integer sla = (Integer) rs.getObject("sla_business_days");
+    Integer taken = (Integer) rs.getObject("business_days_taken");
+    Boolean met = (Boolean) rs.getObject("met_sla");
+    Long exception = (Long) rs.getObject("exception_id");
+    Instant now = clock.instant();
+    String status = removed != null ? (Boolean.TRUE.equals(met) ? "removed-in-sla" : "removed-late")
+        : deadline != null && deadline.toInstant().isBefore(now) ? "overdue" : "open";
+    return new Item(rs.getLong("id"), rs.getString("revocation_id"), rs.getString("identity_id"),
+        rs.getString("identity_name"), rs.getString("reason"), rs.getTimestamp("triggered_at").toInstant(),
+        rs.getLong("grant_id"), rs.getString("system_id"), rs.getString("entitlement_id"), rs.getBoolean("privileged"),
+        sla, deadline == null ? null : deadline.toInstant(), removed == null ? null : removed.toInstant(),
+        rs.getString("removed_by"), rs.getString("method"), rs.getString("reference"), taken, met, exception, status);
+  }
+
+  private String nextId() {
+    return "RV-" + clock.instant().atZone(calendar.zone()).getYear() + "-"
+        + String.format("%05d", jdbc.queryForObject("select nextval('access_number')", Long.class));
+  }
+}
