@@ -260,8 +260,27 @@ public class AccessRequests {
   /** The login of the beneficiary's manager, for the line manager's task; null when they have none. */
   String lineManagerOf(DelegateExecution execution) {
     Identity beneficiary = identities.find((String) execution.getVariable(Variables.BENEFICIARY_ID)).orElseThrow();
-    return beneficiary.managerId() == null ? null
-        : identities.find(beneficiary.managerId()).map(Identity::userName).orElse(null);
+    return lineManager(beneficiary, (String) execution.getVariable(Variables.REQUESTER));
+  }
+
+  /**
+   * Who approves as line manager: the beneficiary's manager; when that manager is the requester (a manager asking for
+   * a report), the manager's own manager, so that nobody approves their own request. Null when HR names nobody with a
+   * login: then any line manager but the requester and the beneficiary may approve.
+   */
+  String lineManager(Identity beneficiary, String requester) {
+    Identity current = beneficiary;
+    for (int depth = 0; depth < 10 && current.managerId() != null; depth++) {
+      Identity manager = identities.find(current.managerId()).orElse(null);
+      if (manager == null) {
+        return null;
+      }
+      if (manager.userName() != null && !manager.userName().equals(requester)) {
+        return manager.userName();
+      }
+      current = manager;
+    }
+    return null;
   }
 
   /** The approval tasks: who may decide is checked here, on the server, whatever the form shows. */
@@ -279,8 +298,7 @@ public class AccessRequests {
     }
     switch (task.getTaskDefinitionKey()) {
       case Elements.LINE_MANAGER_APPROVAL -> {
-        String manager = beneficiary.managerId() == null ? null
-            : identities.find(beneficiary.managerId()).map(Identity::userName).orElse(null);
+        String manager = lineManager(beneficiary, request.requester());
         if (manager != null && !manager.equals(actor)) {
           refuse(requestId, task, actor, "only " + beneficiary.name() + "'s line manager (" + manager
               + ") approves as line manager");

@@ -38,6 +38,21 @@ public final class Http {
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** A client that sends a bearer token (SCIM). */
+  public static Http bearer(int port, String token) {
+    return new Http("http://localhost:" + port, "Bearer " + token);
+  }
+
+  /** Any method with a body of any content type. */
+  public Response send(String method, String path, String contentType, String body) {
+    var builder = request(path);
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return send(builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   /** A response with its status, content type and body (parsed as JSON where it is JSON). */
   public record Response(int status, String contentType, String body) {
     public JsonNode json() {

@@ -1,0 +1,125 @@
+package org.itgc.access;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.itgc.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Access figures on the embedded PostgreSQL: the detective SoD scan over 50,000 identities holding 20 entitlements
+ * each (1,000,000 grants), against a baseline of reading the same grants in the same run; the preventive check's
+ * latency (registry read, two evaluations of the deployed decision, exceptions) against a baseline of one bare
+ * evaluation of the decision. Prints figures, asserts no timing. Run: {@code ./mvnw verify -Pbenchmark}
+ * (size with {@code -Dbenchmark.identities=...} and {@code -Dbenchmark.grantsPerIdentity=...}).
+ */
+@IntegrationTest
+class AccessBenchmark {
+
+  private static final int IDENTITIES = Integer.getInteger("benchmark.identities", 50_000);
+  private static final int GRANTS = Integer.getInteger("benchmark.grantsPerIdentity", 20);
+  private static final int CHECKS = 2_000;
+
+  @Autowired JdbcTemplate jdbc;
+  @Autowired DataSource dataSource;
+  @Autowired AccessCatalogue catalogue;
+  @Autowired SodScan scan;
+  @Autowired SodRules rules;
+  @Autowired AccessRequests requests;
+
+  @Test
+  void detectiveScanAndPreventiveCheck() throws Exception {
+    List<AccessCatalogue.SystemEntitlement> entitlements = catalogue.entitlements();
+    Random random = new Random(42);
+    long loadStart = System.nanoTime();
+    try (Connection connection = dataSource.getConnection()) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      StringBuilder people = new StringBuilder();
+      StringBuilder grants = new StringBuilder();
+      for (int i = 0; i < IDENTITIES; i++) {
+        String id = String.format("BENCH-%06d", i);
+        people.append(id).append("\tperson\tBench person ").append(i)
+            .append("\tactive\thr-csv\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n");
+        Set<Integer> picked = new HashSet<>();
+        while (picked.size() < Math.min(GRANTS, entitlements.size())) {
+          picked.add(random.nextInt(entitlements.size()));
+        }
+        for (int e : picked) {
+          var entitlement = entitlements.get(e);
+          grants.append(id).append('\t').append(entitlement.systemId()).append('\t').append(entitlement.entitlement().id())
+              .append('\t').append(entitlement.entitlement().privileged()).append("\t2026-01-02 00:00:00+00\tbenchmark\timported\t{}\n");
+        }
+      }
+      pg.getCopyAPI().copyIn("copy access_identity (id, kind, name, status, source, created_at, updated_at) from stdin",
+          new StringReader(people.toString()));
+      pg.getCopyAPI().copyIn("copy access_grant (identity_id, system_id, entitlement_id, privileged, granted_at, granted_by, "
+          + "source, provenance) from stdin", new StringReader(grants.toString()));
+    }
+    jdbc.execute("analyze access_grant");
+    double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+    long grantsStored = jdbc.queryForObject("select count(*) from access_grant where granted_by = 'benchmark'", Long.class);
+
+    // baseline: one pass over the active grants, as the scan reads them
+    long readStart = System.nanoTime();
+    long[] rows = new long[1];
+    jdbc.query("select identity_id, system_id, entitlement_id from access_grant where removed_at is null", rs -> {
+      rows[0]++;
+    });
+    double readSeconds = (System.nanoTime() - readStart) / 1e9;
+
+    var first = scan.scan("benchmark", "benchmark").orElseThrow();
+    double firstSeconds = (first.finishedAt().toEpochMilli() - first.startedAt().toEpochMilli()) / 1e3;
+    long secondStart = System.nanoTime();
+    var second = scan.scan("benchmark", "benchmark").orElseThrow();
+    double secondSeconds = (System.nanoTime() - secondStart) / 1e9;
+
+    // preventive check: registry read + evaluations, against one bare evaluation of the same decision
+    List<String> someFunctions = new ArrayList<>(new TreeSet<>(List.of("AP_INVOICE_ENTER", "GL_JOURNAL_POST",
+        "PO_CREATE", "BANK_RECONCILE", "CHANGE_REQUEST", "PAYROLL_RUN")));
+    for (int i = 0; i < 200; i++) {
+      rules.evaluate(someFunctions);
+      requests.sodCheck(String.format("BENCH-%06d", i), List.of(entitlements.get(i % entitlements.size())));
+    }
+    long[] bare = new long[CHECKS];
+    long[] check = new long[CHECKS];
+    for (int i = 0; i < CHECKS; i++) {
+      long start = System.nanoTime();
+      rules.evaluate(someFunctions);
+      bare[i] = System.nanoTime() - start;
+      String identity = String.format("BENCH-%06d", random.nextInt(IDENTITIES));
+      var wanted = List.of(entitlements.get(random.nextInt(entitlements.size())));
+      start = System.nanoTime();
+      requests.sodCheck(identity, wanted);
+      check[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(bare);
+    Arrays.sort(check);
+    double bareP50 = bare[CHECKS / 2] / 1e6;
+    double bareP99 = bare[CHECKS * 99 / 100] / 1e6;
+    double checkP50 = check[CHECKS / 2] / 1e6;
+    double checkP99 = check[CHECKS * 99 / 100] / 1e6;
+
+    System.out.printf("%nBENCHMARK access, %d identities x %d grants = %d grants (%d entitlements in the catalogue), "
+        + "loaded by COPY in %.1f s, %d cores%n", IDENTITIES, GRANTS, grantsStored, entitlements.size(), loadSeconds,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf("  baseline: read the %d active grants once         %6.2f s%n", rows[0], readSeconds);
+    System.out.printf("  detective scan, first (stores %d findings)      %6.2f s  (%.1f x the read; %d identities, "
+        + "%d distinct function sets, %d conflicts)%n", first.newFindings(), firstSeconds, firstSeconds / readSeconds,
+        first.identities(), first.distinctFunctionSets(), first.conflicts());
+    System.out.printf("  detective scan, again (nothing changed)         %6.2f s  (%.1f x the read)%n", secondSeconds,
+        secondSeconds / readSeconds);
+    System.out.printf("  baseline: one bare evaluation of sod-conflicts  p50 %.3f ms, p99 %.3f ms%n", bareP50, bareP99);
+    System.out.printf("  preventive check (registry + 2 evaluations)     p50 %.3f ms, p99 %.3f ms  (p99 %.1f x the bare "
+        + "evaluation)%n%n", checkP50, checkP99, checkP99 / bareP99);
+  }
+}

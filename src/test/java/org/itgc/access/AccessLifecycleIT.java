@@ -1,0 +1,548 @@
+package org.itgc.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The access lifecycle driven over HTTP by the demo users and an HR feed (SCIM with its bearer token, CSV imports),
+ * on embedded PostgreSQL, with GreenMail: approvals by the right people, the preventive SoD check, exceptions that
+ * expire, revocations with business-day deadlines measured against their SLA, and the registry's answers.
+ */
+@IntegrationTest
+class AccessLifecycleIT {
+
+  static final String SCIM_TOKEN = "demo-scim-token";
+  static final String SCIM = "application/scim+json";
+  static final String PASSWORD = "Correct-Horse-Battery-Staple-77";
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired ManagementService managementService;
+
+  // ---------------------------------------------------------------- helpers
+
+  String submit(String user, Map<String, Object> body) {
+    var response = Http.as(port, user, password(user)).post("/api/access/requests", Http.json(body));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json().get("id").asText();
+  }
+
+  JsonNode request(String id) {
+    return Http.as(port, "audrey").get("/api/access/requests/" + id).json();
+  }
+
+  List<String> tasksOf(String user, String requestId, String key) {
+    String instance = request(requestId).get("processInstanceId").asText();
+    return tasks(user, instance, key);
+  }
+
+  List<String> tasks(String user, String processInstanceId, String key) {
+    var tasks = Http.as(port, user, password(user)).get("/engine-rest/task?processInstanceId=" + processInstanceId
+        + "&taskDefinitionKey=" + key).json();
+    List<String> ids = new ArrayList<>();
+    tasks.forEach(t -> ids.add(t.get("id").asText()));
+    return ids;
+  }
+
+  String taskOf(String user, String requestId, String key) {
+    var ids = tasksOf(user, requestId, key);
+    assertThat(ids).as("%s sees %s of %s", user, key, requestId).hasSize(1);
+    return ids.get(0);
+  }
+
+  static String password(String user) {
+    return List.of("lena", "oscar", "tina").contains(user) ? PASSWORD : Http.DEMO_PASSWORD;
+  }
+
+  Http.Response complete(String user, String taskId, Map<String, Object> variables) {
+    var http = Http.as(port, user, password(user));
+    var claim = http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId", user)));
+    if (claim.status() != 204) {
+      return claim;
+    }
+    Map<String, Object> typed = new HashMap<>();
+    variables.forEach((k, v) -> typed.put(k, Map.of("value", v)));
+    return http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables", typed)));
+  }
+
+  void approve(String user, String requestId, String key) {
+    var response = complete(user, taskOf(user, requestId, key), Map.of("decision", "approve"));
+    assertThat(response.status()).as(response.toString()).isEqualTo(204);
+  }
+
+  void fulfil(String user, String requestId) {
+    var response = complete(user, taskOf(user, requestId, AccessRequestProcess.Elements.FULFIL),
+        Map.of("fulfilmentMethod", "system-console", "fulfilmentReference", "console change 42"));
+    assertThat(response.status()).as(response.toString()).isEqualTo(204);
+  }
+
+  void createUser(String username, String displayName, String... roles) {
+    if (Http.as(port, "sam").get("/api/users/" + username).status() == 200) {
+      return;
+    }
+    var response = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", username,
+        "displayName", displayName, "email", username + "@demo.itgc.local", "password", PASSWORD, "roles", List.of(roles))));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+  }
+
+  Http.Response importHr(String csv) {
+    return Http.as(port, "sam").post("/api/access/identities/import", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void importBaseline(String csv) {
+    var response = Http.as(port, "sam").post("/api/access/grants/import", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    assertThat(response.json().get("errors")).as(response.toString()).isEmpty();
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant until = Instant.now().plus(Duration.ofSeconds(20));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(until)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  JsonNode grantsOf(String identityId, String query) {
+    var response = Http.as(port, "audrey").get("/api/access/identities/" + identityId + "/grants" + query);
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    return response.json();
+  }
+
+  static List<String> keys(JsonNode grants) {
+    List<String> keys = new ArrayList<>();
+    grants.forEach(g -> keys.add(g.get("systemId").asText() + "/" + g.get("entitlementId").asText()));
+    return keys;
+  }
+
+  static Map<String, Object> scimUser(String employeeNumber, String userName, String name, String title,
+      String managerId, boolean active, String terminationDate) {
+    Map<String, Object> hr = new HashMap<>();
+    hr.put("hireDate", "2024-01-01");
+    if (terminationDate != null) {
+      hr.put("terminationDate", terminationDate);
+    }
+    return Map.of("schemas", List.of(ScimController.USER, ScimController.ENTERPRISE, ScimController.HR),
+        "userName", userName, "displayName", name, "title", title, "active", active,
+        "emails", List.of(Map.of("value", userName + "@demo.itgc.local", "primary", true)),
+        ScimController.ENTERPRISE, Map.of("employeeNumber", employeeNumber, "department", "Finance Operations",
+            "manager", Map.of("value", managerId)),
+        ScimController.HR, hr);
+  }
+
+  String scimCreate(Map<String, Object> user) {
+    var created = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, Http.json(user));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.contentType()).startsWith(SCIM);
+    return created.json().get("id").asText();
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  @Test
+  void aRequestIsApprovedByTheRightPeopleAndTheRegistryKeepsItsProvenance() throws Exception {
+    createUser("lena", "Lena Otherteam", "line-manager");
+    String id = submit("rachel", Map.of("entitlements", List.of("ERP-GL/GL_READ_ONLY", "BI-REPORTING/BI_AUTHOR"),
+        "justification", "Month-end reporting on the ledger"));
+    assertThat(id).matches("AR-\\d{4}-\\d{5}");
+    JsonNode stored = request(id);
+    assertThat(stored.get("status").asText()).isEqualTo("open");
+    assertThat(stored.at("/sodCheck/conflicts")).isEmpty();
+    assertThat(stored.at("/sodCheck/decisionDefinitionId").asText()).startsWith("sod-conflicts:");
+
+    // the line manager's task is rachel's manager's; another line manager is refused on the server, and audited
+    String lineTask = taskOf("lucas", id, AccessRequestProcess.Elements.LINE_MANAGER_APPROVAL);
+    var byOther = Http.as(port, "lena", PASSWORD).post("/engine-rest/task/" + lineTask + "/complete",
+        Http.json(Map.of("variables", Map.of("decision", Map.of("value", "approve")))));
+    assertThat(byOther.status()).as(byOther.toString()).isEqualTo(403);
+    approve("lucas", id, AccessRequestProcess.Elements.LINE_MANAGER_APPROVAL);
+    // one task per system, for its owner
+    List<String> owners = tasksOf("sofia", id, AccessRequestProcess.Elements.SYSTEM_OWNER_APPROVAL);
+    assertThat(owners).hasSize(2);
+    for (String task : owners) {
+      assertThat(complete("sofia", task, Map.of("decision", "approve")).status()).isEqualTo(204);
+    }
+    fulfil("sam", id);
+
+    assertThat(request(id).get("status").asText()).isEqualTo("granted");
+    JsonNode grants = grantsOf("E1001", "");
+    assertThat(keys(grants)).contains("ERP-GL/GL_READ_ONLY", "BI-REPORTING/BI_AUTHOR", "AP-PAY/AP_CLERK");
+    JsonNode granted = null;
+    for (JsonNode g : grants) {
+      if (g.get("entitlementId").asText().equals("GL_READ_ONLY")) {
+        granted = g;
+      }
+    }
+    assertThat(granted.get("source").asText()).isEqualTo("request");
+    assertThat(granted.get("grantedBy").asText()).isEqualTo("sam");
+    assertThat(granted.get("requestId").asText()).isEqualTo(id);
+    JsonNode history = Http.as(port, "audrey").get("/api/access/grants/" + granted.get("id").asText()).json();
+    List<String> approvals = new ArrayList<>();
+    history.at("/request/approvals").forEach(a -> approvals.add(a.get("step").asText() + ":" + a.get("approver").asText()));
+    assertThat(approvals).containsExactlyInAnyOrder("line-manager:lucas", "system-owner:ERP-GL:sofia",
+        "system-owner:BI-REPORTING:sofia");
+    assertThat(history.at("/grant/provenance/justification").asText()).isEqualTo("Month-end reporting on the ledger");
+    // the baseline grant says where it came from
+    JsonNode baseline = null;
+    for (JsonNode g : grants) {
+      if (g.get("entitlementId").asText().equals("AP_CLERK")) {
+        baseline = g;
+      }
+    }
+    assertThat(baseline.get("source").asText()).isEqualTo("imported");
+    assertThat(baseline.at("/provenance/note").asText()).isEqualTo("pre-existing, imported");
+    // what rachel held before this request
+    assertThat(keys(grantsOf("E1001", "?at=2026-01-01"))).doesNotContain("ERP-GL/GL_READ_ONLY").contains("AP-PAY/AP_CLERK");
+    assertThat(TestMailServer.await(m -> TestMailServer.subject(m).equals("Access request " + id + " granted"),
+        Duration.ofSeconds(10))).isNotNull();
+  }
+
+  @Test
+  void aRequestThatWouldCombineConflictingDutiesIsStoppedBeforeAnyApproval() throws Exception {
+    // rachel enters invoices (AP_CLERK); approving payments too is SOD-03
+    String id = submit("rachel", Map.of("entitlements", List.of("AP-PAY/AP_PAYMENT_APPROVER"),
+        "justification", "Cover for the payment approver during holidays"));
+    JsonNode stored = request(id);
+    assertThat(stored.get("status").asText()).isEqualTo("rejected-sod");
+    assertThat(stored.at("/sodCheck/uncovered/0/ruleId").asText()).isEqualTo("SOD-03");
+    assertThat(stored.get("approvals")).isEmpty();
+    String instance = stored.get("processInstanceId").asText();
+    assertThat(jdbc.queryForObject("select count(*) from act_hi_taskinst where proc_inst_id_ = ?", Integer.class, instance))
+        .isZero();
+    assertThat(keys(grantsOf("E1001", ""))).doesNotContain("AP-PAY/AP_PAYMENT_APPROVER");
+    var mail = TestMailServer.await(m -> TestMailServer.subject(m).contains(id), Duration.ofSeconds(10));
+    assertThat(TestMailServer.body(mail)).contains("SOD-03").contains("rejected before any approval");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.request.sod-reject' and object_id = ?",
+        Integer.class, id)).isEqualTo(1);
+  }
+
+  @Test
+  void nobodyApprovesTheirOwnRequestAndAnExceptionReopensAsAFindingWhenItExpires() throws Exception {
+    createUser("oscar", "Oscar Owner-Requester", "requester", "system-owner");
+    scimCreate(scimUser("E9201", "oscar", "Oscar Owner-Requester", "Accounts Payable Supervisor", "E1003", true, null));
+
+    // oscar requests for himself and tries to approve as a system owner: refused, audited, the task stays open
+    String own = submit("oscar", Map.of("entitlements", List.of("ERP-GL/GL_READ_ONLY"), "justification", "Ledger enquiries"));
+    approve("lucas", own, AccessRequestProcess.Elements.LINE_MANAGER_APPROVAL);
+    String ownerTask = taskOf("oscar", own, AccessRequestProcess.Elements.SYSTEM_OWNER_APPROVAL);
+    var selfApproval = complete("oscar", ownerTask, Map.of("decision", "approve"));
+    assertThat(selfApproval.status()).as(selfApproval.toString()).isEqualTo(403);
+    assertThat(selfApproval.body()).contains("nobody approves their own request");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.request.sod-violation' "
+        + "and object_id = ? and outcome = 'DENIED'", Integer.class, own)).isEqualTo(1);
+    assertThat(tasksOf("sofia", own, AccessRequestProcess.Elements.SYSTEM_OWNER_APPROVAL)).containsExactly(ownerTask);
+
+    // a conflicting request with an exception: security admin and finance approver, then the usual approvals
+    String id = submit("oscar", Map.of("entitlements", List.of("AP-PAY/AP_CLERK", "AP-PAY/AP_PAYMENT_APPROVER"),
+        "justification", "Small team: one person covers both until the new hire starts", "exceptionRequested", true));
+    assertThat(request(id).at("/sodCheck/uncovered/0/ruleId").asText()).isEqualTo("SOD-03");
+    String securityTask = taskOf("sam", id, AccessRequestProcess.Elements.SECURITY_EXCEPTION_APPROVAL);
+    var incomplete = complete("sam", securityTask, Map.of("decision", "approve"));
+    assertThat(incomplete.status()).as(incomplete.toString()).isEqualTo(400);
+    assertThat(incomplete.body()).contains("mitigatingControl").contains("exceptionExpires");
+    var approved = complete("sam", securityTask, Map.of("decision", "approve",
+        "mitigatingControl", "Controller reviews every payment oscar approves, weekly", "exceptionExpires", "2027-02-26"));
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(204);
+    approve("fiona", id, AccessRequestProcess.Elements.FINANCE_EXCEPTION_APPROVAL);
+    approve("lucas", id, AccessRequestProcess.Elements.LINE_MANAGER_APPROVAL);
+    approve("sofia", id, AccessRequestProcess.Elements.SYSTEM_OWNER_APPROVAL);
+    fulfil("sam", id);
+    assertThat(keys(grantsOf("E9201", ""))).contains("AP-PAY/AP_CLERK", "AP-PAY/AP_PAYMENT_APPROVER");
+
+    JsonNode exception = null;
+    for (JsonNode e : Http.as(port, "audrey").get("/api/access/sod/exceptions").json()) {
+      if (id.equals(e.get("request_id").asText())) {
+        exception = e;
+      }
+    }
+    assertThat(exception.get("status").asText()).isEqualTo("active");
+    assertThat(exception.get("security_approver").asText()).isEqualTo("sam");
+    assertThat(exception.get("finance_approver").asText()).isEqualTo("fiona");
+    String exceptionId = exception.get("id").asText();
+
+    // the detective scan sees the conflict, covered by the exception
+    assertThat(Http.as(port, "sam").post("/api/access/sod/scans", "{}").status()).isEqualTo(201);
+    JsonNode finding = Http.as(port, "audrey").get("/api/access/sod/findings?identityId=E9201").json().get(0);
+    assertThat(finding.get("ruleId").asText()).isEqualTo("SOD-03");
+    assertThat(finding.get("exceptionId").asText()).isEqualTo(exceptionId);
+
+    // the expiry comes: the exception is a finding again, owners are told
+    String instance = request(id).get("processInstanceId").asText();
+    Job expiry = managementService.createJobQuery().processInstanceId(instance).timers().singleResult();
+    assertThat(expiry.getDuedate().toInstant()).isEqualTo(Instant.parse("2027-02-26T05:00:00Z"));
+    managementService.executeJob(expiry.getId());
+    JsonNode expired = null;
+    for (JsonNode e : Http.as(port, "audrey").get("/api/access/sod/exceptions").json()) {
+      if (exceptionId.equals(e.get("id").asText())) {
+        expired = e;
+      }
+    }
+    assertThat(expired.get("status").asText()).isEqualTo("expired");
+    assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class,
+        expired.get("expired_finding_id").asLong())).isEqualTo("AC-05");
+    var mail = TestMailServer.await(m -> TestMailServer.subject(m).contains("SoD exception " + exceptionId + " expired"),
+        Duration.ofSeconds(10));
+    assertThat(mail.getAllRecipients()).extracting(Object::toString).contains("sam@demo.itgc.local",
+        "fiona@demo.itgc.local", "lucas@demo.itgc.local");
+    assertThat(Http.as(port, "sam").post("/api/access/sod/scans", "{}").status()).isEqualTo(201);
+    JsonNode reopened = Http.as(port, "audrey").get("/api/access/sod/findings?identityId=E9201").json().get(0);
+    assertThat(reopened.path("exceptionId").asText("")).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- revocation
+
+  @Test
+  void anHrTerminationViaScimStartsRevocationWithBusinessDayDeadlinesMeasuredAgainstTheSla() throws Exception {
+    String scimId = scimCreate(scimUser("E9301", "holly.leaver", "Holly Leaver", "Accounts Payable Clerk", "E1003", true, null));
+    importBaseline("""
+        employeeId,systemId,entitlementId,grantedAt
+        E9301,AP-PAY,AP_CLERK,2024-01-02
+        E9301,BI-REPORTING,BI_VIEWER,2024-01-02
+        E9301,PAYROLL,PAYROLL_DBA,2024-01-02
+        """);
+    // terminated on the Wednesday before Thanksgiving (Thursday 26 November 2026 is a holiday)
+    var patch = Http.bearer(port, SCIM_TOKEN).send("PATCH", "/scim/v2/Users/" + scimId, SCIM, Http.json(Map.of(
+        "schemas", List.of(ScimController.PATCH),
+        "Operations", List.of(Map.of("op", "replace", "path", "active", "value", false),
+            Map.of("op", "replace", "path", ScimController.HR + ":terminationDate", "value", "2026-11-25")))));
+    assertThat(patch.status()).as(patch.toString()).isEqualTo(200);
+    assertThat(patch.json().get("active").asBoolean()).isFalse();
+
+    String revocation = jdbc.queryForObject("select revocation_id from access_hr_event where identity_id = 'E9301' and kind = 'leaver'",
+        String.class);
+    assertThat(revocation).matches("RV-\\d{4}-\\d{5}");
+    JsonNode items = Http.as(port, "audrey").get("/api/access/revocations/" + revocation).json();
+    Map<String, String> deadlines = new HashMap<>();
+    Map<String, Integer> slas = new HashMap<>();
+    items.forEach(i -> {
+      deadlines.put(i.get("systemId").asText(), i.get("deadline").asText());
+      slas.put(i.get("systemId").asText(), i.get("slaBusinessDays").asInt());
+    });
+    // tier 1: one business day, pushed past the holiday to Friday 17:00 New York; tier 3: three; privileged: one
+    assertThat(slas).isEqualTo(Map.of("AP-PAY", 1, "BI-REPORTING", 3, "PAYROLL", 1));
+    assertThat(deadlines).isEqualTo(Map.of("AP-PAY", "2026-11-27T22:00:00Z", "BI-REPORTING", "2026-12-01T22:00:00Z",
+        "PAYROLL", "2026-11-27T22:00:00Z"));
+    String instance = jdbc.queryForObject("select process_instance_id from access_revocation where id = ?", String.class, revocation);
+    List<String> removals = tasks("sam", instance, AccessRevocationProcess.Elements.REMOVE);
+    assertThat(removals).hasSize(3);
+    JsonNode task = Http.as(port, "sam").get("/engine-rest/task/" + removals.get(0)).json();
+    assertThat(task.get("due").asText()).isNotBlank();
+
+    // the deadlines of the tier-1 and the privileged grant have passed: escalation and AC-02 exceptions, measured
+    await("AC-02 exceptions of " + revocation, () -> jdbc.queryForObject(
+        "select count(*) from control_exception where control_id = 'AC-02' and object_id = ?", Integer.class, revocation) == 2);
+    Map<String, Object> details = jdbc.queryForMap("select details::text as d, summary from control_exception "
+        + "where control_id = 'AC-02' and object_id = ? order by id limit 1", revocation);
+    assertThat(details.get("d").toString()).contains("\"slaBusinessDays\": 1").contains("\"businessDaysElapsed\": 1");
+    TestMailServer.await(m -> TestMailServer.subject(m).startsWith("Control exception AC-02")
+        && TestMailServer.body(m).contains("E9301"), Duration.ofSeconds(10));
+
+    // removals recorded now (Sunday 29 November): BI-REPORTING in time, AP-PAY late
+    for (String taskId : removals) {
+      String system = Http.as(port, "sam").get("/engine-rest/task/" + taskId + "/variables/systemId").json()
+          .get("value").asText();
+      if (!system.equals("PAYROLL")) {
+        var done = complete("sam", taskId, Map.of("removedAt", Instant.now().minusSeconds(60).toString(),
+            "removalMethod", "account-disabled", "removalReference", "AD change 991"));
+        assertThat(done.status()).as(done.toString()).isEqualTo(204);
+      }
+    }
+    JsonNode report = Http.as(port, "audrey").get("/api/access/revocations?from=2026-11-25&to=2026-11-26").json();
+    Map<String, String> status = new HashMap<>();
+    report.forEach(r -> {
+      if (r.path("identityId").asText().equals("E9301")) {
+        status.put(r.get("systemId").asText(), r.path("status").asText() + "/" + r.path("businessDaysTaken").asText());
+      }
+    });
+    assertThat(status).containsEntry("AP-PAY", "removed-late/1").containsEntry("BI-REPORTING", "removed-in-sla/1")
+        .containsEntry("PAYROLL", "overdue/");
+    var csv = Http.as(port, "audrey").get("/api/access/revocations?from=2026-11-25&to=2026-11-26&format=csv");
+    assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(csv.body()).startsWith(String.join(",", AccessController.REPORT_COLUMNS))
+        .contains(revocation + ",E9301,Holly Leaver,termination,2026-11-25T05:00:00Z,AP-PAY,AP_CLERK,false,1,2026-11-27T22:00:00Z");
+
+    // the registry: what Holly held before she left, and now
+    assertThat(keys(grantsOf("E9301", "?at=2026-11-20"))).containsExactlyInAnyOrder("AP-PAY/AP_CLERK",
+        "BI-REPORTING/BI_VIEWER", "PAYROLL/PAYROLL_DBA");
+    assertThat(keys(grantsOf("E9301", ""))).containsExactly("PAYROLL/PAYROLL_DBA");
+    JsonNode ended = grantsOf("E9301", "?history=true");
+    for (JsonNode g : ended) {
+      if (!g.get("systemId").asText().equals("PAYROLL")) {
+        assertThat(g.get("removedBy").asText()).isEqualTo("sam");
+        assertThat(g.get("removalReason").asText()).isEqualTo("termination");
+        assertThat(g.get("revocationId").asText()).isEqualTo(revocation);
+      }
+    }
+  }
+
+  @Test
+  void aLeaverWithALoginLosesTheEngineRoleThroughTheConnectorAndAMoverKeepsOnlyWhatTheNewJobJustifies() throws Exception {
+    createUser("tina", "Tina Transient", "requester");
+    var imported = importHr("""
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9401,Tina Transient,tina@demo.itgc.local,E1003,Finance Operations,Accounts Payable Clerk,active,2025-02-03,,tina
+        E9402,Mo Mover,mo@demo.itgc.local,E1007,Finance Operations,Accounts Payable Clerk,active,2025-02-03,,
+        """);
+    assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+    importBaseline("""
+        employeeId,systemId,entitlementId,grantedAt
+        E9401,ITGC-ENGINE,requester,2025-02-03
+        E9402,AP-PAY,AP_CLERK,2025-02-03
+        E9402,BI-REPORTING,BI_VIEWER,2025-02-03
+        """);
+    var changed = importHr("""
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9401,Tina Transient,tina@demo.itgc.local,E1003,Finance Operations,Accounts Payable Clerk,terminated,2025-02-03,2026-11-27,tina
+        E9402,Mo Mover,mo@demo.itgc.local,E1007,Human Resources,Payroll Specialist,active,2025-02-03,,
+        """);
+    assertThat(changed.json().get("updated").asInt()).isEqualTo(2);
+    // the connector removes tina's engine role by itself
+    await("tina's requester role removed", () -> jdbc.queryForObject(
+        "select count(*) from sec_user_role where username = 'tina'", Integer.class) == 0);
+    await("tina's grant ended", () -> keys(grantsOf("E9401", "")).isEmpty());
+    JsonNode grant = grantsOf("E9401", "?history=true").get(0);
+    assertThat(grant.get("removedBy").asText()).isEqualTo("connector:itgc-engine-roles");
+    assertThat(Http.as(port, "tina", PASSWORD).get("/api/me").status()).isIn(200, 401);
+    // Mo moved to payroll: the payroll job justifies BI_VIEWER but not AP_CLERK
+    String revocation = jdbc.queryForObject("select revocation_id from access_hr_event where identity_id = 'E9402' and kind = 'mover'",
+        String.class);
+    JsonNode items = Http.as(port, "audrey").get("/api/access/revocations/" + revocation).json();
+    assertThat(items).hasSize(1);
+    assertThat(items.get(0).get("entitlementId").asText()).isEqualTo("AP_CLERK");
+    assertThat(items.get(0).get("reason").asText()).isEqualTo("role-change");
+    assertThat(items.get(0).get("slaBusinessDays").asInt()).isEqualTo(3);
+  }
+
+  // ---------------------------------------------------------------- imports, SCIM and bad input
+
+  @Test
+  void anHrImportIsIdempotentAndReportsBadRowsWithoutLosingGoodOnes() {
+    String csv = """
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9501,Nina Newhire,nina@demo.itgc.local,E1007,Accounting,General Ledger Accountant,active,2026-11-02,,
+        E9502,Bad Date,bad@demo.itgc.local,E1007,Accounting,Controller,active,2026-13-01,,
+        E9503,,noname@demo.itgc.local,E1007,Accounting,Controller,active,2026-11-02,,
+        """;
+    JsonNode report = importHr(csv).json();
+    assertThat(report.get("created").asInt()).isEqualTo(1);
+    List<String> errors = new ArrayList<>();
+    report.get("errors").forEach(e -> errors.add(e.get("line").asInt() + ":" + e.get("field").asText()));
+    assertThat(errors).containsExactly("3:hireDate", "4:name");
+    assertThat(jdbc.queryForObject("select count(*) from access_identity where id in ('E9502', 'E9503')", Integer.class)).isZero();
+    JsonNode again = importHr(csv).json();
+    assertThat(again.get("created").asInt()).isZero();
+    assertThat(again.get("unchanged").asInt()).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from access_hr_event where identity_id = 'E9501'", Integer.class)).isEqualTo(1);
+
+    var noHeader = importHr("E9504,Someone\n");
+    assertThat(noHeader.status()).isEqualTo(400);
+    assertThat(noHeader.json().at("/errors/0/field").asText()).isEqualTo("header");
+    var byRequester = Http.as(port, "rachel").post("/api/access/identities/import", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+    assertThat(byRequester.status()).isEqualTo(403);
+  }
+
+  @Test
+  void badRequestsNameTheFieldAndStoreNothing() {
+    int before = jdbc.queryForObject("select count(*) from access_request", Integer.class);
+    var noJustification = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("ERP-GL/GL_READ_ONLY"))));
+    assertThat(noJustification.status()).as(noJustification.toString()).isEqualTo(400);
+    assertThat(noJustification.contentType()).startsWith("application/problem+json");
+    assertThat(noJustification.json().at("/errors/0/field").asText()).isEqualTo("justification");
+    var unknown = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("ERP-GL/NO_SUCH_ROLE", "NOPE/X"), "justification", "needed", "beneficiaryId", "E404")));
+    assertThat(unknown.status()).isEqualTo(400);
+    List<String> fields = new ArrayList<>();
+    unknown.json().get("errors").forEach(e -> fields.add(e.get("field").asText() + ": " + e.get("reason").asText()));
+    assertThat(fields).anyMatch(f -> f.startsWith("beneficiaryId") && f.contains("E404"))
+        .anyMatch(f -> f.contains("NO_SUCH_ROLE")).anyMatch(f -> f.contains("'NOPE' is not a system"));
+    var notAReport = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("ERP-GL/GL_READ_ONLY"), "justification", "needed", "beneficiaryId", "E2001")));
+    assertThat(notAReport.status()).isEqualTo(400);
+    assertThat(notAReport.body()).contains("not you nor one of your reports");
+    assertThat(jdbc.queryForObject("select count(*) from access_request", Integer.class)).isEqualTo(before);
+
+    var unknownSystem = Http.as(port, "audrey").get("/api/access/holders?system=NOPE&entitlement=X");
+    assertThat(unknownSystem.status()).isEqualTo(400);
+    assertThat(unknownSystem.json().at("/errors/0/field").asText()).isEqualTo("system");
+    assertThat(Http.as(port, "audrey").get("/api/access/identities/E404/grants").status()).isEqualTo(404);
+    var badDate = Http.as(port, "audrey").get("/api/access/identities/E1001/grants?at=yesterday");
+    assertThat(badDate.status()).isEqualTo(400);
+    assertThat(badDate.json().at("/errors/0/field").asText()).isEqualTo("at");
+    var badReason = Http.as(port, "sam").post("/api/access/revocations", Http.json(Map.of("identityId", "E2001", "reason", "dislike")));
+    assertThat(badReason.status()).isEqualTo(400);
+    assertThat(badReason.json().at("/errors/0/field").asText()).isEqualTo("reason");
+    assertThat(Http.as(port, "rachel").post("/api/access/revocations", Http.json(Map.of("identityId", "E2001",
+        "reason", "sod-remediation"))).status()).isEqualTo(403);
+  }
+
+  @Test
+  void scimNeedsItsTokenAndNamesTheAttributeAtFault() {
+    var anonymous = Http.anonymous(port).get("/scim/v2/Users");
+    assertThat(anonymous.status()).isEqualTo(401);
+    var wrong = Http.bearer(port, "guess").get("/scim/v2/Users");
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.json().get("schemas").get(0).asText()).isEqualTo(ScimController.ERROR);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'scim.authentication.failure'",
+        Integer.class)).isPositive();
+    assertThat(Http.as(port, "sam").get("/scim/v2/Users").status()).isEqualTo(401);
+
+    var noEmployee = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of(
+        "schemas", List.of(ScimController.USER), "userName", "x", "displayName", "X")));
+    assertThat(noEmployee.status()).isEqualTo(400);
+    assertThat(noEmployee.json().get("scimType").asText()).isEqualTo("invalidValue");
+    assertThat(noEmployee.json().get("detail").asText()).contains("employeeNumber");
+    var broken = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, "{\"schemas\": [");
+    assertThat(broken.status()).isEqualTo(400);
+    String id = scimCreate(scimUser("E9601", "scim.person", "Scim Person", "Controller", "E1007", true, null));
+    var badActive = Http.bearer(port, SCIM_TOKEN).send("PATCH", "/scim/v2/Users/" + id, SCIM, Http.json(Map.of(
+        "schemas", List.of(ScimController.PATCH), "Operations", List.of(Map.of("op", "replace", "path", "active", "value", "no")))));
+    assertThat(badActive.status()).isEqualTo(400);
+    assertThat(badActive.json().get("detail").asText()).contains("active");
+    assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/" + id).json().get("active").asBoolean()).isTrue();
+    var duplicate = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM,
+        Http.json(scimUser("E9601", "scim.person", "Scim Person", "Controller", "E1007", true, null)));
+    assertThat(duplicate.status()).isEqualTo(409);
+    var found = Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users?filter=userName%20eq%20%22scim.person%22").json();
+    assertThat(found.get("totalResults").asInt()).isEqualTo(1);
+    var replaced = Http.bearer(port, SCIM_TOKEN).send("PUT", "/scim/v2/Users/" + id, SCIM,
+        Http.json(scimUser("E9601", "scim.person", "Scim Person", "Finance Director", "E1007", true, null)));
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(replaced.json().get("title").asText()).isEqualTo("Finance Director");
+    assertThat(Http.bearer(port, SCIM_TOKEN).send("DELETE", "/scim/v2/Users/" + id, null, null).status()).isEqualTo(204);
+    assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/" + id).json().get("active").asBoolean()).isFalse();
+    assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/unknown").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theDetectiveScanFindsTheConflictsOfTheDemoData() {
+    var scan = Http.as(port, "sam").post("/api/access/sod/scans", "{}");
+    assertThat(scan.status()).as(scan.toString()).isEqualTo(201);
+    assertThat(scan.json().get("identities").asInt()).isGreaterThan(15);
+    List<String> findings = new ArrayList<>();
+    Http.as(port, "audrey").get("/api/access/sod/findings").json()
+        .forEach(f -> findings.add(f.get("identityId").asText() + ":" + f.get("ruleId").asText()));
+    assertThat(findings).contains("E2001:SOD-03", "E2005:SOD-10");
+    assertThat(Http.as(port, "rachel").post("/api/access/sod/scans", "{}").status()).isEqualTo(403);
+  }
+}
