@@ -116,6 +116,10 @@ public class AccessCatalogue {
       }
     });
     this.settings = file.settings();
+    if (!org.springframework.scheduling.support.CronExpression.isValidExpression(settings.sodScanSchedule())) {
+      problems.add("settings.sodScanSchedule: '" + settings.sodScanSchedule()
+          + "' is not a cron expression (seconds minutes hours day-of-month month day-of-week)");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(configFiles.resolve(FILE), problems);
     }

@@ -218,9 +218,10 @@ public class AccessRequests {
     List<String> current = registry.currentFunctions(identityId);
     Set<String> after = new LinkedHashSet<>(current);
     requested.forEach(i -> after.addAll(i.entitlement().functions()));
-    SodRules.Evaluation before = sodRules.evaluate(current);
-    SodRules.Evaluation evaluation = sodRules.evaluate(after);
-    Set<String> existing = before.conflicts().stream().map(Conflict::ruleId).collect(Collectors.toSet());
+    SodRules.Batch rules = sodRules.batch();
+    Set<String> existing = rules.evaluate(current).stream().map(Conflict::ruleId).collect(Collectors.toSet());
+    SodRules.Evaluation evaluation = new SodRules.Evaluation(rules.evaluate(after), rules.decisionDefinitionId(),
+        rules.decisionVersion());
     Set<String> covered = new LinkedHashSet<>(jdbc.queryForList("""
         select rule_id from sod_exception where identity_id = ? and status = 'active' and expires_at > ?
         """, String.class, identityId, Timestamp.from(clock.instant())));

@@ -122,6 +122,34 @@ class SodConflictsDecisionTest {
     assertThat(conflicts(List.of("NOT_A_FUNCTION", "GL_JOURNAL_POST"))).isEmpty();
   }
 
+  @Test
+  void readAsMembershipRulesTheTableGivesWhatTheDmnEngineGivesForAnySet() throws Exception {
+    MembershipRules rules = MembershipRules.of(decision).orElseThrow();
+    List<String> all = functions.stream().map(f -> (String) f.get("code")).toList();
+    Random random = new Random(11);
+    for (int i = 0; i < 2_000; i++) {
+      List<String> set = all.stream().filter(c -> random.nextInt(3) == 0).toList();
+      assertThat(new TreeSet<>(rules.evaluate(set).stream().map(SodRules.Conflict::ruleId).toList()))
+          .as("%s", set).isEqualTo(new TreeSet<>(conflicts(set)));
+    }
+    assertThat(rules.agreesWith(set -> engine.evaluateDecisionTable(decision, Variables.createVariables()
+        .putValue("functions", List.copyOf(set))).getResultList().stream()
+        .map(r -> new SodRules.Conflict((String) r.get("ruleId"), (String) r.get("risk"), (String) r.get("description")))
+        .toList())).isTrue();
+  }
+
+  @Test
+  void aTableOfAnotherShapeIsNotReadAsMembershipRules() throws Exception {
+    String negated = Files.readString(Path.of("dmn/sod-conflicts.dmn"))
+        .replaceFirst("<text>list contains\\(\\?, \"AP_PAYMENT_APPROVE\"\\)</text>", "<text>not(list contains(?, \"AP_PAYMENT_APPROVE\"))</text>");
+    assertThat(negated).contains("not(list contains");
+    DmnDecision other = engine.parseDecision("sod-conflicts", new java.io.ByteArrayInputStream(negated.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(MembershipRules.of(other)).isEmpty();
+    try (InputStream in = Files.newInputStream(Path.of("dmn/change-criticality.dmn"))) {
+      assertThat(MembershipRules.of(engine.parseDecision("change-criticality", in))).isEmpty();
+    }
+  }
+
   @AfterAll
   void everyRuleWasHit() throws Exception {
     String model = Files.readString(Path.of("dmn/sod-conflicts.dmn"));

@@ -2,9 +2,6 @@ package org.itgc.change;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -14,8 +11,6 @@ import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -39,7 +34,7 @@ class ChangeFormsBrowserIT {
     try (var browser = Browser.start()) {
       ChromeDriver driver = browser.driver();
       var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-      login(driver, wait, "rachel");
+      browser.loginToTasklist(port, "rachel", Http.DEMO_PASSWORD);
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Start process"))).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Change request"))).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[id$='-Field_title']"))).sendKeys(title);
@@ -62,8 +57,8 @@ class ChangeFormsBrowserIT {
       driver.findElement(By.cssSelector("[id$='-Field_testEvidence']")).sendKeys("Payroll parallel run passed");
       var start = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[ng-click='startProcessInstance()']")));
       start.click();
-      waitFor(() -> count("select count(*) from change_request where title = ? and requester = 'rachel'", title) == 1);
-      screenshot(driver, "browser-change-started.png");
+      Browser.waitFor(() -> count("select count(*) from change_request where title = ? and requester = 'rachel'", title) == 1);
+      browser.screenshot("browser-change-started.png");
     }
     String id = jdbc.queryForObject("select id from change_request where title = ?", String.class, title);
     // the technical review through the API, as another user
@@ -77,7 +72,7 @@ class ChangeFormsBrowserIT {
     try (var browser = Browser.start()) {
       ChromeDriver driver = browser.driver();
       var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-      login(driver, wait, "carlos");
+      browser.loginToTasklist(port, "carlos", Http.DEMO_PASSWORD);
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("My groups' tasks"))).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[normalize-space(text())='CAB review']"))).click();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), id + ": " + title));
@@ -89,43 +84,20 @@ class ChangeFormsBrowserIT {
       // notifications (task claimed) may cover the button: click it as the page would
       driver.executeScript("arguments[0].click();", wait.until(ExpectedConditions.elementToBeClickable(complete)));
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Field is required."));
-      screenshot(driver, "browser-cab-required-field.png");
+      browser.screenshot("browser-cab-required-field.png");
       assertThat(count("select count(*) from change_approval where change_id = ? and step = 'cab'", id)).isZero();
 
       driver.findElement(By.cssSelector("label[for$='-Field_decision-0']")).click();
       driver.findElement(By.cssSelector("[id$='-Field_comment']")).sendKeys("Low risk, window agreed", Keys.TAB);
       wait.until(ExpectedConditions.elementToBeClickable(complete));
       driver.executeScript("arguments[0].click();", driver.findElement(complete));
-      waitFor(() -> count("select count(*) from change_approval where change_id = ? and step = 'cab' "
+      Browser.waitFor(() -> count("select count(*) from change_approval where change_id = ? and step = 'cab' "
           + "and decided_by = 'carlos' and comment = 'Low risk, window agreed'", id) == 1);
     }
-  }
-
-  private void login(WebDriver driver, WebDriverWait wait, String user) {
-    driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
-    driver.findElement(By.name("password")).sendKeys(Http.DEMO_PASSWORD);
-    driver.findElement(By.cssSelector("button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My groups' tasks"));
   }
 
   private int count(String sql, String argument) {
     Integer value = jdbc.queryForObject(sql, Integer.class, argument);
     return value == null ? 0 : value;
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static void screenshot(ChromeDriver driver, String name) throws java.io.IOException {
-    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", name),
-        StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -56,4 +56,33 @@ public final class Browser implements AutoCloseable {
   public Path profile() {
     return profile;
   }
+
+  /** Logs into Tasklist as a user and waits for the task filters. */
+  public void loginToTasklist(int port, String user, String password) {
+    driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
+    var wait = new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30));
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+        org.openqa.selenium.By.name("username"))).sendKeys(user);
+    driver.findElement(org.openqa.selenium.By.name("password")).sendKeys(password);
+    driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
+        org.openqa.selenium.By.tagName("body"), "My groups' tasks"));
+  }
+
+  /** A screenshot under target/, for a person to look at after the run. */
+  public void screenshot(String name) throws IOException {
+    Files.copy(driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(), Path.of("target", name),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Waits up to 20 seconds for a condition that the browser's action makes true on the server. */
+  public static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(200);
+    }
+  }
 }

@@ -1,0 +1,113 @@
+package org.itgc.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.Validation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.itgc.access.AccessRequestProcess.Variables;
+import org.itgc.platform.config.ConfigFiles;
+import org.itgc.platform.config.ConfigValidationException;
+import org.itgc.systems.SystemsInventory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mockito.Mockito;
+
+/**
+ * The access forms offer exactly the entitlements of config/access.yaml (form-js has no dynamic option lists, so the
+ * list is a copy checked here), and submit the variables the glue reads. The catalogue itself refuses entries that
+ * do not fit: an unknown function, system or job pattern.
+ */
+class AccessFormsTest {
+
+  private final ConfigFiles config = new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator());
+
+  private AccessCatalogue catalogue() {
+    SystemsInventory systems = Mockito.mock(SystemsInventory.class);
+    Mockito.when(systems.find(Mockito.anyString())).thenAnswer(call ->
+        Set.of("ERP-GL", "AP-PAY", "PAYROLL", "BI-REPORTING", "ITGC-ENGINE").contains(call.getArgument(0, String.class))
+            ? java.util.Optional.of(Mockito.mock(org.itgc.systems.FinancialSystem.class)) : java.util.Optional.empty());
+    return new AccessCatalogue(config, systems);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Variables.ENTITLEMENT_1, Variables.ENTITLEMENT_2, Variables.ENTITLEMENT_3})
+  void theStartFormOffersExactlyTheCatalogue(String field) throws IOException {
+    List<String> expected = catalogue().entitlements().stream().map(AccessCatalogue.SystemEntitlement::key).toList();
+    assertThat(options(form("access-request-start"), field)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void theFormsSubmitWhatTheGlueReads() throws IOException {
+    assertThat(keys(form("access-request-start"))).containsExactlyInAnyOrder(Variables.BENEFICIARY_ID,
+        Variables.ENTITLEMENT_1, Variables.ENTITLEMENT_2, Variables.ENTITLEMENT_3, Variables.JUSTIFICATION,
+        Variables.EXCEPTION_REQUESTED);
+    assertThat(keys(form("access-request-approval"))).containsExactlyInAnyOrder("decision", Variables.COMMENT);
+    assertThat(keys(form("access-request-exception"))).containsExactlyInAnyOrder("decision", Variables.COMMENT,
+        Variables.MITIGATING_CONTROL, Variables.EXCEPTION_EXPIRES);
+    assertThat(keys(form("access-request-fulfilment"))).containsExactlyInAnyOrder(Variables.FULFILMENT_METHOD,
+        Variables.FULFILMENT_REFERENCE);
+    assertThat(keys(form("access-revocation-removal"))).containsExactlyInAnyOrder(AccessRevocationProcess.Variables.REMOVED_AT,
+        AccessRevocationProcess.Variables.METHOD, AccessRevocationProcess.Variables.REFERENCE);
+  }
+
+  @Test
+  void theCatalogueKnowsItsFunctionsAndTheMoverRule() {
+    AccessCatalogue catalogue = catalogue();
+    assertThat(catalogue.financialTransactionFunctions()).hasSize(15).contains("AP_PAYMENT_APPROVE", "PAYROLL_RUN");
+    assertThat(catalogue.functionsOf("AP-PAY", "AP_CLERK")).containsExactly("AP_INVOICE_ENTER");
+    assertThat(catalogue.entitlement("PAYROLL", "PAYROLL_DBA").orElseThrow().privileged()).isTrue();
+    assertThat(catalogue.connectorOf("ITGC-ENGINE")).contains("itgc-engine-roles");
+    assertThat(catalogue.connectorOf("ERP-GL")).isEmpty();
+    assertThat(catalogue.justifies("Payroll Specialist", "BI-REPORTING", "BI_VIEWER")).isTrue();
+    assertThat(catalogue.justifies("Payroll Specialist", "AP-PAY", "AP_CLERK")).isFalse();
+    assertThat(catalogue.justifies("Governance Lead", "BI-REPORTING", "BI_AUTHOR")).as("SYSTEM/* pattern").isTrue();
+    assertThat(catalogue.justifies("No Such Job", "BI-REPORTING", "BI_VIEWER")).isFalse();
+  }
+
+  @Test
+  void aCatalogueEntryThatDoesNotFitIsRefusedNamingIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    String text = java.nio.file.Files.readString(Path.of("config/access.yaml"))
+        .replace("functions: [GL_JOURNAL_POST] }", "functions: [GL_JOURNAL_PSOT] }")
+        .replace("BI-REPORTING/BI_VIEWER, ITGC-ENGINE/requester]", "BI-REPORTING/BI_VIEWR, ITGC-ENGINE/requester]");
+    java.nio.file.Files.writeString(dir.resolve("access.yaml"), text);
+    var broken = new ConfigFiles(dir, Validation.buildDefaultValidatorFactory().getValidator());
+    SystemsInventory systems = Mockito.mock(SystemsInventory.class);
+    Mockito.when(systems.find(Mockito.anyString())).thenReturn(java.util.Optional.of(Mockito.mock(org.itgc.systems.FinancialSystem.class)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AccessCatalogue(broken, systems))
+        .isInstanceOf(ConfigValidationException.class)
+        .hasMessageContaining("systems.ERP-GL.GL_ACCOUNTANT: function GL_JOURNAL_PSOT is not in functions")
+        .hasMessageContaining("BI-REPORTING/BI_VIEWR is not SYSTEM/ENTITLEMENT");
+  }
+
+  private static JsonNode form(String id) throws IOException {
+    return new ObjectMapper().readTree(Path.of("forms", id + ".form").toFile()).get("components");
+  }
+
+  private static Set<String> keys(JsonNode components) {
+    Set<String> keys = new TreeSet<>();
+    components.forEach(c -> {
+      if (c.has("key")) {
+        keys.add(c.get("key").asText());
+      }
+    });
+    return keys;
+  }
+
+  private static List<String> options(JsonNode components, String key) {
+    List<String> values = new ArrayList<>();
+    for (JsonNode component : components) {
+      if (key.equals(component.path("key").asText())) {
+        component.path("values").forEach(v -> values.add(v.get("value").asText()));
+      }
+    }
+    return values;
+  }
+}
