@@ -38,10 +38,14 @@ class AccessFormsBrowserIT {
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Start process"))).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("Access request"))).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[id$='-Field_justification']")));
-      driver.findElement(By.xpath("//input[contains(@id,'-Field_entitlement1')]/ancestor::div[contains(@class,'fjs-form-field')]"
-          + "//input[contains(@class,'fjs-input') or contains(@id,'-Field_entitlement1')]")).click();
-      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(
-          "//div[contains(@class,'fjs-dropdownlist-item') and contains(normalize-space(.),'(PAYROLL_OPERATOR)')]"))).click();
+      // the entitlement list is searchable: type part of the name, then pick the option
+      var search = driver.findElement(By.xpath("//input[contains(@id,'-Field_entitlement1')]/ancestor::div[contains(@class,'fjs-form-field')]//input[not(@type='hidden')]"));
+      search.click();
+      search.sendKeys("PAYROLL_OPERATOR");
+      var option = wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+          "//div[contains(@class,'fjs-dropdownlist-item') and contains(normalize-space(.),'(PAYROLL_OPERATOR)')]")));
+      driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", option);
+      new org.openqa.selenium.interactions.Actions(driver).moveToElement(option).click().perform();
       driver.findElement(By.cssSelector("[id$='-Field_justification']")).sendKeys(justification);
       var start = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[ng-click='startProcessInstance()']")));
       start.click();

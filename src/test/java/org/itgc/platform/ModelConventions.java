@@ -293,6 +293,9 @@ final class ModelConventions {
 
   private void walkForm(Path path, JsonNode components, Set<String> keys) {
     for (JsonNode component : components) {
+      if (component.path("text").asText("").contains("\\n")) {
+        problem(path, "text '" + component.path("id").asText() + "' shows a literal \\n: write a line break");
+      }
       String key = component.path("key").asText("");
       if (!KEYLESS_FORM_COMPONENTS.contains(component.path("type").asText()) && key.isEmpty()) {
         problem(path, "component '" + component.path("id").asText(component.path("label").asText()) + "' has no key");
