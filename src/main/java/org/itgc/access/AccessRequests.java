@@ -71,11 +71,12 @@ public class AccessRequests {
   private final IdentityService identityService;
   private final ObjectMapper json;
   private final Clock clock;
+  private final AccessIds ids;
 
   AccessRequests(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SodRules sodRules, SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions,
       UserAccounts users, Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar,
-      RuntimeService runtimeService, IdentityService identityService, ObjectMapper json, Clock clock) {
+      RuntimeService runtimeService, IdentityService identityService, ObjectMapper json, Clock clock, AccessIds ids) {
     this.jdbc = jdbc;
     this.identities = identities;
     this.registry = registry;
@@ -93,6 +94,7 @@ public class AccessRequests {
     this.identityService = identityService;
     this.json = json;
     this.clock = clock;
+    this.ids = ids;
   }
 
   /** What the API accepts. */
@@ -183,7 +185,7 @@ public class AccessRequests {
     }
     SodCheck check = sodCheck(beneficiary.id(), requested);
     Instant now = clock.instant();
-    String id = nextId("AR");
+    String id = ids.next("AR");
     List<Map<String, Object>> items = requested.stream().map(item -> Map.<String, Object>of(
         "systemId", item.systemId(), "entitlementId", item.entitlement().id(), "privileged", item.entitlement().privileged(),
         "functions", item.entitlement().functions())).toList();
@@ -390,16 +392,14 @@ public class AccessRequests {
     String finance = approver(request, "exception-finance");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> uncovered = (List<Map<String, Object>>) request.sodCheck().get("uncovered");
-    List<String> ids = new ArrayList<>();
     for (Map<String, Object> conflict : uncovered) {
-      String id = nextId("SE");
+      String id = this.ids.next("SE");
       jdbc.update("""
           insert into sod_exception (id, identity_id, rule_id, risk, description, mitigating_control, request_id,
               security_approver, finance_approver, approved_at, expires_at, status)
           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
           """, id, request.beneficiaryId(), conflict.get("ruleId"), conflict.get("risk"), conflict.get("description"),
           control, requestId, security, finance, Timestamp.from(clock.instant()), new Timestamp(expires.getTime()));
-      ids.add(id);
       audit.record(AuditEvent.of("access.sod-exception.approve", "sod-exception", id).detail("requestId", requestId)
           .detail("identityId", request.beneficiaryId()).detail("ruleId", conflict.get("ruleId"))
           .detail("mitigatingControl", control).detail("expiresAt", expires.toInstant().toString())
@@ -641,11 +641,6 @@ public class AccessRequests {
   private static String text(DelegateExecution execution, String name) {
     Object value = execution.getVariable(name);
     return value == null || value.toString().isBlank() ? null : value.toString().strip();
-  }
-
-  String nextId(String prefix) {
-    return prefix + "-" + clock.instant().atZone(calendar.zone()).getYear() + "-"
-        + String.format("%05d", jdbc.queryForObject("select nextval('access_number')", Long.class));
   }
 
   private String write(Object value) {

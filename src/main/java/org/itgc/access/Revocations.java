@@ -60,11 +60,12 @@ public class Revocations {
   private final RuntimeService runtimeService;
   private final Clock clock;
   private final String baseUrl;
+  private final AccessIds ids;
 
   Revocations(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions, UserAccounts users,
       Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar, RuntimeService runtimeService,
-      Clock clock, @Value("${itgc.base-url}") String baseUrl) {
+      Clock clock, @Value("${itgc.base-url}") String baseUrl, AccessIds ids) {
     this.jdbc = jdbc;
     this.identities = identities;
     this.registry = registry;
@@ -80,6 +81,7 @@ public class Revocations {
     this.runtimeService = runtimeService;
     this.clock = clock;
     this.baseUrl = baseUrl;
+    this.ids = ids;
   }
 
   /** One removal of a revocation, as the SLA report shows it. */
@@ -127,7 +129,7 @@ public class Revocations {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    String id = nextId();
+    String id = ids.next("RV");
     jdbc.update("""
         insert into access_revocation (id, identity_id, reason, triggered_at, source_ref, requested_by, created_at)
         values (?, ?, ?, ?, ?, ?, ?)
@@ -350,10 +352,5 @@ public class Revocations {
         rs.getLong("grant_id"), rs.getString("system_id"), rs.getString("entitlement_id"), rs.getBoolean("privileged"),
         sla, deadline == null ? null : deadline.toInstant(), removed == null ? null : removed.toInstant(),
         rs.getString("removed_by"), rs.getString("method"), rs.getString("reference"), taken, met, exception, status);
-  }
-
-  private String nextId() {
-    return "RV-" + clock.instant().atZone(calendar.zone()).getYear() + "-"
-        + String.format("%05d", jdbc.queryForObject("select nextval('access_number')", Long.class));
   }
 }

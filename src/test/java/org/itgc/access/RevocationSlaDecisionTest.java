@@ -2,21 +2,10 @@ package org.itgc.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.camunda.bpm.dmn.engine.DmnDecision;
-import org.camunda.bpm.dmn.engine.DmnEngine;
-import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
-import org.camunda.bpm.dmn.engine.delegate.DmnDecisionTableEvaluationEvent;
-import org.camunda.bpm.dmn.engine.delegate.DmnDecisionTableEvaluationListener;
-import org.camunda.bpm.dmn.engine.impl.DefaultDmnEngineConfiguration;
+import org.itgc.support.DecisionTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,25 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RevocationSlaDecisionTest {
 
-  private DmnEngine engine;
-  private DmnDecision decision;
-  private final List<String> matched = new ArrayList<>();
-  private final Set<String> hit = new TreeSet<>();
+  private DecisionTable table;
 
   @BeforeAll
   void parse() throws Exception {
-    var configuration = (DefaultDmnEngineConfiguration) DmnEngineConfiguration.createDefaultDmnEngineConfiguration();
-    configuration.customPostDecisionTableEvaluationListeners(List.of(new DmnDecisionTableEvaluationListener() {
-      @Override
-      public void notify(DmnDecisionTableEvaluationEvent event) {
-        matched.clear();
-        event.getMatchingRules().forEach(r -> matched.add(r.getId()));
-      }
-    }));
-    engine = configuration.buildEngine();
-    try (InputStream in = Files.newInputStream(Path.of("dmn/revocation-sla.dmn"))) {
-      decision = engine.parseDecision("revocation-sla", in);
-    }
+    table = new DecisionTable("revocation-sla");
   }
 
   private int sla(String reason, String tier, boolean privileged) {
@@ -54,9 +29,8 @@ class RevocationSlaDecisionTest {
     inputs.put("reason", reason);
     inputs.put("systemTier", tier);
     inputs.put("privileged", privileged);
-    var result = engine.evaluateDecisionTable(decision, inputs).getSingleResult();
+    var result = table.evaluate(inputs).getSingleResult();
     assertThat(result).as("a rule matches %s", inputs).isNotNull();
-    hit.addAll(matched);
     return ((Number) result.getSingleEntry()).intValue();
   }
 
@@ -75,7 +49,7 @@ class RevocationSlaDecisionTest {
       "certification-revoke, tier3, false, 5, Rule_CertificationRevoke_Other"})
   void eachRule(String reason, String tier, boolean privileged, int days, String rule) {
     assertThat(sla(reason, tier, privileged)).isEqualTo(days);
-    assertThat(matched).containsExactly(rule);
+    assertThat(table.matched()).containsExactly(rule);
   }
 
   @Test
@@ -98,13 +72,7 @@ class RevocationSlaDecisionTest {
 
   @AfterAll
   void everyRuleWasHit() throws Exception {
-    String model = Files.readString(Path.of("dmn/revocation-sla.dmn"));
-    Set<String> rules = new TreeSet<>();
-    var m = java.util.regex.Pattern.compile("<rule id=\"([^\"]+)\"").matcher(model);
-    while (m.find()) {
-      rules.add(m.group(1));
-    }
-    assertThat(rules).hasSize(11);
-    assertThat(hit).containsAll(rules);
+    assertThat(table.ruleIds()).hasSize(11);
+    assertThat(table.hit()).containsAll(table.ruleIds());
   }
 }

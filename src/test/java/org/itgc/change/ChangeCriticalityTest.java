@@ -2,21 +2,10 @@ package org.itgc.change;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.camunda.bpm.dmn.engine.DmnDecision;
-import org.camunda.bpm.dmn.engine.DmnEngine;
-import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
-import org.camunda.bpm.dmn.engine.delegate.DmnDecisionTableEvaluationEvent;
-import org.camunda.bpm.dmn.engine.delegate.DmnDecisionTableEvaluationListener;
-import org.camunda.bpm.dmn.engine.impl.DefaultDmnEngineConfiguration;
+import org.itgc.support.DecisionTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -27,25 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChangeCriticalityTest {
 
-  private DmnEngine engine;
-  private DmnDecision decision;
-  private final List<String> matched = new ArrayList<>();
-  private final Set<String> hit = new TreeSet<>();
+  private DecisionTable table;
 
   @BeforeAll
   void parse() throws Exception {
-    var configuration = (DefaultDmnEngineConfiguration) DmnEngineConfiguration.createDefaultDmnEngineConfiguration();
-    configuration.customPostDecisionTableEvaluationListeners(List.of(new DmnDecisionTableEvaluationListener() {
-      @Override
-      public void notify(DmnDecisionTableEvaluationEvent event) {
-        matched.clear();
-        event.getMatchingRules().forEach(r -> matched.add(r.getId()));
-      }
-    }));
-    engine = configuration.buildEngine();
-    try (InputStream in = Files.newInputStream(Path.of("dmn/change-criticality.dmn"))) {
-      decision = engine.parseDecision("change-criticality", in);
-    }
+    table = new DecisionTable("change-criticality");
   }
 
   private Map<String, Object> evaluate(String type, String tier, boolean financial, boolean rollback, boolean outside) {
@@ -55,9 +30,8 @@ class ChangeCriticalityTest {
     inputs.put("touchesFinancialData", financial);
     inputs.put("hasTestedRollback", rollback);
     inputs.put("outsideMaintenanceWindow", outside);
-    var result = engine.evaluateDecisionTable(decision, inputs).getSingleResult();
+    var result = table.evaluate(inputs).getSingleResult();
     assertThat(result).as("a rule matches %s", inputs).isNotNull();
-    hit.addAll(matched);
     return result.getEntryMap();
   }
 
@@ -80,7 +54,7 @@ class ChangeCriticalityTest {
   void eachRuleDecidesItsCase(String type, String tier, boolean financial, boolean rollback, boolean outside,
       String criticality, boolean cab, boolean finance, boolean test, String rule) {
     var result = evaluate(type, tier, financial, rollback, outside);
-    assertThat(matched).containsExactly(rule);
+    assertThat(table.matched()).containsExactly(rule);
     assertThat(result).containsEntry("criticality", criticality).containsEntry("cabReviewRequired", cab)
         .containsEntry("financeApprovalRequired", finance).containsEntry("testEvidenceRequired", test);
   }
@@ -117,12 +91,6 @@ class ChangeCriticalityTest {
         }
       }
     }
-    String xml = Files.readString(Path.of("dmn/change-criticality.dmn"));
-    var rules = new TreeSet<String>();
-    var matcher = java.util.regex.Pattern.compile("<rule id=\"([^\"]+)\"").matcher(xml);
-    while (matcher.find()) {
-      rules.add(matcher.group(1));
-    }
-    assertThat(hit).as("rules hit by the exhaustive inputs").containsAll(rules);
+    assertThat(table.hit()).as("rules hit by the exhaustive inputs").containsAll(table.ruleIds());
   }
 }
