@@ -52,6 +52,12 @@ class UsersController {
     return new PolicyView(passwordPolicy.preset(), passwordPolicy.rules(), passwordPolicy.blocklistSize());
   }
 
+  /** The CSRF token of the browser session, for the application's own pages that call the API (the worklist). */
+  @GetMapping("/api/security/csrf")
+  Map<String, String> csrf(org.springframework.security.web.csrf.CsrfToken token) {
+    return Map.of("headerName", token.getHeaderName(), "token", token.getToken());
+  }
+
   record NewUserRequest(
       @NotBlank @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}", message = "must be 2-64 letters, digits, dots, dashes or underscores")
           String username,

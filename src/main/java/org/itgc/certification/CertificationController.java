@@ -1,0 +1,181 @@
+package org.itgc.certification;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.csv.Csv;
+import org.itgc.platform.web.BadRequestException;
+import org.itgc.platform.xlsx.Xlsx;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Certification campaigns over HTTP: start (returns at once, the launch runs in the background), progress per
+ * reviewer, a reviewer's worklist and decisions (only their own items), reassignment, closing by hand, and the report
+ * in JSON, CSV and XLSX.
+ */
+@RestController
+class CertificationController {
+
+  static final List<String> READER_ROLES = List.of("governance-lead", "auditor", "security-admin", "engine-admin");
+  static final String READERS = "hasAnyAuthority('governance-lead', 'auditor', 'security-admin', 'engine-admin')";
+  static final List<String> ITEM_COLUMNS = List.of("item_id", "grant_id", "identity_id", "identity_name", "identity_kind",
+      "identity_status", "system_id", "entitlement_id", "privileged", "granted_at", "flags", "reviewer", "reviewer_basis",
+      "decision", "decision_reason", "decided_by", "decided_at", "non_response", "revocation_id", "sla_business_days",
+      "removal_deadline", "removed_at", "met_sla", "exception_id");
+
+  private final Campaigns campaigns;
+  private final AuditRecorder audit;
+
+  CertificationController(Campaigns campaigns, AuditRecorder audit) {
+    this.campaigns = campaigns;
+    this.audit = audit;
+  }
+
+  @PostMapping("/api/certifications")
+  ResponseEntity<Map<String, Object>> start(@RequestBody(required = false) Campaigns.NewCampaign body,
+      Authentication authentication) {
+    Campaigns.NewCampaign request = body == null ? new Campaigns.NewCampaign(null, null, null, null, null, null) : body;
+    String id = campaigns.start(request, authentication.getName(), roles(authentication));
+    return ResponseEntity.status(HttpStatus.ACCEPTED).header(HttpHeaders.LOCATION, "/api/certifications/" + id)
+        .body(Map.of("id", id, "status", "launching", "progress", "/api/certifications/" + id));
+  }
+
+  /** The campaign and each reviewer's progress; a reviewer sees their own line only. */
+  @GetMapping("/api/certifications/{id}")
+  Campaigns.Progress progress(@PathVariable String id, Authentication authentication) {
+    Campaigns.Progress progress = campaigns.progress(id);
+    if (isReader(authentication)) {
+      return progress;
+    }
+    var own = progress.reviewers().stream().filter(r -> authentication.getName().equals(r.get("reviewer"))).toList();
+    if (own.isEmpty()) {
+      throw new AccessDeniedException("only reviewers of " + id + " and the governance roles see its progress");
+    }
+    return new Campaigns.Progress(progress.campaign(), own);
+  }
+
+  /** The caller's own items, 50 (at most 500) a page after the item id {@code after}. */
+  @GetMapping("/api/certifications/{id}/worklist")
+  Campaigns.Worklist worklist(@PathVariable String id, @RequestParam(required = false) String system,
+      @RequestParam(required = false) String entitlement, @RequestParam(required = false) String flag,
+      @RequestParam(defaultValue = "false") boolean open, @RequestParam(required = false) Long after,
+      @RequestParam(defaultValue = "50") int size, Authentication authentication) {
+    if (size < 1 || size > 500) {
+      throw new BadRequestException("size", "must be between 1 and 500");
+    }
+    return campaigns.worklist(id, authentication.getName(), blank(system), blank(entitlement), blank(flag), open, after,
+        size);
+  }
+
+  record DecisionBody(List<Long> itemIds, String decision, String reason) {}
+
+  @PostMapping("/api/certifications/{id}/decisions")
+  Map<String, Object> decide(@PathVariable String id, @RequestBody DecisionBody body, Authentication authentication) {
+    if (body == null) {
+      throw new BadRequestException("body", "is required: {itemIds, decision, reason}");
+    }
+    return campaigns.decide(id, authentication.getName(), body.itemIds(), body.decision(), body.reason());
+  }
+
+  record ReassignBody(List<Long> itemIds, String to, String reason) {}
+
+  @PostMapping("/api/certifications/{id}/reassignments")
+  Map<String, Object> reassign(@PathVariable String id, @RequestBody ReassignBody body, Authentication authentication) {
+    if (body == null) {
+      throw new BadRequestException("body", "is required: {itemIds, to, reason}");
+    }
+    boolean lead = roles(authentication).contains("governance-lead");
+    return campaigns.reassign(id, authentication.getName(), lead, body.itemIds(), body.to(), body.reason());
+  }
+
+  @PostMapping("/api/certifications/{id}/close")
+  @PreAuthorize("hasAuthority('governance-lead')")
+  ResponseEntity<Map<String, Object>> close(@PathVariable String id, Authentication authentication) {
+    campaigns.requestClose(id, authentication.getName());
+    return ResponseEntity.ok(campaigns.campaign(id));
+  }
+
+  /** The closure report: JSON, or CSV of the items, or a workbook of campaign, items, reassignments and notices. */
+  @GetMapping("/api/certifications/{id}/report")
+  @PreAuthorize(READERS)
+  ResponseEntity<?> report(@PathVariable String id, @RequestParam(defaultValue = "json") String format) {
+    if (!List.of("json", "csv", "xlsx").contains(format)) {
+      throw new BadRequestException("format", "must be json, csv or xlsx");
+    }
+    Map<String, Object> report = campaigns.report(id);
+    audit.record(AuditEvent.of("certification.report.read", "campaign", id).detail("format", format).build());
+    if ("json".equals(format)) {
+      return ResponseEntity.ok(report);
+    }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> items = (List<Map<String, Object>>) report.get("items");
+    List<List<?>> rows = items.stream().<List<?>>map(item -> ITEM_COLUMNS.stream().map(c -> cell(item.get(c))).toList())
+        .toList();
+    if ("csv".equals(format)) {
+      return Csv.download("certification-" + id + "-items.csv", ITEM_COLUMNS, rows);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> campaign = (Map<String, Object>) report.get("campaign");
+    List<List<?>> summary = new ArrayList<>();
+    for (var entry : campaign.entrySet()) {
+      summary.add(java.util.Arrays.asList(entry.getKey(), cell(entry.getValue())));
+    }
+    summary.add(List.of("recomputed_digest", report.get("recomputedDigest")));
+    byte[] workbook = new Xlsx()
+        .sheet("Campaign", List.of("field", "value"), summary)
+        .sheet("Items", ITEM_COLUMNS, rows)
+        .sheet("Reassignments", List.of("item_id", "from_reviewer", "to_reviewer", "reason", "reassigned_by", "reassigned_at"),
+            table(report.get("reassignments"), "item_id", "from_reviewer", "to_reviewer", "reason", "reassigned_by", "reassigned_at"))
+        .sheet("Notices", List.of("reviewer", "kind", "sent_at", "recipients", "undecided"),
+            table(report.get("notices"), "reviewer", "kind", "sent_at", "recipients", "undecided"))
+        .bytes();
+    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"certification-" + id + ".xlsx\"")
+        .contentType(MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        .body(workbook);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<List<?>> table(Object rows, String... columns) {
+    return ((List<Map<String, Object>>) rows).stream().<List<?>>map(r -> java.util.Arrays.stream(columns)
+        .map(c -> cell(r.get(c))).toList()).toList();
+  }
+
+  private static Object cell(Object value) {
+    if (value instanceof Timestamp t) {
+      return t.toInstant().toString();
+    }
+    if (value instanceof Map<?, ?> || value instanceof List<?>) {
+      return value.toString();
+    }
+    return value;
+  }
+
+  private static boolean isReader(Authentication authentication) {
+    return roles(authentication).stream().anyMatch(READER_ROLES::contains);
+  }
+
+  private static List<String> roles(Authentication authentication) {
+    return authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
+  }
+
+  private static String blank(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+}

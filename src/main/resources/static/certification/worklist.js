@@ -1,0 +1,144 @@
+// The reviewer's worklist of an access certification campaign: only the caller's items, served by /api/certifications.
+(function () {
+  const campaign = new URLSearchParams(location.search).get('campaign');
+  const rows = document.getElementById('items');
+  const message = document.getElementById('message');
+  let csrf = null;
+  let next = null;
+
+  function say(text, ok) {
+    message.textContent = text;
+    message.className = ok ? 'ok' : 'error';
+  }
+
+  async function call(method, url, body) {
+    const headers = { 'Accept': 'application/json' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    if (method !== 'GET') {
+      if (!csrf) {
+        csrf = await (await fetch('/api/security/csrf', { headers: { 'Accept': 'application/json' } })).json();
+      }
+      headers[csrf.headerName] = csrf.token;
+    }
+    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const fields = (data.errors || []).map(e => e.field + ': ' + e.reason).join('; ');
+      throw new Error(fields || data.detail || ('HTTP ' + response.status));
+    }
+    return data;
+  }
+
+  function filters() {
+    const form = new FormData(document.getElementById('filters'));
+    const query = new URLSearchParams();
+    for (const name of ['system', 'entitlement', 'flag']) {
+      if (form.get(name)) query.set(name, form.get(name));
+    }
+    query.set('open', document.getElementById('filter-open').checked);
+    query.set('size', '50');
+    return query;
+  }
+
+  function cell(text, className) {
+    const td = document.createElement('td');
+    td.textContent = text == null ? '' : text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function render(items, append) {
+    if (!append) rows.replaceChildren();
+    for (const item of items) {
+      const tr = document.createElement('tr');
+      tr.dataset.item = item.id;
+      const check = document.createElement('td');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.className = 'select-item';
+      box.value = item.id;
+      box.disabled = !!item.decision;
+      check.appendChild(box);
+      tr.appendChild(check);
+      tr.appendChild(cell(item.identityName + ' (' + item.identityId + ')'));
+      tr.appendChild(cell(item.systemId));
+      tr.appendChild(cell(item.entitlementId));
+      tr.appendChild(cell(item.grantedAt.substring(0, 10)));
+      const flags = document.createElement('td');
+      for (const flag of item.flags) {
+        const span = document.createElement('span');
+        span.className = 'flag ' + flag;
+        span.textContent = flag;
+        flags.appendChild(span);
+      }
+      tr.appendChild(flags);
+      tr.appendChild(cell(item.decision ? item.decision + (item.decisionReason ? ': ' + item.decisionReason : '') : '',
+          item.decision || ''));
+      rows.appendChild(tr);
+    }
+  }
+
+  async function load(append) {
+    const query = filters();
+    if (append && next) query.set('after', next);
+    const page = await call('GET', '/api/certifications/' + encodeURIComponent(campaign) + '/worklist?' + query);
+    render(page.items, append);
+    next = page.nextAfter;
+    document.getElementById('more').hidden = !next;
+    const items = page.progress.items, decided = page.progress.decided;
+    document.getElementById('progress').style.width = (items ? Math.round(100 * decided / items) : 0) + '%';
+    document.getElementById('counts').textContent = decided + ' of ' + items + ' decided';
+  }
+
+  function selected() {
+    return Array.from(document.querySelectorAll('.select-item:checked')).map(b => Number(b.value));
+  }
+
+  async function decide(decision) {
+    const itemIds = selected();
+    if (!itemIds.length) return say('Select items first.');
+    const reason = decision === 'revoke' ? document.getElementById('revoke-reason').value : null;
+    try {
+      const result = await call('POST', '/api/certifications/' + encodeURIComponent(campaign) + '/decisions',
+          { itemIds, decision, reason });
+      say(result.decided + ' item(s): ' + decision + (result.revocations.length ? ', revocations ' + result.revocations.join(', ') : ''), true);
+      await load(false);
+    } catch (e) {
+      say(e.message);
+    }
+  }
+
+  async function start() {
+    if (!campaign) return say('No campaign: open this page from your review task in Tasklist.');
+    try {
+      const progress = await call('GET', '/api/certifications/' + encodeURIComponent(campaign));
+      const c = progress.campaign;
+      document.getElementById('campaign').textContent = c.id + ' · ' + c.name + ' · ' + c.status + ' · due ' + c.due_at;
+      await load(false);
+    } catch (e) {
+      say(e.message);
+    }
+  }
+
+  document.getElementById('filters').addEventListener('submit', e => { e.preventDefault(); load(false).catch(x => say(x.message)); });
+  document.getElementById('more').addEventListener('click', () => load(true).catch(x => say(x.message)));
+  document.getElementById('select-page').addEventListener('click', () =>
+      document.querySelectorAll('.select-item:not(:disabled)').forEach(b => { b.checked = true; }));
+  document.getElementById('certify-selected').addEventListener('click', () => decide('certify'));
+  document.getElementById('revoke-selected').addEventListener('click', () => decide('revoke'));
+  document.getElementById('reassign-selected').addEventListener('click', async () => {
+    const itemIds = selected();
+    if (!itemIds.length) return say('Select items first.');
+    try {
+      const result = await call('POST', '/api/certifications/' + encodeURIComponent(campaign) + '/reassignments',
+          { itemIds, to: document.getElementById('reassign-to').value, reason: document.getElementById('reassign-reason').value });
+      say(result.reassigned + ' item(s) reassigned to ' + result.to, true);
+      await load(false);
+    } catch (e) {
+      say(e.message);
+    }
+  });
+  start();
+})();
