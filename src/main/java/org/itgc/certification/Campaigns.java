@@ -66,6 +66,7 @@ public class Campaigns {
   private final SystemsInventory systems;
   private final Identities identities;
   private final Revocations revocations;
+  private final org.itgc.access.SodScan sodScan;
   private final ControlExceptions controlExceptions;
   private final UserAccounts users;
   private final Notifier notifier;
@@ -79,7 +80,7 @@ public class Campaigns {
   private final String baseUrl;
 
   Campaigns(JdbcTemplate jdbc, CertificationSettings settings, SystemsInventory systems, Identities identities,
-      Revocations revocations, ControlExceptions controlExceptions, UserAccounts users, Notifier notifier,
+      Revocations revocations, org.itgc.access.SodScan sodScan, ControlExceptions controlExceptions, UserAccounts users, Notifier notifier,
       AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar, RuntimeService runtimeService,
       IdentityService identityService, ObjectMapper json, Clock clock, @Value("${itgc.base-url}") String baseUrl) {
     this.jdbc = jdbc;
@@ -87,6 +88,7 @@ public class Campaigns {
     this.systems = systems;
     this.identities = identities;
     this.revocations = revocations;
+    this.sodScan = sodScan;
     this.controlExceptions = controlExceptions;
     this.users = users;
     this.notifier = notifier;
@@ -502,6 +504,8 @@ public class Campaigns {
     @SuppressWarnings("unchecked")
     Map<String, Object> scopeMap = (Map<String, Object>) campaign.get("scope");
     CertificationSettings.Scope scope = json.convertValue(scopeMap, CertificationSettings.Scope.class);
+    // flags come from a detective scan of today, not of last night
+    sodScan.scan("certification", "campaign:" + id);
     String[] tiers = scope.tiers().stream().map(FinancialSystem.Tier::value).toArray(String[]::new);
     String[] systemIds = scope.systems().toArray(String[]::new);
     int items = jdbc.update(con -> {
