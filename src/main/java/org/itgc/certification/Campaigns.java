@@ -212,10 +212,9 @@ public class Campaigns {
       items = items.subList(0, size);
       next = (Long) items.get(size - 1).get("id");
     }
-    Map<String, Object> progress = jdbc.queryForMap("""
-        select count(*) as items, count(decision) as decided, count(*) filter (where non_response) as non_response
-        from cert_item where campaign_id = ? and reviewer = ?
-        """, id, reviewer);
+    Map<String, Object> progress = jdbc.queryForList(
+        "select items, decided from cert_reviewer where campaign_id = ? and reviewer = ?", id, reviewer).stream()
+        .findFirst().orElse(Map.of("items", 0, "decided", 0));
     return new Worklist(items, next, progress);
   }
 
@@ -284,6 +283,8 @@ public class Campaigns {
     if (updated != ids.length) {
       throw new ConflictException("item(s) were decided meanwhile; nothing was changed, load the worklist again");
     }
+    jdbc.update("update cert_reviewer set decided = decided + ? where campaign_id = ? and reviewer = ?", updated, id,
+        reviewer);
     List<String> started = REVOKE.equals(decision) ? startRevocations(id, ids, reviewer) : List.of();
     audit.record(AuditEvent.of("certification." + decision, "campaign", id).actor(reviewer, null)
         .detail("items", ids.length).detail("itemIds", ids.length > 50 ? Arrays.asList(ids).subList(0, 50) : Arrays.asList(ids))
@@ -377,6 +378,13 @@ public class Campaigns {
           values (?, ?, ?, ?, ?, ?, ?)
           """, id, row.get("id"), row.get("reviewer"), to, reason.strip(), actor, Timestamp.from(now));
     }
+    rows.stream().collect(Collectors.groupingBy(r -> (String) r.get("reviewer"), Collectors.counting()))
+        .forEach((from, count) -> jdbc.update(
+            "update cert_reviewer set items = items - ? where campaign_id = ? and reviewer = ?", count, id, from));
+    jdbc.update("""
+        insert into cert_reviewer (campaign_id, reviewer, items, decided) values (?, ?, ?, 0)
+        on conflict (campaign_id, reviewer) do update set items = cert_reviewer.items + excluded.items
+        """, id, to, ids.length);
     jdbc.update(con -> {
       var ps = con.prepareStatement("update cert_item set reviewer = ?, reviewer_basis = 'reassigned' where campaign_id = ? and id = any(?)");
       ps.setString(1, to);
@@ -540,6 +548,10 @@ public class Campaigns {
       return ps;
     });
     assignReviewers(id, (String) campaign.get("launched_by"));
+    jdbc.update("""
+        insert into cert_reviewer (campaign_id, reviewer, items, decided)
+        select campaign_id, reviewer, count(*), 0 from cert_item where campaign_id = ? group by campaign_id, reviewer
+        """, id);
     PopulationDigest digest = new PopulationDigest();
     jdbc.query("""
         select grant_id, identity_id, system_id, entitlement_id, privileged, granted_at from cert_item
@@ -732,6 +744,8 @@ public class Campaigns {
         return ps;
       });
     }
+    jdbc.update("update cert_reviewer set decided = decided + ? where campaign_id = ? and reviewer = ?", undecided.length,
+        id, reviewer);
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
           insert into cert_notice (campaign_id, reviewer, kind, sent_at, recipients, undecided) values (?, ?, 'non-response', ?, ?, ?)
