@@ -95,6 +95,13 @@ class AccessController {
     return registry.importBaseline(csv, authentication.getName());
   }
 
+  /** When grants were last used, as a system reports it (columns employeeId, systemId, entitlementId, lastUsedAt). */
+  @PostMapping(path = "/api/access/usage", consumes = {"text/csv", "text/plain"})
+  @PreAuthorize(ADMINS)
+  AccessRegistry.UsageReport importUsage(@RequestBody String csv, Authentication authentication) {
+    return registry.importUsage(csv, authentication.getName());
+  }
+
   // ---------------------------------------------------------------- registry
 
   /** What a person holds now, on a date ({@code at}: a date or date-time), or ever ({@code history=true}). */

@@ -154,6 +154,75 @@ public class AccessRegistry {
     return new BaselineReport(table.rows().size(), loaded, held, errors);
   }
 
+  static final List<String> USAGE_COLUMNS = List.of("employeeId", "systemId", "entitlementId", "lastUsedAt");
+
+  /** What a usage import did. */
+  public record UsageReport(int rows, int updated, List<RowError> errors) {}
+
+  /**
+   * Records when grants were last used, as a system reports it (columns employeeId, systemId, entitlementId,
+   * lastUsedAt). Each system named becomes a system that reports usage: certification then flags its grants that
+   * were never used or not for 90 days.
+   */
+  public UsageReport importUsage(String text, String actor) {
+    Csv.Table table;
+    try {
+      table = Csv.read(text);
+    } catch (Csv.MalformedCsvException e) {
+      throw InvalidInputException.of("file", e.getMessage());
+    }
+    List<String> missing = USAGE_COLUMNS.stream().filter(c -> !table.header().contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw InvalidInputException.of("header", "missing columns " + String.join(", ", missing) + "; expected "
+          + String.join(",", USAGE_COLUMNS));
+    }
+    int updated = 0;
+    List<RowError> errors = new ArrayList<>();
+    java.util.Set<String> systemsSeen = new java.util.TreeSet<>();
+    for (Csv.Row row : table.rows()) {
+      String systemId = row.get("systemId");
+      if (systemId == null || !catalogue.systemIds().contains(systemId)) {
+        errors.add(new RowError(row.line(), "systemId", systemId == null ? "is required"
+            : "'" + systemId + "' is not a system of config/access.yaml"));
+        continue;
+      }
+      Instant used;
+      try {
+        used = row.get("lastUsedAt") == null ? null : calendar.parseInstant(row.get("lastUsedAt"));
+      } catch (DateTimeParseException e) {
+        errors.add(new RowError(row.line(), "lastUsedAt", "'" + row.get("lastUsedAt") + "' is not a date such as 2026-11-02"));
+        continue;
+      }
+      if (used == null) {
+        errors.add(new RowError(row.line(), "lastUsedAt", "is required"));
+        continue;
+      }
+      int changed = jdbc.update("""
+          update access_grant set last_used_at = greatest(coalesce(last_used_at, ?), ?)
+          where identity_id = ? and system_id = ? and entitlement_id = ? and removed_at is null
+          """, Timestamp.from(used), Timestamp.from(used), row.get("employeeId"), systemId, row.get("entitlementId"));
+      if (changed == 0) {
+        errors.add(new RowError(row.line(), "entitlementId", row.get("employeeId") + " holds no active grant of "
+            + systemId + "/" + row.get("entitlementId")));
+        continue;
+      }
+      systemsSeen.add(systemId);
+      updated += changed;
+    }
+    Instant now = clock.instant();
+    for (String systemId : systemsSeen) {
+      jdbc.update("""
+          insert into access_usage_feed (system_id, last_received_at, last_received_by) values (?, ?, ?)
+          on conflict (system_id) do update set last_received_at = excluded.last_received_at,
+              last_received_by = excluded.last_received_by
+          """, systemId, Timestamp.from(now), actor);
+    }
+    audit.record(AuditEvent.of("access.usage-import", "access-registry", "usage").actor(actor, null)
+        .detail("rows", table.rows().size()).detail("updated", updated).detail("rejected", errors.size())
+        .detail("systems", List.copyOf(systemsSeen)).build());
+    return new UsageReport(table.rows().size(), updated, errors);
+  }
+
   // ------------------------------------------------------------------ queries
 
   public Optional<Grant> find(long id) {

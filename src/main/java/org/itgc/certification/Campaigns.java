@@ -528,7 +528,10 @@ public class Campaigns {
                    case when a.kind = 'service' then 'service-account' end,
                    case when g.privileged then 'privileged' end,
                    case when exists (select 1 from sod_finding f where f.identity_id = a.id and f.resolved_at is null)
-                        then 'sod-conflict' end]::varchar[], null)
+                        then 'sod-conflict' end,
+                   case when exists (select 1 from access_usage_feed u where u.system_id = g.system_id)
+                         and (g.last_used_at is null or g.last_used_at < now() - interval '90 days')
+                        then 'unused' end]::varchar[], null)
           from access_grant g join access_identity a on a.id = g.identity_id join itgc_system s on s.id = g.system_id
           where g.removed_at is null
             and (cardinality(?::varchar[]) = 0 or s.tier = any(?::varchar[]))

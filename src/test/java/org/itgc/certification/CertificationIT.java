@@ -219,6 +219,12 @@ class CertificationIT {
     assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class,
         closure.get("exceptionId").asLong())).isEqualTo("AC-03");
 
+    // after closure: no decision, and an unknown item is named as such
+    assertThat(decide("fiona", id, List.of(fionaRest.get(0)), "certify", null).status()).isEqualTo(409);
+    var reopenedItem = as("fiona").post("/api/certifications/" + id + "/reassignments",
+        Http.json(Map.of("itemIds", List.of(999_999_999L), "to", "rita", "reason", "late")));
+    assertThat(reopenedItem.status()).isEqualTo(409);
+
     // the report: the digest recomputed from the exported items matches the one taken at launch
     JsonNode report = as("audrey").get("/api/certifications/" + id + "/report").json();
     assertThat(report.get("items")).hasSize(population);
@@ -262,8 +268,32 @@ class CertificationIT {
   }
 
   @Test
-  void unknownCampaignsItemsAndBadRequestsAreRefusedNamingTheReason() {
+  void unknownCampaignsItemsAndBadRequestsAreRefusedNamingTheReason() throws Exception {
     assertThat(as("grace").get("/api/certifications/CERT-1999-00001").status()).isEqualTo(404);
+    assertThat(decide("lucas", "CERT-1999-00001", List.of(1L), "certify", null).status()).isEqualTo(404);
+    // payroll reports usage: a grant it does not report as used within 90 days is flagged for its reviewer
+    var usage = as("sam").post("/api/access/usage", "text/csv", ("""
+        employeeId,systemId,entitlementId,lastUsedAt
+        E2005,PAYROLL,PAYROLL_ADMIN,2026-11-20
+        E2005,PAYROLL,NO_SUCH_ROLE,2026-11-20
+        """).getBytes(StandardCharsets.UTF_8));
+    assertThat(usage.status()).as(usage.toString()).isEqualTo(200);
+    assertThat(usage.json().get("updated").asInt()).isEqualTo(1);
+    assertThat(usage.json().at("/errors/0/line").asInt()).isEqualTo(3);
+    String id = as("grace").post("/api/certifications", Http.json(Map.of("systems", List.of("PAYROLL")))).json()
+        .get("id").asText();
+    await("campaign " + id + " launched", () -> "open".equals(as("grace").get("/api/certifications/" + id).json()
+        .at("/campaign/status").asText()));
+    assertThat(jdbc.queryForObject("select flags::text from cert_item where campaign_id = ? and identity_id = 'E2005' "
+        + "and entitlement_id = 'PAYROLL_OPERATOR'", String.class, id)).contains("unused").contains("sod-conflict");
+    assertThat(jdbc.queryForObject("select flags::text from cert_item where campaign_id = ? and identity_id = 'E2005' "
+        + "and entitlement_id = 'PAYROLL_ADMIN'", String.class, id)).doesNotContain("unused");
+    var unknownItem = decide("sofia", id, List.of(999_999_999L), "certify", null);
+    assertThat(unknownItem.status()).isEqualTo(404);
+    assertThat(unknownItem.body()).contains("999999999");
+    var badDecision = decide("sofia", id, List.of(999_999_999L), "maybe", null);
+    assertThat(badDecision.status()).isEqualTo(400);
+    assertThat(badDecision.json().at("/errors/0/field").asText()).isEqualTo("decision");
     var badScope = as("grace").post("/api/certifications", Http.json(Map.of("systems", List.of("NOPE"), "tiers", List.of("tier9"))));
     assertThat(badScope.status()).as(badScope.toString()).isEqualTo(400);
     List<String> fields = new ArrayList<>();
