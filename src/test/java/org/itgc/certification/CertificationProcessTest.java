@@ -166,6 +166,25 @@ class CertificationProcessTest {
   }
 
   @Test
+  void aReassignmentToSomeoneWithoutATaskAddsAReviewToTheRunningCampaign() {
+    when(glue.revocationsRemoved(any())).thenReturn(true);
+    ProcessInstance instance = launched();
+    // what Campaigns.reassign does when the new reviewer has no task yet
+    var body = java.util.Arrays.stream(runtimeService().getActivityInstance(instance.getId()).getChildActivityInstances())
+        .filter(a -> (REVIEWS + "#multiInstanceBody").equals(a.getActivityId())).findFirst().orElseThrow();
+    runtimeService().createProcessInstanceModification(instance.getId()).startBeforeActivity(REVIEWS, body.getId())
+        .setVariableLocal("reviewer", "rita").execute();
+    Task rita = reviewOf(instance, "rita");
+    org.assertj.core.api.Assertions.assertThat(rita).isNotNull();
+    org.assertj.core.api.Assertions.assertThat(timer(instance, FINAL_DEADLINE, "rita").getDuedate()).isEqualTo(FINAL_AT);
+    complete(reviewOf(instance, "fiona"), withVariables("confirmDecided", true));
+    complete(reviewOf(instance, "lucas"), withVariables("confirmDecided", true));
+    assertThat(instance).isWaitingAt(REVIEW);
+    complete(rita, withVariables("confirmDecided", true));
+    assertThat(instance).hasPassed(CLOSE).isEnded();
+  }
+
+  @Test
   void theQuarterlyScheduleStartsACampaignWithTheScheduledScope() {
     Job schedule = managementService().createJobQuery().processDefinitionKey("access-certification-schedule").singleResult();
     org.assertj.core.api.Assertions.assertThat(schedule).as("the quarterly timer is armed").isNotNull();
