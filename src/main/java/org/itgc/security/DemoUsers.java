@@ -36,10 +36,12 @@ class DemoUsers {
       new DemoUser("admin", "Ada Admin", EnumSet.of(Role.ENGINE_ADMIN)));
 
   private final UserAccounts accounts;
+  private final Mfa mfa;
   private final String password;
 
-  DemoUsers(UserAccounts accounts, @Value("${itgc.demo.password}") String password) {
+  DemoUsers(UserAccounts accounts, Mfa mfa, @Value("${itgc.demo.password}") String password) {
     this.accounts = accounts;
+    this.mfa = mfa;
     this.password = password;
   }
 
@@ -51,9 +53,16 @@ class DemoUsers {
             user.username() + "@demo.itgc.local", password, user.roles()), "demo-profile");
         created++;
       }
+      mfa.enrolDemo(user.username());
     }
     log.info("Demo profile: {} demo users ({} new), password '{}'. Log in at /camunda/app/tasklist/ as rachel "
         + "(requester), carlos (cab), audrey (auditor), admin (engine-admin) and others; see README.",
         USERS.size(), created, password);
+    StringBuilder secrets = new StringBuilder();
+    USERS.forEach(u -> secrets.append(String.format("%n  %-7s %s", u.username(), Totp.demoSecret(u.username()))));
+    log.info("Demo profile: the second factor of the demo users (TOTP secrets for an authenticator app):{}\n"
+        + "  or print the current code of a user: java -cp target/itgc-engine-0.1.0-SNAPSHOT.jar "
+        + "-Dloader.main=org.itgc.security.Totp org.springframework.boot.loader.launch.PropertiesLauncher --demo rachel",
+        secrets);
   }
 }

@@ -13,9 +13,11 @@ import org.springframework.stereotype.Service;
 class EngineUserDetailsService implements UserDetailsService {
 
   private final UserAccounts accounts;
+  private final Mfa mfa;
 
-  EngineUserDetailsService(UserAccounts accounts) {
+  EngineUserDetailsService(UserAccounts accounts, Mfa mfa) {
     this.accounts = accounts;
+    this.mfa = mfa;
   }
 
   @Override
@@ -27,6 +29,7 @@ class EngineUserDetailsService implements UserDetailsService {
     return User.withUsername(credentials.username())
         .password(credentials.passwordHash() == null ? "{noop}" + java.util.UUID.randomUUID() : credentials.passwordHash())
         .disabled(!credentials.enabled())
+        .accountLocked(mfa.locked(credentials.username()))
         .authorities(authorities)
         .build();
   }

@@ -19,22 +19,30 @@ import org.springframework.stereotype.Component;
 class LoginAudit {
 
   private final AuditRecorder audit;
+  private final Mfa mfa;
 
-  LoginAudit(AuditRecorder audit) {
+  LoginAudit(AuditRecorder audit, Mfa mfa) {
     this.audit = audit;
+    this.mfa = mfa;
   }
 
   @EventListener
   void onSuccess(AuthenticationSuccessEvent event) {
     var authentication = event.getAuthentication();
-    if (!(authentication.getDetails() instanceof WebAuthenticationDetails details) || !isFormLogin()) {
+    if (!isFormLogin()) {
+      // a client that authenticates each request: its success ends a run of failures (a form login's ends only
+      // with its second factor, so that a known password does not reset the count of wrong codes)
+      mfa.passwordSucceeded(authentication.getName());
       return;
     }
-    audit.record(AuditEvent.of("login.success", "user", authentication.getName())
+    if (!(authentication.getDetails() instanceof WebAuthenticationDetails details)) {
+      return;
+    }
+    audit.record(AuditEvent.of("login.password", "user", authentication.getName())
         .actor(authentication.getName(),
             authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList())
         .clientAddress(details.getRemoteAddress())
-        .detail("method", "password")
+        .detail("method", "password").detail("next", "second factor")
         .build());
   }
 
@@ -44,6 +52,9 @@ class LoginAudit {
     String address = authentication.getDetails() instanceof WebAuthenticationDetails details
         ? details.getRemoteAddress() : null;
     String name = String.valueOf(authentication.getName());
+    if (event.getException() instanceof org.springframework.security.authentication.BadCredentialsException) {
+      mfa.failed(name, address, "password");
+    }
     audit.recordIndependently(AuditEvent.of("login.failure", "user", name)
         .actor(name, java.util.List.of())
         .clientAddress(address)

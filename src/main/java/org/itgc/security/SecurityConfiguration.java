@@ -29,7 +29,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *   <li>{@code /api/**} and {@code /actuator/**}: HTTP Basic or the browser session; CSRF checked for the session;</li>
  *   <li>everything else (Tasklist, Cockpit, Admin, pages): form login; Camunda's webapps keep their own CSRF.</li>
  * </ol>
- * A second factor (MFA) plugs into the form login of chain 3 as an extra step after the password.
+ * The form login of chain 3 has two steps: the password, then a TOTP code ({@link MfaLogin}, {@link MfaController}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
@@ -47,7 +47,7 @@ public class SecurityConfiguration {
   @Order(1)
   SecurityFilterChain engineRestChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
     http.securityMatcher(withDefaults().matcher("/engine-rest/**"))
-        .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+        .authorizeHttpRequests(auth -> auth.anyRequest().access(MfaLogin.VERIFIED))
         .httpBasic(basic -> basic.authenticationEntryPoint(problems))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -66,7 +66,8 @@ public class SecurityConfiguration {
             .requestMatchers(paths.matcher("/actuator/**")).hasAuthority(Role.ENGINE_ADMIN.groupId())
             // source-control webhooks authenticate by their signature (HMAC) or token, checked by the application
             .requestMatchers(paths.matcher(HttpMethod.POST, "/api/webhooks/**")).permitAll()
-            .anyRequest().authenticated())
+            // a browser session between password and code reaches nothing
+            .anyRequest().access(MfaLogin.VERIFIED))
         .httpBasic(basic -> basic.authenticationEntryPoint(problems))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
@@ -78,21 +79,40 @@ public class SecurityConfiguration {
 
   @Bean
   @Order(3)
-  SecurityFilterChain webChain(HttpSecurity http) throws Exception {
+  SecurityFilterChain webChain(HttpSecurity http, MfaLogin mfaLogin) throws Exception {
     var paths = withDefaults();
     http.authorizeHttpRequests(auth -> auth
             .requestMatchers(paths.matcher("/login"), paths.matcher("/error"), paths.matcher("/favicon.ico")).permitAll()
             // Camunda's "create the first admin" page would create users outside the engine's user store
             .requestMatchers(paths.matcher("/camunda/api/admin/setup/**"), paths.matcher("/camunda/app/admin/*/setup/**"))
                 .denyAll()
-            .anyRequest().authenticated())
-        .formLogin(form -> form.defaultSuccessUrl("/camunda/app/tasklist/", false))
+            // the second step of the login: only between password and code
+            .requestMatchers(paths.matcher("/mfa"), paths.matcher("/mfa/**")).access(MfaLogin.PENDING)
+            .anyRequest().access(MfaLogin.VERIFIED))
+        .securityContext(context -> context.securityContextRepository(mfaLogin.repository()))
+        .exceptionHandling(e -> e.accessDeniedHandler(mfaLogin))
+        .formLogin(form -> form.successHandler(mfaLogin).failureHandler(mfaLogin))
         .logout(logout -> logout
             .logoutRequestMatcher(new OrRequestMatcher(paths.matcher(HttpMethod.POST, "/logout"),
                 paths.matcher(HttpMethod.POST, CAMUNDA_LOGOUT)))
             .logoutSuccessUrl("/login?logout"))
         // Camunda's webapps protect themselves with their own CSRF filter
         .csrf(csrf -> csrf.ignoringRequestMatchers(paths.matcher("/camunda/**")));
+    // the generated login page shows MfaLogin's one message for every refusal on /login?error
+    @SuppressWarnings("unchecked")
+    var loginPage = (org.springframework.security.config.annotation.web.configurers.DefaultLoginPageConfigurer<HttpSecurity>)
+        http.getConfigurer(org.springframework.security.config.annotation.web.configurers.DefaultLoginPageConfigurer.class);
+    if (loginPage != null) {
+      loginPage.withObjectPostProcessor(new org.springframework.security.config.ObjectPostProcessor<
+          org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter>() {
+        @Override
+        public <O extends org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter> O postProcess(
+            O filter) {
+          filter.setFailureUrl("/login?error");
+          return filter;
+        }
+      });
+    }
     return http.build();
   }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.rest.security.auth.AuthenticationProvider;
 import org.camunda.bpm.engine.rest.security.auth.AuthenticationResult;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
@@ -20,12 +19,12 @@ public class SpringSecurityCamundaAuthentication implements AuthenticationProvid
   @Override
   public AuthenticationResult extractAuthenticatedUser(HttpServletRequest request, ProcessEngine engine) {
     var authentication = SecurityContextHolder.getContext().getAuthentication();
-    if (authentication == null || !authentication.isAuthenticated()
-        || authentication instanceof AnonymousAuthenticationToken) {
+    if (!MfaLogin.verified(authentication)) {
       return AuthenticationResult.unsuccessful();
     }
     var result = AuthenticationResult.successful(authentication.getName());
-    result.setGroups(authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList());
+    result.setGroups(authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+        .filter(group -> Role.fromGroupId(group).isPresent()).toList());
     result.setTenants(List.of());
     return result;
   }

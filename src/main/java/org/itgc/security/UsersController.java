@@ -37,10 +37,47 @@ class UsersController {
   private final AuditRecorder audit;
   private final PasswordPolicy passwordPolicy;
 
-  UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy) {
+  private final Mfa mfa;
+  private final org.itgc.systems.SystemsInventory systems;
+
+  UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy, Mfa mfa,
+      org.itgc.systems.SystemsInventory systems) {
     this.accounts = accounts;
     this.audit = audit;
     this.passwordPolicy = passwordPolicy;
+    this.mfa = mfa;
+    this.systems = systems;
+  }
+
+  /**
+   * Evidence for control IA-01: every engine user with their second factor (enrolled or not), last login, lock and
+   * roles; and each financial system's MFA flag from the systems inventory.
+   */
+  @GetMapping("/api/security/mfa-coverage")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'auditor', 'engine-admin')")
+  Map<String, Object> mfaCoverage() {
+    var users = mfa.coverage();
+    long enrolled = users.stream().filter(u -> Boolean.TRUE.equals(u.get("mfa_enrolled"))).count();
+    audit.record(AuditEvent.of("security.mfa-coverage.read", "report", "mfa-coverage").detail("users", users.size()).build());
+    return Map.of("users", users, "enrolled", enrolled, "total", users.size(),
+        "systems", systems.all().stream().map(s -> Map.of("id", s.id(), "name", s.name(), "tier", s.tier().value(),
+            "mfaEnforced", s.mfaEnforced())).toList());
+  }
+
+  /** Removes a user's second factor: they enrol again at their next login. A security admin's act, never on oneself. */
+  @PostMapping("/api/users/{username}/mfa/reset")
+  @PreAuthorize("hasAuthority('security-admin')")
+  Map<String, String> resetMfa(@PathVariable String username, Principal principal) {
+    mfa.reset(username, principal.getName());
+    return Map.of("username", username, "mfa", "reset: enrolment at the next login");
+  }
+
+  /** Lifts a lockout. */
+  @PostMapping("/api/users/{username}/unlock")
+  @PreAuthorize("hasAuthority('security-admin')")
+  Map<String, String> unlock(@PathVariable String username, Principal principal) {
+    mfa.unlock(username, principal.getName());
+    return Map.of("username", username, "status", "unlocked");
   }
 
   record PolicyView(String preset, PasswordPolicy.Rules rules, int blocklistEntries) {}

@@ -31,8 +31,15 @@ class BrowserSmokeIT {
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys("rachel");
       driver.findElement(By.name("password")).sendKeys(Http.DEMO_PASSWORD);
       driver.findElement(By.cssSelector("button[type=submit]")).click();
+      // the second step: nothing is reachable before it
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("code")));
+      driver.get("http://localhost:" + port + "/camunda/app/cockpit/");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("code")));
+      driver.findElement(By.id("code")).sendKeys(org.itgc.support.Codes.next("rachel"));
+      driver.findElement(By.id("verify")).click();
 
-      wait.until(ExpectedConditions.urlContains("/camunda/app/tasklist/"));
+      wait.until(ExpectedConditions.urlContains("/camunda/app/"));
+      driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My groups' tasks"));
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Rachel Requester"));
       File screenshot = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

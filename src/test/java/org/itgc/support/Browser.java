@@ -57,7 +57,7 @@ public final class Browser implements AutoCloseable {
     return profile;
   }
 
-  /** Logs into Tasklist as a user and waits for the task filters. */
+  /** Logs into Tasklist as a demo user, password and then the code of their demo TOTP secret, and waits for the filters. */
   public void loginToTasklist(int port, String user, String password) {
     driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
     var wait = new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30));
@@ -65,6 +65,9 @@ public final class Browser implements AutoCloseable {
         org.openqa.selenium.By.name("username"))).sendKeys(user);
     driver.findElement(org.openqa.selenium.By.name("password")).sendKeys(password);
     driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("code")))
+        .sendKeys(Codes.next(user));
+    driver.findElement(org.openqa.selenium.By.id("verify")).click();
     wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
         org.openqa.selenium.By.tagName("body"), "My groups' tasks"));
   }

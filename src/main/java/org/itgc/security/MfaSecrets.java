@@ -1,0 +1,72 @@
+package org.itgc.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Encrypts TOTP secrets for the database with AES-256-GCM and a key kept outside it
+ * ({@code itgc.security.mfa-key-file}, created at first start, owner-only): a copy of the database alone does not give
+ * anyone the second factors.
+ */
+@Component
+class MfaSecrets {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final SecretKeySpec key;
+
+  MfaSecrets(@Value("${itgc.security.mfa-key-file:data/security/mfa-key}") Path file) {
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        Files.writeString(file, Base64.getEncoder().encodeToString(bytes) + "\n");
+        try {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system
+        }
+      }
+      this.key = new SecretKeySpec(Base64.getDecoder().decode(Files.readString(file).strip()), "AES");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the MFA key file " + file, e);
+    }
+  }
+
+  String encrypt(String secret) {
+    try {
+      byte[] iv = new byte[12];
+      RANDOM.nextBytes(iv);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+      byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String decrypt(String stored) {
+    try {
+      byte[] all = Base64.getDecoder().decode(stored);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
+      return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("an MFA secret cannot be decrypted: is itgc.security.mfa-key-file the key it was stored with?", e);
+    }
+  }
+}

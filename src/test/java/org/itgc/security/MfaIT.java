@@ -1,0 +1,171 @@
+package org.itgc.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.itgc.support.Codes;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.itgc.support.WebSession;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Every interactive login takes a password and a TOTP code: nothing is reachable between the two, a code works once,
+ * enrolment at the first login gives recovery codes that work once, failures lock the account, and a security admin
+ * resets and unlocks; every step is audited.
+ */
+@IntegrationTest
+class MfaIT {
+
+  static final String PASSWORD = "Correct-Horse-Battery-Staple-77";
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+
+  int audited(String action, String user) {
+    return jdbc.queryForObject("select count(*) from audit_event where action = ? and object_id = ?", Integer.class, action, user);
+  }
+
+  void createUser(String username, String... roles) {
+    if (Http.as(port, "sam").get("/api/users/" + username).status() != 200) {
+      var created = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", username, "displayName", username,
+          "email", username + "@demo.itgc.local", "password", PASSWORD, "roles", List.of(roles))));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+  }
+
+  /** A well-formed code that is none of the three the engine would accept now. */
+  static String wrongCode(String user) {
+    long step = Totp.step(Instant.now());
+    var valid = List.of(Totp.code(Totp.demoSecret(user), step - 1), Totp.code(Totp.demoSecret(user), step),
+        Totp.code(Totp.demoSecret(user), step + 1), Totp.code(Totp.demoSecret(user), step + 2));
+    for (String candidate : List.of("000000", "111111", "222222", "333333", "444444")) {
+      if (!valid.contains(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  @Test
+  void aPasswordAloneReachesNothingAndACodeWorksOnlyOnce() {
+    var session = new WebSession(port);
+    var afterPassword = session.password("carlos", Http.DEMO_PASSWORD);
+    assertThat(afterPassword.location()).isEqualTo("/mfa");
+    // between the two steps: no Tasklist, no API, no Camunda REST
+    assertThat(session.get("/camunda/app/tasklist/").location()).isEqualTo("/mfa");
+    assertThat(session.get("/api/me").status()).isEqualTo(403);
+    assertThat(session.get("/camunda/api/engine/engine/default/task/count").status()).isIn(302, 401, 403);
+    var wrong = session.code(wrongCode("carlos"));
+    assertThat(wrong.location()).isEqualTo("/mfa?error");
+    assertThat(session.get("/mfa?error").body()).contains("Invalid username, password or code.");
+
+    String code = Codes.next("carlos");
+    var verified = session.code(code);
+    assertThat(verified.status()).isEqualTo(302);
+    assertThat(verified.location()).startsWith("/camunda/app/");
+    assertThat(session.get("/api/me").status()).isEqualTo(200);
+    assertThat(audited("login.success", "carlos")).isPositive();
+
+    // the same code in another login is refused: no replay
+    var other = new WebSession(port);
+    other.password("carlos", Http.DEMO_PASSWORD);
+    assertThat(other.code(code).location()).isEqualTo("/mfa?error");
+    assertThat(other.get("/api/me").status()).isEqualTo(403);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'mfa.verify' and object_id = 'carlos' "
+        + "and outcome = 'DENIED'", Integer.class)).isGreaterThanOrEqualTo(2);
+    // a good second code resets the failures
+    assertThat(other.code(Codes.next("carlos")).status()).isEqualTo(302);
+  }
+
+  @Test
+  void theFirstLoginEnrolsWithRecoveryCodesThatWorkOnceAndASecurityAdminResets() {
+    createUser("nora", "auditor");
+    var session = new WebSession(port);
+    assertThat(session.password("nora", PASSWORD).location()).isEqualTo("/mfa/enrol");
+    String page = session.get("/mfa/enrol").body();
+    var secret = Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(page);
+    assertThat(secret.find()).isTrue();
+    assertThat(page).contains("otpauth://totp/ITGC%20Engine:nora?secret=" + secret.group(1));
+    assertThat(session.post("/mfa/enrol", Map.of("code", "12345x")).location()).isEqualTo("/mfa/enrol?error");
+    var enrolled = session.post("/mfa/enrol", Map.of("code", Codes.next("nora", secret.group(1))));
+    assertThat(enrolled.status()).isEqualTo(200);
+    List<String> recovery = new ArrayList<>();
+    var codes = Pattern.compile("<li>([a-z0-9]{5}-[a-z0-9]{5})</li>").matcher(enrolled.body());
+    while (codes.find()) {
+      recovery.add(codes.group(1));
+    }
+    assertThat(recovery).hasSize(10);
+    assertThat(jdbc.queryForObject("select count(*) from sec_recovery_code where username = 'nora' and code_hash like '{bcrypt}%'",
+        Integer.class)).isEqualTo(10);
+    assertThat(session.get("/api/me").status()).isEqualTo(200);
+    assertThat(audited("mfa.enrol", "nora")).isEqualTo(2);
+
+    // a recovery code logs in once
+    var withRecovery = new WebSession(port);
+    withRecovery.password("nora", PASSWORD);
+    assertThat(withRecovery.code(recovery.get(0)).status()).isEqualTo(302);
+    assertThat(withRecovery.get("/api/me").status()).isEqualTo(200);
+    var again = new WebSession(port);
+    again.password("nora", PASSWORD);
+    assertThat(again.code(recovery.get(0)).location()).isEqualTo("/mfa?error");
+
+    // the evidence lists nora as enrolled
+    var coverage = Http.as(port, "audrey").get("/api/security/mfa-coverage").json();
+    boolean listed = false;
+    for (var user : coverage.get("users")) {
+      if (user.get("username").asText().equals("nora")) {
+        listed = user.get("mfa_enrolled").asBoolean();
+      }
+    }
+    assertThat(listed).isTrue();
+    assertThat(coverage.get("systems").get(0).has("mfaEnforced")).isTrue();
+
+    // a security admin resets: the next login enrols again; nobody resets their own
+    assertThat(Http.as(port, "sam").post("/api/users/sam/mfa/reset", "{}").status()).isEqualTo(403);
+    assertThat(Http.as(port, "nora", PASSWORD).post("/api/users/nora/mfa/reset", "{}").status()).isEqualTo(403);
+    assertThat(Http.as(port, "sam").post("/api/users/nora/mfa/reset", "{}").status()).isEqualTo(200);
+    assertThat(audited("mfa.reset", "nora")).isEqualTo(1);
+    assertThat(new WebSession(port).password("nora", PASSWORD).location()).isEqualTo("/mfa/enrol");
+  }
+
+  @Test
+  void repeatedFailuresLockTheAccountWithAMessageThatRevealsNothingUntilASecurityAdminUnlocks() {
+    createUser("lola", "auditor");
+    var session = new WebSession(port);
+    for (int i = 0; i < 5; i++) {
+      assertThat(session.password("lola", "wrong-password-" + i).location()).isEqualTo("/login?error");
+    }
+    assertThat(audited("user.lock", "lola")).isEqualTo(1);
+    // the right password is refused now, with the same message as a wrong one or an unknown user
+    assertThat(session.password("lola", PASSWORD).location()).isEqualTo("/login?error");
+    String locked = session.get("/login?error").body();
+    assertThat(session.password("nobody-" + Instant.now().toEpochMilli(), "x").location()).isEqualTo("/login?error");
+    String unknown = session.get("/login?error").body();
+    assertThat(locked).contains("Invalid credentials").doesNotContainIgnoringCase("lock");
+    assertThat(unknown).contains("Invalid credentials");
+    assertThat(locked.replaceAll("value=\"[^\"]+\"", "")).isEqualTo(unknown.replaceAll("value=\"[^\"]+\"", ""));
+    assertThat(Http.as(port, "lola", PASSWORD).get("/api/me").status()).isEqualTo(401);
+
+    assertThat(Http.as(port, "rachel").post("/api/users/lola/unlock", "{}").status()).isEqualTo(403);
+    assertThat(Http.as(port, "sam").post("/api/users/lola/unlock", "{}").status()).isEqualTo(200);
+    assertThat(audited("user.unlock", "lola")).isEqualTo(1);
+    assertThat(new WebSession(port).password("lola", PASSWORD).location()).isEqualTo("/mfa/enrol");
+  }
+
+  @Test
+  void aMalformedOrOverlongCodeIsARefusalNotAnError() {
+    var session = new WebSession(port);
+    session.password("ivan", Http.DEMO_PASSWORD);
+    assertThat(session.code("<script>").location()).isEqualTo("/mfa?error");
+    assertThat(session.code("9".repeat(5000)).location()).isEqualTo("/mfa?error");
+    assertThat(session.code(Codes.next("ivan")).status()).isEqualTo(302);
+  }
+}

@@ -1,0 +1,79 @@
+package org.itgc.support;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** A browser-like session without a browser: cookies, form posts with the page's CSRF token, no redirects followed. */
+public final class WebSession {
+
+  private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"_csrf\"");
+  private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final String base;
+  private String csrf;
+
+  public WebSession(int port) {
+    this.base = "http://localhost:" + port;
+  }
+
+  /** A response: status, where it redirects (path only), body. */
+  public record Page(int status, String location, String body) {}
+
+  public Page get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Page post(String path, Map<String, String> form) {
+    String body = form.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+        .collect(Collectors.joining("&"));
+    if (csrf != null) {
+      body = body + (body.isEmpty() ? "" : "&") + "_csrf=" + encode(csrf);
+    }
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Password step: the login page, then the form; returns the redirect after it. */
+  public Page password(String user, String password) {
+    get("/login");
+    return post("/login", Map.of("username", user, "password", password));
+  }
+
+  /** Second step: the code page, then the code. */
+  public Page code(String code) {
+    get("/mfa");
+    return post("/mfa", Map.of("code", code));
+  }
+
+  private Page send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> response = client.send(builder.header("Accept", "text/html,application/json").build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher m = CSRF.matcher(response.body());
+      if (m.find()) {
+        csrf = m.group(1) != null ? m.group(1) : m.group(2);
+      }
+      String location = response.headers().firstValue("Location").map(l -> l.replace(base, "")).orElse(null);
+      return new Page(response.statusCode(), location, response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
