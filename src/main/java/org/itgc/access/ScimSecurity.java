@@ -26,9 +26,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * {@code /scim/v2/**} is for the identity provider or HR system that pushes identities: it authenticates with a bearer
- * token ({@code itgc.access.scim-token}, from the environment in production) and nothing else; without a configured
- * token SCIM is closed. A wrong token is a 401 in SCIM's error format, and audited.
+ * {@code /scim/v2/**} is for the identity provider or HR system that pushes identities: it authenticates with an API
+ * credential of scope {@code scim} issued by a security admin, or with the bearer token {@code itgc.access.scim-token}
+ * (from the environment), and nothing else; without either SCIM is closed. A wrong token is a 401 in SCIM's error format, and audited.
  */
 @Configuration(proxyBeanMethods = false)
 class ScimSecurity {
@@ -39,9 +39,11 @@ class ScimSecurity {
   @Bean
   @Order(0)
   SecurityFilterChain scimChain(HttpSecurity http, @Value("${itgc.access.scim-token:}") String token,
-      AuditRecorder audit, ObjectMapper json) throws Exception {
+      AuditRecorder audit, ObjectMapper json, org.itgc.security.ApiCredentials credentials) throws Exception {
     http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/scim/**"))
         .authorizeHttpRequests(auth -> auth.anyRequest().hasAuthority(AUTHORITY))
+        // an API credential with scope scim, or the configured token
+        .addFilterBefore(new org.itgc.security.ApiCredentialFilter(credentials, audit, json), AnonymousAuthenticationFilter.class)
         .addFilterBefore(new BearerToken(token, audit, json), AnonymousAuthenticationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) ->
             ScimController.writeError(json, response, 401, null, "a valid bearer token is required")))
@@ -65,7 +67,8 @@ class ScimSecurity {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
       String header = request.getHeader("Authorization");
-      if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      if (SecurityContextHolder.getContext().getAuthentication() == null && header != null
+          && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
         if (expected != null && MessageDigest.isEqual(expected, given)) {
           SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.webapp.impl.security.auth.ContainerBasedAuthenticationFilter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.itgc.audit.AuditRecorder;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +21,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -25,11 +29,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * One login for everything. Three chains, all built from {@link org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher}
  * (a plain string pattern would not match Camunda's Jersey servlet):
  * <ol>
- *   <li>{@code /engine-rest/**}: HTTP Basic, stateless, for Camunda Modeler and integrations;</li>
- *   <li>{@code /api/**} and {@code /actuator/**}: HTTP Basic or the browser session; CSRF checked for the session;</li>
+ *   <li>{@code /engine-rest/**}: API credentials (bearer tokens of machines, scoped), stateless;</li>
+ *   <li>{@code /api/**} and {@code /actuator/**}: API credentials or the browser session; CSRF checked for the session;</li>
  *   <li>everything else (Tasklist, Cockpit, Admin, pages): form login; Camunda's webapps keep their own CSRF.</li>
  * </ol>
- * The form login of chain 3 has two steps: the password, then a TOTP code ({@link MfaLogin}, {@link MfaController}).
+ * HTTP Basic with a person's password is accepted on chains 1 and 2 only where {@code itgc.security.api-password-login}
+ * is on (the demo profile), because it has no second factor. The form login of chain 3 has two steps: the password, then a TOTP code ({@link MfaLogin}, {@link MfaController}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
@@ -45,10 +50,13 @@ public class SecurityConfiguration {
 
   @Bean
   @Order(1)
-  SecurityFilterChain engineRestChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+  SecurityFilterChain engineRestChain(HttpSecurity http, ProblemSecurityHandlers problems, ApiCredentials credentials,
+      AuditRecorder audit, ObjectMapper json,
+      @Value("${itgc.security.api-password-login:false}") boolean passwordLogin) throws Exception {
     http.securityMatcher(withDefaults().matcher("/engine-rest/**"))
         .authorizeHttpRequests(auth -> auth.anyRequest().access(MfaLogin.VERIFIED))
-        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .addFilterBefore(new ApiCredentialFilter(credentials, audit, json), BasicAuthenticationFilter.class)
+        .httpBasic(basic -> passwordLogin(basic, problems, passwordLogin))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.disable());
@@ -57,8 +65,11 @@ public class SecurityConfiguration {
 
   @Bean
   @Order(2)
-  SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+  SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems, ApiCredentials credentials,
+      AuditRecorder audit, ObjectMapper json,
+      @Value("${itgc.security.api-password-login:false}") boolean passwordLogin) throws Exception {
     var paths = withDefaults();
+    http.addFilterBefore(new ApiCredentialFilter(credentials, audit, json), BasicAuthenticationFilter.class);
     http.securityMatcher(new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**")))
         .authorizeHttpRequests(auth -> auth
             .requestMatchers(paths.matcher("/actuator/health"), paths.matcher("/actuator/health/**"),
@@ -68,7 +79,7 @@ public class SecurityConfiguration {
             .requestMatchers(paths.matcher(HttpMethod.POST, "/api/webhooks/**")).permitAll()
             // a browser session between password and code reaches nothing
             .anyRequest().access(MfaLogin.VERIFIED))
-        .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+        .httpBasic(basic -> passwordLogin(basic, problems, passwordLogin))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
         // a browser page using the login session must send the CSRF token; Basic-authenticated clients need not
@@ -116,6 +127,20 @@ public class SecurityConfiguration {
     return http.build();
   }
 
+  /**
+   * HTTP Basic with a person's password has no second factor: only where {@code itgc.security.api-password-login}
+   * allows it (the demo profile). Elsewhere machines use API credentials and people the browser.
+   */
+  private static void passwordLogin(
+      org.springframework.security.config.annotation.web.configurers.HttpBasicConfigurer<HttpSecurity> basic,
+      ProblemSecurityHandlers problems, boolean allowed) {
+    if (allowed) {
+      basic.authenticationEntryPoint(problems);
+    } else {
+      basic.disable();
+    }
+  }
+
   /** Hands the Spring login to Camunda's webapps (Tasklist, Cockpit, Admin). */
   @Bean
   FilterRegistrationBean<ContainerBasedAuthenticationFilter> camundaWebappAuthentication() {
@@ -140,7 +165,7 @@ public class SecurityConfiguration {
     return registration;
   }
 
-  /** CSRF applies to state-changing requests authenticated by the browser session, not to HTTP Basic clients. */
+  /** CSRF applies to state-changing requests authenticated by the browser session, not to Basic or API-credential clients. */
   enum SessionWithoutBasic implements RequestMatcher {
     INSTANCE;
 
@@ -148,7 +173,8 @@ public class SecurityConfiguration {
     public boolean matches(HttpServletRequest request) {
       String authorization = request.getHeader("Authorization");
       return !SAFE_METHODS.contains(request.getMethod())
-          && (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6));
+          && (authorization == null || !(authorization.regionMatches(true, 0, "Basic ", 0, 6)
+              || authorization.regionMatches(true, 0, "Bearer itgc_", 0, 12)));
     }
   }
 }

@@ -39,9 +39,11 @@ class UsersController {
 
   private final Mfa mfa;
   private final org.itgc.systems.SystemsInventory systems;
+  private final ApiCredentials credentials;
 
   UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy, Mfa mfa,
-      org.itgc.systems.SystemsInventory systems) {
+      org.itgc.systems.SystemsInventory systems, ApiCredentials credentials) {
+    this.credentials = credentials;
     this.accounts = accounts;
     this.audit = audit;
     this.passwordPolicy = passwordPolicy;
@@ -70,6 +72,33 @@ class UsersController {
   Map<String, String> resetMfa(@PathVariable String username, Principal principal) {
     mfa.reset(username, principal.getName());
     return Map.of("username", username, "mfa", "reset: enrolment at the next login");
+  }
+
+  record CredentialRequest(String name, List<String> scopes, java.time.Instant expiresAt) {}
+
+  /** Issues a credential for a machine; the token is in this answer only. */
+  @PostMapping("/api/security/credentials")
+  @ResponseStatus(HttpStatus.CREATED)
+  @PreAuthorize("hasAuthority('security-admin')")
+  Map<String, Object> issueCredential(@RequestBody CredentialRequest request, Principal principal) {
+    if (request == null) {
+      throw new BadRequestException("body", "is required: {name, scopes, expiresAt}");
+    }
+    return credentials.issue(request.name(), request.scopes(), request.expiresAt(), principal.getName());
+  }
+
+  @GetMapping("/api/security/credentials")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'auditor')")
+  Map<String, Object> credentials() {
+    return Map.of("credentials", credentials.list(), "scopes", ApiCredentials.SCOPES.values().stream()
+        .map(s -> Map.of("id", s.id(), "description", s.description(), "role", s.authority())).toList());
+  }
+
+  @PostMapping("/api/security/credentials/{id}/revoke")
+  @PreAuthorize("hasAuthority('security-admin')")
+  Map<String, String> revokeCredential(@PathVariable String id, Principal principal) {
+    credentials.revoke(id, principal.getName());
+    return Map.of("id", id, "status", "revoked");
   }
 
   /** Lifts a lockout. */

@@ -81,6 +81,12 @@ class MailIT {
     }
     var mail = TestMailServer.await(m -> TestMailServer.body(m).contains("DEP-OUTAGE"), Duration.ofSeconds(30));
     assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("ivan@demo.itgc.local");
+    // the dispatcher marks the mail sent when its transaction commits, just after the SMTP server took it
+    long marked = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (jdbc.queryForObject("select count(*) from notification_outbox where body like '%DEP-OUTAGE%' "
+        + "and sent_at is not null", Integer.class) == 0 && System.nanoTime() < marked) {
+      Thread.sleep(100);
+    }
     assertThat(jdbc.queryForObject("select count(*) from notification_outbox where body like '%DEP-OUTAGE%' "
         + "and sent_at is not null", Integer.class)).isEqualTo(1);
   }

@@ -27,15 +27,23 @@ class ProductionModeOwnContextIT {
       String[] common = {"--server.port=0", "--camunda.bpm.process-engine-name=productionIt",
           "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
           "--spring.mail.port=" + TestMailServer.port(), "--itgc.audit.signing-key-file=" + directory + "-key/signing-key.pem",
-          "--itgc.audit.checkpoint-folder=" + directory + "-checkpoints"};
+          "--itgc.audit.checkpoint-folder=" + directory + "-checkpoints",
+          "--itgc.security.mfa-key-file=" + directory + "-key/mfa-key"};
       String[] first = concat(common, "--itgc.bootstrap-admin.username=first.admin",
           "--itgc.bootstrap-admin.password=a-long-bootstrap-password", "--itgc.bootstrap-admin.email=admin@example.com");
       try (var app = new SpringApplicationBuilder(ItgcEngineApplication.class).run(first)) {
         assertThat(app.getEnvironment().getActiveProfiles()).isEmpty();
         assertThat(app.getBeanNamesForType(EmbeddedPostgres.class)).as("no embedded database").isEmpty();
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        assertThat(Http.as(port, "first.admin", "a-long-bootstrap-password").get("/api/me").json().get("roles").toString())
-            .contains("engine-admin").contains("security-admin");
+        // no password-only access in production: HTTP Basic is refused, the browser login takes a second factor
+        assertThat(Http.as(port, "first.admin", "a-long-bootstrap-password").get("/api/me").status()).isEqualTo(401);
+        var session = new org.itgc.support.WebSession(port);
+        assertThat(session.password("first.admin", "a-long-bootstrap-password").location()).isEqualTo("/mfa/enrol");
+        var secret = java.util.regex.Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(session.get("/mfa/enrol").body());
+        assertThat(secret.find()).isTrue();
+        assertThat(session.post("/mfa/enrol", java.util.Map.of("code",
+            org.itgc.support.Codes.next("first.admin", secret.group(1)))).status()).isEqualTo(200);
+        assertThat(session.get("/api/me").body()).contains("engine-admin").contains("security-admin");
         assertThat(Http.as(port, "rachel").get("/api/me").status()).as("no demo users").isEqualTo(401);
         var jdbc = app.getBean(JdbcTemplate.class);
         assertThat(jdbc.queryForList("select username from sec_user", String.class)).containsExactly("first.admin");

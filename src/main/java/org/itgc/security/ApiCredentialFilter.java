@@ -1,0 +1,86 @@
+package org.itgc.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request that carries {@code Authorization: Bearer itgc_...}: the credential must exist, be
+ * unrevoked and unexpired (else 401), and one of its scopes must open the endpoint (else 403); both refusals are
+ * audited. The request then acts as {@code api:<credential id>} with the role of the scope that opened it. Requests
+ * without such a header pass on unchanged.
+ */
+public class ApiCredentialFilter extends OncePerRequestFilter {
+
+  public static final String PREFIX = "api:";
+
+  private final ApiCredentials credentials;
+  private final AuditRecorder audit;
+  private final ObjectMapper json;
+
+  public ApiCredentialFilter(ApiCredentials credentials, AuditRecorder audit, ObjectMapper json) {
+    this.credentials = credentials;
+    this.audit = audit;
+    this.json = json;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer itgc_", 0, 12)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    var credential = credentials.authenticate(header.substring(7).strip());
+    if (credential.isEmpty()) {
+      audit.recordIndependently(AuditEvent.of("api-credential.refused", "endpoint", request.getMethod() + " " + request.getRequestURI())
+          .actor("anonymous", null).clientAddress(request.getRemoteAddr()).denied("unknown, revoked or expired credential").build());
+      write(response, 401, "Unauthorized", "The credential is unknown, revoked or expired.");
+      return;
+    }
+    var scope = credential.get().scopes().stream().map(ApiCredentials.SCOPES::get)
+        .filter(s -> s != null && s.allows(request)).findFirst();
+    String actor = PREFIX + credential.get().id();
+    if (scope.isEmpty()) {
+      audit.recordIndependently(AuditEvent.of("api-credential.out-of-scope", "endpoint", request.getMethod() + " "
+          + request.getRequestURI()).actor(actor, credential.get().scopes()).clientAddress(request.getRemoteAddr())
+          .denied("outside the credential's scopes " + credential.get().scopes()).build());
+      write(response, 403, "Forbidden", "This credential's scopes " + credential.get().scopes() + " do not open "
+          + request.getMethod() + " " + request.getRequestURI() + ".");
+      return;
+    }
+    var authentication = UsernamePasswordAuthenticationToken.authenticated(actor, null,
+        List.of(new SimpleGrantedAuthority(scope.get().authority())));
+    var context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(authentication);
+    SecurityContextHolder.setContext(context);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      SecurityContextHolder.clearContext();
+    }
+  }
+
+  private void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("type", "about:blank");
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    json.writeValue(response.getOutputStream(), body);
+  }
+}

@@ -1,0 +1,182 @@
+package org.itgc.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.platform.web.InvalidInputException;
+import org.itgc.platform.web.InvalidInputException.FieldError;
+import org.itgc.platform.web.NotFoundException;
+import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.stereotype.Service;
+
+/**
+ * Credentials of machines: a bearer token {@code itgc_<id>_<secret>} issued by a security admin, named, limited to the
+ * endpoints of its scopes, stored as a SHA-256 of the token (it has 256 random bits), with an expiry, listable and
+ * revocable. Each scope names the endpoints it opens and the role those endpoints require; a credential acts as
+ * itself, never as a person, and the web UI does not take it.
+ */
+@Service
+public class ApiCredentials {
+
+  /** What a scope opens: endpoints and the role they require. */
+  public record Scope(String id, String description, String authority, List<RequestMatcher> endpoints) {
+    boolean allows(HttpServletRequest request) {
+      return endpoints.stream().anyMatch(m -> m.matches(request));
+    }
+  }
+
+  private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+  public static final Map<String, Scope> SCOPES = Map.of(
+      "deployments", new Scope("deployments", "CI pipelines report production deployments", Role.DEPLOYER.groupId(),
+          List.of(PATHS.matcher(HttpMethod.POST, "/api/changes/deployments"))),
+      "hr-feed", new Scope("hr-feed", "HR imports: identities, baseline grants, usage", Role.SECURITY_ADMIN.groupId(),
+          List.of(PATHS.matcher(HttpMethod.POST, "/api/access/identities/import"),
+              PATHS.matcher(HttpMethod.POST, "/api/access/grants/import"),
+              PATHS.matcher(HttpMethod.POST, "/api/access/usage"))),
+      "scim", new Scope("scim", "an identity provider pushing users by SCIM 2.0", "hr-feed",
+          List.of(PATHS.matcher("/scim/v2/**"))),
+      "model-deploy", new Scope("model-deploy", "Camunda Modeler deploying BPMN, DMN and forms", Role.GOVERNANCE_LEAD.groupId(),
+          List.of(PATHS.matcher(HttpMethod.POST, "/engine-rest/deployment/create"),
+              PATHS.matcher(HttpMethod.GET, "/engine-rest/deployment/**"), PATHS.matcher(HttpMethod.GET, "/engine-rest/version"))),
+      "audit-read", new Scope("audit-read", "a SIEM or auditor tool reading the audit trail", Role.AUDITOR.groupId(),
+          List.of(PATHS.matcher(HttpMethod.GET, "/api/audit/**"))));
+  static final Duration MAX_LIFETIME = Duration.ofDays(366);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A credential as listed (never its token). */
+  public record Credential(String id, String name, List<String> scopes, String issuedBy, Instant issuedAt,
+      Instant expiresAt, Instant revokedAt, String revokedBy, Instant lastUsedAt) {}
+
+  /** A credential that authenticated a request. */
+  record Authenticated(String id, String name, List<String> scopes) {}
+
+  private final JdbcTemplate jdbc;
+  private final AuditRecorder audit;
+  private final Clock clock;
+
+  ApiCredentials(JdbcTemplate jdbc, AuditRecorder audit, Clock clock) {
+    this.jdbc = jdbc;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Issues a credential; the token is returned once and never stored. */
+  public Map<String, Object> issue(String name, List<String> scopes, Instant expiresAt, String by) {
+    List<FieldError> errors = new ArrayList<>();
+    if (name == null || name.isBlank() || name.length() > 200) {
+      errors.add(new FieldError("name", "is required (at most 200 characters): say which machine uses it"));
+    }
+    if (scopes == null || scopes.isEmpty()) {
+      errors.add(new FieldError("scopes", "name at least one of " + String.join(", ", SCOPES.keySet())));
+    } else {
+      scopes.stream().filter(s -> !SCOPES.containsKey(s)).forEach(s ->
+          errors.add(new FieldError("scopes", "'" + s + "' is not one of " + String.join(", ", SCOPES.keySet()))));
+    }
+    Instant now = clock.instant();
+    if (expiresAt == null) {
+      errors.add(new FieldError("expiresAt", "is required"));
+    } else if (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
+      errors.add(new FieldError("expiresAt", "must be in the future and at most a year ahead"));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    String id = random(6);
+    String token = "itgc_" + id + "_" + random(32);
+    jdbc.update(con -> {
+      var ps = con.prepareStatement("""
+          insert into api_credential (id, name, token_hash, scopes, issued_by, issued_at, expires_at)
+          values (?, ?, ?, ?, ?, ?, ?)
+          """);
+      ps.setString(1, id);
+      ps.setString(2, name.strip());
+      ps.setString(3, sha256(token));
+      ps.setArray(4, con.createArrayOf("varchar", scopes.stream().distinct().toArray()));
+      ps.setString(5, by);
+      ps.setTimestamp(6, Timestamp.from(now));
+      ps.setTimestamp(7, Timestamp.from(expiresAt));
+      return ps;
+    });
+    audit.record(AuditEvent.of("api-credential.issue", "api-credential", id).detail("name", name.strip())
+        .detail("scopes", scopes).detail("expiresAt", expiresAt.toString()).build());
+    return Map.of("id", id, "name", name.strip(), "scopes", scopes, "expiresAt", expiresAt.toString(), "token", token);
+  }
+
+  public void revoke(String id, String by) {
+    int changed = jdbc.update("update api_credential set revoked_at = ?, revoked_by = ? where id = ? and revoked_at is null",
+        Timestamp.from(clock.instant()), by, id);
+    if (changed == 0) {
+      throw new NotFoundException("active API credential", id);
+    }
+    audit.record(AuditEvent.of("api-credential.revoke", "api-credential", id).build());
+  }
+
+  public List<Credential> list() {
+    return jdbc.query("select * from api_credential order by issued_at", (rs, i) -> new Credential(rs.getString("id"),
+        rs.getString("name"), Arrays.asList((String[]) rs.getArray("scopes").getArray()), rs.getString("issued_by"),
+        rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
+        rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant(), rs.getString("revoked_by"),
+        rs.getTimestamp("last_used_at") == null ? null : rs.getTimestamp("last_used_at").toInstant()));
+  }
+
+  /** The credential of a token, if it exists, is not revoked and has not expired. */
+  Optional<Authenticated> authenticate(String token) {
+    String[] parts = token == null ? new String[0] : token.split("_", 3);
+    if (parts.length != 3 || !parts[0].equals("itgc")) {
+      return Optional.empty();
+    }
+    var rows = jdbc.queryForList("""
+        select id, name, token_hash, scopes, expires_at, revoked_at from api_credential where id = ?
+        """, parts[1]);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    var row = rows.get(0);
+    boolean match = MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
+        ((String) row.get("token_hash")).getBytes(StandardCharsets.US_ASCII));
+    Instant now = clock.instant();
+    if (!match || row.get("revoked_at") != null || !((Timestamp) row.get("expires_at")).toInstant().isAfter(now)) {
+      return Optional.empty();
+    }
+    jdbc.update("update api_credential set last_used_at = ? where id = ?", Timestamp.from(now), parts[1]);
+    String[] scopes;
+    try {
+      scopes = (String[]) ((java.sql.Array) row.get("scopes")).getArray();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return Optional.of(new Authenticated(parts[1], (String) row.get("name"), List.of(scopes)));
+  }
+
+  private static String random(int bytes) {
+    byte[] value = new byte[bytes];
+    RANDOM.nextBytes(value);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(value).replace("_", "-");
+  }
+
+  static String sha256(String value) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
