@@ -31,12 +31,14 @@ class MfaController {
 
   private final Mfa mfa;
   private final MfaLogin login;
+  private final UserAccounts accounts;
   private final AuditRecorder audit;
   private final HttpSessionRequestCache requests = new HttpSessionRequestCache();
 
-  MfaController(Mfa mfa, MfaLogin login, AuditRecorder audit) {
+  MfaController(Mfa mfa, MfaLogin login, UserAccounts accounts, AuditRecorder audit) {
     this.mfa = mfa;
     this.login = login;
+    this.accounts = accounts;
     this.audit = audit;
   }
 
@@ -130,9 +132,64 @@ class MfaController {
         """.formatted(list, HtmlUtils.htmlEscape(next)));
   }
 
-  /** The user is who the password said: the session gets the full login (new session id) and goes where they wanted. */
+  @GetMapping(path = "/mfa/password", produces = MediaType.TEXT_HTML_VALUE)
+  @ResponseBody
+  String passwordPage(CsrfToken csrf, @RequestParam(required = false) String error) {
+    MfaPendingAuthentication pending = pending();
+    if (pending.passwordChange() == null || !pending.secondFactorDone()) {
+      throw new org.springframework.security.access.AccessDeniedException("no password change is due");
+    }
+    return page("Change your password", """
+        <p>Your password must change before you go on: %s.</p>
+        %s
+        <form method="post" action="password">
+          <input type="hidden" name="%s" value="%s">
+          <label>Current password <input type="password" name="currentPassword" id="currentPassword" required maxlength="1024"></label>
+          <label>New password <input type="password" name="newPassword" id="newPassword" required maxlength="1024"></label>
+          <button type="submit" id="change">Change password</button>
+        </form>
+        """.formatted(HtmlUtils.htmlEscape(pending.passwordChange()),
+        error == null ? "" : "<p class=error id=password-error>" + HtmlUtils.htmlEscape(error) + "</p>",
+        csrf.getParameterName(), csrf.getToken()));
+  }
+
+  @PostMapping(path = "/mfa/password", produces = MediaType.TEXT_HTML_VALUE)
+  void changePassword(@RequestParam(required = false) String currentPassword,
+      @RequestParam(required = false) String newPassword, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    MfaPendingAuthentication pending = pending();
+    if (pending.passwordChange() == null || !pending.secondFactorDone()) {
+      throw new org.springframework.security.access.AccessDeniedException("no password change is due");
+    }
+    try {
+      accounts.changePassword(pending.getName(), currentPassword, newPassword);
+    } catch (org.itgc.platform.web.InvalidInputException e) {
+      response.sendRedirect(request.getContextPath() + "/mfa/password?error="
+          + java.net.URLEncoder.encode(e.getMessage(), java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
+    complete(new MfaPendingAuthentication(pending.passwordAuthentication(), null, true), request, response,
+        "password+totp+password-change", true);
+  }
+
+  /**
+   * The code was right. When the password must change, that comes first; otherwise the user is who the password
+   * said: the session gets the full login (new session id) and goes where they wanted.
+   */
   private String complete(MfaPendingAuthentication pending, HttpServletRequest request, HttpServletResponse response,
       String method, boolean redirect) throws IOException {
+    if (pending.passwordChange() != null) {
+      var context = SecurityContextHolder.createEmptyContext();
+      context.setAuthentication(new MfaPendingAuthentication(pending.passwordAuthentication(), pending.passwordChange(), true));
+      SecurityContextHolder.setContext(context);
+      request.changeSessionId();
+      login.repository().saveContext(context, request, response);
+      String next = request.getContextPath() + "/mfa/password";
+      if (redirect) {
+        response.sendRedirect(next);
+      }
+      return next;
+    }
     Authentication full = pending.passwordAuthentication();
     var context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(full);

@@ -31,11 +31,13 @@ class MfaLogin implements AuthenticationSuccessHandler, AuthenticationFailureHan
   static final String GENERIC_FAILURE = "Invalid username, password or code.";
 
   private final Mfa mfa;
+  private final UserAccounts accounts;
   private final HttpSessionSecurityContextRepository repository = new HttpSessionSecurityContextRepository();
   private final AccessDeniedHandler denied = new AccessDeniedHandlerImpl();
 
-  MfaLogin(Mfa mfa) {
+  MfaLogin(Mfa mfa, UserAccounts accounts) {
     this.mfa = mfa;
+    this.accounts = accounts;
   }
 
   HttpSessionSecurityContextRepository repository() {
@@ -59,11 +61,14 @@ class MfaLogin implements AuthenticationSuccessHandler, AuthenticationFailureHan
   @Override
   public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
       Authentication authentication) throws IOException {
+    // the password is at hand only now: does it still meet the policy, has it expired?
+    String change = accounts.passwordChangeNeeded(authentication.getName(), request.getParameter("password")).orElse(null);
+    var pending = new MfaPendingAuthentication(authentication, change, false);
     var context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(new MfaPendingAuthentication(authentication));
+    context.setAuthentication(pending);
     SecurityContextHolder.setContext(context);
     repository.saveContext(context, request, response);
-    response.sendRedirect(request.getContextPath() + (mfa.enrolled(authentication.getName()) ? "/mfa" : "/mfa/enrol"));
+    response.sendRedirect(request.getContextPath() + pending.next(mfa.enrolled(authentication.getName())));
   }
 
   @Override
@@ -78,8 +83,8 @@ class MfaLogin implements AuthenticationSuccessHandler, AuthenticationFailureHan
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException exception)
       throws IOException, jakarta.servlet.ServletException {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-    if (authentication instanceof MfaPendingAuthentication) {
-      response.sendRedirect(request.getContextPath() + (mfa.enrolled(authentication.getName()) ? "/mfa" : "/mfa/enrol"));
+    if (authentication instanceof MfaPendingAuthentication pending) {
+      response.sendRedirect(request.getContextPath() + pending.next(mfa.enrolled(authentication.getName())));
       return;
     }
     denied.handle(request, response, exception);

@@ -14,16 +14,44 @@ final class MfaPendingAuthentication extends AbstractAuthenticationToken {
   static final String AUTHORITY = "mfa-pending";
 
   private final Authentication password;
+  private final String passwordChange;
+  private final boolean secondFactorDone;
 
   MfaPendingAuthentication(Authentication password) {
+    this(password, null, false);
+  }
+
+  /**
+   * @param passwordChange why the password must change before the login completes, or null
+   * @param secondFactorDone whether the code was given already (only the password change is left)
+   */
+  MfaPendingAuthentication(Authentication password, String passwordChange, boolean secondFactorDone) {
     super(List.of(new SimpleGrantedAuthority(AUTHORITY)));
     this.password = password;
+    this.passwordChange = passwordChange;
+    this.secondFactorDone = secondFactorDone;
     setDetails(password.getDetails());
     setAuthenticated(true);
   }
 
   Authentication passwordAuthentication() {
     return password;
+  }
+
+  String passwordChange() {
+    return passwordChange;
+  }
+
+  boolean secondFactorDone() {
+    return secondFactorDone;
+  }
+
+  /** Where this login goes next. */
+  String next(boolean enrolled) {
+    if (secondFactorDone) {
+      return "/mfa/password";
+    }
+    return enrolled ? "/mfa" : "/mfa/enrol";
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.web.BadRequestException;
+import org.itgc.platform.web.InvalidInputException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -158,6 +159,88 @@ public class UserAccounts {
     jdbc.query("select role from sec_user_role where username = ?",
         rs -> { Role.fromGroupId(rs.getString(1)).ifPresent(roles::add); }, username);
     return Optional.of(new Credentials(username, (String) rows.get(0)[0], (Boolean) rows.get(0)[1], roles));
+  }
+
+  /**
+   * Changes a user's password: the current one must match, the new one must meet the policy and must not be one of
+   * the last {@code historySize} passwords (nor the current one).
+   */
+  @Transactional
+  public void changePassword(String username, String current, String next) {
+    var row = jdbc.queryForList("select password_hash from sec_user where username = ? for update", String.class, username);
+    if (row.isEmpty()) {
+      throw new org.itgc.platform.web.NotFoundException("user", username);
+    }
+    String hash = row.get(0);
+    List<InvalidInputException.FieldError> errors = new java.util.ArrayList<>();
+    if (current == null || hash == null || !passwordEncoder.matches(current, hash)) {
+      errors.add(new InvalidInputException.FieldError("currentPassword", "does not match"));
+    }
+    if (next == null) {
+      errors.add(new InvalidInputException.FieldError("newPassword", "is required"));
+    } else {
+      passwordPolicy.problems(username, next).forEach(p -> errors.add(new InvalidInputException.FieldError("newPassword", p)));
+      int history = passwordPolicy.rules().historySize();
+      List<String> previous = new java.util.ArrayList<>();
+      if (hash != null) {
+        previous.add(hash);
+      }
+      if (history > 0) {
+        previous.addAll(jdbc.queryForList("""
+            select password_hash from sec_password_history where username = ? order by replaced_at desc limit ?
+            """, String.class, username, history));
+      }
+      if (previous.stream().anyMatch(old -> passwordEncoder.matches(next, old))) {
+        errors.add(new InvalidInputException.FieldError("newPassword",
+            "was used before: the policy keeps the last " + Math.max(1, history) + " passwords"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      audit.recordIndependently(AuditEvent.of("user.password.change", "user", username).actor(username, null)
+          .denied(errors.stream().map(InvalidInputException.FieldError::field).distinct().toList().toString()).build());
+      throw new InvalidInputException(errors);
+    }
+    Instant now = clock.instant();
+    if (hash != null) {
+      jdbc.update("insert into sec_password_history (username, password_hash, replaced_at) values (?, ?, ?)", username,
+          hash, Timestamp.from(now));
+    }
+    jdbc.update("""
+        update sec_user set password_hash = ?, password_changed_at = ?, must_change_password = false where username = ?
+        """, passwordEncoder.encode(next), Timestamp.from(now), username);
+    audit.record(AuditEvent.of("user.password.change", "user", username).actor(username, null).build());
+  }
+
+  /**
+   * At a password login: why the password must change now (it no longer meets the policy, has expired under it, or the
+   * account is marked), or empty. Marks the account and audits why.
+   */
+  public Optional<String> passwordChangeNeeded(String username, String password) {
+    var rows = jdbc.queryForList("select must_change_password, password_changed_at from sec_user where username = ?",
+        username);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean marked = Boolean.TRUE.equals(rows.get(0).get("must_change_password"));
+    String reason = null;
+    if (marked) {
+      reason = "marked to change";
+    } else if (password != null && !passwordPolicy.problems(username, password).isEmpty()) {
+      reason = "no longer meets the password policy: " + String.join("; ", passwordPolicy.problems(username, password));
+    } else {
+      int expiry = passwordPolicy.rules().expiryDays();
+      Timestamp changed = (Timestamp) rows.get(0).get("password_changed_at");
+      if (expiry > 0 && changed != null
+          && changed.toInstant().plus(java.time.Duration.ofDays(expiry)).isBefore(clock.instant())) {
+        reason = "expired after " + expiry + " days";
+      }
+    }
+    if (reason != null && !marked) {
+      jdbc.update("update sec_user set must_change_password = true where username = ?", username);
+      audit.record(AuditEvent.of("user.password.must-change", "user", username).actor(username, null)
+          .detail("reason", reason).build());
+    }
+    return Optional.ofNullable(reason);
   }
 
   /** The password policy of config/password-policy.yaml; every problem is named. */

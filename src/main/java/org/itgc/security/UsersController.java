@@ -74,6 +74,21 @@ class UsersController {
     return Map.of("username", username, "mfa", "reset: enrolment at the next login");
   }
 
+  record PasswordChange(String currentPassword, String newPassword) {}
+
+  /** Changes the caller's own password: the current one, then a new one that meets the policy and its history. */
+  @PostMapping("/api/me/password")
+  Map<String, String> changePassword(@RequestBody PasswordChange change, Principal principal) {
+    if (change == null) {
+      throw new BadRequestException("body", "is required: {currentPassword, newPassword}");
+    }
+    if (principal.getName().startsWith(ApiCredentialFilter.PREFIX)) {
+      throw new AccessDeniedException("an API credential has no password");
+    }
+    accounts.changePassword(principal.getName(), change.currentPassword(), change.newPassword());
+    return Map.of("username", principal.getName(), "password", "changed");
+  }
+
   record CredentialRequest(String name, List<String> scopes, java.time.Instant expiresAt) {}
 
   /** Issues a credential for a machine; the token is in this answer only. */

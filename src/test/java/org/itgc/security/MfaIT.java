@@ -168,4 +168,46 @@ class MfaIT {
     assertThat(session.code("9".repeat(5000)).location()).isEqualTo("/mfa?error");
     assertThat(session.code(Codes.next("ivan")).status()).isEqualTo(302);
   }
+
+  @Test
+  void aPasswordThatNoLongerMeetsThePolicyMustChangeAtTheNextLoginAndMayNotBeReused() {
+    createUser("paul", "auditor");
+    // a password set before the policy was tightened (12 characters; the policy asks for 15)
+    var encoder = org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    jdbc.update("update sec_user set password_hash = ? where username = 'paul'", encoder.encode("Short-Pass-1"));
+    var session = new WebSession(port);
+    assertThat(session.password("paul", "Short-Pass-1").location()).isEqualTo("/mfa/enrol");
+    var secret = Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(session.get("/mfa/enrol").body());
+    assertThat(secret.find()).isTrue();
+    var enrolled = session.post("/mfa/enrol", Map.of("code", Codes.next("paul", secret.group(1))));
+    assertThat(enrolled.body()).contains("href=\"/mfa/password\"");
+    // the code is not enough: the password must change first, nothing else is reachable
+    assertThat(session.get("/api/me").status()).isEqualTo(403);
+    assertThat(session.get("/camunda/app/tasklist/").location()).isEqualTo("/mfa/password");
+    assertThat(session.get("/mfa/password").body()).contains("no longer meets the password policy");
+    var reused = session.post("/mfa/password", Map.of("currentPassword", "Short-Pass-1", "newPassword", "Short-Pass-1"));
+    assertThat(reused.location()).startsWith("/mfa/password?error=");
+    var changed = session.post("/mfa/password", Map.of("currentPassword", "Short-Pass-1",
+        "newPassword", "a-much-longer-passphrase-for-paul"));
+    assertThat(changed.status()).isEqualTo(302);
+    assertThat(session.get("/api/me").status()).isEqualTo(200);
+    assertThat(audited("user.password.must-change", "paul")).isEqualTo(1);
+    assertThat(audited("user.password.change", "paul")).isGreaterThanOrEqualTo(2);
+
+    // the API: the current password must match, the new one meet the policy and not be a previous one
+    var api = Http.as(port, "paul", "a-much-longer-passphrase-for-paul");
+    var wrong = api.post("/api/me/password", Http.json(Map.of("currentPassword", "nope", "newPassword", "x")));
+    assertThat(wrong.status()).isEqualTo(400);
+    assertThat(wrong.body()).contains("currentPassword").contains("newPassword");
+    var previous = api.post("/api/me/password", Http.json(Map.of("currentPassword", "a-much-longer-passphrase-for-paul",
+        "newPassword", "a-much-longer-passphrase-for-paul")));
+    assertThat(previous.status()).isEqualTo(400);
+    assertThat(previous.body()).contains("was used before");
+    var tooLong = api.post("/api/me/password", Http.json(Map.of("currentPassword", "a-much-longer-passphrase-for-paul",
+        "newPassword", "x".repeat(5000))));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(api.post("/api/me/password", Http.json(Map.of("currentPassword", "a-much-longer-passphrase-for-paul",
+        "newPassword", "another-long-passphrase-for-paul"))).status()).isEqualTo(200);
+    assertThat(Http.as(port, "paul", "a-much-longer-passphrase-for-paul").get("/api/me").status()).isEqualTo(401);
+  }
 }
