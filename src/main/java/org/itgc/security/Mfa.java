@@ -204,7 +204,7 @@ public class Mfa {
   public List<Map<String, Object>> coverage() {
     return jdbc.queryForList("""
         select u.username, u.enabled, u.mfa_secret is not null as mfa_enrolled, u.mfa_enrolled_at, u.last_login_at,
-               u.locked_until, u.password_changed_at,
+               u.locked_until, u.password_changed_at, not u.must_change_password as password_compliant,
                (select count(*) from sec_recovery_code r where r.username = u.username and r.used_at is null) as recovery_codes_left,
                (select string_agg(role, ' ' order by role) from sec_user_role r where r.username = u.username) as roles
         from sec_user u order by u.username

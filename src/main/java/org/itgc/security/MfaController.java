@@ -91,6 +91,8 @@ class MfaController {
         <p>Every login to ITGC Engine takes a password and a code from an authenticator app (RFC 6238 TOTP: Google
         Authenticator, Microsoft Authenticator, FreeOTP, 1Password...). Add an account to your app with this secret:</p>
         <p class=secret id=secret>%s</p>
+        <p>or scan this code with the app:</p>
+        %s
         <p>or open this link on the phone that holds your app: <a id=otpauth href="%s">%s</a></p>
         %s
         <form method="post" action="enrol">
@@ -98,7 +100,7 @@ class MfaController {
           <label>Then enter the code it shows <input name="code" id="code" autocomplete="one-time-code" required maxlength="6"></label>
           <button type="submit" id="confirm">Confirm</button>
         </form>
-        """.formatted(secret, HtmlUtils.htmlEscape(uri), HtmlUtils.htmlEscape(uri),
+        """.formatted(secret, qrSvg(uri), HtmlUtils.htmlEscape(uri), HtmlUtils.htmlEscape(uri),
         error == null ? "" : "<p class=error>That code did not match: check the secret and your phone's clock.</p>",
         csrf.getParameterName(), csrf.getToken()));
   }
@@ -207,6 +209,28 @@ class MfaController {
       response.sendRedirect(next);
     }
     return next;
+  }
+
+  /** A QR code of {@code text} as inline SVG: one square per dark module, a quiet zone of two modules. */
+  static String qrSvg(String text) {
+    try {
+      var matrix = new com.google.zxing.qrcode.QRCodeWriter().encode(text, com.google.zxing.BarcodeFormat.QR_CODE, 0, 0,
+          java.util.Map.of(com.google.zxing.EncodeHintType.MARGIN, 2));
+      StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"qr\" viewBox=\"0 0 ")
+          .append(matrix.getWidth()).append(' ').append(matrix.getHeight())
+          .append("\" width=\"240\" height=\"240\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" ")
+          .append("fill=\"#fff\"/><path fill=\"#000\" d=\"");
+      for (int y = 0; y < matrix.getHeight(); y++) {
+        for (int x = 0; x < matrix.getWidth(); x++) {
+          if (matrix.get(x, y)) {
+            svg.append('M').append(x).append(' ').append(y).append("h1v1h-1z");
+          }
+        }
+      }
+      return svg.append("\"/></svg>").toString();
+    } catch (com.google.zxing.WriterException e) {
+      throw new IllegalStateException("cannot draw the QR code", e);
+    }
   }
 
   private static MfaPendingAuthentication pending() {

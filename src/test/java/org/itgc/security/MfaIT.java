@@ -93,7 +93,7 @@ class MfaIT {
     String page = session.get("/mfa/enrol").body();
     var secret = Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(page);
     assertThat(secret.find()).isTrue();
-    assertThat(page).contains("otpauth://totp/ITGC%20Engine:nora?secret=" + secret.group(1));
+    assertThat(page).contains("otpauth://totp/ITGC%20Engine:nora?secret=" + secret.group(1)).contains("<svg").contains("id=\"qr\"");
     assertThat(session.post("/mfa/enrol", Map.of("code", "12345x")).location()).isEqualTo("/mfa/enrol?error");
     var enrolled = session.post("/mfa/enrol", Map.of("code", Codes.next("nora", secret.group(1))));
     assertThat(enrolled.status()).isEqualTo(200);
