@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.itgc.access.SodRules.Conflict;
@@ -67,8 +65,7 @@ public class AccessRequests {
   private final AuditRecorder audit;
   private final TaskInputs inputs;
   private final BusinessCalendar calendar;
-  private final RuntimeService runtimeService;
-  private final IdentityService identityService;
+  private final org.itgc.platform.ProcessStarter starter;
   private final ObjectMapper json;
   private final Clock clock;
   private final AccessIds ids;
@@ -76,7 +73,7 @@ public class AccessRequests {
   AccessRequests(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SodRules sodRules, SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions,
       UserAccounts users, Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar,
-      RuntimeService runtimeService, IdentityService identityService, ObjectMapper json, Clock clock, AccessIds ids) {
+      org.itgc.platform.ProcessStarter starter, ObjectMapper json, Clock clock, AccessIds ids) {
     this.jdbc = jdbc;
     this.identities = identities;
     this.registry = registry;
@@ -90,8 +87,7 @@ public class AccessRequests {
     this.audit = audit;
     this.inputs = inputs;
     this.calendar = calendar;
-    this.runtimeService = runtimeService;
-    this.identityService = identityService;
+    this.starter = starter;
     this.json = json;
     this.clock = clock;
     this.ids = ids;
@@ -115,14 +111,7 @@ public class AccessRequests {
     variables.put(Variables.ENTITLEMENTS, request.entitlements() == null ? null : String.join(",", request.entitlements()));
     variables.put(Variables.JUSTIFICATION, request.justification());
     variables.put(Variables.EXCEPTION_REQUESTED, Boolean.TRUE.equals(request.exceptionRequested()));
-    identityService.setAuthentication(requester, groups);
-    try {
-      var started = runtimeService.createProcessInstanceByKey(AccessRequestProcess.KEY).setVariables(variables)
-          .executeWithVariablesInReturn();
-      return (String) started.getVariables().get(Variables.REQUEST_ID);
-    } finally {
-      identityService.clearAuthentication();
-    }
+    return (String) starter.startAs(requester, groups, AccessRequestProcess.KEY, variables).get(Variables.REQUEST_ID);
   }
 
   public java.util.Optional<StoredRequest> find(String id) {

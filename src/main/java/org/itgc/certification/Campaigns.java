@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -74,7 +73,7 @@ public class Campaigns {
   private final TaskInputs inputs;
   private final BusinessCalendar calendar;
   private final RuntimeService runtimeService;
-  private final IdentityService identityService;
+  private final org.itgc.platform.ProcessStarter starter;
   private final ObjectMapper json;
   private final Clock clock;
   private final String baseUrl;
@@ -82,7 +81,7 @@ public class Campaigns {
   Campaigns(JdbcTemplate jdbc, CertificationSettings settings, SystemsInventory systems, Identities identities,
       Revocations revocations, org.itgc.access.SodScan sodScan, ControlExceptions controlExceptions, UserAccounts users, Notifier notifier,
       AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar, RuntimeService runtimeService,
-      IdentityService identityService, ObjectMapper json, Clock clock, @Value("${itgc.base-url}") String baseUrl) {
+      org.itgc.platform.ProcessStarter starter, ObjectMapper json, Clock clock, @Value("${itgc.base-url}") String baseUrl) {
     this.jdbc = jdbc;
     this.settings = settings;
     this.systems = systems;
@@ -96,7 +95,7 @@ public class Campaigns {
     this.inputs = inputs;
     this.calendar = calendar;
     this.runtimeService = runtimeService;
-    this.identityService = identityService;
+    this.starter = starter;
     this.json = json;
     this.clock = clock;
     this.baseUrl = baseUrl;
@@ -123,14 +122,7 @@ public class Campaigns {
     variables.put(Variables.INCLUDE_PRIVILEGED, request.includePrivileged() == null || request.includePrivileged());
     variables.put(Variables.INCLUDE_SERVICE_ACCOUNTS, request.includeServiceAccounts() == null || request.includeServiceAccounts());
     variables.put(Variables.DUE_BUSINESS_DAYS, request.dueBusinessDays());
-    identityService.setAuthentication(user, groups);
-    try {
-      var started = runtimeService.createProcessInstanceByKey(CertificationProcess.KEY).setVariables(variables)
-          .executeWithVariablesInReturn();
-      return (String) started.getVariables().get(Variables.CAMPAIGN_ID);
-    } finally {
-      identityService.clearAuthentication();
-    }
+    return (String) starter.startAs(user, groups, CertificationProcess.KEY, variables).get(Variables.CAMPAIGN_ID);
   }
 
   public Map<String, Object> campaign(String id) {

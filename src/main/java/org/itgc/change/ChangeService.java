@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -51,14 +50,14 @@ public class ChangeService {
   private final BusinessCalendar calendar;
   private final RuntimeService runtimeService;
   private final RepositoryService repositoryService;
-  private final IdentityService identityService;
+  private final org.itgc.platform.ProcessStarter starter;
   private final Clock clock;
   private final ChangeDeadlines deadlines;
 
   ChangeService(ChangeRecords records, ChangeValidation validation, ChangeSchedule schedule, SystemsInventory systems,
       DeploymentReconciliation reconciliation, ControlExceptions controlExceptions, UserAccounts users,
       AuditRecorder audit, CurrentUser currentUser, BusinessCalendar calendar, RuntimeService runtimeService,
-      RepositoryService repositoryService, IdentityService identityService, Clock clock, ChangeDeadlines deadlines) {
+      RepositoryService repositoryService, org.itgc.platform.ProcessStarter starter, Clock clock, ChangeDeadlines deadlines) {
     this.records = records;
     this.validation = validation;
     this.schedule = schedule;
@@ -71,7 +70,7 @@ public class ChangeService {
     this.calendar = calendar;
     this.runtimeService = runtimeService;
     this.repositoryService = repositoryService;
-    this.identityService = identityService;
+    this.starter = starter;
     this.clock = clock;
     this.deadlines = deadlines;
   }
@@ -82,14 +81,7 @@ public class ChangeService {
   public String submit(ChangeRequestInput input, String requester, List<String> groups) {
     validation.check(input);
     Map<String, Object> variables = toVariables(input);
-    identityService.setAuthentication(requester, groups);
-    try {
-      var started = runtimeService.createProcessInstanceByKey(ChangeProcess.KEY).setVariables(variables)
-          .executeWithVariablesInReturn();
-      return (String) started.getVariables().get(Variables.CHANGE_ID);
-    } finally {
-      identityService.clearAuthentication();
-    }
+    return (String) starter.startAs(requester, groups, ChangeProcess.KEY, variables).get(Variables.CHANGE_ID);
   }
 
   static Map<String, Object> toVariables(ChangeRequestInput input) {
