@@ -119,7 +119,33 @@ public class AuditSealer {
     return sealed == null ? 0 : sealed;
   }
 
+  /**
+   * Seals everything recorded so far and signs a checkpoint at the head now, due or not (an evidence pack needs its
+   * events covered). Returns the checkpoint's sequence number (0 for an empty trail).
+   */
+  public long checkpointNow() {
+    seal();
+    Long done = transactions.execute(status -> {
+      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+      var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
+      if (head.isEmpty()) {
+        return 0L;
+      }
+      long seq = ((Number) head.get(0).get("seq")).longValue();
+      Long last = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_checkpoint", Long.class);
+      if (last == null || last < seq) {
+        checkpoint(seq, (String) head.get(0).get("hash"), true);
+      }
+      return seq;
+    });
+    return done == null ? 0 : done;
+  }
+
   private void checkpointIfDue(long seq, String headHash) {
+    checkpoint(seq, headHash, false);
+  }
+
+  private void checkpoint(long seq, String headHash, boolean force) {
     if (seq == 0) {
       return;
     }
@@ -128,7 +154,8 @@ public class AuditSealer {
     Instant lastAt = last.isEmpty() ? Instant.EPOCH : ((Timestamp) last.get(0).get("created_at")).toInstant();
     // microseconds, as PostgreSQL keeps them, so that the signed text can be rebuilt from the table
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-    if (seq == lastSeq || (seq - lastSeq < checkpointEvery && Duration.between(lastAt, now).compareTo(checkpointInterval) < 0)) {
+    if (seq == lastSeq || (!force && seq - lastSeq < checkpointEvery
+        && Duration.between(lastAt, now).compareTo(checkpointInterval) < 0)) {
       return;
     }
     String createdAt = now.toString();

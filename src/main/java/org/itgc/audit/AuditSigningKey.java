@@ -62,8 +62,12 @@ public final class AuditSigningKey {
   }
 
   public static PublicKey readPublic(Path file) throws IOException, GeneralSecurityException {
-    byte[] der = Base64.getMimeDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII)
-        .replaceAll("-----[A-Z ]+-----", "").strip());
+    return parsePublic(Files.readString(file, StandardCharsets.US_ASCII));
+  }
+
+  /** An Ed25519 public key from its PEM text. */
+  public static PublicKey parsePublic(String pem) throws GeneralSecurityException {
+    byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
     return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
   }
 

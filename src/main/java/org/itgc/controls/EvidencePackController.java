@@ -1,0 +1,73 @@
+package org.itgc.controls;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.itgc.platform.web.BadRequestException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Evidence packs: an auditor (or governance lead) creates one for a control and a period, lists and downloads them. */
+@RestController
+class EvidencePackController {
+
+  static final String READERS = "hasAnyAuthority('auditor', 'governance-lead')";
+
+  private final EvidencePacks packs;
+
+  EvidencePackController(EvidencePacks packs) {
+    this.packs = packs;
+  }
+
+  record PackRequest(String controlId, String from, String to) {}
+
+  @PostMapping("/api/evidence-packs")
+  @PreAuthorize(READERS)
+  ResponseEntity<EvidencePacks.Pack> create(@RequestBody PackRequest request, Authentication authentication)
+      throws IOException {
+    if (request == null) {
+      throw new BadRequestException("body", "is required: {controlId, from, to}");
+    }
+    var pack = packs.create(request.controlId(), instant("from", request.from()), instant("to", request.to()),
+        authentication.getName());
+    return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/evidence-packs/" + pack.id())
+        .body(pack);
+  }
+
+  @GetMapping("/api/evidence-packs")
+  @PreAuthorize(READERS)
+  List<EvidencePacks.Pack> list() {
+    return packs.list();
+  }
+
+  @GetMapping("/api/evidence-packs/{id}")
+  @PreAuthorize(READERS)
+  ResponseEntity<byte[]> download(@PathVariable String id, Authentication authentication) {
+    byte[] zip = packs.download(id, authentication.getName());
+    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".zip\"")
+        .contentType(MediaType.parseMediaType("application/zip")).body(zip);
+  }
+
+  private static Instant instant(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new BadRequestException(field, "is required (a date such as 2026-10-01 or an ISO-8601 instant)");
+    }
+    try {
+      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new BadRequestException(field, "'" + value + "' is not a date such as 2026-10-01 or an ISO-8601 instant");
+    }
+  }
+
+}

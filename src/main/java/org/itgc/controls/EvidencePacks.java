@@ -1,0 +1,308 @@
+package org.itgc.controls;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.itgc.audit.AuditChain;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.audit.AuditSealer;
+import org.itgc.platform.csv.Csv;
+import org.itgc.platform.web.BadRequestException;
+import org.itgc.platform.web.NotFoundException;
+import org.itgc.platform.xlsx.Xlsx;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Evidence packs for auditors: for a control and a period, a ZIP with the population (CSV and XLSX), samples drawn
+ * with a stored seed (size by the control's frequency, {@code config/sampling.yaml}), each sample's evidence (its row
+ * and the audit events on it), the hash-chain segments from those events up to the signed checkpoints that cover
+ * them, the public key, and a manifest of every file's SHA-256 signed with the audit key. {@link EvidencePackVerifier}
+ * checks a pack without the database.
+ */
+@Service
+public class EvidencePacks {
+
+  private static final SecureRandom SEEDS = new SecureRandom();
+  private static final int EVENTS_PER_SAMPLE = 200;
+
+  private final JdbcTemplate jdbc;
+  private final ControlsCatalogue catalogue;
+  private final SamplingPlan sampling;
+  private final AuditSealer sealer;
+  private final AuditRecorder audit;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, SamplingPlan sampling, AuditSealer sealer,
+      AuditRecorder audit, ObjectMapper json, Clock clock) {
+    this.jdbc = jdbc;
+    this.catalogue = catalogue;
+    this.sampling = sampling;
+    this.sealer = sealer;
+    this.audit = audit;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** A pack as listed. */
+  public record Pack(String id, String controlId, Instant from, Instant to, int population, long seed,
+      List<String> samples, String sha256, String createdBy, Instant createdAt) {}
+
+  public Pack create(String controlId, Instant from, Instant to, String actor) throws IOException {
+    Control control = catalogue.find(controlId == null ? "" : controlId)
+        .orElseThrow(() -> new BadRequestException("controlId", "'" + controlId + "' is not a control of config/controls.yaml"));
+    String query = EvidencePopulations.QUERIES.get(control.id());
+    if (query == null) {
+      throw new BadRequestException("controlId", control.id() + " has no population in the engine; packs exist for "
+          + String.join(", ", new java.util.TreeSet<>(EvidencePopulations.QUERIES.keySet())));
+    }
+    if (from == null || to == null || !to.isAfter(from)) {
+      throw new BadRequestException("to", "the period needs from and to, with to after from");
+    }
+    List<Map<String, Object>> population = jdbc.queryForList(query, Timestamp.from(from), Timestamp.from(to));
+    long seed = SEEDS.nextLong();
+    List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
+    // re-performable: java.util.Random(seed), Collections.shuffle of the item ids in population order, the first n
+    Collections.shuffle(ids, new Random(seed));
+    int size = Math.min(ids.size(), sampling.sizeFor(control.frequency()));
+    List<String> samples = List.copyOf(ids.subList(0, size));
+    sealer.checkpointNow();
+
+    Map<String, byte[]> files = new TreeMap<>();
+    List<String> columns = population.isEmpty() ? List.of("item_id") : List.copyOf(population.get(0).keySet());
+    List<List<?>> rows = population.stream().<List<?>>map(r -> columns.stream().map(c -> cell(r.get(c))).toList()).toList();
+    files.put("population.csv", Csv.write(columns, rows).getBytes(StandardCharsets.UTF_8));
+    files.put("population.xlsx", new Xlsx().sheet(control.id() + " population", columns, rows).bytes());
+    Map<String, Object> sampleFile = new LinkedHashMap<>();
+    sampleFile.put("controlId", control.id());
+    sampleFile.put("frequency", control.frequency().value());
+    sampleFile.put("from", from.toString());
+    sampleFile.put("to", to.toString());
+    sampleFile.put("population", population.size());
+    sampleFile.put("seed", seed);
+    sampleFile.put("method", "java.util.Random(seed); Collections.shuffle(item ids in population order); first " + size);
+    sampleFile.put("samples", samples);
+    files.put("samples.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(sampleFile));
+
+    List<long[]> ranges = new ArrayList<>();
+    int n = 1;
+    for (String id : samples) {
+      Map<String, Object> row = population.stream().filter(r -> id.equals(String.valueOf(r.get("item_id")))).findFirst()
+          .orElseThrow();
+      List<Map<String, Object>> events = jdbc.query("""
+          select c.seq, c.hash, e.occurred_at, e.actor, e.action, e.object_type, e.object_id, e.outcome, e.details::text as details
+          from audit_event e join audit_chain c on c.event_id = e.id where e.object_id = ? order by c.seq limit ?
+          """, (rs, i) -> {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("seq", rs.getLong("seq"));
+            event.put("hash", rs.getString("hash").strip());
+            event.put("occurredAt", rs.getTimestamp("occurred_at").toInstant().toString());
+            event.put("actor", rs.getString("actor"));
+            event.put("action", rs.getString("action"));
+            event.put("objectType", rs.getString("object_type"));
+            event.put("objectId", rs.getString("object_id"));
+            event.put("outcome", rs.getString("outcome"));
+            event.put("details", rs.getString("details"));
+            return event;
+          }, String.valueOf(row.get("audit_object_id")), EVENTS_PER_SAMPLE);
+      for (Map<String, Object> event : events) {
+        long seq = (Long) event.get("seq");
+        Long covering = jdbc.queryForObject("select min(seq) from audit_checkpoint where seq >= ?", Long.class, seq);
+        if (covering != null) {
+          ranges.add(new long[] {seq, covering});
+        }
+      }
+      Map<String, Object> evidence = new LinkedHashMap<>();
+      evidence.put("itemId", id);
+      evidence.put("item", cells(row));
+      evidence.put("auditEvents", events);
+      files.put(String.format("evidence/%03d-%s.json", n++, id.replaceAll("[^A-Za-z0-9._-]", "_")),
+          json.writerWithDefaultPrettyPrinter().writeValueAsBytes(evidence));
+    }
+    List<long[]> merged = merge(ranges);
+    StringBuilder segments = new StringBuilder();
+    List<Long> checkpointSeqs = new ArrayList<>();
+    for (long[] range : merged) {
+      checkpointSeqs.add(range[1]);
+      jdbc.query("select c.seq, c.prev_hash, c.hash, " + AuditChain.EVENT_COLUMNS
+          + " from audit_chain c join audit_event e on e.id = c.event_id where c.seq between ? and ? order by c.seq", rs -> {
+            Map<String, Object> link = new LinkedHashMap<>();
+            link.put("seq", rs.getLong("seq"));
+            link.put("prevHash", rs.getString("prev_hash").strip());
+            link.put("hash", rs.getString("hash").strip());
+            link.put("canonical", AuditChain.canonical(rs));
+            try {
+              segments.append(json.writeValueAsString(link)).append('\n');
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }, range[0], range[1]);
+    }
+    files.put("chain/segments.jsonl", segments.toString().getBytes(StandardCharsets.UTF_8));
+    List<Map<String, Object>> checkpoints = new ArrayList<>();
+    for (Long seq : checkpointSeqs) {
+      jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?", rs -> {
+        Map<String, Object> checkpoint = new LinkedHashMap<>();
+        checkpoint.put("seq", rs.getLong("seq"));
+        checkpoint.put("headHash", rs.getString("head_hash").strip());
+        checkpoint.put("createdAt", rs.getTimestamp("created_at").toInstant().toString());
+        checkpoint.put("keyId", rs.getString("key_id"));
+        checkpoint.put("signature", rs.getString("signature"));
+        checkpoints.add(checkpoint);
+      }, seq);
+    }
+    files.put("chain/checkpoints.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoints));
+    files.put("public-key.pem", sealer.key().publicPem().getBytes(StandardCharsets.US_ASCII));
+    files.put("README.txt", readme(control, size).getBytes(StandardCharsets.UTF_8));
+
+    String id = "EP-" + clock.instant().toEpochMilli();
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("pack", id);
+    manifest.put("controlId", control.id());
+    manifest.put("from", from.toString());
+    manifest.put("to", to.toString());
+    manifest.put("createdAt", clock.instant().toString());
+    manifest.put("createdBy", actor);
+    manifest.put("keyId", sealer.key().keyId());
+    Map<String, String> hashes = new TreeMap<>();
+    files.forEach((name, bytes) -> hashes.put(name, sha256(bytes)));
+    manifest.put("files", hashes);
+    byte[] manifestBytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+    String signature;
+    try {
+      signature = sealer.key().sign(new String(manifestBytes, StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign the evidence pack", e);
+    }
+    files.put("manifest.json", manifestBytes);
+    files.put("manifest.sig", signature.getBytes(StandardCharsets.US_ASCII));
+
+    byte[] zip = zip(files);
+    String digest = sha256(zip);
+    jdbc.update(con -> {
+      var ps = con.prepareStatement("""
+          insert into evidence_pack (id, control_id, period_from, period_to, population, seed, samples, sha256, content,
+              created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """);
+      ps.setString(1, id);
+      ps.setString(2, control.id());
+      ps.setTimestamp(3, Timestamp.from(from));
+      ps.setTimestamp(4, Timestamp.from(to));
+      ps.setInt(5, population.size());
+      ps.setLong(6, seed);
+      ps.setArray(7, con.createArrayOf("text", samples.toArray()));
+      ps.setString(8, digest);
+      ps.setBytes(9, zip);
+      ps.setString(10, actor);
+      ps.setTimestamp(11, Timestamp.from(clock.instant()));
+      return ps;
+    });
+    audit.record(AuditEvent.of("evidence-pack.create", "evidence-pack", id).actor(actor, null)
+        .detail("controlId", control.id()).detail("from", from.toString()).detail("to", to.toString())
+        .detail("population", population.size()).detail("samples", samples).detail("seed", seed)
+        .detail("sha256", digest).build());
+    return find(id).orElseThrow();
+  }
+
+  public java.util.Optional<Pack> find(String id) {
+    return jdbc.query("select * from evidence_pack where id = ?", (rs, i) -> new Pack(rs.getString("id"),
+        rs.getString("control_id"), rs.getTimestamp("period_from").toInstant(), rs.getTimestamp("period_to").toInstant(),
+        rs.getInt("population"), rs.getLong("seed"), List.of((String[]) rs.getArray("samples").getArray()),
+        rs.getString("sha256"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant()), id).stream().findFirst();
+  }
+
+  public List<Pack> list() {
+    return jdbc.queryForList("select id from evidence_pack order by created_at", String.class).stream()
+        .map(id -> find(id).orElseThrow()).toList();
+  }
+
+  public byte[] download(String id, String actor) {
+    var content = jdbc.queryForList("select content from evidence_pack where id = ?", byte[].class, id);
+    if (content.isEmpty()) {
+      throw new NotFoundException("evidence pack", id);
+    }
+    audit.record(AuditEvent.of("evidence-pack.read", "evidence-pack", id).actor(actor, null).build());
+    return content.get(0);
+  }
+
+  private static List<long[]> merge(List<long[]> ranges) {
+    ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+    List<long[]> merged = new ArrayList<>();
+    for (long[] range : ranges) {
+      if (!merged.isEmpty() && range[0] <= merged.get(merged.size() - 1)[1]) {
+        long[] last = merged.get(merged.size() - 1);
+        last[1] = Math.max(last[1], range[1]);
+      } else {
+        merged.add(new long[] {range[0], range[1]});
+      }
+    }
+    return merged;
+  }
+
+  private static Map<String, Object> cells(Map<String, Object> row) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    row.forEach((k, v) -> out.put(k, cell(v)));
+    return out;
+  }
+
+  private static Object cell(Object value) {
+    return value instanceof Timestamp t ? t.toInstant().toString() : value instanceof java.sql.Date d ? d.toString() : value;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] zip(Map<String, byte[]> files) throws IOException {
+    var out = new ByteArrayOutputStream();
+    try (var zip = new ZipOutputStream(out)) {
+      for (var file : files.entrySet()) {
+        zip.putNextEntry(new ZipEntry(file.getKey()));
+        zip.write(file.getValue());
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static String readme(Control control, int size) {
+    return """
+        Evidence pack of control %s: %s
+
+        population.csv / population.xlsx  every item of the period
+        samples.json                       the seed and the %d item(s) drawn; re-perform with java.util.Random(seed)
+        evidence/                          each sample's row and the audit events recorded on it
+        chain/segments.jsonl               the hash chain from those events to the signed checkpoints that cover them
+        chain/checkpoints.json             those checkpoints, signed with the audit key (Ed25519)
+        public-key.pem                     the audit key's public half; compare it with the one published with the checkpoints
+        manifest.json / manifest.sig       the SHA-256 of every file, signed with the same key
+
+        Verify without the database:
+          java -cp itgc-engine.jar -Dloader.main=org.itgc.controls.EvidencePackVerifier \\
+            org.springframework.boot.loader.launch.PropertiesLauncher PACK.zip [PUBLIC-KEY.pem]
+        """.formatted(control.id(), control.title(), size);
+  }
+}

@@ -1,0 +1,76 @@
+package org.itgc.controls;
+
+import java.util.Map;
+
+/**
+ * For each control with a population the engine holds, the query that lists it for a period: one row per item, an
+ * {@code item_id} that identifies it, and an {@code audit_object_id} under which the audit trail records what was done
+ * to it. The period applies to the timestamp that puts an item in it.
+ */
+final class EvidencePopulations {
+
+  private EvidencePopulations() {}
+
+  static final Map<String, String> QUERIES = Map.ofEntries(
+      Map.entry("CM-01", """
+          select id as item_id, id as audit_object_id, title, system_id, change_type, criticality, status, requester,
+                 created_at from change_request where created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("CM-02", """
+          select id as item_id, id as audit_object_id, title, system_id, test_evidence_required, test_evidence, status,
+                 created_at from change_request where created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("CM-03", """
+          select id::text as item_id, id::text as audit_object_id, system_id, source, external_ref, deployed_at,
+                 deployed_by, array_to_string(change_ids, ' ') as change_ids, developer_differs, problem
+          from change_deployment where deployed_at >= ? and deployed_at < ? order by id
+          """),
+      Map.entry("CM-04", """
+          select id as item_id, id as audit_object_id, title, system_id, status, requester, implemented_at, created_at
+          from change_request where change_type = 'emergency' and created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("CM-05", """
+          select id::text as item_id, id::text as audit_object_id, system_id, source, external_ref, deployed_at,
+                 deployed_by, array_to_string(change_ids, ' ') as change_ids, matched, problem
+          from change_deployment where deployed_at >= ? and deployed_at < ? order by id
+          """),
+      Map.entry("AC-01", """
+          select id as item_id, id as audit_object_id, requester, beneficiary_id, items::text as items, status,
+                 created_at, closed_at from access_request where created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("AC-02", """
+          select i.id::text as item_id, r.id as audit_object_id, r.identity_id, r.reason, g.system_id, g.entitlement_id,
+                 r.triggered_at, i.sla_business_days, i.deadline, i.removed_at, i.business_days_taken, i.met_sla
+          from access_revocation_item i join access_revocation r on r.id = i.revocation_id
+               join access_grant g on g.id = i.grant_id
+          where r.triggered_at >= ? and r.triggered_at < ? order by i.id
+          """),
+      Map.entry("AC-03", """
+          select id::text as item_id, campaign_id as audit_object_id, campaign_id, identity_id, system_id,
+                 entitlement_id, reviewer, decision, decision_reason, decided_by, decided_at, revocation_id
+          from cert_item where decided_at >= ? and decided_at < ? order by id
+          """),
+      Map.entry("AC-04", """
+          select id::text as item_id, campaign_id as audit_object_id, campaign_id, identity_id, identity_kind, system_id,
+                 entitlement_id, reviewer, decision, decided_by, decided_at
+          from cert_item where (privileged or identity_kind = 'service') and decided_at >= ? and decided_at < ? order by id
+          """),
+      Map.entry("AC-05", """
+          select identity_id || ':' || rule_id || ':' || first_seen_at as item_id, identity_id as audit_object_id,
+                 identity_id, rule_id, risk, first_seen_at, resolved_at, exception_id
+          from sod_finding where first_seen_at >= ? and first_seen_at < ? order by identity_id, rule_id
+          """),
+      Map.entry("BC-01", """
+          select id as item_id, id as audit_object_id, system_id, passed, checksum_expected, checksum_actual,
+                 rows_expected, rows_actual, created_at
+          from continuity_test where kind = 'backup-restore' and created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("BC-02", """
+          select id as item_id, id as audit_object_id, system_id, planned_date, rto_met, rpo_met, passed, created_at
+          from continuity_test where kind = 'dr' and created_at >= ? and created_at < ? order by id
+          """),
+      Map.entry("LG-01", """
+          select seq::text as item_id, seq::text as audit_object_id, seq, head_hash, created_at, key_id
+          from audit_checkpoint where created_at >= ? and created_at < ? order by seq
+          """));
+}
