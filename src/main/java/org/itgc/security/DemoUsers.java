@@ -61,8 +61,7 @@ class DemoUsers {
     StringBuilder secrets = new StringBuilder();
     USERS.forEach(u -> secrets.append(String.format("%n  %-7s %s", u.username(), Totp.demoSecret(u.username()))));
     log.info("Demo profile: the second factor of the demo users (TOTP secrets for an authenticator app):{}\n"
-        + "  or print the current code of a user: java -cp target/itgc-engine-0.1.0-SNAPSHOT.jar "
-        + "-Dloader.main=org.itgc.security.Totp org.springframework.boot.loader.launch.PropertiesLauncher --demo rachel",
+        + "  or print the current code of a user: java -cp target/classes org.itgc.security.Totp --demo rachel",
         secrets);
   }
 }
