@@ -38,9 +38,15 @@ public class AccessCatalogue {
   /** An entitlement of a system: a role, group or account. */
   public record Entitlement(@NotBlank String id, @NotBlank String name,
       @NotBlank @Pattern(regexp = "role|group|account", message = "must be role, group or account") String kind,
-      boolean privileged, List<@NotBlank String> functions) {
+      boolean privileged, List<@NotBlank String> functions, Boolean requestable) {
     public Entitlement {
       functions = functions == null ? List.of() : List.copyOf(functions);
+      requestable = requestable == null || requestable;
+    }
+
+    /** False for what is not asked for by an access request (API credentials, issued by a security admin). */
+    public boolean isRequestable() {
+      return requestable;
     }
   }
 

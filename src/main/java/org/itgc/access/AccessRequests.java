@@ -563,7 +563,14 @@ public class AccessRequests {
         errors.add(new FieldError(Variables.ENTITLEMENTS, "'" + parts[0] + "' is not a system of config/access.yaml"));
       } else {
         catalogue.entitlement(parts[0], parts[1]).ifPresentOrElse(
-            e -> result.add(new AccessCatalogue.SystemEntitlement(parts[0], e)),
+            e -> {
+              if (e.isRequestable()) {
+                result.add(new AccessCatalogue.SystemEntitlement(parts[0], e));
+              } else {
+                errors.add(new FieldError(Variables.ENTITLEMENTS, "'" + key
+                    + "' is an API credential: a security admin issues it, nobody requests it"));
+              }
+            },
             () -> errors.add(new FieldError(Variables.ENTITLEMENTS, "'" + parts[1] + "' is not an entitlement of "
                 + parts[0])));
       }

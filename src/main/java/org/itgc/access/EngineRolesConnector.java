@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * Provisions this engine's own roles (system ITGC-ENGINE): an entitlement is a role, granted to or removed from the
  * login that HR links to the identity ({@code userName}). An identity without a login fails, and the work goes to a
- * person.
+ * person. Removing an {@code api-*} entitlement revokes the API credential it stands for.
  */
 @Component
 class EngineRolesConnector implements ProvisioningConnector {
@@ -18,9 +18,11 @@ class EngineRolesConnector implements ProvisioningConnector {
   static final String ID = "itgc-engine-roles";
 
   private final UserAccounts users;
+  private final org.itgc.security.ApiCredentials credentials;
 
-  EngineRolesConnector(UserAccounts users) {
+  EngineRolesConnector(UserAccounts users, org.itgc.security.ApiCredentials credentials) {
     this.users = users;
+    this.credentials = credentials;
   }
 
   @Override
@@ -39,6 +41,11 @@ class EngineRolesConnector implements ProvisioningConnector {
 
   @Override
   public String remove(Identity identity, String systemId, String entitlementId) {
+    if (entitlementId.startsWith("api-") && identity.id().startsWith(ApiCredentialGrants.PREFIX)) {
+      String credential = identity.id().substring(ApiCredentialGrants.PREFIX.length());
+      boolean revoked = credentials.revokeIfActive(credential, "access-revocation");
+      return "API credential " + credential + (revoked ? " revoked" : " was revoked already");
+    }
     UserAccount account = account(identity);
     Set<Role> roles = roles(account);
     roles.remove(role(entitlementId));

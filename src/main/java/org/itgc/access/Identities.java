@@ -179,6 +179,19 @@ public class Identities {
     }
   }
 
+  /** A service identity of the engine's own making (an API credential), owned by the employee who issued it. */
+  void ensureService(String id, String name, String ownerId, String source, String actor) {
+    Identity identity = new Identity(id, Identity.SERVICE, name, null, null, null, null, Identity.ACTIVE, null, null,
+        null, ownerId, source, null);
+    transactions.execute(status -> store(identity, source, actor));
+  }
+
+  /** Ends a service identity (its credential was revoked); its grants are ended by the caller first. */
+  void endService(String id, String source, String actor) {
+    find(id).filter(Identity::active).ifPresent(identity -> transactions.execute(status -> store(
+        identity.withStatus(Identity.TERMINATED, clock.instant().atZone(calendar.zone()).toLocalDate()), source, actor)));
+  }
+
   private Outcome store(Identity incoming, String source, String actor) {
     Instant now = clock.instant();
     Optional<Identity> stored = jdbc.query("select * from access_identity where id = ? for update", Identities::map,

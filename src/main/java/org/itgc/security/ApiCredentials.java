@@ -68,17 +68,24 @@ public class ApiCredentials {
   /** A credential that authenticated a request. */
   record Authenticated(String id, String name, List<String> scopes) {}
 
+  /** A credential issued or revoked, for the access registry (published inside the transaction). */
+  public record Event(String id, String name, List<String> scopes, String by, boolean issued) {}
+
   private final JdbcTemplate jdbc;
   private final AuditRecorder audit;
   private final Clock clock;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  ApiCredentials(JdbcTemplate jdbc, AuditRecorder audit, Clock clock) {
+  ApiCredentials(JdbcTemplate jdbc, AuditRecorder audit, Clock clock,
+      org.springframework.context.ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
+    this.events = events;
   }
 
   /** Issues a credential; the token is returned once and never stored. */
+  @org.springframework.transaction.annotation.Transactional
   public Map<String, Object> issue(String name, List<String> scopes, Instant expiresAt, String by) {
     List<FieldError> errors = new ArrayList<>();
     if (name == null || name.isBlank() || name.length() > 200) {
@@ -117,16 +124,27 @@ public class ApiCredentials {
     });
     audit.record(AuditEvent.of("api-credential.issue", "api-credential", id).detail("name", name.strip())
         .detail("scopes", scopes).detail("expiresAt", expiresAt.toString()).build());
+    events.publishEvent(new Event(id, name.strip(), List.copyOf(scopes), by, true));
     return Map.of("id", id, "name", name.strip(), "scopes", scopes, "expiresAt", expiresAt.toString(), "token", token);
   }
 
   public void revoke(String id, String by) {
+    if (!revokeIfActive(id, by)) {
+      throw new NotFoundException("active API credential", id);
+    }
+  }
+
+  /** Revokes a credential unless it is revoked already; false when there is no such active credential. */
+  @org.springframework.transaction.annotation.Transactional
+  public boolean revokeIfActive(String id, String by) {
     int changed = jdbc.update("update api_credential set revoked_at = ?, revoked_by = ? where id = ? and revoked_at is null",
         Timestamp.from(clock.instant()), by, id);
     if (changed == 0) {
-      throw new NotFoundException("active API credential", id);
+      return false;
     }
-    audit.record(AuditEvent.of("api-credential.revoke", "api-credential", id).build());
+    audit.record(AuditEvent.of("api-credential.revoke", "api-credential", id).detail("by", by).build());
+    events.publishEvent(new Event(id, null, List.of(), by, false));
+    return true;
   }
 
   public List<Credential> list() {

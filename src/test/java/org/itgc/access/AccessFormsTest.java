@@ -40,7 +40,8 @@ class AccessFormsTest {
   @ParameterizedTest
   @ValueSource(strings = {Variables.ENTITLEMENT_1, Variables.ENTITLEMENT_2, Variables.ENTITLEMENT_3})
   void theStartFormOffersExactlyTheCatalogue(String field) throws IOException {
-    List<String> expected = catalogue().entitlements().stream().map(AccessCatalogue.SystemEntitlement::key).toList();
+    List<String> expected = catalogue().entitlements().stream().filter(e -> e.entitlement().isRequestable())
+        .map(AccessCatalogue.SystemEntitlement::key).toList();
     assertThat(options(form("access-request-start"), field)).containsExactlyElementsOf(expected);
   }
 

@@ -76,6 +76,43 @@ class ApiCredentialsIT {
   }
 
   @Test
+  void aCredentialIsAServiceIdentityOfTheRegistryAndAReviewRevokeRevokesIt() throws Exception {
+    var ci = issue("GitHub Actions deploy", List.of("deployments", "audit-read"));
+    String identity = "API-" + ci.get("id");
+    var grants = Http.as(port, "audrey").get("/api/access/identities/" + identity + "/grants").json();
+    List<String> held = new java.util.ArrayList<>();
+    grants.forEach(g -> held.add(g.get("systemId").asText() + "/" + g.get("entitlementId").asText() + ":" + g.get("source").asText()));
+    assertThat(held).containsExactlyInAnyOrder("ITGC-ENGINE/api-deployments:issued", "ITGC-ENGINE/api-audit-read:issued");
+    var service = Http.as(port, "audrey").get("/api/access/identities/" + identity).json();
+    assertThat(service.get("kind").asText()).isEqualTo("service");
+    assertThat(service.get("ownerId").asText()).isEqualTo("E1009");
+    // nobody requests one
+    var requested = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("ITGC-ENGINE/api-deployments"), "justification", "I want a token")));
+    assertThat(requested.status()).isEqualTo(400);
+    assertThat(requested.body()).contains("is an API credential");
+
+    // a revoke (here by hand, as a review's revoke would) removes it through the connector: the token stops working
+    var revocation = Http.as(port, "sam").post("/api/access/revocations", Http.json(Map.of("identityId", identity,
+        "reason", "certification-revoke")));
+    assertThat(revocation.status()).as(revocation.toString()).isEqualTo(201);
+    long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (Http.bearer(port, (String) ci.get("token")).get("/api/audit/events?page=0").status() != 401
+        && System.nanoTime() < until) {
+      Thread.sleep(200);
+    }
+    assertThat(Http.bearer(port, (String) ci.get("token")).get("/api/audit/events?page=0").status()).isEqualTo(401);
+    until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (Http.as(port, "audrey").get("/api/access/identities/" + identity + "/grants").json().size() > 0
+        && System.nanoTime() < until) {
+      Thread.sleep(200);
+    }
+    assertThat(Http.as(port, "audrey").get("/api/access/identities/" + identity + "/grants").json()).isEmpty();
+    assertThat(Http.as(port, "audrey").get("/api/access/identities/" + identity).json().get("status").asText())
+        .isEqualTo("terminated");
+  }
+
+  @Test
   void anIdentityProviderPushesUsersWithAScimCredential() {
     var scim = issue("Okta SCIM", List.of("scim"));
     var created = Http.bearer(port, (String) scim.get("token")).send("POST", "/scim/v2/Users", "application/scim+json",
