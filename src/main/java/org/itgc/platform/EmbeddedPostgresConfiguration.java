@@ -46,13 +46,41 @@ public class EmbeddedPostgresConfiguration {
     return postgres;
   }
 
+  /**
+   * The application's connections: role {@code itgc_app}, which may only insert into and read the audit tables (the
+   * grants come with the schema, changeset {@code 009-application-role}). Its password is new at every start and never
+   * leaves this process.
+   */
   @Bean
-  DataSource dataSource(EmbeddedPostgres postgres, DataSourceProperties dataSourceProperties) {
+  @org.springframework.context.annotation.Primary
+  DataSource dataSource(EmbeddedPostgres postgres) throws java.sql.SQLException {
+    String password = java.util.HexFormat.of().formatHex(randomBytes());
+    try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+      statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + APP_ROLE + "') then "
+          + "create role " + APP_ROLE + " login; end if; end $$");
+      statement.execute("alter role " + APP_ROLE + " with login password '" + password + "'");
+    }
     var config = new HikariConfig();
-    config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-    config.setUsername("postgres");
+    config.setJdbcUrl(postgres.getJdbcUrl(APP_ROLE, "postgres"));
+    config.setUsername(APP_ROLE);
+    config.setPassword(password);
     config.setPoolName("itgc-embedded");
     config.setMaximumPoolSize(20);
     return new HikariDataSource(config);
+  }
+
+  /** Liquibase connects as the owner of the schema, the only one that creates and alters tables. */
+  @Bean
+  @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource
+  DataSource ownerDataSource(EmbeddedPostgres postgres) {
+    return postgres.getPostgresDatabase();
+  }
+
+  static final String APP_ROLE = "itgc_app";
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 }

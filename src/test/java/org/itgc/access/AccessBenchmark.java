@@ -28,6 +28,7 @@ class AccessBenchmark {
 
   @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
+  @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource DataSource ownerDataSource;
   @Autowired AccessCatalogue catalogue;
   @Autowired SodScan scan;
   @Autowired SodRules rules;
@@ -37,7 +38,7 @@ class AccessBenchmark {
   void detectiveScanAndPreventiveCheck() throws Exception {
     List<AccessCatalogue.SystemEntitlement> entitlements = catalogue.entitlements();
     Random random = new Random(42);
-    double loadSeconds = BenchmarkPopulation.ensure(jdbc, dataSource, catalogue, IDENTITIES, GRANTS);
+    double loadSeconds = BenchmarkPopulation.ensure(jdbc, dataSource, ownerDataSource, catalogue, IDENTITIES, GRANTS);
     long grantsStored = jdbc.queryForObject("select count(*) from access_grant where granted_by = 'benchmark'", Long.class);
 
     // baseline: one pass over the active grants, as the scan reads them

@@ -19,6 +19,7 @@ class AuditIT {
   @LocalServerPort int port;
   @Autowired AuditRecorder recorder;
   @Autowired JdbcTemplate jdbc;
+  @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource javax.sql.DataSource ownerDataSource;
   @Autowired TransactionTemplate transactions;
 
   @Test
@@ -39,13 +40,30 @@ class AuditIT {
   }
 
   @Test
-  void theDatabaseRefusesUpdateDeleteAndTruncate() {
+  void theApplicationsRoleMayOnlyInsertAndReadTheAuditTables() {
     long id = recorder.record(AuditEvent.system("test.immutable", "invoice", "AP-12345").build());
-    assertThatThrownBy(() -> jdbc.update("update audit_event set actor = 'mallory' where id = ?", id))
+    assertThat(jdbc.queryForObject("select current_user", String.class)).isEqualTo("itgc_app");
+    for (String table : java.util.List.of("audit_event", "audit_chain", "audit_checkpoint")) {
+      assertThatThrownBy(() -> jdbc.update("update " + table + " set " + (table.equals("audit_event") ? "actor = 'mallory'"
+          : "seq = seq") + " where false")).as(table).isInstanceOf(DataAccessException.class).rootCause()
+          .hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> jdbc.update("delete from " + table + " where false")).as(table)
+          .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> jdbc.execute("truncate " + table + " cascade")).as(table)
+          .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("permission denied");
+    }
+    assertThat(jdbc.queryForObject("select actor from audit_event where id = ?", String.class, id)).isEqualTo("system");
+  }
+
+  @Test
+  void evenTheOwnerOfTheTablesCannotUpdateDeleteOrTruncateThem() {
+    long id = recorder.record(AuditEvent.system("test.immutable", "invoice", "AP-12346").build());
+    var owner = new org.springframework.jdbc.core.JdbcTemplate(ownerDataSource);
+    assertThatThrownBy(() -> owner.update("update audit_event set actor = 'mallory' where id = ?", id))
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
-    assertThatThrownBy(() -> jdbc.update("delete from audit_event where id = ?", id))
+    assertThatThrownBy(() -> owner.update("delete from audit_event where id = ?", id))
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
-    assertThatThrownBy(() -> jdbc.execute("truncate audit_event cascade"))
+    assertThatThrownBy(() -> owner.execute("truncate audit_event cascade"))
         .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("append-only");
     assertThat(jdbc.queryForObject("select actor from audit_event where id = ?", String.class, id)).isEqualTo("system");
   }

@@ -28,19 +28,24 @@ class AuditTrailBenchmark {
   @Autowired JdbcTemplate jdbc;
   @Autowired TransactionTemplate transactions;
   @Autowired DataSource dataSource;
+  @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource DataSource ownerDataSource;
 
   @Test
   void appendVerifyAndQuery() throws Exception {
-    jdbc.execute("create table if not exists bench_plain_event (id bigserial, occurred_at timestamptz, actor text, "
+    // the baseline's scratch table belongs to the schema's owner, who writes it (the application's role cannot create)
+    JdbcTemplate owner = new JdbcTemplate(ownerDataSource);
+    TransactionTemplate ownerTransactions = new TransactionTemplate(
+        new org.springframework.jdbc.datasource.DataSourceTransactionManager(ownerDataSource));
+    owner.execute("create table if not exists bench_plain_event (id bigserial, occurred_at timestamptz, actor text, "
         + "actor_roles varchar(64)[], client_address text, action text, object_type text, object_id text, outcome text, "
         + "details jsonb)");
     long plainStart = System.nanoTime();
     for (int t = 0; t < EVENTS / PER_TRANSACTION; t++) {
       int base = t * PER_TRANSACTION;
       // one statement per event, as the recorder does, so that the ratio shows the cost of indexes, JSON and chain
-      transactions.executeWithoutResult(s -> {
+      ownerTransactions.executeWithoutResult(s -> {
         for (int i = 0; i < PER_TRANSACTION; i++) {
-          jdbc.update("insert into bench_plain_event (occurred_at, actor, actor_roles, action, object_type, object_id, "
+          owner.update("insert into bench_plain_event (occurred_at, actor, actor_roles, action, object_type, object_id, "
               + "outcome, details) values (now(), ?, '{}', ?, ?, ?, 'SUCCESS', '{}')", "john", "invoice.view", "invoice",
               "AP-" + ((base + i) % 50_000));
         }
