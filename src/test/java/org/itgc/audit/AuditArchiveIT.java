@@ -1,0 +1,72 @@
+package org.itgc.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The archive tier: a run of the chain written as a segment with a signed manifest, retrieved over HTTP only after it
+ * verifies, a corrupted segment refused whole, and the LG-02 retrieval test recorded.
+ */
+@IntegrationTest
+class AuditArchiveIT {
+
+  @LocalServerPort int port;
+  @Autowired AuditArchive archive;
+  @Autowired AuditSealer sealer;
+  @Autowired AuditRecorder recorder;
+  @Autowired JdbcTemplate jdbc;
+
+  long[] sealedRange(String objectId, int events) {
+    for (int i = 0; i < events; i++) {
+      recorder.record(AuditEvent.system("invoice.view", "invoice", objectId).build());
+    }
+    sealer.seal();
+    Long first = jdbc.queryForObject("select min(c.seq) from audit_chain c join audit_event e on e.id = c.event_id "
+        + "where e.object_id = ?", Long.class, objectId);
+    Long last = jdbc.queryForObject("select max(seq) from audit_chain", Long.class);
+    return new long[] {first, last};
+  }
+
+  @Test
+  void aSegmentIsRetrievedOnlyWhenItVerifiesAndTheRetrievalTestIsRecorded() throws Exception {
+    Path folder = archive.folder();
+    Instant from = Instant.now().minus(1, ChronoUnit.MINUTES);
+    long[] range = sealedRange("AP-ARCHIVE-1", 5);
+    var written = archive.archive("it-good", range[0], range[1]);
+    assertThat(written.get("events")).isEqualTo((int) (range[1] - range[0] + 1));
+    assertThat(Files.exists(folder.resolve("audit-it-good.jsonl.gz"))).isTrue();
+    assertThat(Files.readString(folder.resolve("audit-it-good.manifest.json"))).contains("\"checkpoint\"");
+
+    var retrieved = Http.as(port, "audrey").get("/api/audit/archive?from=" + from + "&to=" + Instant.now().plusSeconds(60));
+    assertThat(retrieved.status()).as(retrieved.toString()).isEqualTo(200);
+    assertThat(retrieved.body()).contains("AP-ARCHIVE-1");
+    var test = Http.as(port, "audrey").post("/api/audit/archive/tests", "{}");
+    assertThat(test.status()).isEqualTo(200);
+    assertThat(test.json().get("passed").asBoolean()).as(test.toString()).isTrue();
+    assertThat(jdbc.queryForObject("select count(*) from audit_archive_test where passed", Integer.class)).isPositive();
+
+    // a second segment, one byte changed: the period is refused whole, naming the segment
+    long[] second = sealedRange("AP-ARCHIVE-2", 3);
+    archive.archive("it-bad", second[0], second[1]);
+    Path file = folder.resolve("audit-it-bad.jsonl.gz");
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(file, bytes);
+    var refused = Http.as(port, "audrey").get("/api/audit/archive?from=" + from + "&to=" + Instant.now().plusSeconds(60));
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.body()).contains("it-bad").contains("SHA-256").doesNotContain("AP-ARCHIVE-1\"");
+    assertThat(Http.as(port, "audrey").get("/api/audit/archive?from=" + Instant.now() + "&to=" + from).status())
+        .isEqualTo(400);
+    assertThat(Http.as(port, "rachel").post("/api/audit/archive/tests", "{}").status()).isEqualTo(403);
+  }
+}
