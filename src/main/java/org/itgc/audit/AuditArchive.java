@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +126,7 @@ public class AuditArchive {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("label", label);
     manifest.put("file", file);
-    manifest.put("sha256", sha256(segment));
+    manifest.put("sha256", org.itgc.platform.Hashes.sha256(segment));
     manifest.put("firstSeq", firstSeq);
     manifest.put("lastSeq", lastSeq);
     manifest.put("events", events[0]);
@@ -198,7 +196,7 @@ public class AuditArchive {
       throw new SegmentInvalid(label, "the file " + manifest.get("file").asText() + " is missing");
     }
     byte[] segment = Files.readAllBytes(segmentFile);
-    if (!sha256(segment).equals(manifest.get("sha256").asText())) {
+    if (!org.itgc.platform.Hashes.sha256(segment).equals(manifest.get("sha256").asText())) {
       throw new SegmentInvalid(label, "the file's SHA-256 differs from the manifest");
     }
     List<JsonNode> links = new ArrayList<>();
@@ -310,14 +308,6 @@ public class AuditArchive {
     link.put("outcome", rs.getString("outcome"));
     link.put("details", rs.getString("details"));
     return link;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
 }

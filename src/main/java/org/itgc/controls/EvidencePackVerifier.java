@@ -82,7 +82,7 @@ public final class EvidencePackVerifier {
       String expected = listed.remove(file.getKey());
       if (expected == null) {
         problems.add(file.getKey() + ": not in the manifest");
-      } else if (!expected.equals(EvidencePacks.sha256(file.getValue()))) {
+      } else if (!expected.equals(org.itgc.platform.Hashes.sha256(file.getValue()))) {
         problems.add(file.getKey() + ": SHA-256 differs from the manifest");
       }
     }

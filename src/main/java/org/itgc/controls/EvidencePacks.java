@@ -5,14 +5,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +182,7 @@ public class EvidencePacks {
     manifest.put("createdBy", actor);
     manifest.put("keyId", sealer.key().keyId());
     Map<String, String> hashes = new TreeMap<>();
-    files.forEach((name, bytes) -> hashes.put(name, sha256(bytes)));
+    files.forEach((name, bytes) -> hashes.put(name, org.itgc.platform.Hashes.sha256(bytes)));
     manifest.put("files", hashes);
     byte[] manifestBytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
     String signature;
@@ -197,7 +195,7 @@ public class EvidencePacks {
     files.put("manifest.sig", signature.getBytes(StandardCharsets.US_ASCII));
 
     byte[] zip = zip(files);
-    String digest = sha256(zip);
+    String digest = org.itgc.platform.Hashes.sha256(zip);
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
           insert into evidence_pack (id, control_id, period_from, period_to, population, seed, samples, sha256, content,
@@ -266,14 +264,6 @@ public class EvidencePacks {
 
   private static Object cell(Object value) {
     return value instanceof Timestamp t ? t.toInstant().toString() : value instanceof java.sql.Date d ? d.toString() : value;
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static byte[] zip(Map<String, byte[]> files) throws IOException {

@@ -3,7 +3,6 @@ package org.itgc.security;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,7 +113,7 @@ public class ApiCredentials {
           """);
       ps.setString(1, id);
       ps.setString(2, name.strip());
-      ps.setString(3, sha256(token));
+      ps.setString(3, org.itgc.platform.Hashes.sha256(token));
       ps.setArray(4, con.createArrayOf("varchar", scopes.stream().distinct().toArray()));
       ps.setString(5, by);
       ps.setTimestamp(6, Timestamp.from(now));
@@ -168,7 +166,7 @@ public class ApiCredentials {
       return Optional.empty();
     }
     var row = rows.get(0);
-    boolean match = MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
+    boolean match = MessageDigest.isEqual(org.itgc.platform.Hashes.sha256(token).getBytes(StandardCharsets.US_ASCII),
         ((String) row.get("token_hash")).getBytes(StandardCharsets.US_ASCII));
     Instant now = clock.instant();
     if (!match || row.get("revoked_at") != null || !((Timestamp) row.get("expires_at")).toInstant().isAfter(now)) {
@@ -188,13 +186,5 @@ public class ApiCredentials {
     byte[] value = new byte[bytes];
     RANDOM.nextBytes(value);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(value).replace("_", "-");
-  }
-
-  static String sha256(String value) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -37,7 +37,7 @@ class ApiCredentialsIT {
     String token = (String) hr.get("token");
     assertThat(token).startsWith("itgc_");
     assertThat(jdbc.queryForObject("select token_hash from api_credential where id = ?", String.class, hr.get("id")))
-        .isEqualTo(ApiCredentials.sha256(token)).doesNotContain(token);
+        .isEqualTo(org.itgc.platform.Hashes.sha256(token)).doesNotContain(token);
 
     // its scope: the HR import
     var imported = Http.bearer(port, token).post("/api/access/identities/import", "text/csv", ("""
