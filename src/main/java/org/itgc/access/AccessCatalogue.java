@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,10 +194,4 @@ public class AccessCatalogue {
     return settings.sodScanSchedule();
   }
 
-  /** Function codes carried by a set of grants, in order of first appearance. */
-  public Set<String> functionsOf(Collection<SystemEntitlement> grants) {
-    Set<String> codes = new LinkedHashSet<>();
-    grants.forEach(g -> codes.addAll(g.entitlement().functions()));
-    return codes;
-  }
 }

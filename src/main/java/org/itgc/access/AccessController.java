@@ -1,7 +1,6 @@
 package org.itgc.access;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,9 +297,6 @@ class AccessController {
 
   private Instant instant(String field, String value, boolean dateAllowed) {
     try {
-      if (dateAllowed && value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay(calendar.zone()).toInstant();
-      }
       return calendar.parseInstant(value);
     } catch (java.time.format.DateTimeParseException e) {
       throw new BadRequestException(field, "'" + value + "' is not a date (2026-11-30) or date-time (2026-11-30T17:00:00Z)");

@@ -14,8 +14,4 @@ public record Grant(long id, String identityId, String systemId, String entitlem
   public boolean active() {
     return removedAt == null;
   }
-
-  public boolean heldAt(Instant instant) {
-    return !grantedAt.isAfter(instant) && (removedAt == null || removedAt.isAfter(instant));
-  }
 }

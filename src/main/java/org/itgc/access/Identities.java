@@ -102,8 +102,23 @@ public class Identities {
         """, Identities::map, like, like, like, limit);
   }
 
-  public List<Identity> reportsOf(String managerId) {
-    return jdbc.query("select * from access_identity where manager_id = ? order by id", Identities::map, managerId);
+  /**
+   * The login of the first manager above {@code from}, in HR's chain, who has a login and is not
+   * {@code notThisLogin} (a requester, or the person themselves); empty when HR names nobody such.
+   */
+  public Optional<String> managerLogin(Identity from, String notThisLogin) {
+    Identity current = from;
+    for (int depth = 0; depth < 10 && current.managerId() != null; depth++) {
+      Identity manager = find(current.managerId()).orElse(null);
+      if (manager == null) {
+        return Optional.empty();
+      }
+      if (manager.userName() != null && !manager.userName().equals(notThisLogin)) {
+        return Optional.of(manager.userName());
+      }
+      current = manager;
+    }
+    return Optional.empty();
   }
 
   // ------------------------------------------------------------------ updates

@@ -78,11 +78,6 @@ public class SodRules {
     return evaluate(current().decision(), functions);
   }
 
-  /** Whether the deployed decision is read as membership rules (fast) or evaluated by the DMN engine each time. */
-  boolean readAsMembershipRules() {
-    return current().membership() != null;
-  }
-
   private List<Conflict> evaluate(Parsed parsed, Collection<String> functions) {
     return parsed.membership() != null ? parsed.membership().evaluate(functions) : evaluate(parsed.decision(), functions);
   }

@@ -25,7 +25,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.runtime.ActivityInstance;
 import org.itgc.access.Identities;
-import org.itgc.access.Identity;
 import org.itgc.access.Revocations;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -596,15 +595,7 @@ public class Campaigns {
   }
 
   private Optional<String> managerLogin(String login) {
-    Optional<Identity> current = identities.findByUserName(login);
-    for (int depth = 0; depth < 10 && current.isPresent() && current.get().managerId() != null; depth++) {
-      Optional<Identity> manager = identities.find(current.get().managerId());
-      if (manager.isPresent() && manager.get().userName() != null && !manager.get().userName().equals(login)) {
-        return Optional.of(manager.get().userName());
-      }
-      current = manager;
-    }
-    return Optional.empty();
+    return identities.findByUserName(login).flatMap(identity -> identities.managerLogin(identity, login));
   }
 
   private Optional<String> owner(String systemId, String notThisOne) {

@@ -17,10 +17,6 @@ final class MfaPendingAuthentication extends AbstractAuthenticationToken {
   private final String passwordChange;
   private final boolean secondFactorDone;
 
-  MfaPendingAuthentication(Authentication password) {
-    this(password, null, false);
-  }
-
   /**
    * @param passwordChange why the password must change before the login completes, or null
    * @param secondFactorDone whether the code was given already (only the password change is left)
