@@ -261,18 +261,7 @@ public class AccessRequests {
    * login: then any line manager but the requester and the beneficiary may approve.
    */
   String lineManager(Identity beneficiary, String requester) {
-    Identity current = beneficiary;
-    for (int depth = 0; depth < 10 && current.managerId() != null; depth++) {
-      Identity manager = identities.find(current.managerId()).orElse(null);
-      if (manager == null) {
-        return null;
-      }
-      if (manager.userName() != null && !manager.userName().equals(requester)) {
-        return manager.userName();
-      }
-      current = manager;
-    }
-    return null;
+    return identities.managerLogin(beneficiary, requester).orElse(null);
   }
 
   /** The approval tasks: who may decide is checked here, on the server, whatever the form shows. */
@@ -408,7 +397,7 @@ public class AccessRequests {
     String requestId = requestId(execution);
     StoredRequest request = find(requestId).orElseThrow();
     Identity beneficiary = identities.find(request.beneficiaryId()).orElseThrow();
-    provisioning.attempt(execution, () -> {
+    provisioning.attempt(execution, "access-request:" + requestId, () -> {
       for (Map<String, Object> item : request.items()) {
         String systemId = (String) item.get("systemId");
         String entitlementId = (String) item.get("entitlementId");

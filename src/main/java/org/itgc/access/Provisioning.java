@@ -6,25 +6,29 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.runtime.Job;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.springframework.stereotype.Component;
 
 /**
  * The provisioning connectors and how a connector step fails. The connector steps run as jobs with retries
- * ({@code camunda:failedJobRetryTimeCycle} in the model); a failure is thrown again so that the engine retries, and on
+ * ({@code camunda:failedJobRetryTimeCycle} in the model); a failure is thrown again so that the engine retries, and at
  * the last attempt it becomes the BPMN error {@value #FAILED}, which the models catch to hand the work to a person.
  */
 @Component
 class Provisioning {
 
   static final String FAILED = "PROVISIONING_FAILED";
+  /** Attempts of a connector step before a person takes over; fewer than the models' retry cycle (R3: 4 runs). */
+  static final int ATTEMPTS = 3;
 
   private final Map<String, ProvisioningConnector> connectors;
   private final AuditRecorder audit;
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-  Provisioning(List<ProvisioningConnector> connectors, AuditRecorder audit) {
+  Provisioning(List<ProvisioningConnector> connectors, AuditRecorder audit,
+      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
     this.connectors = connectors.stream().collect(Collectors.toMap(ProvisioningConnector::id, Function.identity()));
     this.audit = audit;
   }
@@ -41,27 +45,29 @@ class Provisioning {
     return connector;
   }
 
-  /** Runs a connector step: a failure is retried by the engine; the last failure becomes a fulfilment task. */
-  void attempt(DelegateExecution execution, Runnable work) {
+  /**
+   * Runs a connector step: a failure is retried by the engine; the ATTEMPTS-th failure of the step becomes a
+   * fulfilment task. Failures are counted from their audit events, which are written in a transaction of their own
+   * and so outlive the failed attempt (the job being executed cannot be read back inside it, and each retry runs on a
+   * new execution): {@code subject} names what is provisioned, the same at every attempt.
+   */
+  void attempt(DelegateExecution execution, String subject, Runnable work) {
     try {
       work.run();
     } catch (RuntimeException e) {
-      int retriesLeft = retriesLeft(execution);
+      Integer before = jdbc.queryForObject("""
+          select count(*) from audit_event where action = 'access.provisioning.failure' and object_id = ?
+            and details->>'subject' = ? and details->>'activity' = ?
+          """, Integer.class, execution.getProcessInstanceId(), subject, execution.getCurrentActivityId());
+      int attempt = (before == null ? 0 : before) + 1;
       audit.recordIndependently(AuditEvent.system("access.provisioning.failure", "process-instance",
           execution.getProcessInstanceId()).outcome(AuditEvent.Outcome.FAILURE).detail("activity",
-          execution.getCurrentActivityId()).detail("error", String.valueOf(e.getMessage()))
-          .detail("retriesLeft", retriesLeft).build());
-      if (retriesLeft <= 1) {
-        throw new BpmnError(FAILED, "connector failed on its last attempt: " + e.getMessage());
+          execution.getCurrentActivityId()).detail("subject", subject)
+          .detail("error", String.valueOf(e.getMessage())).detail("attempt", attempt).detail("attempts", ATTEMPTS).build());
+      if (attempt >= ATTEMPTS) {
+        throw new BpmnError(FAILED, "connector failed " + attempt + " times: " + e.getMessage());
       }
       throw e;
     }
-  }
-
-  /** The attempts left of the job running this step, this one included; 1 when it does not run as a job. */
-  private static int retriesLeft(DelegateExecution execution) {
-    Job job = SodRules.withoutAuthorization(() -> execution.getProcessEngineServices().getManagementService()
-        .createJobQuery().executionId(execution.getId()).singleResult());
-    return job == null ? 1 : job.getRetries();
   }
 }

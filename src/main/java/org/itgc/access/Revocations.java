@@ -221,7 +221,7 @@ public class Revocations {
     Item item = item(execution);
     Identity identity = identities.find(item.identityId()).orElseThrow();
     ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
-    provisioning.attempt(execution, () -> {
+    provisioning.attempt(execution, "revocation-item:" + item.id(), () -> {
       String reference = connector.remove(identity, item.systemId(), item.entitlementId());
       removed(item, clock.instant(), "connector:" + connector.id(), "connector", reference);
     });
