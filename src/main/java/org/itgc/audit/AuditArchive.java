@@ -2,8 +2,6 @@ package org.itgc.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,27 +49,34 @@ public class AuditArchive {
   private final ObjectMapper json;
   private final Clock clock;
   private final Path folder;
-  private final int hotDays;
+  private final java.time.Period archiveRetention;
+  private final org.springframework.transaction.support.TransactionTemplate transactions;
 
-  AuditArchive(JdbcTemplate jdbc, AuditSealer sealer, AuditRecorder audit, ObjectMapper json, Clock clock,
-      @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder, @Value("${itgc.audit.hot-days:90}") int hotDays) {
+  AuditArchive(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate transactions,
+      AuditSealer sealer, AuditRecorder audit, ObjectMapper json, Clock clock,
+      @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder,
+      @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention) {
     this.jdbc = jdbc;
     this.sealer = sealer;
     this.audit = audit;
     this.json = json;
     this.clock = clock;
     this.folder = folder;
-    this.hotDays = hotDays;
+    this.archiveRetention = archiveRetention;
+    this.transactions = transactions;
   }
 
-  /** Monthly: every month whose links were all sealed more than hot-days ago and that has no segment yet. */
+  /**
+   * Monthly: every month whose links were all sealed before this month began and that has no segment yet (the hot
+   * copy stays until the retention job removes the month, hot-days after its end).
+   */
   @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}")
   public void archiveDue() throws IOException {
-    YearMonth last = YearMonth.from(clock.instant().minusSeconds(hotDays * 86_400L).atZone(ZoneOffset.UTC)).minusMonths(1);
+    YearMonth current = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
     var months = jdbc.queryForList("""
         select distinct to_char(sealed_at at time zone 'UTC', 'YYYY-MM') from audit_chain
         where sealed_at < ? order by 1
-        """, String.class, Timestamp.from(last.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        """, String.class, Timestamp.from(current.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     for (String month : months) {
       if (jdbc.queryForObject("select count(*) from audit_archive_segment where label = ?", Integer.class, month) == 0) {
         YearMonth m = YearMonth.parse(month);
@@ -81,6 +86,32 @@ public class AuditArchive {
         archive(month, ((Number) range.get("a")).longValue(), ((Number) range.get("b")).longValue());
       }
     }
+  }
+
+  /**
+   * Segments whose newest event is older than the archive's retention (7 years) are deleted with their manifests;
+   * the segment's record stays, with the expiry beside it. Returns the labels expired.
+   */
+  @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}")
+  public List<String> expireDue() throws IOException {
+    Instant horizon = clock.instant().atZone(ZoneOffset.UTC).minus(archiveRetention).toInstant();
+    List<String> expired = new ArrayList<>();
+    for (String label : jdbc.queryForList("""
+        select label from audit_archive_segment where last_occurred_at < ?
+        and label not in (select label from audit_archive_expiry) order by first_seq
+        """, String.class, Timestamp.from(horizon))) {
+      int removed = 0;
+      for (Path file : List.of(folder.resolve("audit-" + label + ".jsonl.gz"), folder.resolve("audit-" + label + ".manifest.json"),
+          folder.resolve("audit-" + label + ".manifest.sig"))) {
+        removed += Files.deleteIfExists(file) ? 1 : 0;
+      }
+      jdbc.update("insert into audit_archive_expiry (label, expired_at, files_removed) values (?, ?, ?)", label,
+          Timestamp.from(clock.instant()), removed);
+      audit.record(AuditEvent.system("audit.archive.expire", "audit-segment", label).detail("files", removed)
+          .detail("retention", archiveRetention.toString()).build());
+      expired.add(label);
+    }
+    return expired;
   }
 
   /** Writes the links firstSeq..lastSeq as segment {@code label}, covered by a signed checkpoint. */
@@ -95,38 +126,49 @@ public class AuditArchive {
         select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq >= ? order by seq limit 1
         """, lastSeq);
     long checkpointSeq = ((Number) checkpoint.get("seq")).longValue();
-    var out = new ByteArrayOutputStream();
+    Files.createDirectories(folder);
+    String file = "audit-" + label + ".jsonl.gz";
+    Path partial = folder.resolve(file + ".partial");
+    var digest = org.itgc.platform.Hashes.sha256Digest();
     int[] events = {0};
     Instant[] span = {null, null};
-    try (var gzip = new GZIPOutputStream(out)) {
-      jdbc.query("select c.seq, c.prev_hash, c.hash, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
-          + " from audit_chain c join audit_event e on e.id = c.event_id where c.seq between ? and ? order by c.seq", rs -> {
-            try {
-              gzip.write(json.writeValueAsBytes(link(rs)));
-              gzip.write('\n');
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-            Instant at = rs.getTimestamp("at").toInstant();
-            span[0] = span[0] == null || at.isBefore(span[0]) ? at : span[0];
-            span[1] = span[1] == null || at.isAfter(span[1]) ? at : span[1];
-            events[0]++;
-          }, firstSeq, lastSeq);
+    try (var gzip = new GZIPOutputStream(new java.security.DigestOutputStream(
+        new java.io.BufferedOutputStream(Files.newOutputStream(partial)), digest), 1 << 16)) {
+      jdbc.query(con -> {
+        var ps = con.prepareStatement("select c.seq, c.prev_hash, c.hash, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
+            + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
+            + "where c.seq between ? and ? order by c.seq");
+        ps.setFetchSize(10_000);
+        ps.setLong(1, firstSeq);
+        ps.setLong(2, lastSeq);
+        return ps;
+      }, rs -> {
+        try {
+          gzip.write(json.writeValueAsBytes(link(rs)));
+          gzip.write('\n');
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+        Instant at = rs.getTimestamp("at").toInstant();
+        span[0] = span[0] == null || at.isBefore(span[0]) ? at : span[0];
+        span[1] = span[1] == null || at.isAfter(span[1]) ? at : span[1];
+        events[0]++;
+      });
     }
+    String sha256 = java.util.HexFormat.of().formatHex(digest.digest());
     List<Map<String, Object>> bridge = new ArrayList<>();
     jdbc.query("select c.seq, c.prev_hash, c.hash, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
-        + " from audit_chain c join audit_event e on e.id = c.event_id where c.seq > ? and c.seq <= ? order by c.seq",
+        + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
+        + "where c.seq > ? and c.seq <= ? order by c.seq",
         rs -> {
           var link = link(rs);
           link.keySet().retainAll(List.of("seq", "prevHash", "hash", "canonical"));
           bridge.add(link);
         }, lastSeq, checkpointSeq);
-    byte[] segment = out.toByteArray();
-    String file = "audit-" + label + ".jsonl.gz";
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("label", label);
     manifest.put("file", file);
-    manifest.put("sha256", org.itgc.platform.Hashes.sha256(segment));
+    manifest.put("sha256", sha256);
     manifest.put("firstSeq", firstSeq);
     manifest.put("lastSeq", lastSeq);
     manifest.put("events", events[0]);
@@ -148,8 +190,7 @@ public class AuditArchive {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    Files.createDirectories(folder);
-    Files.write(folder.resolve(file), segment);
+    Files.move(partial, folder.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.write(folder.resolve("audit-" + label + ".manifest.json"), manifestBytes);
     Files.writeString(folder.resolve("audit-" + label + ".manifest.sig"), signature + "\n");
     jdbc.update("""
@@ -167,20 +208,32 @@ public class AuditArchive {
   public List<Map<String, Object>> retrieve(Instant from, Instant to) throws IOException {
     List<Map<String, Object>> events = new ArrayList<>();
     for (String label : jdbc.queryForList("""
-        select label from audit_archive_segment where first_occurred_at < ? and last_occurred_at >= ? order by first_seq
+        select label from audit_archive_segment where first_occurred_at < ? and last_occurred_at >= ?
+        and label not in (select label from audit_archive_expiry) order by first_seq
         """, String.class, Timestamp.from(to), Timestamp.from(from))) {
-      for (JsonNode link : verified(label)) {
+      verify(label, link -> {
         Instant at = Instant.parse(link.get("occurredAt").asText());
         if (!at.isBefore(from) && at.isBefore(to)) {
           events.add(json.convertValue(link, Map.class));
         }
-      }
+      });
     }
     return events;
   }
 
   /** Reads a segment and checks it: signed manifest, file hash, every link, the bridge to the signed checkpoint. */
   List<JsonNode> verified(String label) throws IOException {
+    List<JsonNode> links = new ArrayList<>();
+    verify(label, links::add);
+    return links;
+  }
+
+  /**
+   * Checks a segment whole (signed manifest, the file's SHA-256, every link, the bridge to the signed checkpoint),
+   * streaming it, and hands each link to {@code each} as it is read. It throws when anything fails, also after links
+   * were handed over: a caller keeps what it collected only when this returns.
+   */
+  void verify(String label, java.util.function.Consumer<JsonNode> each) throws IOException {
     Path manifestFile = folder.resolve("audit-" + label + ".manifest.json");
     Path signatureFile = folder.resolve("audit-" + label + ".manifest.sig");
     if (!Files.exists(manifestFile) || !Files.exists(signatureFile)) {
@@ -195,46 +248,56 @@ public class AuditArchive {
     if (!Files.exists(segmentFile)) {
       throw new SegmentInvalid(label, "the file " + manifest.get("file").asText() + " is missing");
     }
-    byte[] segment = Files.readAllBytes(segmentFile);
-    if (!org.itgc.platform.Hashes.sha256(segment).equals(manifest.get("sha256").asText())) {
+    var digest = org.itgc.platform.Hashes.sha256Digest();
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(segmentFile), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(manifest.get("sha256").asText())) {
       throw new SegmentInvalid(label, "the file's SHA-256 differs from the manifest");
     }
-    List<JsonNode> links = new ArrayList<>();
-    try (var in = new GZIPInputStream(new ByteArrayInputStream(segment))) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+    var state = new Object() {
+      String previous;
+      long expected = manifest.get("firstSeq").asLong();
+      int links;
+
+      void check(JsonNode link) {
+        long seq = link.get("seq").asLong();
+        if (seq != expected) {
+          throw new SegmentInvalid(label, "sequence " + expected + " is missing");
+        }
+        if (previous != null && !previous.equals(link.get("prevHash").asText())) {
+          throw new SegmentInvalid(label, "sequence " + seq + " does not follow the one before");
+        }
+        if (!AuditChain.hash(link.get("prevHash").asText(), seq, link.get("canonical").asText()).equals(link.get("hash").asText())) {
+          throw new SegmentInvalid(label, "sequence " + seq + ": the hash does not match its content");
+        }
+        previous = link.get("hash").asText();
+        expected++;
+      }
+    };
+    // the file is read twice (hash, then content), each pass streaming: a segment of any size fits in memory
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
         if (!line.isBlank()) {
-          links.add(json.readTree(line));
+          JsonNode link = json.readTree(line);
+          state.check(link);
+          state.links++;
+          each.accept(link);
         }
       }
     }
-    String previous = null;
-    long expected = manifest.get("firstSeq").asLong();
-    List<JsonNode> chain = new ArrayList<>(links);
-    manifest.path("bridge").forEach(chain::add);
-    for (JsonNode link : chain) {
-      long seq = link.get("seq").asLong();
-      if (seq != expected) {
-        throw new SegmentInvalid(label, "sequence " + expected + " is missing");
-      }
-      if (previous != null && !previous.equals(link.get("prevHash").asText())) {
-        throw new SegmentInvalid(label, "sequence " + seq + " does not follow the one before");
-      }
-      if (!AuditChain.hash(link.get("prevHash").asText(), seq, link.get("canonical").asText()).equals(link.get("hash").asText())) {
-        throw new SegmentInvalid(label, "sequence " + seq + ": the hash does not match its content");
-      }
-      previous = link.get("hash").asText();
-      expected++;
+    if (state.links != manifest.get("events").asInt() || state.expected - 1 < manifest.get("lastSeq").asLong()) {
+      throw new SegmentInvalid(label, "it holds " + state.links + " events, the manifest says " + manifest.get("events").asInt());
     }
-    if (links.size() != manifest.get("events").asInt() || expected - 1 < manifest.get("lastSeq").asLong()) {
-      throw new SegmentInvalid(label, "it holds " + links.size() + " events, the manifest says " + manifest.get("events").asInt());
-    }
+    manifest.path("bridge").forEach(state::check);
     JsonNode checkpoint = manifest.get("checkpoint");
-    if (checkpoint.get("seq").asLong() != expected - 1 || !checkpoint.get("headHash").asText().equals(previous)
+    if (checkpoint.get("seq").asLong() != state.expected - 1 || !checkpoint.get("headHash").asText().equals(state.previous)
         || !AuditSigningKey.verify(sealer.key().publicKey(), AuditChain.checkpointText(checkpoint.get("seq").asLong(),
             checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText()), checkpoint.get("signature").asText())) {
       throw new SegmentInvalid(label, "the chain does not reach its signed checkpoint " + checkpoint.get("seq").asLong());
     }
-    return links;
   }
 
   /** Quarterly (control LG-02): a random segment retrieved, verified and compared event by event with the database. */
@@ -244,42 +307,122 @@ public class AuditArchive {
   }
 
   public Map<String, Object> test(String by) {
-    List<String> labels = jdbc.queryForList("select label from audit_archive_segment order by label", String.class);
+    List<String> labels = jdbc.queryForList("select label from audit_archive_segment where label not in "
+        + "(select label from audit_archive_expiry) order by label", String.class);
     if (labels.isEmpty()) {
-      return Map.of("tested", false, "reason", "no archive segment yet");
+      return Map.of("tested", false, "reason", "no archive segment to test");
     }
     long seed = new SecureRandom().nextLong();
     String label = labels.get(new Random(seed).nextInt(labels.size()));
     String problem = null;
-    int events = 0;
+    long[] restored = {0, 0};
     try {
-      List<JsonNode> links = verified(label);
-      events = links.size();
-      for (JsonNode link : links) {
-        List<String> hot = jdbc.queryForList("select hash from audit_chain where seq = ?", String.class, link.get("seq").asLong());
-        if (!hot.isEmpty() && !hot.get(0).strip().equals(link.get("hash").asText())) {
-          problem = "sequence " + link.get("seq").asLong() + " differs from the database";
-          break;
-        }
-      }
-    } catch (SegmentInvalid | IOException e) {
+      verify(label, link -> { });
+      restored = restore(label);
+    } catch (SegmentInvalid | IOException | IllegalStateException e) {
       problem = e.getMessage();
     }
     boolean passed = problem == null;
     jdbc.update("""
         insert into audit_archive_test (label, seed, passed, events, problem, tested_at, tested_by) values (?, ?, ?, ?, ?, ?, ?)
-        """, label, seed, passed, events, problem, Timestamp.from(clock.instant()), by);
+        """, label, seed, passed, restored[0], problem, Timestamp.from(clock.instant()), by);
     audit.record(AuditEvent.of("audit.archive.test", "audit-segment", label).actor(by, null)
         .outcome(passed ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE).detail("seed", seed)
-        .detail("events", events).detail("problem", problem).build());
+        .detail("events", restored[0]).detail("comparedWithHotChain", restored[1]).detail("problem", problem).build());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("tested", true);
     result.put("label", label);
     result.put("seed", seed);
     result.put("passed", passed);
-    result.put("events", events);
+    result.put("events", restored[0]);
+    result.put("comparedWithHotChain", restored[1]);
     result.put("problem", problem);
     return result;
+  }
+
+  /**
+   * Restores a verified segment into PostgreSQL (a temporary table, dropped at the end of the transaction), recomputes
+   * every link's hash from the restored rows with the chain's own canonical form, and compares each link with the hot
+   * chain where its month is still hot. Returns {events restored, links compared with the hot chain}; throws
+   * IllegalStateException naming the first sequence that differs.
+   */
+  long[] restore(String label) throws IOException {
+    JsonNode manifest = json.readTree(folder.resolve("audit-" + label + ".manifest.json").toFile());
+    Path segmentFile = folder.resolve(manifest.get("file").asText());
+    long[] counts = transactions.execute(status -> {
+      jdbc.execute("""
+          create temporary table audit_restore (seq bigint, prev_hash text, hash text, id bigint, occurred_at timestamptz,
+            actor text, actor_roles varchar(64)[], client_address text, action text, object_type text, object_id text,
+            outcome text, details jsonb) on commit drop
+          """);
+      List<String[]> chunk = new ArrayList<>();
+      try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+          new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          if (!line.isBlank()) {
+            JsonNode link = json.readTree(line);
+            String[] fields = link.get("canonical").asText().split("\u001f", 10);
+            String[] row = new String[13];
+            row[0] = link.get("seq").asText();
+            row[1] = link.get("prevHash").asText();
+            row[2] = link.get("hash").asText();
+            for (int i = 0; i < fields.length; i++) {
+              row[3 + i] = (i == 4 || i == 7) && "null".equals(fields[i]) ? null : fields[i];
+            }
+            chunk.add(row);
+            if (chunk.size() == 10_000) {
+              insertRestored(chunk);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("the segment could not be read: " + e.getMessage(), e);
+      }
+      insertRestored(chunk);
+      long[] result = {0, 0};
+      jdbc.query("select e.seq, e.prev_hash, e.hash, c.hash as hot, " + AuditChain.EVENT_COLUMNS
+          + " from audit_restore e left join audit_chain c on c.seq = e.seq and c.occurred_at = e.occurred_at "
+          + "order by e.seq", rs -> {
+            long seq = rs.getLong("seq");
+            if (!AuditChain.hash(rs.getString("prev_hash"), seq, AuditChain.canonical(rs)).equals(rs.getString("hash"))) {
+              throw new IllegalStateException("sequence " + seq + " restored does not give its hash again");
+            }
+            String hot = rs.getString("hot");
+            if (hot != null) {
+              if (!hot.strip().equals(rs.getString("hash"))) {
+                throw new IllegalStateException("sequence " + seq + " differs from the database");
+              }
+              result[1]++;
+            }
+            result[0]++;
+          });
+      return result;
+    });
+    return counts;
+  }
+
+  private void insertRestored(List<String[]> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    jdbc.update(con -> {
+      var ps = con.prepareStatement("""
+          insert into audit_restore select u.s::bigint, u.p, u.h, u.i::bigint, u.o::timestamptz, u.a,
+            string_to_array(u.r, ',')::varchar(64)[], u.c, u.ac, u.ot, u.oi, u.out, u.d::jsonb
+          from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+            ?::text[], ?::text[], ?::text[], ?::text[]) as u(s, p, h, i, o, a, r, c, ac, ot, oi, out, d)
+          """);
+      for (int column = 0; column < 13; column++) {
+        String[] values = new String[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+          values[r] = rows.get(r)[column];
+        }
+        ps.setArray(column + 1, con.createArrayOf("text", values));
+      }
+      return ps;
+    });
+    rows.clear();
   }
 
   public Path folder() {

@@ -20,19 +20,27 @@ class AuditArchiveController {
   private static final String READERS = "hasAnyAuthority('auditor', 'security-admin', 'engine-admin')";
 
   private final AuditArchive archive;
+  private final AuditRetention retention;
   private final AuditRecorder audit;
 
-  AuditArchiveController(AuditArchive archive, AuditRecorder audit) {
+  AuditArchiveController(AuditArchive archive, AuditRetention retention, AuditRecorder audit) {
     this.archive = archive;
+    this.retention = retention;
     this.audit = audit;
   }
 
-  /** Archives every month that is due now (it also runs monthly). */
+  /**
+   * Runs the archive's work that is due now (it also runs on its schedules): segments for closed months, removal of
+   * archived months older than the hot period, deletion of segments past the archive's retention.
+   */
   @PostMapping("/api/audit/archive")
   @PreAuthorize("hasAuthority('engine-admin')")
-  List<Map<String, Object>> archiveDue() throws IOException {
+  Map<String, Object> archiveDue() throws IOException {
     archive.archiveDue();
-    return archive.segments();
+    var removed = retention.removeDue();
+    var expired = archive.expireDue();
+    return Map.of("segments", archive.segments(), "removedMonths", removed.stream().map(Object::toString).toList(),
+        "expiredSegments", expired, "hotMonths", retention.hotMonths().stream().map(Object::toString).toList());
   }
 
   @GetMapping("/api/audit/archive/segments")

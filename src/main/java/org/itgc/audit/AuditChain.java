@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -18,33 +17,37 @@ public final class AuditChain {
   /** The previous hash of the first link. */
   public static final String GENESIS = "0".repeat(64);
 
-  /** The columns the hash covers, as the sealer and the verifier select them. */
+  /** The columns the hash covers, as the sealer and the verifier select them (roles joined by commas). */
   public static final String EVENT_COLUMNS = "e.id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-      + "as occurred, e.actor, e.actor_roles, e.client_address, e.action, e.object_type, e.object_id, e.outcome, "
-      + "e.details::text as details";
+      + "as occurred, e.actor, array_to_string(e.actor_roles, ',') as roles, e.client_address, e.action, e.object_type, "
+      + "e.object_id, e.outcome, e.details::text as details";
 
   private AuditChain() {}
 
   public static String canonical(ResultSet rs) throws SQLException {
-    String[] roles = (String[]) rs.getArray("actor_roles").getArray();
     return String.join("\u001f", String.valueOf(rs.getLong("id")), rs.getString("occurred"), rs.getString("actor"),
-        String.join(",", Arrays.asList(roles)), String.valueOf(rs.getString("client_address")), rs.getString("action"),
+        rs.getString("roles"), String.valueOf(rs.getString("client_address")), rs.getString("action"),
         rs.getString("object_type"), String.valueOf(rs.getString("object_id")), rs.getString("outcome"),
         rs.getString("details"));
   }
 
-  public static String hash(String previous, long seq, String canonical) {
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(previous.getBytes(StandardCharsets.US_ASCII));
-      digest.update((byte) '\n');
-      digest.update(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
-      digest.update((byte) '\n');
-      digest.update(canonical.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest.digest());
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  public static String hash(String previous, long seq, String canonical) {
+    MessageDigest digest = DIGEST.get();
+    digest.reset();
+    digest.update(previous.getBytes(StandardCharsets.US_ASCII));
+    digest.update((byte) '\n');
+    digest.update(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    digest.update((byte) '\n');
+    digest.update(canonical.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The text a checkpoint's signature covers. */

@@ -32,7 +32,7 @@ public class AuditSealer {
 
   private static final Logger log = LoggerFactory.getLogger(AuditSealer.class);
   private static final long LOCK = 0x17C0_A0D1L;
-  private static final int BATCH = 5000;
+  private static final int BATCH = 10_000;
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
@@ -82,6 +82,16 @@ public class AuditSealer {
   }
 
   /**
+   * Makes the audit partitions of this month and the next three (the database's own function; the application cannot
+   * open a past month), at start and daily, so that no event waits for a partition.
+   */
+  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  @Scheduled(cron = "${itgc.audit.partition-schedule:0 10 0 * * *}")
+  public void preparePartitions() {
+    jdbc.queryForObject("select audit_prepare_partitions()::text", String.class);
+  }
+
+  /**
    * Seals everything committed before the call (waiting for a round running elsewhere to finish) and writes a
    * checkpoint when one is due; returns the number of events this call sealed.
    */
@@ -89,34 +99,103 @@ public class AuditSealer {
     return seal(true);
   }
 
+  /** Where the current sweep goes on (events with a greater id); 0 when a sweep starts from the watermark. */
+  private volatile long cursor;
+
+  /** Rounds until one has looked at every event from the watermark on and found nothing more to seal. */
   private int seal(boolean wait) {
-    Integer sealed = transactions.execute(status -> {
-      if (wait) {
-        jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
-      } else if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
-        return 0;
+    int total = 0;
+    while (true) {
+      int[] round = transactions.execute(status -> round(wait));
+      if (round == null || round[0] < 0) {
+        return total;
       }
-      var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
-      long seq = head.isEmpty() ? 0 : ((Number) head.get(0).get("seq")).longValue();
-      String previous = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash"));
+      total += round[0];
+      if (round[1] == 1) {
+        return total;
+      }
+    }
+  }
+
+  /**
+   * One round in one transaction: {sealed, complete}; {-1, 1} when another node holds the sealer's lock. A round
+   * takes at most BATCH events of transactions not older than the watermark, in id order, from the cursor on. When a
+   * round started at the cursor 0 and took less than a batch, everything committed before it is sealed: the watermark
+   * moves to the oldest transaction that was running at its start (pg_snapshot_xmin), because every older one had
+   * ended and its events were visible to the round. A sweep that went on from a cursor ends with a round from 0, so an
+   * event that committed late with a smaller id is not passed over.
+   */
+  private int[] round(boolean wait) {
+    if (wait) {
+      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+    } else if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
+      return new int[] {-1, 1};
+    }
+    var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
+    long seq = head.isEmpty() ? 0 : ((Number) head.get(0).get("seq")).longValue();
+    String previous = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash"));
+    long horizon = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", Long.class);
+    long watermark = jdbc.queryForObject("select txid from audit_seal_watermark where id = 1", Long.class);
+    long from = cursor;
+    int n = 0;
+    Long[] seqs = new Long[BATCH];
+    Long[] events = new Long[BATCH];
+    String[] times = new String[BATCH];
+    String[] prevs = new String[BATCH];
+    String[] hashes = new String[BATCH];
+    var state = new Object() {
+      long last = seq;
+      String prev = previous;
+      int count;
+    };
+    // from the watermark, the few recent transactions' events come through the txid index; a sweep going on from a
+    // cursor (a backlog) walks the id index instead ("+ 0" keeps the planner off the txid index, which would sort the
+    // whole backlog again at every round)
+    jdbc.query("select " + AuditChain.EVENT_COLUMNS + ", e.occurred_at as at from audit_event e where e.txid"
+        + (from > 0 ? " + 0" : "") + " >= ? and e.id > ? and not exists (select 1 from audit_chain c where c.event_id = e.id "
+        // the bound repeats e.id > cursor for the chain's side, so that a merge join does not read the chain from its start
+        + "and c.occurred_at = e.occurred_at and c.event_id > ?) order by e.id limit " + BATCH, rs -> {
+          long next = ++state.last;
+          String hash = AuditChain.hash(state.prev, next, AuditChain.canonical(rs));
+          int i = state.count++;
+          seqs[i] = next;
+          events[i] = rs.getLong("id");
+          times[i] = rs.getTimestamp("at").toInstant().toString();
+          prevs[i] = state.prev;
+          hashes[i] = hash;
+          state.prev = hash;
+        }, watermark, from, from);
+    n = state.count;
+    if (n > 0) {
+      int size = n;
       Timestamp now = Timestamp.from(clock.instant());
-      List<Object[]> links = new ArrayList<>();
-      long[] last = {seq};
-      String[] prev = {previous};
-      jdbc.query("select " + AuditChain.EVENT_COLUMNS + " from audit_event e where not exists "
-          + "(select 1 from audit_chain c where c.event_id = e.id) order by e.id limit " + BATCH, rs -> {
-            long next = ++last[0];
-            String hash = AuditChain.hash(prev[0], next, AuditChain.canonical(rs));
-            links.add(new Object[] {next, rs.getLong("id"), prev[0], hash, now});
-            prev[0] = hash;
-          });
-      if (!links.isEmpty()) {
-        jdbc.batchUpdate("insert into audit_chain (seq, event_id, prev_hash, hash, sealed_at) values (?, ?, ?, ?, ?)", links);
+      // one statement for the whole round (arrays unnested), not one per link
+      jdbc.update(con -> {
+        var ps = con.prepareStatement("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, sealed_at) "
+            + "select s, e, o::timestamptz, p, h, ? from unnest(?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[]) "
+            + "as u(s, e, o, p, h)");
+        ps.setTimestamp(1, now);
+        ps.setArray(2, con.createArrayOf("int8", java.util.Arrays.copyOf(seqs, size)));
+        ps.setArray(3, con.createArrayOf("int8", java.util.Arrays.copyOf(events, size)));
+        ps.setArray(4, con.createArrayOf("text", java.util.Arrays.copyOf(times, size)));
+        ps.setArray(5, con.createArrayOf("text", java.util.Arrays.copyOf(prevs, size)));
+        ps.setArray(6, con.createArrayOf("text", java.util.Arrays.copyOf(hashes, size)));
+        return ps;
+      });
+    }
+    boolean complete = false;
+    if (n == BATCH) {
+      cursor = events[n - 1];
+    } else if (from > 0) {
+      cursor = 0;
+    } else {
+      complete = true;
+      if (horizon > watermark) {
+        jdbc.update("update audit_seal_watermark set txid = ? where id = 1", horizon);
       }
-      checkpointIfDue(last[0], prev[0]);
-      return links.size();
-    });
-    return sealed == null ? 0 : sealed;
+    }
+    checkpointIfDue(state.last, state.prev);
+    return new int[] {n, complete ? 1 : 0};
   }
 
   /**

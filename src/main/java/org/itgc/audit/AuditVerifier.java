@@ -7,19 +7,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Verifies the audit trail of a database against the checkpoints published outside it: every sequence number
  * present once and in order, every sealed event present and unchanged (its hash recomputed from its content and the
- * previous hash), no event left outside the chain among sealed ones, every checkpoint's Ed25519 signature valid, and
- * the chain's hash at each checkpoint equal to the signed head hash (a truncated tail or a consistent rewrite without
- * the key is caught there). Reports the first bad sequence number and what is wrong.
+ * previous hash), no event left outside the chain that the sealer has passed, every checkpoint's Ed25519 signature
+ * valid, and the chain's hash at each checkpoint equal to the signed head hash (a truncated tail or a consistent
+ * rewrite without the key is caught there). Reports the first bad sequence number and what is wrong.
+ *
+ * <p>When months have left the hot tier, the newest signed retention record in the checkpoint folder says where the
+ * hot chain starts (the first sequence and the hash before it) and gives the links of removed events that were
+ * sealed after it (an event that committed late into a month already partly archived); without a valid record the
+ * chain must start at sequence 1.
+ *
+ * <p>All reads share one snapshot (exported by the first connection), and the chain is read in ranges by as many
+ * connections as there are processors; the ranges are stitched by their boundary hashes.
  */
 public final class AuditVerifier {
 
@@ -30,12 +45,22 @@ public final class AuditVerifier {
     }
   }
 
+  /** A link as the chain stores it; for a removed event only its hashes (from a signed retention record). */
+  record Link(long seq, String prevHash, String hash) {}
+
+  /** Where the hot chain starts and the links of removed events after that start. */
+  record Start(long seq, String prevHash, Map<Long, Link> holes, String record) {
+    static final Start GENESIS = new Start(1, AuditChain.GENESIS, Map.of(), null);
+  }
+
+  private static final int FETCH = 10_000;
+
   private AuditVerifier() {}
 
   public static Result verify(DataSource database, Path checkpointFolder) throws IOException {
-    var jdbc = new JdbcTemplate(database);
     Map<String, PublicKey> keys = new HashMap<>();
     TreeMap<Long, JsonNode> checkpoints = new TreeMap<>();
+    List<JsonNode> retentionRecords = new ArrayList<>();
     var json = new ObjectMapper();
     if (Files.isDirectory(checkpointFolder)) {
       try (Stream<Path> files = Files.list(checkpointFolder)) {
@@ -50,59 +75,223 @@ public final class AuditVerifier {
           } else if (name.startsWith("checkpoint-") && name.endsWith(".json")) {
             JsonNode checkpoint = json.readTree(file.toFile());
             checkpoints.put(checkpoint.get("seq").asLong(), checkpoint);
+          } else if (name.startsWith(AuditRetention.RECORD_PREFIX) && name.endsWith(".json")) {
+            retentionRecords.add(json.readTree(file.toFile()));
           }
         }
       }
     }
-    // the chain, in order, with its events
-    long[] expected = {1};
-    String[] previous = {AuditChain.GENESIS};
-    Map<Long, String> hashAt = new HashMap<>();
-    String[] problem = {null};
-    long[] badSeq = {0};
-    long[] maxSealedEvent = {0};
-    jdbc.query("select c.seq, c.event_id, c.prev_hash, c.hash, e.id as present, " + AuditChain.EVENT_COLUMNS
-        + " from audit_chain c left join audit_event e on e.id = c.event_id order by c.seq", rs -> {
-          if (problem[0] != null) {
-            return;
-          }
-          long seq = rs.getLong("seq");
-          if (seq != expected[0]) {
-            badSeq[0] = expected[0];
-            problem[0] = "sequence " + expected[0] + " is missing (the chain continues at " + seq + ")";
-            return;
-          }
-          if (rs.getObject("present") == null) {
-            badSeq[0] = seq;
-            problem[0] = "the event of sequence " + seq + " (event " + rs.getLong("event_id") + ") is missing";
-            return;
-          }
-          if (!previous[0].equals(rs.getString("prev_hash"))) {
-            badSeq[0] = seq;
-            problem[0] = "sequence " + seq + " does not link to the hash of sequence " + (seq - 1);
-            return;
-          }
-          String recomputed = AuditChain.hash(previous[0], seq, AuditChain.canonical(rs));
-          if (!recomputed.equals(rs.getString("hash"))) {
-            badSeq[0] = seq;
-            problem[0] = "the content of sequence " + seq + " (event " + rs.getLong("event_id")
-                + ") does not match its hash: the event was changed or moved";
-            return;
-          }
-          previous[0] = recomputed;
-          hashAt.put(seq, recomputed);
-          maxSealedEvent[0] = Math.max(maxSealedEvent[0], rs.getLong("event_id"));
-          expected[0]++;
-        });
-    long verified = expected[0] - 1;
-    if (problem[0] != null) {
-      return Result.bad(verified, 0, badSeq[0], problem[0]);
+    Start start = Start.GENESIS;
+    // the newest record wins: the latest month removed (records are named by month, read in order)
+    for (JsonNode record : retentionRecords) {
+      PublicKey key = keys.get(record.path("keyId").asText());
+      if (key == null || !AuditSigningKey.verify(key, AuditRetention.signedText(record), record.path("signature").asText())) {
+        return new Result(false, 0, 0, record.path("startSeq").asLong(), "the retention record of "
+            + record.path("month").asText() + " is not validly signed");
+      }
+      if (record.get("startSeq").asLong() >= start.seq()) {
+        Map<Long, Link> holes = new HashMap<>();
+        record.path("holes").forEach(h -> holes.put(h.get("seq").asLong(),
+            new Link(h.get("seq").asLong(), h.get("prevHash").asText(), h.get("hash").asText())));
+        start = new Start(record.get("startSeq").asLong(), record.get("startPrevHash").asText(), holes,
+            record.get("month").asText());
+      }
     }
-    var strays = jdbc.queryForList("select e.id from audit_event e where e.id < ? and not exists "
-        + "(select 1 from audit_chain c where c.event_id = e.id) order by e.id limit 1", Long.class, maxSealedEvent[0]);
-    if (!strays.isEmpty()) {
-      return Result.bad(verified, 0, verified + 1, "event " + strays.get(0)
-          + " is older than sealed events but not in the chain: it was inserted afterwards");
+    try {
+      return verify(database, start, checkpoints, keys);
+    } catch (SQLException | InterruptedException | ExecutionException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("the audit trail could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static Result verify(DataSource database, Start start, TreeMap<Long, JsonNode> checkpoints,
+      Map<String, PublicKey> keys) throws SQLException, InterruptedException, ExecutionException {
+    try (Connection first = database.getConnection()) {
+      first.setAutoCommit(false);
+      String snapshot;
+      long maxSeq;
+      long watermark;
+      try (var statement = first.createStatement()) {
+        statement.execute("set transaction isolation level repeatable read, read only");
+        try (var rs = statement.executeQuery("select pg_export_snapshot(), coalesce((select max(seq) from audit_chain), 0), "
+            + "(select txid from audit_seal_watermark where id = 1)")) {
+          rs.next();
+          snapshot = rs.getString(1);
+          maxSeq = rs.getLong(2);
+          watermark = rs.getLong(3);
+        }
+      }
+      // ranges of the chain, one reader each, on the same snapshot
+      int readers = maxSeq - start.seq() < 200_000 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+      long span = Math.max(1, (maxSeq - start.seq() + 1 + readers - 1) / readers);
+      var pool = Executors.newFixedThreadPool(readers);
+      List<Future<Range>> futures = new ArrayList<>();
+      try {
+        for (int r = 0; r < readers; r++) {
+          long from = start.seq() + r * span;
+          long to = r == readers - 1 ? Math.max(maxSeq, from - 1) : Math.min(maxSeq, from + span - 1);
+          boolean firstRange = r == 0;
+          futures.add(pool.submit(() -> readRange(database, snapshot, from, to, firstRange ? start.prevHash() : null,
+              start.holes(), checkpoints)));
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (var future : futures) {
+          ranges.add(future.get());
+        }
+        return judge(first, start, ranges, checkpoints, keys, watermark);
+      } finally {
+        pool.shutdownNow();
+        first.rollback();
+      }
+    }
+  }
+
+  /** What a reader found in its range. */
+  record Range(long from, long to, String entryPrevHash, String lastHash, long verified, long maxEventId,
+      Map<Long, String> hashAt, Long badSeq, String problem) {}
+
+  private static Range readRange(DataSource database, String snapshot, long from, long to, String knownPrevious,
+      Map<Long, Link> holes, TreeMap<Long, JsonNode> checkpoints) throws SQLException {
+    try (Connection connection = database.getConnection()) {
+      connection.setAutoCommit(false);
+      try (var statement = connection.createStatement()) {
+        statement.execute("set transaction isolation level repeatable read, read only");
+        statement.execute("set transaction snapshot '" + snapshot + "'");
+      }
+      var state = new Object() {
+        long expected = from;
+        String previous = knownPrevious;
+        String entry = knownPrevious;
+        long verified;
+        long maxEvent;
+        Long badSeq;
+        String problem;
+        final Map<Long, String> hashAt = new HashMap<>();
+
+        boolean link(Link link) {
+          if (previous == null) {
+            entry = link.prevHash();
+          } else if (!previous.equals(link.prevHash())) {
+            return fail(link.seq(), "sequence " + link.seq() + " does not link to the hash of sequence " + (link.seq() - 1));
+          }
+          previous = link.hash();
+          if (checkpoints.containsKey(link.seq())) {
+            hashAt.put(link.seq(), link.hash());
+          }
+          expected++;
+          return true;
+        }
+
+        /** Links of removed events up to (not including) seq. */
+        boolean holesBefore(long seq) {
+          while (expected < seq && holes.containsKey(expected)) {
+            if (!link(holes.get(expected))) {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        boolean fail(long seq, String what) {
+          badSeq = seq;
+          problem = what;
+          return false;
+        }
+      };
+      try (var ps = connection.prepareStatement("select c.seq, c.event_id, c.prev_hash, c.hash, e.id as present, "
+          + AuditChain.EVENT_COLUMNS + " from audit_chain c left join audit_event e on e.id = c.event_id "
+          + "and e.occurred_at = c.occurred_at where c.seq between ? and ? order by c.seq")) {
+        ps.setFetchSize(FETCH);
+        ps.setLong(1, from);
+        ps.setLong(2, to);
+        try (var rs = ps.executeQuery()) {
+          while (state.problem == null && rs.next()) {
+            long seq = rs.getLong("seq");
+            if (!state.holesBefore(seq)) {
+              break;
+            }
+            if (seq != state.expected) {
+              state.fail(Math.min(seq, state.expected), seq < state.expected ? "sequence " + seq + " appears more than once"
+                  : "sequence " + state.expected + " is missing (the chain continues at " + seq + ")");
+              break;
+            }
+            if (rs.getObject("present") == null) {
+              boolean elsewhere;
+              try (var lookup = connection.prepareStatement("select 1 from audit_event where id = ?")) {
+                lookup.setLong(1, rs.getLong("event_id"));
+                try (var found = lookup.executeQuery()) {
+                  elsewhere = found.next();
+                }
+              }
+              state.fail(seq, elsewhere ? "the content of sequence " + seq + " (event " + rs.getLong("event_id")
+                  + ") does not match its link: the event was changed or moved"
+                  : "the event of sequence " + seq + " (event " + rs.getLong("event_id") + ") is missing");
+              break;
+            }
+            String prevHash = rs.getString("prev_hash");
+            String recomputed = AuditChain.hash(prevHash, seq, AuditChain.canonical(rs));
+            if (!recomputed.equals(rs.getString("hash"))) {
+              state.fail(seq, "the content of sequence " + seq + " (event " + rs.getLong("event_id")
+                  + ") does not match its hash: the event was changed or moved");
+              break;
+            }
+            Link hole = holes.get(seq);
+            if (hole != null && !hole.hash().equals(recomputed)) {
+              state.fail(seq, "sequence " + seq + " differs from the signed retention record");
+              break;
+            }
+            if (!state.link(new Link(seq, prevHash, recomputed))) {
+              break;
+            }
+            state.verified++;
+            state.maxEvent = Math.max(state.maxEvent, rs.getLong("event_id"));
+          }
+        }
+      }
+      if (state.problem == null) {
+        state.holesBefore(to + 1);
+      }
+      connection.rollback();
+      return new Range(from, state.expected - 1, state.entry, state.previous, state.verified, state.maxEvent,
+          state.hashAt, state.badSeq, state.problem);
+    }
+  }
+
+  private static Result judge(Connection connection, Start start, List<Range> ranges,
+      TreeMap<Long, JsonNode> checkpoints, Map<String, PublicKey> keys, long watermark) throws SQLException {
+    long verified = 0;
+    long end = start.seq() - 1;
+    String previous = start.prevHash();
+    long maxEvent = 0;
+    Map<Long, String> hashAt = new HashMap<>();
+    ranges.sort(Comparator.comparingLong(Range::from));
+    for (Range range : ranges) {
+      if (range.from() > range.to() && range.problem() == null) {
+        continue;
+      }
+      if (range.from() != end + 1) {
+        return Result.bad(verified, 0, end + 1, "sequence " + (end + 1) + " is missing (the chain continues at "
+            + range.from() + ")");
+      }
+      if (range.entryPrevHash() != null && !range.entryPrevHash().equals(previous)) {
+        return Result.bad(verified, 0, range.from(), "sequence " + range.from() + " does not link to the hash of sequence "
+            + (range.from() - 1));
+      }
+      verified += range.verified();
+      if (range.problem() != null) {
+        return Result.bad(verified, 0, range.badSeq(), range.problem());
+      }
+      end = range.to();
+      previous = range.lastHash() == null ? previous : range.lastHash();
+      maxEvent = Math.max(maxEvent, range.maxEventId());
+      hashAt.putAll(range.hashAt());
+    }
+    String stray = stray(connection, verified, maxEvent, watermark);
+    if (stray != null) {
+      return Result.bad(verified, 0, end + 1, stray);
     }
     int checked = 0;
     for (var entry : checkpoints.entrySet()) {
@@ -113,9 +302,12 @@ public final class AuditVerifier {
       if (key == null || !AuditSigningKey.verify(key, text, checkpoint.get("signature").asText())) {
         return Result.bad(verified, checked, seq, "the signature of checkpoint " + seq + " is not valid");
       }
-      if (seq > verified) {
-        return Result.bad(verified, checked, verified + 1, "checkpoint " + seq + " is beyond the end of the chain ("
-            + verified + "): events were removed from its tail");
+      if (seq < start.seq()) {
+        continue; // its events are archived: the archive's segments are verified against it
+      }
+      if (seq > end) {
+        return Result.bad(verified, checked, end + 1, "checkpoint " + seq + " is beyond the end of the chain ("
+            + end + "): events were removed from its tail");
       }
       if (!checkpoint.get("headHash").asText().equals(hashAt.get(seq))) {
         return Result.bad(verified, checked, seq, "the chain's hash at sequence " + seq
@@ -124,6 +316,40 @@ public final class AuditVerifier {
       checked++;
     }
     return new Result(true, verified, checked, null, null);
+  }
+
+  /**
+   * An event outside the chain that the sealer has passed (its transaction older than the sealer's watermark, or its id
+   * below a sealed one): it was inserted afterwards. Counted first (one pass over the event index); only when the
+   * count shows one is the anti-join run to name it.
+   */
+  private static String stray(Connection connection, long verified, long maxSealedEvent, long watermark) throws SQLException {
+    long events;
+    long pending;
+    try (var statement = connection.prepareStatement("select (select count(*) from audit_event), (select count(*) "
+        + "from audit_event e where e.txid >= ? and e.id > ? and not exists (select 1 from audit_chain c "
+        + "where c.event_id = e.id and c.occurred_at = e.occurred_at))")) {
+      statement.setLong(1, watermark);
+      statement.setLong(2, maxSealedEvent);
+      try (var rs = statement.executeQuery()) {
+        rs.next();
+        events = rs.getLong(1);
+        pending = rs.getLong(2);
+      }
+    }
+    if (events <= verified + pending) {
+      return null;
+    }
+    try (var statement = connection.prepareStatement("select e.id from audit_event e where not exists (select 1 from "
+        + "audit_chain c where c.event_id = e.id and c.occurred_at = e.occurred_at) and (e.txid < ? or e.id < ?) "
+        + "order by e.id limit 1")) {
+      statement.setLong(1, watermark);
+      statement.setLong(2, maxSealedEvent);
+      try (var rs = statement.executeQuery()) {
+        return rs.next() ? "event " + rs.getLong(1) + " is older than sealed events but not in the chain: it was inserted "
+            + "afterwards" : (events - verified - pending) + " events are stored twice or outside the chain";
+      }
+    }
   }
 
   /**

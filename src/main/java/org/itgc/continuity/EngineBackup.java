@@ -38,7 +38,7 @@ public final class EngineBackup {
 
   /** What a backup holds. */
   public record Manifest(String format, Instant takenAt, String serverVersion, List<TableEntry> tables,
-      Map<String, Long> sequences) {
+      Map<String, Long> sequences, List<String> auditMonths) {
     public long totalRows() {
       return tables.stream().mapToLong(TableEntry::rows).sum();
     }
@@ -70,11 +70,13 @@ public final class EngineBackup {
         for (String table : tables(connection)) {
           zip.putNextEntry(new ZipEntry("tables/" + table + ".copy"));
           var counting = new CountingDigest(zip);
-          copy.copyOut("COPY " + quote(table) + " TO STDOUT", counting);
+          // a partitioned table (the audit trail's) is copied through its parent, its partitions not on their own
+          copy.copyOut("COPY (select * from " + quote(table) + ") TO STDOUT", counting);
           zip.closeEntry();
           tables.add(new TableEntry(table, counting.lines, HexFormat.of().formatHex(counting.digest.digest())));
         }
-        manifest = new Manifest("itgc-engine-backup/1", takenAt, serverVersion(connection), tables, sequences(connection));
+        manifest = new Manifest("itgc-engine-backup/1", takenAt, serverVersion(connection), tables, sequences(connection),
+            auditMonths(connection));
         zip.putNextEntry(new ZipEntry(MANIFEST));
         zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         zip.closeEntry();
@@ -92,7 +94,8 @@ public final class EngineBackup {
   static List<String> tables(Connection connection) throws SQLException {
     List<String> names = new ArrayList<>();
     try (var statement = connection.createStatement();
-         var rs = statement.executeQuery("select tablename from pg_tables where schemaname = current_schema() order by tablename")) {
+         var rs = statement.executeQuery("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+             + "where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition order by c.relname")) {
       while (rs.next()) {
         if (!EXCLUDED.contains(rs.getString(1))) {
           names.add(rs.getString(1));
@@ -100,6 +103,11 @@ public final class EngineBackup {
       }
     }
     return names;
+  }
+
+  /** The months of the audit trail's hot partitions (a restore makes them before loading the rows). */
+  static List<String> auditMonths(Connection connection) throws SQLException {
+    return org.itgc.audit.AuditRetention.hotMonths(connection).stream().map(m -> m.atDay(1).toString()).toList();
   }
 
   static Map<String, Long> sequences(Connection connection) throws SQLException {

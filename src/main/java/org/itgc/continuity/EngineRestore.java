@@ -62,6 +62,9 @@ public final class EngineRestore {
       }
       connection.setAutoCommit(false);
       try (var statement = connection.createStatement()) {
+        for (String month : manifest.auditMonths() == null ? List.<String>of() : manifest.auditMonths()) {
+          statement.execute("select audit_create_month(date '" + java.time.LocalDate.parse(month) + "')");
+        }
         statement.execute("set session_replication_role = replica");
         // the changelog seeds a few rows (Camunda's properties, the changelog itself): the backup's rows replace them
         for (EngineBackup.TableEntry table : manifest.tables()) {

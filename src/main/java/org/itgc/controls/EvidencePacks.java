@@ -108,7 +108,7 @@ public class EvidencePacks {
           .orElseThrow();
       List<Map<String, Object>> events = jdbc.query("""
           select c.seq, c.hash, e.occurred_at, e.actor, e.action, e.object_type, e.object_id, e.outcome, e.details::text as details
-          from audit_event e join audit_chain c on c.event_id = e.id where e.object_id = ? order by c.seq limit ?
+          from audit_event e join audit_chain c on c.event_id = e.id and c.occurred_at = e.occurred_at where e.object_id = ? order by c.seq limit ?
           """, (rs, i) -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("seq", rs.getLong("seq"));
@@ -142,7 +142,8 @@ public class EvidencePacks {
     for (long[] range : merged) {
       checkpointSeqs.add(range[1]);
       jdbc.query("select c.seq, c.prev_hash, c.hash, " + AuditChain.EVENT_COLUMNS
-          + " from audit_chain c join audit_event e on e.id = c.event_id where c.seq between ? and ? order by c.seq", rs -> {
+          + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
+          + "where c.seq between ? and ? order by c.seq", rs -> {
             Map<String, Object> link = new LinkedHashMap<>();
             link.put("seq", rs.getLong("seq"));
             link.put("prevHash", rs.getString("prev_hash").strip());

@@ -41,6 +41,15 @@ public class EmbeddedPostgresConfiguration {
         .setServerConfig("full_page_writes", onOff)
         .setServerConfig("max_connections", "100")
         .start();
+    // the login roles exist before Liquibase runs, so that its last changesets grant them their tables
+    try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+      for (String role : new String[] {APP_ROLE, RETENTION_ROLE}) {
+        statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + role + "') then "
+            + "create role " + role + " login; end if; end $$");
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IOException("cannot create the login roles of the embedded PostgreSQL", e);
+    }
     log.info("Embedded PostgreSQL listening on localhost:{} with data in {} (durable: {})",
         postgres.getPort(), directory, properties.durable());
     return postgres;
@@ -54,18 +63,30 @@ public class EmbeddedPostgresConfiguration {
   @Bean
   @org.springframework.context.annotation.Primary
   DataSource dataSource(EmbeddedPostgres postgres) throws java.sql.SQLException {
+    return pool(postgres, APP_ROLE, "itgc-embedded", 20);
+  }
+
+  /**
+   * The retention role's connections ({@code itgc_retention}): it reads the audit tables and removes archived months
+   * through the one function open to it (changesets {@code 010} and {@code 011}), used by the archive job only.
+   */
+  @Bean
+  org.itgc.audit.RetentionConnections retentionConnections(EmbeddedPostgres postgres) throws java.sql.SQLException {
+    return new org.itgc.audit.RetentionConnections(pool(postgres, RETENTION_ROLE, "itgc-retention", 2));
+  }
+
+  /** A pool of a login role, which gets a new password now; the password never leaves this process. */
+  private static DataSource pool(EmbeddedPostgres postgres, String role, String name, int size) throws java.sql.SQLException {
     String password = java.util.HexFormat.of().formatHex(randomBytes());
     try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
-      statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + APP_ROLE + "') then "
-          + "create role " + APP_ROLE + " login; end if; end $$");
-      statement.execute("alter role " + APP_ROLE + " with login password '" + password + "'");
+      statement.execute("alter role " + role + " with login password '" + password + "'");
     }
     var config = new HikariConfig();
-    config.setJdbcUrl(postgres.getJdbcUrl(APP_ROLE, "postgres"));
-    config.setUsername(APP_ROLE);
+    config.setJdbcUrl(postgres.getJdbcUrl(role, "postgres"));
+    config.setUsername(role);
     config.setPassword(password);
-    config.setPoolName("itgc-embedded");
-    config.setMaximumPoolSize(20);
+    config.setPoolName(name);
+    config.setMaximumPoolSize(size);
     return new HikariDataSource(config);
   }
 
@@ -77,6 +98,7 @@ public class EmbeddedPostgresConfiguration {
   }
 
   static final String APP_ROLE = "itgc_app";
+  static final String RETENTION_ROLE = "itgc_retention";
 
   private static byte[] randomBytes() {
     byte[] bytes = new byte[24];

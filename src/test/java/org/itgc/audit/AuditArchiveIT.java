@@ -53,6 +53,7 @@ class AuditArchiveIT {
     var test = Http.as(port, "audrey").post("/api/audit/archive/tests", "{}");
     assertThat(test.status()).isEqualTo(200);
     assertThat(test.json().get("passed").asBoolean()).as(test.toString()).isTrue();
+    assertThat(test.json().get("events").asLong()).as("restored and hashed again").isPositive();
     assertThat(jdbc.queryForObject("select count(*) from audit_archive_test where passed", Integer.class)).isPositive();
 
     // a second segment, one byte changed: the period is refused whole, naming the segment

@@ -182,19 +182,24 @@ class AuditChainIT {
 
   @Test
   void aConsistentRewriteWithoutTheSigningKeyIsCaught() throws Exception {
+    // one event changed and every link from it on recomputed, consistently, up to the newest checkpoint copied
+    long newest;
+    try (var files = Files.list(checkpoints)) {
+      newest = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("checkpoint-"))
+          .mapToLong(n -> Long.parseLong(n.replaceAll("\\D", ""))).max().orElseThrow();
+    }
+    long tampered = newest - 1;
     var result = verifyTamperedCopy(db -> {
-      db.update("update audit_event set object_id = 'AP-99999' where id = ?", sealedEvent(db, 3));
-      String previous = AuditChain.GENESIS;
-      var rows = db.queryForList("select c.seq, " + AuditChain.EVENT_COLUMNS.replace("e.details::text as details",
-          "e.details::text as details") + " from audit_chain c join audit_event e on e.id = c.event_id order by c.seq");
-      for (var row : rows) {
-        long seq = ((Number) row.get("seq")).longValue();
-        String hash = db.query("select " + AuditChain.EVENT_COLUMNS + " from audit_event e join audit_chain c "
+      db.update("update audit_event set object_id = 'AP-99999' where id = ?", sealedEvent(db, tampered));
+      String previous = db.queryForObject("select prev_hash from audit_chain where seq = ?", String.class, tampered);
+      var seqs = db.queryForList("select seq from audit_chain where seq >= ? order by seq", Long.class, tampered);
+      for (long seq : seqs) {
+        String canonical = db.query("select " + AuditChain.EVENT_COLUMNS + " from audit_event e join audit_chain c "
             + "on c.event_id = e.id where c.seq = ?", rs -> {
               rs.next();
               return AuditChain.canonical(rs);
             }, seq);
-        String recomputed = AuditChain.hash(previous, seq, hash);
+        String recomputed = AuditChain.hash(previous, seq, canonical);
         db.update("update audit_chain set prev_hash = ?, hash = ? where seq = ?", previous, recomputed, seq);
         previous = recomputed;
       }
