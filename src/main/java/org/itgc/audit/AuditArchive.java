@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.springframework.beans.factory.annotation.Value;
@@ -51,11 +52,13 @@ public class AuditArchive {
   private final Path folder;
   private final java.time.Period archiveRetention;
   private final org.springframework.transaction.support.TransactionTemplate transactions;
+  private final int retrievalMax;
 
   AuditArchive(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate transactions,
       AuditSealer sealer, AuditRecorder audit, ObjectMapper json, Clock clock,
       @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder,
-      @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention) {
+      @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention,
+      @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax) {
     this.jdbc = jdbc;
     this.sealer = sealer;
     this.audit = audit;
@@ -64,6 +67,7 @@ public class AuditArchive {
     this.folder = folder;
     this.archiveRetention = archiveRetention;
     this.transactions = transactions;
+    this.retrievalMax = retrievalMax;
   }
 
   /**
@@ -204,7 +208,17 @@ public class AuditArchive {
     return Map.of("label", label, "events", events[0], "firstSeq", firstSeq, "lastSeq", lastSeq, "file", file);
   }
 
-  /** The archived events of the period, from segments each verified whole first; a bad segment fails everything. */
+  /** A period holding more archived events than one answer carries. */
+  public static final class TooMany extends RuntimeException {
+    TooMany(int max) {
+      super("the period holds more than " + max + " archived events: ask for a shorter period");
+    }
+  }
+
+  /**
+   * The archived events of the period, from segments each verified whole first; a bad segment fails everything, and
+   * so does a period of more than itgc.audit.archive-retrieval-max events (never a partial answer).
+   */
   public List<Map<String, Object>> retrieve(Instant from, Instant to) throws IOException {
     List<Map<String, Object>> events = new ArrayList<>();
     for (String label : jdbc.queryForList("""
@@ -214,6 +228,9 @@ public class AuditArchive {
       verify(label, link -> {
         Instant at = Instant.parse(link.get("occurredAt").asText());
         if (!at.isBefore(from) && at.isBefore(to)) {
+          if (events.size() == retrievalMax) {
+            throw new TooMany(retrievalMax);
+          }
           events.add(json.convertValue(link, Map.class));
         }
       });
@@ -233,7 +250,7 @@ public class AuditArchive {
    * streaming it, and hands each link to {@code each} as it is read. It throws when anything fails, also after links
    * were handed over: a caller keeps what it collected only when this returns.
    */
-  void verify(String label, java.util.function.Consumer<JsonNode> each) throws IOException {
+  public void verify(String label, java.util.function.Consumer<JsonNode> each) throws IOException {
     Path manifestFile = folder.resolve("audit-" + label + ".manifest.json");
     Path signatureFile = folder.resolve("audit-" + label + ".manifest.sig");
     if (!Files.exists(manifestFile) || !Files.exists(signatureFile)) {
@@ -423,6 +440,77 @@ public class AuditArchive {
       return ps;
     });
     rows.clear();
+  }
+
+  /**
+   * The archived events of the given objects that have left the hot tier (they occurred before its oldest month), from
+   * segments verified whole, at most perObject each, oldest first; empty when {@code from} is within the hot tier.
+   */
+  public Map<String, List<JsonNode>> archivedEventsOf(java.util.Set<String> objectIds, Instant from, int perObject)
+      throws IOException {
+    Map<String, List<JsonNode>> found = new LinkedHashMap<>();
+    List<YearMonth> hot = jdbc.execute((java.sql.Connection connection) -> AuditRetention.hotMonths(connection));
+    Instant hotStart = hot.isEmpty() ? clock.instant() : hot.get(0).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    if (objectIds.isEmpty() || !from.isBefore(hotStart)) {
+      return found;
+    }
+    for (String label : jdbc.queryForList("""
+        select label from audit_archive_segment where first_occurred_at < ? and last_occurred_at >= ?
+        and label not in (select label from audit_archive_expiry) order by first_seq
+        """, String.class, Timestamp.from(hotStart), Timestamp.from(from))) {
+      verify(label, link -> {
+        String objectId = link.path("objectId").asText(null);
+        if (objectId != null && objectIds.contains(objectId)
+            && Instant.parse(link.get("occurredAt").asText()).isBefore(hotStart)) {
+          List<JsonNode> links = found.computeIfAbsent(objectId, k -> new ArrayList<>());
+          if (links.size() < perObject) {
+            links.add(link);
+          }
+        }
+      });
+    }
+    return found;
+  }
+
+  /**
+   * The links of the chain from lo to hi (seq, prevHash, hash, canonical): from the hot chain, and where they have
+   * left it, from the archive's segments, each verified whole before use. Throws when one is in neither.
+   */
+  public List<Map<String, Object>> links(long lo, long hi) throws IOException {
+    TreeMap<Long, Map<String, Object>> found = new TreeMap<>();
+    jdbc.query("select c.seq, c.prev_hash, c.hash, " + AuditChain.EVENT_COLUMNS
+        + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
+        + "where c.seq between ? and ? order by c.seq", rs -> {
+          found.put(rs.getLong("seq"), chainLink(rs.getLong("seq"), rs.getString("prev_hash").strip(),
+              rs.getString("hash").strip(), AuditChain.canonical(rs)));
+        }, lo, hi);
+    if (found.size() < hi - lo + 1) {
+      for (String label : jdbc.queryForList("""
+          select label from audit_archive_segment where first_seq <= ? and last_seq >= ?
+          and label not in (select label from audit_archive_expiry) order by first_seq
+          """, String.class, hi, lo)) {
+        verify(label, link -> {
+          long seq = link.get("seq").asLong();
+          if (seq >= lo && seq <= hi && !found.containsKey(seq)) {
+            found.put(seq, chainLink(seq, link.get("prevHash").asText(), link.get("hash").asText(),
+                link.get("canonical").asText()));
+          }
+        });
+      }
+    }
+    if (found.size() < hi - lo + 1) {
+      throw new IllegalStateException("links " + lo + ".." + hi + " of the audit chain are neither hot nor archived");
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  private static Map<String, Object> chainLink(long seq, String prevHash, String hash, String canonical) {
+    Map<String, Object> link = new LinkedHashMap<>();
+    link.put("seq", seq);
+    link.put("prevHash", prevHash);
+    link.put("hash", hash);
+    link.put("canonical", canonical);
+    return link;
   }
 
   public Path folder() {

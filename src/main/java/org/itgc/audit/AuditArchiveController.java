@@ -61,6 +61,8 @@ class AuditArchiveController {
       audit.record(AuditEvent.of("audit.archive.read", "audit-trail", "archive").detail("from", from.toString())
           .detail("to", to.toString()).detail("events", events.size()).build());
       return events;
+    } catch (AuditArchive.TooMany e) {
+      throw new BadRequestException("to", e.getMessage());
     } catch (AuditArchive.SegmentInvalid e) {
       audit.recordIndependently(AuditEvent.of("audit.archive.read", "audit-trail", "archive")
           .outcome(AuditEvent.Outcome.FAILURE).detail("problem", e.getMessage()).build());

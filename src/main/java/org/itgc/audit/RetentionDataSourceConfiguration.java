@@ -3,16 +3,16 @@ package org.itgc.audit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Production: the retention role's connections, when {@code itgc.audit.retention.username} is set (the embedded
- * PostgreSQL makes its own). Without it archived months stay in the hot tier and the archive job says so.
+ * Production: the retention role's connections, when {@code itgc.audit.retention.username} is set and no embedded
+ * PostgreSQL runs (that one makes its own). Without it archived months stay in the hot tier and the archive job says so.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "itgc.audit.retention.username")
+@org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
+    "'${itgc.audit.retention.username:}' != '' and '${itgc.embedded-postgres.enabled:false}' != 'true'")
 class RetentionDataSourceConfiguration {
 
   @Bean

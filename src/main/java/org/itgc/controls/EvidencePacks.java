@@ -46,16 +46,19 @@ public class EvidencePacks {
   private final ControlsCatalogue catalogue;
   private final SamplingPlan sampling;
   private final AuditSealer sealer;
+  private final org.itgc.audit.AuditArchive archive;
   private final AuditRecorder audit;
   private final ObjectMapper json;
   private final Clock clock;
 
   EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, SamplingPlan sampling, AuditSealer sealer,
+      org.itgc.audit.AuditArchive archive,
       AuditRecorder audit, ObjectMapper json, Clock clock) {
     this.jdbc = jdbc;
     this.catalogue = catalogue;
     this.sampling = sampling;
     this.sealer = sealer;
+    this.archive = archive;
     this.audit = audit;
     this.json = json;
     this.clock = clock;
@@ -102,11 +105,29 @@ public class EvidencePacks {
     files.put("samples.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(sampleFile));
 
     List<long[]> ranges = new ArrayList<>();
+    // events of months that have left the hot tier come from the archive's verified segments
+    java.util.Set<String> sampleObjects = new java.util.HashSet<>();
+    for (String id : samples) {
+      population.stream().filter(r -> id.equals(String.valueOf(r.get("item_id")))).findFirst()
+          .ifPresent(r -> sampleObjects.add(String.valueOf(r.get("audit_object_id"))));
+    }
+    var archived = archive.archivedEventsOf(sampleObjects, from, EVENTS_PER_SAMPLE);
     int n = 1;
     for (String id : samples) {
       Map<String, Object> row = population.stream().filter(r -> id.equals(String.valueOf(r.get("item_id")))).findFirst()
           .orElseThrow();
-      List<Map<String, Object>> events = jdbc.query("""
+      List<Map<String, Object>> events = new ArrayList<>();
+      for (var link : archived.getOrDefault(String.valueOf(row.get("audit_object_id")), List.of())) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("seq", link.get("seq").asLong());
+        event.put("hash", link.get("hash").asText());
+        for (String field : List.of("occurredAt", "actor", "action", "objectType", "objectId", "outcome", "details")) {
+          event.put(field, link.path(field).isNull() ? null : link.path(field).asText());
+        }
+        event.put("tier", "archive");
+        events.add(event);
+      }
+      events.addAll(jdbc.query("""
           select c.seq, c.hash, e.occurred_at, e.actor, e.action, e.object_type, e.object_id, e.outcome, e.details::text as details
           from audit_event e join audit_chain c on c.event_id = e.id and c.occurred_at = e.occurred_at where e.object_id = ? order by c.seq limit ?
           """, (rs, i) -> {
@@ -121,7 +142,10 @@ public class EvidencePacks {
             event.put("outcome", rs.getString("outcome"));
             event.put("details", rs.getString("details"));
             return event;
-          }, String.valueOf(row.get("audit_object_id")), EVENTS_PER_SAMPLE);
+          }, String.valueOf(row.get("audit_object_id")), EVENTS_PER_SAMPLE));
+      if (events.size() > EVENTS_PER_SAMPLE) {
+        events = new ArrayList<>(events.subList(0, EVENTS_PER_SAMPLE));
+      }
       for (Map<String, Object> event : events) {
         long seq = (Long) event.get("seq");
         Long covering = jdbc.queryForObject("select min(seq) from audit_checkpoint where seq >= ?", Long.class, seq);
@@ -141,20 +165,9 @@ public class EvidencePacks {
     List<Long> checkpointSeqs = new ArrayList<>();
     for (long[] range : merged) {
       checkpointSeqs.add(range[1]);
-      jdbc.query("select c.seq, c.prev_hash, c.hash, " + AuditChain.EVENT_COLUMNS
-          + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
-          + "where c.seq between ? and ? order by c.seq", rs -> {
-            Map<String, Object> link = new LinkedHashMap<>();
-            link.put("seq", rs.getLong("seq"));
-            link.put("prevHash", rs.getString("prev_hash").strip());
-            link.put("hash", rs.getString("hash").strip());
-            link.put("canonical", AuditChain.canonical(rs));
-            try {
-              segments.append(json.writeValueAsString(link)).append('\n');
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-          }, range[0], range[1]);
+      for (Map<String, Object> link : archive.links(range[0], range[1])) {
+        segments.append(json.writeValueAsString(link)).append('\n');
+      }
     }
     files.put("chain/segments.jsonl", segments.toString().getBytes(StandardCharsets.UTF_8));
     List<Map<String, Object>> checkpoints = new ArrayList<>();

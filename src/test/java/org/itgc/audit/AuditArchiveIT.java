@@ -25,6 +25,9 @@ class AuditArchiveIT {
   @Autowired AuditSealer sealer;
   @Autowired AuditRecorder recorder;
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
+  @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
+  @Autowired java.time.Clock clock;
 
   long[] sealedRange(String objectId, int events) {
     for (int i = 0; i < events; i++) {
@@ -55,6 +58,11 @@ class AuditArchiveIT {
     assertThat(test.json().get("passed").asBoolean()).as(test.toString()).isTrue();
     assertThat(test.json().get("events").asLong()).as("restored and hashed again").isPositive();
     assertThat(jdbc.queryForObject("select count(*) from audit_archive_test where passed", Integer.class)).isPositive();
+
+    // a period holding more than one answer carries is refused whole, not cut short
+    var small = new AuditArchive(jdbc, transactions, sealer, recorder, json, clock, folder, java.time.Period.ofYears(7), 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.retrieve(from, Instant.now().plusSeconds(60)))
+        .isInstanceOf(AuditArchive.TooMany.class).hasMessageContaining("more than 2");
 
     // a second segment, one byte changed: the period is refused whole, naming the segment
     long[] second = sealedRange("AP-ARCHIVE-2", 3);

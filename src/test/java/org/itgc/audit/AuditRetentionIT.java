@@ -47,9 +47,14 @@ class AuditRetentionIT {
         Timestamp.from(OLD.atDay(day).atStartOfDay(ZoneOffset.UTC).toInstant()), objectId);
   }
 
+  private static final String SYSTEM = "AP-PAY";
+
+  /** From the first link of the old month, or of the objects, to the newest link of the objects. */
   private long[] seqRange(String objectPrefix) {
-    var range = jdbc.queryForMap("select min(c.seq) as lo, max(c.seq) as hi from audit_chain c join audit_event e "
-        + "on e.id = c.event_id and e.occurred_at = c.occurred_at where e.object_id like ?", objectPrefix + "%");
+    var range = jdbc.queryForMap("select least(min(c.seq), (select min(seq) from audit_chain where occurred_at < ?)) as lo, "
+        + "max(c.seq) as hi from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
+        + "where e.object_id like ?", Timestamp.from(OLD.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+        objectPrefix + "%");
     return new long[] {((Number) range.get("lo")).longValue(), ((Number) range.get("hi")).longValue()};
   }
 
@@ -61,11 +66,23 @@ class AuditRetentionIT {
       oldEvent("AP-RET-" + i, 3 + i);
     }
     recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-RET-NOW").build());
+    // a production deployment of that month with its audit events: an evidence pack for CM-03 will need them
+    Timestamp deployedAt = Timestamp.from(OLD.atDay(9).atStartOfDay(ZoneOffset.UTC).toInstant());
+    long deployment = jdbc.queryForObject("""
+        insert into change_deployment (system_id, source, external_ref, environment, deployed_at, deployed_by, matched,
+            received_at) values (?, 'pipeline', 'it-retention-run', 'production', ?, 'dave', true, ?) returning id
+        """, Long.class, SYSTEM, deployedAt, deployedAt);
+    for (String action : new String[] {"deployment.receive", "deployment.match"}) {
+      jdbc.update("insert into audit_event (occurred_at, actor, action, object_type, object_id, outcome) "
+          + "values (?, 'pipeline', ?, 'deployment', ?, 'SUCCESS')", deployedAt, action, String.valueOf(deployment));
+    }
     sealer.seal();
     assertThatThrownBy(() -> retention.remove(OLD)).isInstanceOf(AuditRetention.NotRemovable.class)
         .hasMessageContaining("in no archive segment yet");
     long[] range = seqRange("AP-RET-");
     archive.archive("it-retention", range[0], range[1]);
+    long oldInRange = jdbc.queryForObject("select count(*) from audit_chain where occurred_at < ? and seq between ? and ?",
+        Long.class, Timestamp.from(OLD.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()), range[0], range[1]);
 
     // an event of the month committing late: first unsealed, then sealed but outside the segment
     oldEvent("AP-RET-LATE", 20);
@@ -87,7 +104,7 @@ class AuditRetentionIT {
         .rootCause().hasMessageContaining("permission denied");
 
     long removed = retention.remove(OLD);
-    assertThat(removed).isEqualTo(6);
+    assertThat(removed).isEqualTo(8);
     String suffix = String.format("y%04dm%02d", OLD.getYear(), OLD.getMonthValue());
     assertThat(jdbc.queryForObject("select to_regclass(?)::text", String.class, "audit_event_" + suffix)).isNull();
     assertThat(jdbc.queryForObject("select to_regclass(?)::text", String.class, "audit_chain_" + suffix)).isNull();
@@ -95,8 +112,10 @@ class AuditRetentionIT {
         + "'AP-RET-NOW'", Integer.class)).isZero();
     var record = jdbc.queryForMap("select events, removed_by from audit_retention where month = ?",
         java.sql.Date.valueOf(OLD.atDay(1)));
-    assertThat(record.get("events")).isEqualTo(6L);
+    assertThat(record.get("events")).isEqualTo(8L);
     assertThat(record.get("removed_by")).isEqualTo("itgc_retention");
+    assertThat(jdbc.queryForObject("select count(*) from change_deployment where id = ?", Integer.class, deployment))
+        .as("the business rows stay: only the audit trail's month moved to the archive").isEqualTo(1);
     Path recordFile = sealer.checkpointFolder().resolve(AuditRetention.RECORD_PREFIX + OLD + ".json");
     assertThat(Files.readString(recordFile)).contains("\"holes\"").contains("\"signature\"");
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'audit.retention.remove' "
@@ -114,7 +133,22 @@ class AuditRetentionIT {
     // LG-02's restore: the segment's events restored into PostgreSQL give every hash again; those still hot match
     long[] restored = archive.restore("it-retention");
     assertThat(restored[0]).isEqualTo(range[1] - range[0] + 1);
-    assertThat(restored[1]).isEqualTo(restored[0] - 5);
+    assertThat(restored[1]).isEqualTo(restored[0] - oldInRange);
+
+    // an evidence pack of that month takes the sample's audit events from the archive and verifies offline
+    var created = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(java.util.Map.of("controlId", "CM-03",
+        "from", OLD.atDay(1).toString(), "to", OLD.plusMonths(1).atDay(1).toString())));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().get("population").asInt()).isEqualTo(1);
+    var download = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://localhost:" + port + "/api/evidence-packs/" + created.json().get("id").asText())).header("Authorization",
+        "Basic " + java.util.Base64.getEncoder().encodeToString(("audrey:" + Http.DEMO_PASSWORD).getBytes())).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(download.statusCode()).isEqualTo(200);
+    var packResult = org.itgc.controls.EvidencePackVerifier.verify(download.body(), sealer.key().publicKey());
+    assertThat(packResult.problems()).isEmpty();
+    String evidence = new String(firstEntry(download.body(), "evidence/"), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(evidence).contains("deployment.receive").contains("deployment.match").contains("\"tier\" : \"archive\"");
 
     // without the signed record, or with a changed one, the removal shows
     Path copy = Files.createTempDirectory(Path.of("target"), "checkpoints-no-record-");
@@ -130,13 +164,24 @@ class AuditRetentionIT {
     assertThat(withoutRecord.ok()).isFalse();
     assertThat(withoutRecord.problem()).contains("is missing");
     Files.writeString(copy.resolve(recordFile.getFileName()), Files.readString(recordFile)
-        .replaceFirst("\"events\" : 6", "\"events\" : 5"));
+        .replaceFirst("\"events\" : 8", "\"events\" : 7"));
     var changedRecord = AuditVerifier.verify(dataSource, copy);
     assertThat(changedRecord.problem()).contains("retention record of " + OLD).contains("not validly signed");
 
     // a month with no partition, or one still too young, stays
     assertThatThrownBy(() -> retention.remove(OLD)).hasMessageContaining("no partition");
     assertThatThrownBy(() -> retention.remove(YearMonth.now(ZoneOffset.UTC))).isInstanceOf(AuditRetention.NotRemovable.class);
+  }
+
+  private static byte[] firstEntry(byte[] zip, String prefix) throws java.io.IOException {
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        if (entry.getName().startsWith(prefix)) {
+          return in.readAllBytes();
+        }
+      }
+    }
+    throw new AssertionError("no " + prefix + " in the pack");
   }
 
   @Test
