@@ -54,6 +54,8 @@ public final class AuditVerifier {
   }
 
   private static final int FETCH = 10_000;
+  /** Events read ahead of their links at most (an event committed late waits for its link). */
+  private static final int MAX_AHEAD = 2_000_000;
 
   private AuditVerifier() {}
 
@@ -201,13 +203,35 @@ public final class AuditVerifier {
           return false;
         }
       };
-      try (var ps = connection.prepareStatement("select c.seq, c.event_id, c.prev_hash, c.hash, e.id as present, "
-          + AuditChain.EVENT_COLUMNS + " from audit_chain c left join audit_event e on e.id = c.event_id "
-          + "and e.occurred_at = c.occurred_at where c.seq between ? and ? order by c.seq")) {
-        ps.setFetchSize(FETCH);
-        ps.setLong(1, from);
-        ps.setLong(2, to);
-        try (var rs = ps.executeQuery()) {
+      // The links (in sequence order) and their events (in id order) are read as two streams on the same snapshot and
+      // matched here: the sealer chains events in id order, so an event is read shortly before its link needs it (one
+      // committed late waits in the map). This reads each table once instead of probing the events' index per link.
+      long[] ids = {0, -1};
+      try (var bounds = connection.prepareStatement("select min(event_id), max(event_id) from audit_chain "
+          + "where seq between ? and ?")) {
+        bounds.setLong(1, from);
+        bounds.setLong(2, to);
+        try (var rs = bounds.executeQuery()) {
+          if (rs.next() && rs.getObject(1) != null) {
+            ids[0] = rs.getLong(1);
+            ids[1] = rs.getLong(2);
+          }
+        }
+      }
+      try (var links = connection.prepareStatement("select seq, event_id, prev_hash, hash from audit_chain "
+              + "where seq between ? and ? order by seq");
+           var events = connection.prepareStatement("select " + AuditChain.EVENT_COLUMNS + " from audit_event e "
+              + "where e.id between ? and ? order by e.id")) {
+        links.setFetchSize(FETCH);
+        links.setLong(1, from);
+        links.setLong(2, to);
+        events.setFetchSize(FETCH);
+        events.setLong(1, ids[0]);
+        events.setLong(2, ids[1]);
+        try (var rs = links.executeQuery(); var ev = events.executeQuery()) {
+          Map<Long, String> ahead = new HashMap<>();
+          long[] lastRead = {Long.MIN_VALUE};
+          boolean[] more = {true};
           while (state.problem == null && rs.next()) {
             long seq = rs.getLong("seq");
             if (!state.holesBefore(seq)) {
@@ -218,23 +242,32 @@ public final class AuditVerifier {
                   : "sequence " + state.expected + " is missing (the chain continues at " + seq + ")");
               break;
             }
-            if (rs.getObject("present") == null) {
-              boolean elsewhere;
-              try (var lookup = connection.prepareStatement("select 1 from audit_event where id = ?")) {
-                lookup.setLong(1, rs.getLong("event_id"));
-                try (var found = lookup.executeQuery()) {
-                  elsewhere = found.next();
+            long eventId = rs.getLong("event_id");
+            while (!ahead.containsKey(eventId) && more[0] && lastRead[0] < eventId) {
+              if (ev.next()) {
+                lastRead[0] = ev.getLong("id");
+                ahead.put(lastRead[0], AuditChain.canonical(ev));
+                if (ahead.size() > MAX_AHEAD) {
+                  state.fail(seq, "more than " + MAX_AHEAD + " events wait for their links: the chain's order is far from "
+                      + "the order of the events");
+                  break;
                 }
+              } else {
+                more[0] = false;
               }
-              state.fail(seq, elsewhere ? "the content of sequence " + seq + " (event " + rs.getLong("event_id")
-                  + ") does not match its link: the event was changed or moved"
-                  : "the event of sequence " + seq + " (event " + rs.getLong("event_id") + ") is missing");
+            }
+            if (state.problem != null) {
+              break;
+            }
+            String canonical = ahead.remove(eventId);
+            if (canonical == null) {
+              state.fail(seq, "the event of sequence " + seq + " (event " + eventId + ") is missing");
               break;
             }
             String prevHash = rs.getString("prev_hash");
-            String recomputed = AuditChain.hash(prevHash, seq, AuditChain.canonical(rs));
+            String recomputed = AuditChain.hash(prevHash, seq, canonical);
             if (!recomputed.equals(rs.getString("hash"))) {
-              state.fail(seq, "the content of sequence " + seq + " (event " + rs.getLong("event_id")
+              state.fail(seq, "the content of sequence " + seq + " (event " + eventId
                   + ") does not match its hash: the event was changed or moved");
               break;
             }
@@ -247,7 +280,7 @@ public final class AuditVerifier {
               break;
             }
             state.verified++;
-            state.maxEvent = Math.max(state.maxEvent, rs.getLong("event_id"));
+            state.maxEvent = Math.max(state.maxEvent, eventId);
           }
         }
       }
