@@ -50,6 +50,11 @@ class EngineRolesConnector implements ProvisioningConnector {
     Set<Role> roles = roles(account);
     roles.remove(role(entitlementId));
     users.setRoles(account.username(), roles, "access-provisioning");
+    // a leaver's login goes with their last role (a rehire asks a security admin to enable it again)
+    if (!identity.active() && roles.isEmpty()
+        && users.setEnabled(account.username(), false, "access-provisioning", "leaver: identity " + identity.id())) {
+      return "role " + entitlementId + " removed from login " + account.username() + "; the login is disabled (leaver)";
+    }
     return "role " + entitlementId + " removed from login " + account.username();
   }
 

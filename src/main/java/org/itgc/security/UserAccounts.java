@@ -99,6 +99,23 @@ public class UserAccounts {
         .detail("privileged", role == Role.ENGINE_ADMIN || role == Role.SECURITY_ADMIN).build());
   }
 
+  /**
+   * Enables or disables a login (disabled: no password login, no API by password); audited when it changes. Returns
+   * whether it changed; throws NotFoundException for an unknown user.
+   */
+  public boolean setEnabled(String username, boolean enabled, String by, String reason) {
+    if (!exists(username)) {
+      throw new org.itgc.platform.web.NotFoundException("user", username);
+    }
+    int changed = jdbc.update("update sec_user set enabled = ? where username = ? and enabled <> ?", enabled, username,
+        enabled);
+    if (changed > 0) {
+      audit.record(AuditEvent.of(enabled ? "user.enable" : "user.disable", "user", username).detail("by", by)
+          .detail("reason", reason).build());
+    }
+    return changed > 0;
+  }
+
   public boolean exists(String username) {
     Integer count = jdbc.queryForObject("select count(*) from sec_user where username = ?", Integer.class, username);
     return count != null && count > 0;

@@ -124,6 +124,17 @@ class UsersController {
     return Map.of("username", username, "status", "unlocked");
   }
 
+  /** Enables a login again (a leaver's login is disabled when their last engine role is removed); never one's own. */
+  @PostMapping("/api/users/{username}/enable")
+  @PreAuthorize("hasAuthority('security-admin')")
+  Map<String, String> enable(@PathVariable String username, Principal principal) {
+    if (username.equals(principal.getName())) {
+      throw new org.springframework.security.access.AccessDeniedException("nobody enables their own login");
+    }
+    accounts.setEnabled(username, true, principal.getName(), "enabled by a security administrator");
+    return Map.of("username", username, "status", "enabled");
+  }
+
   record PolicyView(String preset, PasswordPolicy.Rules rules, int blocklistEntries) {}
 
   /** The effective password policy, for auditors to test against the company's written policy. */

@@ -422,6 +422,13 @@ class AccessLifecycleIT {
     await("tina's grant ended", () -> keys(grantsOf("E9401", "")).isEmpty());
     JsonNode grant = grantsOf("E9401", "?history=true").get(0);
     assertThat(grant.get("removedBy").asText()).isEqualTo("connector:itgc-engine-roles");
+    // and with the last role the leaver's login is disabled; only a security admin enables it again
+    assertThat(Http.as(port, "tina", PASSWORD).get("/api/me").status()).isEqualTo(401);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.disable' and object_id = 'tina'",
+        Integer.class)).isEqualTo(1);
+    assertThat(Http.as(port, "rachel").post("/api/users/tina/enable", "{}").status()).isEqualTo(403);
+    assertThat(Http.as(port, "sam").post("/api/users/sam/enable", "{}").status()).isEqualTo(403);
+    assertThat(Http.as(port, "sam").post("/api/users/tina/enable", "{}").status()).isEqualTo(200);
     var me = Http.as(port, "tina", PASSWORD).get("/api/me");
     assertThat(me.status()).isEqualTo(200);
     assertThat(me.json().get("roles")).isEmpty();
