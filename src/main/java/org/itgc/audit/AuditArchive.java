@@ -238,13 +238,6 @@ public class AuditArchive {
     return events;
   }
 
-  /** Reads a segment and checks it: signed manifest, file hash, every link, the bridge to the signed checkpoint. */
-  List<JsonNode> verified(String label) throws IOException {
-    List<JsonNode> links = new ArrayList<>();
-    verify(label, links::add);
-    return links;
-  }
-
   /**
    * Checks a segment whole (signed manifest, the file's SHA-256, every link, the bridge to the signed checkpoint),
    * streaming it, and hands each link to {@code each} as it is read. It throws when anything fails, also after links
@@ -293,18 +286,11 @@ public class AuditArchive {
       }
     };
     // the file is read twice (hash, then content), each pass streaming: a segment of any size fits in memory
-    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          JsonNode link = json.readTree(line);
-          state.check(link);
-          state.links++;
-          each.accept(link);
-        }
-      }
-    }
+    readLinks(segmentFile, link -> {
+      state.check(link);
+      state.links++;
+      each.accept(link);
+    });
     if (state.links != manifest.get("events").asInt() || state.expected - 1 < manifest.get("lastSeq").asLong()) {
       throw new SegmentInvalid(label, "it holds " + state.links + " events, the manifest says " + manifest.get("events").asInt());
     }
@@ -314,6 +300,19 @@ public class AuditArchive {
         || !AuditSigningKey.verify(sealer.key().publicKey(), AuditChain.checkpointText(checkpoint.get("seq").asLong(),
             checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText()), checkpoint.get("signature").asText())) {
       throw new SegmentInvalid(label, "the chain does not reach its signed checkpoint " + checkpoint.get("seq").asLong());
+    }
+  }
+
+  /** Each link of a segment file (gzip-compressed JSON lines), streaming, in file order, unchecked. */
+  private void readLinks(Path segmentFile, java.util.function.Consumer<JsonNode> each) throws IOException {
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.isBlank()) {
+          each.accept(json.readTree(line));
+        }
+      }
     }
   }
 
@@ -373,26 +372,21 @@ public class AuditArchive {
             outcome text, details jsonb) on commit drop
           """);
       List<String[]> chunk = new ArrayList<>();
-      try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-          new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (!line.isBlank()) {
-            JsonNode link = json.readTree(line);
-            String[] fields = link.get("canonical").asText().split("\u001f", 10);
-            String[] row = new String[13];
-            row[0] = link.get("seq").asText();
-            row[1] = link.get("prevHash").asText();
-            row[2] = link.get("hash").asText();
-            for (int i = 0; i < fields.length; i++) {
-              row[3 + i] = (i == 4 || i == 7) && "null".equals(fields[i]) ? null : fields[i];
-            }
-            chunk.add(row);
-            if (chunk.size() == 10_000) {
-              insertRestored(chunk);
-            }
+      try {
+        readLinks(segmentFile, link -> {
+          String[] fields = link.get("canonical").asText().split("\u001f", 10);
+          String[] row = new String[13];
+          row[0] = link.get("seq").asText();
+          row[1] = link.get("prevHash").asText();
+          row[2] = link.get("hash").asText();
+          for (int i = 0; i < fields.length; i++) {
+            row[3 + i] = (i == 4 || i == 7) && "null".equals(fields[i]) ? null : fields[i];
           }
-        }
+          chunk.add(row);
+          if (chunk.size() == 10_000) {
+            insertRestored(chunk);
+          }
+        });
       } catch (IOException e) {
         throw new IllegalStateException("the segment could not be read: " + e.getMessage(), e);
       }

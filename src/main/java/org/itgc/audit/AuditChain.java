@@ -2,7 +2,6 @@ package org.itgc.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
@@ -31,13 +30,7 @@ public final class AuditChain {
         rs.getString("details"));
   }
 
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(org.itgc.platform.Hashes::sha256Digest);
 
   public static String hash(String previous, long seq, String canonical) {
     MessageDigest digest = DIGEST.get();

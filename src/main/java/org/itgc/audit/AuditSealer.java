@@ -137,7 +137,6 @@ public class AuditSealer {
     long horizon = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", Long.class);
     long watermark = jdbc.queryForObject("select txid from audit_seal_watermark where id = 1", Long.class);
     long from = cursor;
-    int n = 0;
     Long[] seqs = new Long[BATCH];
     Long[] events = new Long[BATCH];
     String[] times = new String[BATCH];
@@ -165,7 +164,7 @@ public class AuditSealer {
           hashes[i] = hash;
           state.prev = hash;
         }, watermark, from, from);
-    n = state.count;
+    int n = state.count;
     if (n > 0) {
       int size = n;
       Timestamp now = Timestamp.from(clock.instant());

@@ -206,15 +206,16 @@ public final class AuditVerifier {
       // The links (in sequence order) and their events (in id order) are read as two streams on the same snapshot and
       // matched here: the sealer chains events in id order, so an event is read shortly before its link needs it (one
       // committed late waits in the map). This reads each table once instead of probing the events' index per link.
-      long[] ids = {0, -1};
+      long firstEvent = 0;
+      long lastEvent = -1;
       try (var bounds = connection.prepareStatement("select min(event_id), max(event_id) from audit_chain "
           + "where seq between ? and ?")) {
         bounds.setLong(1, from);
         bounds.setLong(2, to);
         try (var rs = bounds.executeQuery()) {
           if (rs.next() && rs.getObject(1) != null) {
-            ids[0] = rs.getLong(1);
-            ids[1] = rs.getLong(2);
+            firstEvent = rs.getLong(1);
+            lastEvent = rs.getLong(2);
           }
         }
       }
@@ -226,12 +227,12 @@ public final class AuditVerifier {
         links.setLong(1, from);
         links.setLong(2, to);
         events.setFetchSize(FETCH);
-        events.setLong(1, ids[0]);
-        events.setLong(2, ids[1]);
+        events.setLong(1, firstEvent);
+        events.setLong(2, lastEvent);
         try (var rs = links.executeQuery(); var ev = events.executeQuery()) {
           Map<Long, String> ahead = new HashMap<>();
-          long[] lastRead = {Long.MIN_VALUE};
-          boolean[] more = {true};
+          long lastRead = Long.MIN_VALUE;
+          boolean more = true;
           while (state.problem == null && rs.next()) {
             long seq = rs.getLong("seq");
             if (!state.holesBefore(seq)) {
@@ -243,17 +244,17 @@ public final class AuditVerifier {
               break;
             }
             long eventId = rs.getLong("event_id");
-            while (!ahead.containsKey(eventId) && more[0] && lastRead[0] < eventId) {
+            while (!ahead.containsKey(eventId) && more && lastRead < eventId) {
               if (ev.next()) {
-                lastRead[0] = ev.getLong("id");
-                ahead.put(lastRead[0], AuditChain.canonical(ev));
+                lastRead = ev.getLong("id");
+                ahead.put(lastRead, AuditChain.canonical(ev));
                 if (ahead.size() > MAX_AHEAD) {
                   state.fail(seq, "more than " + MAX_AHEAD + " events wait for their links: the chain's order is far from "
                       + "the order of the events");
                   break;
                 }
               } else {
-                more[0] = false;
+                more = false;
               }
             }
             if (state.problem != null) {

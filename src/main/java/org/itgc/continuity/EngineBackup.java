@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -58,7 +57,7 @@ public final class EngineBackup {
     Instant takenAt = clock.instant();
     Path partial = Files.createTempFile(folder, "itgc-engine-", ".zip.partial");
     Manifest manifest;
-    MessageDigest fileDigest = sha256();
+    MessageDigest fileDigest = org.itgc.platform.Hashes.sha256Digest();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -134,17 +133,9 @@ public final class EngineBackup {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Passes bytes through, counting rows (lines of COPY text format) and hashing them; never closes the target. */
   static final class CountingDigest extends OutputStream {
-    final MessageDigest digest = sha256();
+    final MessageDigest digest = org.itgc.platform.Hashes.sha256Digest();
     private final OutputStream target;
     long lines;
 

@@ -204,7 +204,7 @@ public class EngineContinuity {
   }
 
   static String sha256(Path file) throws IOException {
-    var digest = EngineBackup.sha256();
+    var digest = org.itgc.platform.Hashes.sha256Digest();
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[65536];
       for (int n; (n = in.read(buffer)) > 0; ) {

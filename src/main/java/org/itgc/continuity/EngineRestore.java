@@ -82,7 +82,7 @@ public final class EngineRestore {
           problems.add(table.name() + ": missing from the backup");
           continue;
         }
-        var digest = EngineBackup.sha256();
+        var digest = org.itgc.platform.Hashes.sha256Digest();
         try (InputStream in = new java.security.DigestInputStream(zip.getInputStream(entry), digest)) {
           copy.copyIn("COPY " + EngineBackup.quote(table.name()) + " FROM STDIN", in);
         }
