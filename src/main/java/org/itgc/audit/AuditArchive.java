@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -55,7 +56,7 @@ public class AuditArchive {
   private final int retrievalMax;
 
   AuditArchive(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate transactions,
-      AuditSealer sealer, AuditRecorder audit, ObjectMapper json, Clock clock,
+      AuditSealer sealer, AuditRecorder audit, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder,
       @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention,
       @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax) {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -54,7 +55,7 @@ public class AuditRetention {
   private final int hotDays;
 
   AuditRetention(JdbcTemplate jdbc, org.springframework.beans.factory.ObjectProvider<RetentionConnections> retentionConnections,
-      AuditArchive archive, AuditSealer sealer, AuditRecorder audit, ObjectMapper json, Clock clock,
+      AuditArchive archive, AuditSealer sealer, AuditRecorder audit, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.hot-days:90}") int hotDays) {
     this.jdbc = jdbc;
     this.retentionConnections = retentionConnections;

@@ -15,6 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -45,7 +46,7 @@ public class AuditSealer {
   private final org.itgc.notify.Notifier notifier;
   private final String mailbox;
 
-  AuditSealer(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper json, Clock clock,
+  AuditSealer(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.signing-key-file}") Path keyFile, @Value("${itgc.audit.checkpoint-folder}") Path checkpointFolder,
       @Value("${itgc.audit.checkpoint-every-events:1000}") long checkpointEvery,
       @Value("${itgc.audit.checkpoint-every:PT5M}") Duration checkpointInterval, org.itgc.notify.Notifier notifier,

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -30,7 +31,7 @@ class JdbcAuditRecorder implements AuditRecorder {
   private final Clock clock;
   private final TransactionTemplate independent;
 
-  JdbcAuditRecorder(JdbcTemplate jdbc, ObjectMapper json, Clock clock, PlatformTransactionManager transactionManager) {
+  JdbcAuditRecorder(JdbcTemplate jdbc, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock, PlatformTransactionManager transactionManager) {
     this.jdbc = jdbc;
     this.json = json;
     this.clock = clock;

@@ -521,7 +521,7 @@ public class Campaigns {
                    case when exists (select 1 from sod_finding f where f.identity_id = a.id and f.resolved_at is null)
                         then 'sod-conflict' end,
                    case when exists (select 1 from access_usage_feed u where u.system_id = g.system_id)
-                         and (g.last_used_at is null or g.last_used_at < now() - interval '90 days')
+                         and (g.last_used_at is null or g.last_used_at < ?::timestamptz - interval '90 days')
                         then 'unused' end]::varchar[], null)
           from access_grant g join access_identity a on a.id = g.identity_id join itgc_system s on s.id = g.system_id
           where g.removed_at is null
@@ -531,14 +531,15 @@ public class Campaigns {
           order by g.id
           """);
       ps.setString(1, id);
+      ps.setTimestamp(2, java.sql.Timestamp.from(clock.instant()));
       var tierArray = con.createArrayOf("varchar", tiers);
       var systemArray = con.createArrayOf("varchar", systemIds);
-      ps.setArray(2, tierArray);
       ps.setArray(3, tierArray);
-      ps.setArray(4, systemArray);
+      ps.setArray(4, tierArray);
       ps.setArray(5, systemArray);
-      ps.setBoolean(6, scope.includePrivileged());
-      ps.setBoolean(7, scope.includeServiceAccounts());
+      ps.setArray(6, systemArray);
+      ps.setBoolean(7, scope.includePrivileged());
+      ps.setBoolean(8, scope.includeServiceAccounts());
       return ps;
     });
     assignReviewers(id, (String) campaign.get("launched_by"));

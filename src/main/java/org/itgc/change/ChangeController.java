@@ -47,9 +47,12 @@ class ChangeController {
   private final ChangeValidation validation;
   private final SystemsInventory systems;
   private final AuditRecorder audit;
+  private final java.time.Clock clock;
 
   ChangeController(ChangeService changes, ChangeEvidence evidence, DeploymentReconciliation reconciliation,
-      SourceControlWebhooks webhooks, ChangeValidation validation, SystemsInventory systems, AuditRecorder audit) {
+      SourceControlWebhooks webhooks, ChangeValidation validation, SystemsInventory systems, AuditRecorder audit,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.changes = changes;
     this.evidence = evidence;
     this.reconciliation = reconciliation;
@@ -129,7 +132,7 @@ class ChangeController {
       throw new BadRequestException("repository", "'" + body.repository() + "' is not mapped to a financial system");
     }
     List<FieldError> errors = new ArrayList<>();
-    Instant at = body.deployedAt() == null ? Instant.now() : instant(errors, "deployedAt", body.deployedAt());
+    Instant at = body.deployedAt() == null ? clock.instant() : instant(errors, "deployedAt", body.deployedAt());
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }

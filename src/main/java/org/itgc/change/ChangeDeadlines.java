@@ -1,5 +1,6 @@
 package org.itgc.change;
 
+import java.time.Clock;
 import java.util.Date;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.springframework.beans.factory.annotation.Value;
@@ -15,31 +16,28 @@ public class ChangeDeadlines {
   private final BusinessCalendar calendar;
   private final int approvalBusinessDays;
   private final int emergencyApprovalBusinessDays;
+  private final Clock clock;
 
-  public ChangeDeadlines(BusinessCalendar calendar,
+  public ChangeDeadlines(BusinessCalendar calendar, Clock clock,
       @Value("${itgc.change.approval-business-days:2}") int approvalBusinessDays,
       @Value("${itgc.change.emergency-approval-business-days:2}") int emergencyApprovalBusinessDays) {
     this.calendar = calendar;
+    this.clock = clock;
     this.approvalBusinessDays = approvalBusinessDays;
     this.emergencyApprovalBusinessDays = emergencyApprovalBusinessDays;
   }
 
   /** Due date of an approval task created now. */
   public Date approvalDue() {
-    return calendar.addBusinessDays(now(), approvalBusinessDays);
+    return Date.from(calendar.addBusinessDays(clock.instant(), approvalBusinessDays));
   }
 
   /** Deadline (CM-04) of the retrospective approval of an emergency change implemented now. */
   public Date emergencyApprovalDue() {
-    return calendar.addBusinessDays(now(), emergencyApprovalBusinessDays);
+    return Date.from(calendar.addBusinessDays(clock.instant(), emergencyApprovalBusinessDays));
   }
 
   public int emergencyApprovalBusinessDays() {
     return emergencyApprovalBusinessDays;
-  }
-
-  /** The engine's clock, so that process tests that move it move the deadlines too. */
-  private static Date now() {
-    return org.camunda.bpm.engine.impl.util.ClockUtil.getCurrentTime();
   }
 }

@@ -50,9 +50,7 @@ public class ChangeSchedule {
     LocalDate last = end.atZone(calendar.zone()).toLocalDate();
     List<FinancialSystem.FreezePeriod> touched = new ArrayList<>();
     for (FinancialSystem.FreezePeriod freeze : system.freezePeriods()) {
-      if (!freeze.from().isAfter(last) && !freeze.to().isBefore(first)) {
-        touched.add(freeze);
-      }
+      touched.addAll(freeze.occurrencesTouching(first, last));
     }
     return touched;
   }

@@ -1,7 +1,7 @@
 package org.itgc.continuity;
 
 import java.util.Date;
-import org.camunda.bpm.engine.impl.util.ClockUtil;
+import java.time.Clock;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.springframework.stereotype.Component;
 
@@ -11,21 +11,23 @@ public class ContinuityDeadlines {
 
   private final BusinessCalendar calendar;
   private final ContinuitySettings settings;
+  private final Clock clock;
 
-  public ContinuityDeadlines(BusinessCalendar calendar, ContinuitySettings settings) {
+  public ContinuityDeadlines(BusinessCalendar calendar, ContinuitySettings settings, Clock clock) {
     this.calendar = calendar;
     this.settings = settings;
+    this.clock = clock;
   }
 
   public Date signOffDue() {
-    return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.signOffBusinessDays());
+    return Date.from(calendar.addBusinessDays(clock.instant(), settings.signOffBusinessDays()));
   }
 
   public Date restoreRemediationDue() {
-    return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.restoreRemediationBusinessDays());
+    return Date.from(calendar.addBusinessDays(clock.instant(), settings.restoreRemediationBusinessDays()));
   }
 
   public Date remediationDue() {
-    return calendar.addBusinessDays(ClockUtil.getCurrentTime(), settings.drRemediationBusinessDays());
+    return Date.from(calendar.addBusinessDays(clock.instant(), settings.drRemediationBusinessDays()));
   }
 }

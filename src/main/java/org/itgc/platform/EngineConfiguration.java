@@ -15,9 +15,20 @@ import org.springframework.core.annotation.Order;
 @Configuration(proxyBeanMethods = false)
 public class EngineConfiguration {
 
-  /** The one clock that business logic reads; tests replace it. */
+  /** The one clock that business logic reads: the engine's, so that timers and business logic agree. */
   @Bean
+  @org.springframework.context.annotation.Primary
   Clock clock() {
+    return new EngineClock();
+  }
+
+  /**
+   * The audit trail's clock: the system's real time, never the engine's. Tests move the engine's clock to run at other
+   * dates; the trail records when things really happened, and its monthly partitions follow the database server's
+   * time, which no application setting moves.
+   */
+  @Bean
+  Clock auditTrailClock() {
     return Clock.systemUTC();
   }
 

@@ -65,6 +65,39 @@ public record FinancialSystem(
   public record MaintenanceWindow(@NotEmpty List<@NotNull DayOfWeek> days, @NotNull LocalTime start,
       @NotNull LocalTime end) {}
 
-  /** A blackout period (inclusive dates) in which no change may be implemented without the CAB. */
-  public record FreezePeriod(@NotNull LocalDate from, @NotNull LocalDate to, @NotBlank String reason) {}
+  /**
+   * A blackout period (inclusive dates) in which no change may be implemented without the CAB. With
+   * {@code everyYear: true} it comes back every year on the same days (a year-end close from 24 December to 8 January
+   * is written once, with the dates of any one year), so the file never runs out.
+   */
+  public record FreezePeriod(@NotNull LocalDate from, @NotNull LocalDate to, @NotBlank String reason,
+      Boolean everyYear) {
+
+    public FreezePeriod {
+      everyYear = Boolean.TRUE.equals(everyYear);
+    }
+
+    public FreezePeriod(LocalDate from, LocalDate to, String reason) {
+      this(from, to, reason, false);
+    }
+
+    /** The occurrences of this period that share at least one day with {@code first..last} (inclusive). */
+    public java.util.List<FreezePeriod> occurrencesTouching(LocalDate first, LocalDate last) {
+      java.util.List<FreezePeriod> touching = new java.util.ArrayList<>();
+      if (!everyYear) {
+        if (!from.isAfter(last) && !to.isBefore(first)) {
+          touching.add(this);
+        }
+        return touching;
+      }
+      for (int years = first.getYear() - from.getYear() - 1; years <= last.getYear() - from.getYear() + 1; years++) {
+        LocalDate start = from.plusYears(years);
+        LocalDate end = to.plusYears(years);
+        if (!start.isAfter(last) && !end.isBefore(first)) {
+          touching.add(new FreezePeriod(start, end, reason, true));
+        }
+      }
+      return touching;
+    }
+  }
 }

@@ -38,6 +38,10 @@ record SystemsFile(@NotEmpty @Valid List<FinancialSystem> systems) implements Co
         if (freeze.from() != null && freeze.to() != null && freeze.to().isBefore(freeze.from())) {
           problems.add(entry + ": freezePeriods[" + f + "]: to (" + freeze.to() + ") is before from (" + freeze.from() + ")");
         }
+        if (freeze.from() != null && freeze.to() != null && freeze.everyYear()
+            && !freeze.to().isBefore(freeze.from().plusYears(1))) {
+          problems.add(entry + ": freezePeriods[" + f + "]: a period that comes back every year must be shorter than a year");
+        }
       }
       for (String repository : system.repositories()) {
         if (repository != null && !repositories.add(repository)) {

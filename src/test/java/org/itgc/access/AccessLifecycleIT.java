@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.runtime.Job;
+import org.itgc.platform.calendar.BusinessCalendar;
+import org.itgc.support.DateSensitive;
+import org.itgc.support.TestClock;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
 import org.itgc.support.TestMailServer;
@@ -27,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * expire, revocations with business-day deadlines measured against their SLA, and the registry's answers.
  */
 @IntegrationTest
+@DateSensitive
 class AccessLifecycleIT {
 
   static final String SCIM_TOKEN = "demo-scim-token";
@@ -36,6 +42,7 @@ class AccessLifecycleIT {
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired ManagementService managementService;
+  @Autowired BusinessCalendar calendar;
 
   // ---------------------------------------------------------------- helpers
 
@@ -260,8 +267,9 @@ class AccessLifecycleIT {
     var incomplete = complete("sam", securityTask, Map.of("decision", "approve"));
     assertThat(incomplete.status()).as(incomplete.toString()).isEqualTo(400);
     assertThat(incomplete.body()).contains("mitigatingControl").contains("exceptionExpires");
+    LocalDate expires = TestClock.today(calendar.zone()).plusDays(60);
     var approved = complete("sam", securityTask, Map.of("decision", "approve",
-        "mitigatingControl", "Controller reviews every payment oscar approves, weekly", "exceptionExpires", "2027-02-26"));
+        "mitigatingControl", "Controller reviews every payment oscar approves, weekly", "exceptionExpires", expires.toString()));
     assertThat(approved.status()).as(approved.toString()).isEqualTo(204);
     approve("fiona", id, AccessRequestProcess.Elements.FINANCE_EXCEPTION_APPROVAL);
     approve("lucas", id, AccessRequestProcess.Elements.LINE_MANAGER_APPROVAL);
@@ -289,7 +297,7 @@ class AccessLifecycleIT {
     // the expiry comes: the exception is a finding again, owners are told
     String instance = request(id).get("processInstanceId").asText();
     Job expiry = managementService.createJobQuery().processInstanceId(instance).timers().singleResult();
-    assertThat(expiry.getDuedate().toInstant()).isEqualTo(Instant.parse("2027-02-26T05:00:00Z"));
+    assertThat(expiry.getDuedate().toInstant()).isEqualTo(expires.atStartOfDay(calendar.zone()).toInstant());
     managementService.executeJob(expiry.getId());
     JsonNode expired = null;
     for (JsonNode e : Http.as(port, "audrey").get("/api/access/sod/exceptions").json()) {
@@ -311,6 +319,49 @@ class AccessLifecycleIT {
 
   // ---------------------------------------------------------------- revocation
 
+  /** The n-th business day before (n < 0) or after (n > 0) a date, counted on the calendar's business days. */
+  LocalDate businessDay(LocalDate from, int n) {
+    LocalDate day = from;
+    for (int counted = 0; counted < Math.abs(n); ) {
+      day = day.plusDays(Integer.signum(n));
+      if (calendar.isBusinessDay(day)) {
+        counted++;
+      }
+    }
+    return day;
+  }
+
+  /** Business days after {@code from} up to and including {@code to}. */
+  int businessDaysAfter(LocalDate from, LocalDate to) {
+    int count = 0;
+    for (LocalDate day = from.plusDays(1); !day.isAfter(to); day = day.plusDays(1)) {
+      count += calendar.isBusinessDay(day) ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** Runs the due jobs of an instance the way the job executor would, until none is due: the final state, not a race. */
+  void runDueJobs(String processInstanceId) {
+    for (int round = 0; round < 20; round++) {
+      List<Job> due = managementService.createJobQuery().processInstanceId(processInstanceId).executable()
+          .duedateLowerThan(java.util.Date.from(TestClock.now())).list();
+      if (due.isEmpty()) {
+        return;
+      }
+      for (Job job : due) {
+        try {
+          managementService.executeJob(job.getId());
+        } catch (org.camunda.bpm.engine.ProcessEngineException e) {
+          // the job executor may have taken it first (it runs once either way); anything else is a failure
+          if (managementService.createJobQuery().jobId(job.getId()).executable().count() > 0) {
+            throw e;
+          }
+        }
+      }
+    }
+    throw new AssertionError("jobs of " + processInstanceId + " keep falling due");
+  }
+
   @Test
   void anHrTerminationViaScimStartsRevocationWithBusinessDayDeadlinesMeasuredAgainstTheSla() throws Exception {
     String scimId = scimCreate(scimUser("E9301", "holly.leaver", "Holly Leaver", "Accounts Payable Clerk", "E1003", true, null));
@@ -320,11 +371,14 @@ class AccessLifecycleIT {
         E9301,BI-REPORTING,BI_VIEWER,2024-01-02
         E9301,PAYROLL,PAYROLL_DBA,2024-01-02
         """);
-    // terminated on the Wednesday before Thanksgiving (Thursday 26 November 2026 is a holiday)
+    // terminated two business days ago (whatever today is): the one-day deadlines have passed, the three-day one not
+    ZoneId zone = calendar.zone();
+    LocalDate today = TestClock.today(zone);
+    LocalDate terminated = businessDay(today, -2);
     var patch = Http.bearer(port, SCIM_TOKEN).send("PATCH", "/scim/v2/Users/" + scimId, SCIM, Http.json(Map.of(
         "schemas", List.of(ScimController.PATCH),
         "Operations", List.of(Map.of("op", "replace", "path", "active", "value", false),
-            Map.of("op", "replace", "path", ScimController.HR + ":terminationDate", "value", "2026-11-25")))));
+            Map.of("op", "replace", "path", ScimController.HR + ":terminationDate", "value", terminated.toString())))));
     assertThat(patch.status()).as(patch.toString()).isEqualTo(200);
     assertThat(patch.json().get("active").asBoolean()).isFalse();
 
@@ -338,51 +392,60 @@ class AccessLifecycleIT {
       deadlines.put(i.get("systemId").asText(), i.get("deadline").asText());
       slas.put(i.get("systemId").asText(), i.get("slaBusinessDays").asInt());
     });
-    // tier 1: one business day, pushed past the holiday to Friday 17:00 New York; tier 3: three; privileged: one
+    // tier 1: one business day; tier 3: three; privileged: one; each at 17:00 New York of its last day
     assertThat(slas).isEqualTo(Map.of("AP-PAY", 1, "BI-REPORTING", 3, "PAYROLL", 1));
-    assertThat(deadlines).isEqualTo(Map.of("AP-PAY", "2026-11-27T22:00:00Z", "BI-REPORTING", "2026-12-01T22:00:00Z",
-        "PAYROLL", "2026-11-27T22:00:00Z"));
+    Instant oneDay = businessDay(terminated, 1).atTime(17, 0).atZone(zone).toInstant();
+    Instant threeDays = businessDay(terminated, 3).atTime(17, 0).atZone(zone).toInstant();
+    assertThat(deadlines).isEqualTo(Map.of("AP-PAY", oneDay.toString(), "BI-REPORTING", threeDays.toString(),
+        "PAYROLL", oneDay.toString()));
+    assertThat(oneDay).isBefore(TestClock.now());
+    assertThat(threeDays).isAfter(TestClock.now().plus(Duration.ofHours(1)));
     String instance = jdbc.queryForObject("select process_instance_id from access_revocation where id = ?", String.class, revocation);
     List<String> removals = tasks("sam", instance, AccessRevocationProcess.Elements.REMOVE);
     assertThat(removals).hasSize(3);
     JsonNode task = Http.as(port, "sam").get("/engine-rest/task/" + removals.get(0)).json();
     assertThat(task.get("due").asText()).isNotBlank();
 
-    // the deadlines of the tier-1 and the privileged grant have passed: escalation and AC-02 exceptions, measured
-    await("AC-02 exceptions of " + revocation, () -> jdbc.queryForObject(
-        "select count(*) from control_exception where control_id = 'AC-02' and object_id = ?", Integer.class, revocation) == 2);
-    Map<String, Object> details = jdbc.queryForMap("select details::text as d, summary from control_exception "
-        + "where control_id = 'AC-02' and object_id = ? order by id limit 1", revocation);
-    assertThat(details.get("d").toString()).contains("\"slaBusinessDays\": 1").contains("\"businessDaysElapsed\": 1");
+    // once the due timers have run: exactly the tier-1 and the privileged grant are AC-02 exceptions, measured
+    runDueJobs(instance);
+    List<Map<String, Object>> exceptions = jdbc.queryForList("select details->>'system' as system, "
+        + "(details->>'businessDaysElapsed')::int as elapsed, (details->>'slaBusinessDays')::int as sla "
+        + "from control_exception where control_id = 'AC-02' and object_id = ? order by 1", revocation);
+    int elapsed = businessDaysAfter(terminated, today);
+    assertThat(exceptions).containsExactly(Map.of("system", "AP-PAY", "elapsed", elapsed, "sla", 1),
+        Map.of("system", "PAYROLL", "elapsed", elapsed, "sla", 1));
     TestMailServer.await(m -> TestMailServer.subject(m).startsWith("Control exception AC-02")
         && TestMailServer.body(m).contains("E9301"), Duration.ofSeconds(10));
 
-    // removals recorded now (Sunday 29 November): BI-REPORTING in time, AP-PAY late
+    // removals recorded now: BI-REPORTING in time, AP-PAY late; PAYROLL still open past its deadline
     for (String taskId : removals) {
       String system = Http.as(port, "sam").get("/engine-rest/task/" + taskId + "/variables/systemId").json()
           .get("value").asText();
       if (!system.equals("PAYROLL")) {
-        var done = complete("sam", taskId, Map.of("removedAt", Instant.now().minusSeconds(60).toString(),
+        var done = complete("sam", taskId, Map.of("removedAt", TestClock.now().minusSeconds(60).toString(),
             "removalMethod", "account-disabled", "removalReference", "AD change 991"));
         assertThat(done.status()).as(done.toString()).isEqualTo(204);
       }
     }
-    JsonNode report = Http.as(port, "audrey").get("/api/access/revocations?from=2026-11-25&to=2026-11-26").json();
+    int taken = businessDaysAfter(terminated, TestClock.now().minusSeconds(60).atZone(zone).toLocalDate());
+    String period = "?from=" + terminated + "&to=" + terminated.plusDays(1);
+    JsonNode report = Http.as(port, "audrey").get("/api/access/revocations" + period).json();
     Map<String, String> status = new HashMap<>();
     report.forEach(r -> {
       if (r.path("identityId").asText().equals("E9301")) {
         status.put(r.get("systemId").asText(), r.path("status").asText() + "/" + r.path("businessDaysTaken").asText());
       }
     });
-    assertThat(status).containsEntry("AP-PAY", "removed-late/1").containsEntry("BI-REPORTING", "removed-in-sla/1")
-        .containsEntry("PAYROLL", "overdue/");
-    var csv = Http.as(port, "audrey").get("/api/access/revocations?from=2026-11-25&to=2026-11-26&format=csv");
+    assertThat(status).isEqualTo(Map.of("AP-PAY", "removed-late/" + taken, "BI-REPORTING", "removed-in-sla/" + taken,
+        "PAYROLL", "overdue/"));
+    var csv = Http.as(port, "audrey").get("/api/access/revocations" + period + "&format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
     assertThat(csv.body()).startsWith(String.join(",", AccessController.REPORT_COLUMNS))
-        .contains(revocation + ",E9301,Holly Leaver,termination,2026-11-25T05:00:00Z,AP-PAY,AP_CLERK,false,1,2026-11-27T22:00:00Z");
+        .contains(revocation + ",E9301,Holly Leaver,termination," + terminated.atStartOfDay(zone).toInstant()
+            + ",AP-PAY,AP_CLERK,false,1," + oneDay);
 
     // the registry: what Holly held before she left, and now
-    assertThat(keys(grantsOf("E9301", "?at=2026-11-20"))).containsExactlyInAnyOrder("AP-PAY/AP_CLERK",
+    assertThat(keys(grantsOf("E9301", "?at=" + terminated.minusDays(5)))).containsExactlyInAnyOrder("AP-PAY/AP_CLERK",
         "BI-REPORTING/BI_VIEWER", "PAYROLL/PAYROLL_DBA");
     assertThat(keys(grantsOf("E9301", ""))).containsExactly("PAYROLL/PAYROLL_DBA");
     JsonNode ended = grantsOf("E9301", "?history=true");
@@ -412,9 +475,9 @@ class AccessLifecycleIT {
         """);
     var changed = importHr("""
         employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
-        E9401,Tina Transient,tina@demo.itgc.local,E1003,Finance Operations,Accounts Payable Clerk,terminated,2025-02-03,2026-11-27,tina
+        E9401,Tina Transient,tina@demo.itgc.local,E1003,Finance Operations,Accounts Payable Clerk,terminated,2025-02-03,%s,tina
         E9402,Mo Mover,mo@demo.itgc.local,E1007,Human Resources,Payroll Specialist,active,2025-02-03,,
-        """);
+        """.formatted(TestClock.today(calendar.zone())));
     assertThat(changed.json().get("updated").asInt()).isEqualTo(2);
     // the connector removes tina's engine role by itself
     await("tina's requester role removed", () -> jdbc.queryForObject(

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /**
  * Every path of processes/access-request.bpmn on the in-memory engine. The glue is mocked: what it decides (conflict,
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Deployment(resources = {"processes/access-request.bpmn", "forms/access-request-start.form",
     "forms/access-request-approval.form", "forms/access-request-exception.form", "forms/access-request-fulfilment.form"})
+@DateSensitive
 class AccessRequestProcessTest {
 
   @RegisterExtension

@@ -34,12 +34,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /**
  * Every path of processes/access-revocation.bpmn on the in-memory engine, with the real revocation-sla decision: the
  * SLA each grant gets, the reminder and the deadline timers fired, removal by a person or a connector.
  */
 @Deployment(resources = {"processes/access-revocation.bpmn", "dmn/revocation-sla.dmn", "forms/access-revocation-removal.form"})
+@DateSensitive
 class AccessRevocationProcessTest {
 
   @RegisterExtension

@@ -27,7 +27,7 @@ class AuditArchiveIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
   @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
-  @Autowired java.time.Clock clock;
+  @Autowired @org.springframework.beans.factory.annotation.Qualifier("auditTrailClock") java.time.Clock clock;
 
   long[] sealedRange(String objectId, int events) {
     for (int i = 0; i < events; i++) {

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
+import org.itgc.support.TestClock;
 
 /**
  * A campaign over the demo data of AP-PAY, driven over HTTP: the governance lead starts it, fiona certifies in bulk,
@@ -32,6 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * reviewer's items or reviews their own access; the report's digest matches a recomputation.
  */
 @IntegrationTest
+@DateSensitive
 class CertificationIT {
 
   static final String PASSWORD = "Correct-Horse-Battery-Staple-77";
@@ -274,9 +277,9 @@ class CertificationIT {
     // payroll reports usage: a grant it does not report as used within 90 days is flagged for its reviewer
     var usage = as("sam").post("/api/access/usage", "text/csv", ("""
         employeeId,systemId,entitlementId,lastUsedAt
-        E2005,PAYROLL,PAYROLL_ADMIN,2026-11-20
-        E2005,PAYROLL,NO_SUCH_ROLE,2026-11-20
-        """).getBytes(StandardCharsets.UTF_8));
+        E2005,PAYROLL,PAYROLL_ADMIN,%1$s
+        E2005,PAYROLL,NO_SUCH_ROLE,%1$s
+        """).formatted(TestClock.today(java.time.ZoneOffset.UTC).minusDays(12)).getBytes(StandardCharsets.UTF_8));
     assertThat(usage.status()).as(usage.toString()).isEqualTo(200);
     assertThat(usage.json().get("updated").asInt()).isEqualTo(1);
     assertThat(usage.json().at("/errors/0/line").asInt()).isEqualTo(3);

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /**
  * Every path of processes/access-certification.bpmn (and its quarterly schedule) on the in-memory engine: launch,
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Deployment(resources = {"processes/access-certification.bpmn", "processes/access-certification-schedule.bpmn",
     "forms/certification-start.form", "forms/certification-review.form"})
+@DateSensitive
 class CertificationProcessTest {
 
   @RegisterExtension

@@ -18,13 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
+import org.itgc.support.TestClock;
 
 /** Change management driven over HTTP by the demo users, on embedded PostgreSQL, with GreenMail. */
 @IntegrationTest
+@DateSensitive
 class ChangeManagementIT {
 
   static final String GITHUB_SECRET = "demo-github-webhook-secret";
   /** Each request gets its own Saturday (22:30 to 23:30 New York, inside ERP-GL's window), so none collide by accident. */
+  static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
   static final java.util.concurrent.atomic.AtomicInteger WEEKS = new java.util.concurrent.atomic.AtomicInteger();
 
   @LocalServerPort int port;
@@ -33,8 +37,25 @@ class ChangeManagementIT {
   @Autowired ManagementService managementService;
 
   static Map<String, Object> request(String type, String system, String commit) {
-    var saturday = java.time.LocalDate.of(2027, 2, 6).plusWeeks(WEEKS.getAndIncrement());
-    return request(type, system, commit, saturday);
+    return request(type, system, commit, plannedSaturday(WEEKS.getAndIncrement()));
+  }
+
+  /**
+   * A Saturday some weeks after today's clock (each test its own), never in the year-end freeze: changes are planned
+   * ahead of the date the suite runs at, whatever that date is.
+   */
+  static java.time.LocalDate plannedSaturday(int index) {
+    var day = TestClock.today(NEW_YORK).plusDays(30).with(java.time.temporal.TemporalAdjusters.nextOrSame(
+        java.time.DayOfWeek.SATURDAY));
+    int counted = 0;
+    while (true) {
+      boolean yearEnd = (day.getMonthValue() == 12 && day.getDayOfMonth() >= 20)
+          || (day.getMonthValue() == 1 && day.getDayOfMonth() <= 10);
+      if (!yearEnd && counted++ == index) {
+        return day;
+      }
+      day = day.plusWeeks(1);
+    }
   }
 
   static Map<String, Object> request(String type, String system, String commit, java.time.LocalDate saturday) {
@@ -51,8 +72,8 @@ class ChangeManagementIT {
     body.put("implementationPlan", "Apply configuration through the pipeline");
     body.put("hasTestedRollback", true);
     body.put("rollbackPlan", "Re-apply the previous configuration");
-    body.put("plannedStart", saturday + "T22:30:00-05:00");
-    body.put("plannedEnd", saturday + "T23:30:00-05:00");
+    body.put("plannedStart", saturday + "T22:30:00");
+    body.put("plannedEnd", saturday + "T23:30:00");
     body.put("repository", "acme/erp-gl");
     body.put("commits", commit == null ? List.of() : List.of(commit));
     body.put("testEvidence", "Regression suite run 4711 passed in QA");
@@ -179,7 +200,7 @@ class ChangeManagementIT {
     var push = github("push", Map.of("ref", "refs/heads/main", "after", commit,
         "repository", Map.of("full_name", "acme/ap-payments", "default_branch", "main"),
         "sender", Map.of("login", "mallory"),
-        "head_commit", Map.of("timestamp", "2026-11-20T10:00:00Z"),
+        "head_commit", Map.of("timestamp", TestClock.now().minus(Duration.ofHours(1)).toString()),
         "commits", List.of(Map.of("id", commit, "message", "sneaky fix", "author",
             Map.of("name", "Mallory", "email", "mallory@example.com", "username", "mallory")))));
     assertThat(push.status()).as(push.toString()).isEqualTo(202);
@@ -191,14 +212,13 @@ class ChangeManagementIT {
         && TestMailServer.body(m).contains(commit), Duration.ofSeconds(20));
     assertThat(List.of(mail.getAllRecipients()).toString()).contains("fiona@demo.itgc.local", "sofia@demo.itgc.local");
 
-    var report = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY"
-        + "&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z").json();
+    String period = "&from=" + TestClock.now().minus(Duration.ofDays(1)) + "&to=" + TestClock.now().plus(Duration.ofDays(1));
+    var report = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY" + period).json();
     assertThat(report).anySatisfy(row -> {
       assertThat(row.get("reference").asText()).isEqualTo("push:" + commit);
       assertThat(row.get("matched").asBoolean()).isFalse();
     });
-    var csv = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY"
-        + "&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&format=csv");
+    var csv = Http.as(port, "audrey").get("/api/changes/reconciliation?system=AP-PAY" + period + "&format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
     assertThat(csv.body()).startsWith("deployment_id,system_id").contains("push:" + commit).contains("\"mallory\"");
   }
@@ -224,7 +244,7 @@ class ChangeManagementIT {
 
   @Test
   void overlappingChangesOnOneSystemAreFlaggedToTheCabWithEachOthersIds() {
-    var saturday = java.time.LocalDate.of(2028, 3, 4);
+    var saturday = plannedSaturday(200);
     String first = submit("rachel", request("normal", "PAYROLL", null, saturday));
     String second = submit("ryan", request("standard", "PAYROLL", null, saturday));
     var evidence = Http.as(port, "audrey").get("/api/changes/" + second).json();
@@ -239,7 +259,10 @@ class ChangeManagementIT {
 
   @Test
   void aChangeInsideAFreezePeriodGoesToTheCab() {
-    String id = submit("rachel", request("standard", "ERP-GL", null, java.time.LocalDate.of(2026, 12, 26)));
+    // 26 December, in the year-end freeze that config/systems.yaml repeats every year: the next one ahead
+    var today = TestClock.today(NEW_YORK);
+    var boxingDay = java.time.LocalDate.of(today.getYear(), 12, 26);
+    String id = submit("rachel", request("standard", "ERP-GL", null, boxingDay.isAfter(today) ? boxingDay : boxingDay.plusYears(1)));
     var evidence = Http.as(port, "audrey").get("/api/changes/" + id).json();
     assertThat(evidence.at("/change/inFreeze").asBoolean()).isTrue();
     assertThat(evidence.at("/change/scheduleFindings").asText()).contains("freeze period").contains("Year-end close");
@@ -277,8 +300,8 @@ class ChangeManagementIT {
     }
     assertThat(reworkTask).as("a follow-up waits for the requester").isNotNull();
     var resubmitted = Http.as(port, "rachel").post("/engine-rest/task/" + reworkTask + "/complete", Http.json(Map.of(
-        "variables", Map.of("plannedStart", Map.of("value", "2028-06-03T22:30:00-04:00"),
-            "plannedEnd", Map.of("value", "2028-06-03T23:00:00-04:00")))));
+        "variables", Map.of("plannedStart", Map.of("value", plannedSaturday(201) + "T22:30:00"),
+            "plannedEnd", Map.of("value", plannedSaturday(201) + "T23:00:00")))));
     assertThat(resubmitted.status()).as(resubmitted.toString()).isEqualTo(204);
     String followUp = jdbc.queryForObject("select id from change_request where follow_up_of = ?", String.class, id);
     assertThat(Http.as(port, "audrey").get("/api/changes/" + id).json().at("/change/followUpId").asText())
@@ -289,7 +312,7 @@ class ChangeManagementIT {
   void aPipelineReportsADeploymentThatIsMatchedByItsChange() {
     String id = submit("rachel", request("standard", "BI-REPORTING", null));
     var matched = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
-        "reference", "pipeline-" + id, "deployedBy", "dmitri", "changeId", id, "deployedAt", "2028-01-05T20:00:00Z")));
+        "reference", "pipeline-" + id, "deployedBy", "dmitri", "changeId", id, "deployedAt", TestClock.now().toString())));
     assertThat(matched.status()).as(matched.toString()).isEqualTo(201);
     assertThat(matched.json().get("matched").asBoolean()).isTrue();
     assertThat(matched.json().get("developerDiffers").asBoolean()).isTrue();
@@ -373,7 +396,8 @@ class ChangeManagementIT {
     assertField(Http.as(port, "rachel").post("/api/changes", Http.json(request("normal", "NO-SUCH", null))), "systemId");
     assertField(Http.as(port, "rachel").post("/api/changes", Http.json(request("urgent", "ERP-GL", null))), "changeType");
     var inverted = request("normal", "ERP-GL", null);
-    inverted.put("plannedEnd", "2027-01-01T20:00:00-05:00");
+    inverted.put("plannedEnd", java.time.LocalDate.parse(inverted.get("plannedStart").toString().substring(0, 10))
+        .minusDays(1) + "T20:00:00");
     assertField(Http.as(port, "rachel").post("/api/changes", Http.json(inverted)), "plannedEnd");
     var badDate = request("normal", "ERP-GL", null);
     badDate.put("plannedStart", "next saturday");

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /**
  * Every path of processes/change-request.bpmn on the in-memory engine, with the real change-criticality decision
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Deployment(resources = {"processes/change-request.bpmn", "dmn/change-criticality.dmn", "forms/change-request-start.form",
     "forms/change-request-rework.form", "forms/change-review.form", "forms/change-approval.form",
     "forms/change-implementation.form", "forms/change-post-implementation-review.form", "forms/change-rollback.form"})
+@DateSensitive
 class ChangeRequestProcessTest {
 
   @RegisterExtension
@@ -49,7 +51,7 @@ class ChangeRequestProcessTest {
   void registerBeans() {
     Mocks.register("changeProcess", glue);
     Mocks.register("changeDeadlines", new ChangeDeadlines(new BusinessCalendar(
-        new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator())), 2, 2));
+        new ConfigFiles(Path.of("config"), Validation.buildDefaultValidatorFactory().getValidator())), new org.itgc.platform.EngineClock(), 2, 2));
   }
 
   @AfterEach

@@ -25,11 +25,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /** Every path of processes/backup-restore-test.bpmn and its quarterly schedule, on the in-memory engine. */
 @Deployment(resources = {"processes/backup-restore-test.bpmn", "processes/backup-restore-test-schedule.bpmn",
     "forms/backup-restore-test-start.form", "forms/backup-restore-test-restore.form",
     "forms/backup-restore-test-remediation.form"})
+@DateSensitive
 class BackupRestoreTestProcessTest {
 
   @RegisterExtension

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
 
 /** DR tests and backups over HTTP, on embedded PostgreSQL, as the demo users do them. */
 @IntegrationTest
+@DateSensitive
 class ContinuityIT {
 
   @LocalServerPort int port;

@@ -16,6 +16,6 @@ final class ContinuityMocks {
     var settings = new ContinuitySettings(config);
     Mocks.register("continuityProcess", glue);
     Mocks.register("continuitySettings", settings);
-    Mocks.register("continuityDeadlines", new ContinuityDeadlines(new BusinessCalendar(config), settings));
+    Mocks.register("continuityDeadlines", new ContinuityDeadlines(new BusinessCalendar(config), settings, new org.itgc.platform.EngineClock()));
   }
 }

@@ -27,10 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.itgc.support.DateSensitive;
 
 /** Every path of processes/dr-test.bpmn on the in-memory engine; the glue is mocked, the judgement is a variable. */
 @Deployment(resources = {"processes/dr-test.bpmn", "processes/dr-test-schedule.bpmn", "forms/dr-test-start.form", "forms/dr-test-plan.form",
     "forms/dr-test-execution.form", "forms/dr-test-sign-off.form", "forms/dr-test-remediation.form"})
+@DateSensitive
 class DrTestProcessTest {
 
   @RegisterExtension

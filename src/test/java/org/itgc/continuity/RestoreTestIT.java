@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
 
 /** Quarterly backup restore tests over HTTP: a random, re-performable pick, then a judged restore. */
 @IntegrationTest
+@DateSensitive
 class RestoreTestIT {
 
   @LocalServerPort int port;

@@ -28,12 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
+import org.itgc.support.TestClock;
 
 /**
  * An auditor creates an evidence pack over HTTP and verifies it offline: manifest signature, file hashes, chain
  * segments to signed checkpoints; the samples re-perform from the seed; one changed byte fails the verification.
  */
 @IntegrationTest
+@DateSensitive
 class EvidencePackIT {
 
   @LocalServerPort int port;
@@ -78,8 +81,10 @@ class EvidencePackIT {
         "entitlements", List.of("AP-PAY/AP_PAYMENT_APPROVER"), "justification", "for the evidence pack test")));
     assertThat(request.status()).as(request.toString()).isEqualTo(201);
 
+    // the period: the year up to tomorrow, at the date the suite runs at
+    var today = TestClock.today(java.time.ZoneOffset.UTC);
     var created = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", "AC-01",
-        "from", "2026-01-01", "to", "2028-01-01")));
+        "from", today.minusYears(1).toString(), "to", today.plusDays(1).toString())));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.json().get("id").asText();
     int population = created.json().get("population").asInt();

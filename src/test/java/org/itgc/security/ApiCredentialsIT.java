@@ -7,18 +7,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.itgc.support.TestClock;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
 
 /**
  * Machines use credentials a security admin issues: they reach the endpoints of their scopes and nothing else, never
  * the web UI; they are stored hashed, expire, and are refused once revoked; every refusal is audited.
  */
 @IntegrationTest
+@DateSensitive
 class ApiCredentialsIT {
 
   @LocalServerPort int port;
@@ -26,7 +29,7 @@ class ApiCredentialsIT {
 
   Map<String, Object> issue(String name, List<String> scopes) {
     var issued = Http.as(port, "sam").post("/api/security/credentials", Http.json(Map.of("name", name, "scopes", scopes,
-        "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString())));
+        "expiresAt", TestClock.now().plus(30, ChronoUnit.DAYS).toString())));
     assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
     return Map.of("id", issued.json().get("id").asText(), "token", issued.json().get("token").asText());
   }
@@ -126,11 +129,11 @@ class ApiCredentialsIT {
   @Test
   void aCredentialNeedsANameKnownScopesAndAnExpiryWithinAYear() {
     var bad = Http.as(port, "sam").post("/api/security/credentials", Http.json(Map.of("name", "", "scopes", List.of("root"),
-        "expiresAt", Instant.now().plus(800, ChronoUnit.DAYS).toString())));
+        "expiresAt", TestClock.now().plus(800, ChronoUnit.DAYS).toString())));
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body()).contains("name").contains("'root' is not one of").contains("expiresAt");
     assertThat(Http.as(port, "rachel").post("/api/security/credentials", Http.json(Map.of("name", "mine",
-        "scopes", List.of("deployments"), "expiresAt", Instant.now().plus(1, ChronoUnit.DAYS).toString()))).status())
+        "scopes", List.of("deployments"), "expiresAt", TestClock.now().plus(1, ChronoUnit.DAYS).toString()))).status())
         .isEqualTo(403);
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.itgc.support.TestClock;
 import org.itgc.support.Codes;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.DateSensitive;
 
 /**
  * Every interactive login takes a password and a TOTP code: nothing is reachable between the two, a code works once,
@@ -22,6 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * resets and unlocks; every step is audited.
  */
 @IntegrationTest
+@DateSensitive
 class MfaIT {
 
   static final String PASSWORD = "Correct-Horse-Battery-Staple-77";
@@ -43,7 +46,7 @@ class MfaIT {
 
   /** A well-formed code that is none of the three the engine would accept now. */
   static String wrongCode(String user) {
-    long step = Totp.step(Instant.now());
+    long step = Totp.step(TestClock.now());
     var valid = List.of(Totp.code(Totp.demoSecret(user), step - 1), Totp.code(Totp.demoSecret(user), step),
         Totp.code(Totp.demoSecret(user), step + 1), Totp.code(Totp.demoSecret(user), step + 2));
     for (String candidate : List.of("000000", "111111", "222222", "333333", "444444")) {

@@ -1,6 +1,5 @@
 package org.itgc.support;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.itgc.security.Totp;
@@ -22,7 +21,7 @@ public final class Codes {
   }
 
   public static synchronized String next(String user, String secret) {
-    long now = Totp.step(Instant.now());
+    long now = Totp.step(TestClock.now());
     long last = LAST.getOrDefault(user, Long.MIN_VALUE);
     long step = now > last ? now : now + 1;
     while (step <= last) {
@@ -32,7 +31,7 @@ public final class Codes {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      now = Totp.step(Instant.now());
+      now = Totp.step(TestClock.now());
       step = now > last ? now : now + 1;
     }
     LAST.put(user, step);

@@ -10,7 +10,9 @@ import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.itgc.platform.config.ConfigFiles;
 import org.springframework.stereotype.Component;
 
@@ -19,6 +21,10 @@ import org.springframework.stereotype.Component;
  * business days falls at the end of business (local time of the calendar's zone) of the N-th business day after
  * the start day. A termination recorded on Friday with a one-day SLA is due Monday at end of business, or Tuesday
  * when Monday is a holiday.
+ *
+ * <p>Every year has holidays: they are computed from the file's rules, with the company's additions and removals
+ * applied, so no deadline is ever refused for its year. A year that the company has not confirmed is still computed
+ * (and flagged to the governance leads before it starts, see {@link #unconfirmedYears}).
  *
  * <p>Usable from BPMN, for example a timer's {@code timeDate} of
  * {@code ${businessCalendar.addBusinessDays(now(), slaBusinessDays)}}.
@@ -31,9 +37,12 @@ public class BusinessCalendar {
   private final ZoneId zone;
   private final Set<DayOfWeek> weekend;
   private final LocalTime endOfBusinessDay;
-  private final Map<LocalDate, String> holidays;
-  private final int firstYear;
-  private final int lastYear;
+  private final HolidayRules rules;
+  private final Map<LocalDate, String> added;
+  private final Map<LocalDate, String> removed;
+  private final SortedSet<Integer> confirmedYears;
+  private final int confirmationNoticeDays;
+  private final Map<Integer, Map<LocalDate, String>> holidaysByYear = new ConcurrentHashMap<>();
 
   @org.springframework.beans.factory.annotation.Autowired
   public BusinessCalendar(ConfigFiles configFiles) {
@@ -44,24 +53,73 @@ public class BusinessCalendar {
     this.zone = ZoneId.of(file.timeZone());
     this.weekend = Set.copyOf(file.weekendDays());
     this.endOfBusinessDay = file.endOfBusinessDay();
-    this.holidays = new TreeMap<>(file.holidays().stream()
-        .collect(Collectors.toMap(CalendarFile.Holiday::date, CalendarFile.Holiday::name)));
-    this.firstYear = file.firstYear();
-    this.lastYear = file.lastYear();
+    this.rules = new HolidayRules(file.holidayRules(), weekend);
+    this.added = new TreeMap<>();
+    file.added().forEach(day -> added.put(day.date(), day.name()));
+    this.removed = new TreeMap<>();
+    file.removed().forEach(day -> removed.put(day.date(), day.reason()));
+    this.confirmedYears = new TreeSet<>(file.confirmedYears());
+    this.confirmationNoticeDays = file.confirmationNoticeDays();
   }
 
   public ZoneId zone() {
     return zone;
   }
 
+  public LocalTime endOfBusinessDay() {
+    return endOfBusinessDay;
+  }
+
   public boolean isBusinessDay(LocalDate date) {
-    requireCovered(date);
-    return !weekend.contains(date.getDayOfWeek()) && !holidays.containsKey(date);
+    return !weekend.contains(date.getDayOfWeek()) && !holidaysOf(date.getYear()).containsKey(date);
   }
 
   /** The holiday's name, or null when the date is not a holiday. */
   public String holiday(LocalDate date) {
-    return holidays.get(date);
+    return holidaysOf(date.getYear()).get(date);
+  }
+
+  /** The year's holidays by date: the rules' (weekend shifts applied) and the company's additions, less its removals. */
+  public Map<LocalDate, String> holidaysOf(int year) {
+    return holidaysByYear.computeIfAbsent(year, y -> {
+      Map<LocalDate, String> holidays = new TreeMap<>(rules.holidaysOf(y));
+      removed.keySet().forEach(holidays::remove);
+      added.forEach((date, name) -> {
+        if (date.getYear() == y) {
+          holidays.merge(date, name, (a, b) -> a + " / " + b);
+        }
+      });
+      return java.util.Collections.unmodifiableMap(holidays);
+    });
+  }
+
+  /** Dates on which a rule's holiday is worked, with the company's reason. */
+  public Map<LocalDate, String> removedDays() {
+    return java.util.Collections.unmodifiableMap(removed);
+  }
+
+  public boolean isConfirmed(int year) {
+    return confirmedYears.contains(year);
+  }
+
+  public SortedSet<Integer> confirmedYears() {
+    return java.util.Collections.unmodifiableSortedSet(confirmedYears);
+  }
+
+  /**
+   * The years that a governance lead should confirm by {@code today}: the current year if it is not confirmed, and
+   * the next one once it is no more than the file's {@code confirmationNoticeDays} away and not confirmed.
+   */
+  public SortedSet<Integer> unconfirmedYears(LocalDate today) {
+    SortedSet<Integer> years = new TreeSet<>();
+    if (!isConfirmed(today.getYear())) {
+      years.add(today.getYear());
+    }
+    int next = today.getYear() + 1;
+    if (!isConfirmed(next) && !today.plusDays(confirmationNoticeDays).isBefore(LocalDate.of(next, 1, 1))) {
+      years.add(next);
+    }
+    return years;
   }
 
   /** End of business on the N-th business day after the start's local date (N = 0: the start day or the next business day). */
@@ -134,12 +192,5 @@ public class BusinessCalendar {
   /** End of business on a given local date, in the calendar's zone (daylight saving changes included). */
   public Instant endOfBusiness(LocalDate date) {
     return ZonedDateTime.of(date, endOfBusinessDay, zone).toInstant();
-  }
-
-  private void requireCovered(LocalDate date) {
-    if (date.getYear() < firstYear || date.getYear() > lastYear) {
-      throw new IllegalStateException("The business calendar (config/" + FILE + ") covers " + firstYear + " to "
-          + lastYear + "; " + date + " is outside it. Add that year's holidays and extend lastYear.");
-    }
   }
 }

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.validation.Validation;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.itgc.platform.config.ConfigFiles;
 import org.junit.jupiter.api.Test;
 
@@ -81,10 +86,145 @@ class BusinessCalendarTest {
     assertThat(local(due.toInstant()).toLocalDate()).isEqualTo(LocalDate.of(2026, 11, 9));
   }
 
+  /** The holidays the calendar listed date by date before it had rules (US federal, as OPM published them). */
+  private static final String PUBLISHED_2025_TO_2028 = """
+      2025-01-01 New Year's Day
+      2025-01-20 Martin Luther King Jr. Day
+      2025-02-17 Washington's Birthday
+      2025-05-26 Memorial Day
+      2025-06-19 Juneteenth
+      2025-07-04 Independence Day
+      2025-09-01 Labor Day
+      2025-10-13 Columbus Day
+      2025-11-11 Veterans Day
+      2025-11-27 Thanksgiving Day
+      2025-12-25 Christmas Day
+      2026-01-01 New Year's Day
+      2026-01-19 Martin Luther King Jr. Day
+      2026-02-16 Washington's Birthday
+      2026-05-25 Memorial Day
+      2026-06-19 Juneteenth
+      2026-07-03 Independence Day (observed)
+      2026-09-07 Labor Day
+      2026-10-12 Columbus Day
+      2026-11-11 Veterans Day
+      2026-11-26 Thanksgiving Day
+      2026-12-25 Christmas Day
+      2027-01-01 New Year's Day
+      2027-01-18 Martin Luther King Jr. Day
+      2027-02-15 Washington's Birthday
+      2027-05-31 Memorial Day
+      2027-06-18 Juneteenth (observed)
+      2027-07-05 Independence Day (observed)
+      2027-09-06 Labor Day
+      2027-10-11 Columbus Day
+      2027-11-11 Veterans Day
+      2027-11-25 Thanksgiving Day
+      2027-12-24 Christmas Day (observed)
+      2027-12-31 New Year's Day 2028 (observed)
+      2028-01-17 Martin Luther King Jr. Day
+      2028-02-21 Washington's Birthday
+      2028-05-29 Memorial Day
+      2028-06-19 Juneteenth
+      2028-07-04 Independence Day
+      2028-09-04 Labor Day
+      2028-10-09 Columbus Day
+      2028-11-10 Veterans Day (observed)
+      2028-11-23 Thanksgiving Day
+      2028-12-25 Christmas Day
+      """;
+
   @Test
-  void aDateOutsideTheCalendarsYearsIsRefusedRatherThanGuessed() {
-    assertThatThrownBy(() -> calendar.addBusinessDays(newYork("2028-12-29T10:00:00"), 5))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("covers 2025 to 2028");
+  void theRulesGiveExactlyThePublishedFederalHolidaysOf2025To2028() {
+    Map<LocalDate, String> published = new TreeMap<>();
+    PUBLISHED_2025_TO_2028.lines().map(String::strip).filter(l -> !l.isEmpty())
+        .forEach(l -> published.put(LocalDate.parse(l.substring(0, 10)), l.substring(11)));
+    Map<LocalDate, String> computed = new TreeMap<>();
+    for (int year = 2025; year <= 2028; year++) {
+      computed.putAll(calendar.holidaysOf(year));
+    }
+    assertThat(computed.keySet()).containsExactlyElementsOf(published.keySet());
+    // shifted ones say so: Independence Day 2026 fell on a Saturday, New Year's Day 2028 too (observed 31 Dec 2027)
+    assertThat(calendar.holiday(LocalDate.of(2026, 7, 3))).isEqualTo("Independence Day (observed)");
+    assertThat(calendar.holiday(LocalDate.of(2027, 12, 31))).isEqualTo("New Year's Day (observed)");
+    assertThat(calendar.holiday(LocalDate.of(2028, 1, 1))).isNull();
+  }
+
+  @Test
+  void anyYearHasItsHolidaysAndDeadlinesAreNeverRefusedForTheirYear() {
+    // 2029: New Year's Day Monday, Memorial Day 28 May, Juneteenth Tuesday, Thanksgiving 22 November
+    assertThat(calendar.holidaysOf(2029).keySet()).contains(LocalDate.of(2029, 1, 1), LocalDate.of(2029, 5, 28),
+        LocalDate.of(2029, 6, 19), LocalDate.of(2029, 11, 22), LocalDate.of(2029, 12, 25));
+    assertThat(calendar.holidaysOf(2029)).hasSize(11);
+    // 2033: Christmas on a Sunday is observed Monday 26 December
+    assertThat(calendar.holiday(LocalDate.of(2033, 12, 26))).isEqualTo("Christmas Day (observed)");
+    // seven years of evidence ahead and far beyond: a deadline is computed, not refused
+    assertThat(local(calendar.addBusinessDays(newYork("2028-12-29T10:00:00"), 5)).toLocalDate())
+        .isEqualTo(LocalDate.of(2029, 1, 8));
+    assertThat(local(calendar.addBusinessDays(newYork("2099-12-31T10:00:00"), 1)).toLocalDate())
+        .as("31 Dec 2099 is a Thursday, 1 Jan 2100 a holiday").isEqualTo(LocalDate.of(2100, 1, 4));
+    // Juneteenth only since 2021
+    assertThat(calendar.holiday(LocalDate.of(2020, 6, 19))).isNull();
     assertThatThrownBy(() -> calendar.addBusinessDays(Instant.now(), -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void easterRulesNextWeekdaySubstitutesAndTheCompanysOwnDays() {
+    var file = new CalendarFile("Europe/London", List.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), LocalTime.of(17, 30),
+        List.of(rule("Good Friday", null, null, null, null, -2, "none"),
+            rule("Easter Monday", null, null, null, null, 1, "none"),
+            rule("Christmas Day", 12, 25, null, null, null, "next-weekday"),
+            rule("Boxing Day", 12, 26, null, null, null, "next-weekday"),
+            rule("Early May bank holiday", 5, null, DayOfWeek.MONDAY, 1, null, "none")),
+        List.of(new CalendarFile.CompanyDay(LocalDate.of(2027, 12, 31), "Year-end shutdown")),
+        List.of(new CalendarFile.RemovedDay(LocalDate.of(2027, 5, 3), "Offices open")), List.of(2027), null);
+    assertThat(file.problems()).isEmpty();
+    var uk = new BusinessCalendar(file);
+    // Easter Sunday 2027 is 28 March; 2038 25 April; 2285 22 March (the extremes of the Gregorian rule)
+    assertThat(HolidayRule.easterSunday(2027)).isEqualTo(LocalDate.of(2027, 3, 28));
+    assertThat(HolidayRule.easterSunday(2038)).isEqualTo(LocalDate.of(2038, 4, 25));
+    assertThat(HolidayRule.easterSunday(2285)).isEqualTo(LocalDate.of(2285, 3, 22));
+    assertThat(uk.holiday(LocalDate.of(2027, 3, 26))).isEqualTo("Good Friday");
+    assertThat(uk.holiday(LocalDate.of(2027, 3, 29))).isEqualTo("Easter Monday");
+    // Christmas 2027 on a Saturday, Boxing Day on a Sunday: substitutes Monday 27 and Tuesday 28
+    assertThat(uk.holiday(LocalDate.of(2027, 12, 27))).isEqualTo("Christmas Day (observed)");
+    assertThat(uk.holiday(LocalDate.of(2027, 12, 28))).isEqualTo("Boxing Day (observed)");
+    assertThat(uk.holiday(LocalDate.of(2027, 12, 31))).isEqualTo("Year-end shutdown");
+    assertThat(uk.isBusinessDay(LocalDate.of(2027, 5, 3))).as("removed by the company").isTrue();
+    assertThat(uk.holiday(LocalDate.of(2028, 5, 1))).isEqualTo("Early May bank holiday");
+  }
+
+  @Test
+  void aYearNotConfirmedIsFlaggedBeforeItStartsAndWhileItRuns() {
+    // shipped: 2025 to 2028 confirmed, 60 days of notice
+    assertThat(calendar.unconfirmedYears(LocalDate.of(2028, 11, 1))).isEmpty();
+    assertThat(calendar.unconfirmedYears(LocalDate.of(2028, 11, 2))).containsExactly(2029);
+    assertThat(calendar.unconfirmedYears(LocalDate.of(2029, 6, 1))).containsExactly(2029);
+    assertThat(calendar.unconfirmedYears(LocalDate.of(2029, 12, 31))).containsExactly(2029, 2030);
+    assertThat(calendar.isConfirmed(2027)).isTrue();
+  }
+
+  @Test
+  void aBrokenRuleIsNamedWithItsEntryAndReason() {
+    var file = new CalendarFile("America/New_York", List.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), LocalTime.of(17, 0),
+        List.of(rule("Nonsense", 2, 30, null, null, null, "none"),
+            rule("Two forms", 5, 1, DayOfWeek.MONDAY, 1, null, "none"),
+            rule("Sixth Monday", 5, null, DayOfWeek.MONDAY, 6, null, "none"),
+            rule("Shifty", 7, 4, null, null, null, "sometimes")),
+        List.of(), List.of(new CalendarFile.RemovedDay(LocalDate.of(2027, 3, 3), "typo")), List.of(2027), null);
+    assertThat(file.problems()).containsExactly(
+        "holidayRules[0] (Nonsense): day: 2/30 is not a date",
+        "holidayRules[1] (Two forms): give exactly one of: month and day; month, weekday and nth; easterOffset",
+        "holidayRules[2] (Sixth Monday): weekday and nth: the n-th weekday needs a weekday and nth from 1 to 5, or -1 for the last",
+        "holidayRules[3] (Shifty): observed: 'sometimes' is not one of [none, nearest-weekday, next-weekday]");
+    var typo = new CalendarFile("America/New_York", List.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), LocalTime.of(17, 0),
+        List.of(rule("Independence Day", 7, 4, null, null, null, "nearest-weekday")),
+        List.of(), List.of(new CalendarFile.RemovedDay(LocalDate.of(2027, 3, 3), "typo")), List.of(2027), null);
+    assertThat(typo.problems()).containsExactly("removed[0] (2027-03-03): no holiday rule falls on that date");
+  }
+
+  private static HolidayRule rule(String name, Integer month, Integer day, DayOfWeek weekday, Integer nth,
+      Integer easterOffset, String observed) {
+    return new HolidayRule(name, month, day, weekday, nth, null, easterOffset, observed, null, null);
   }
 }
