@@ -69,11 +69,14 @@ public class AccessRequests {
   private final ObjectMapper json;
   private final Clock clock;
   private final AccessIds ids;
+  private final org.itgc.security.HistoryAccess history;
 
   AccessRequests(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SodRules sodRules, SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions,
       UserAccounts users, Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar,
-      org.itgc.platform.ProcessStarter starter, ObjectMapper json, Clock clock, AccessIds ids) {
+      org.itgc.platform.ProcessStarter starter, ObjectMapper json, Clock clock, AccessIds ids,
+      org.itgc.security.HistoryAccess history) {
+    this.history = history;
     this.jdbc = jdbc;
     this.identities = identities;
     this.registry = registry;
@@ -184,6 +187,7 @@ public class AccessRequests {
         values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), 'open', ?)
         """, id, execution.getProcessInstanceId(), requester, beneficiary.id(), justification, write(items),
         write(check.asMap()), Timestamp.from(now));
+    history.grantRequester(execution.getProcessInstanceId(), requester);
     boolean privileged = requested.stream().anyMatch(i -> i.entitlement().privileged());
     execution.setVariable(Variables.REQUEST_ID, id);
     execution.setVariable(Variables.BENEFICIARY_ID, beneficiary.id());
@@ -266,7 +270,7 @@ public class AccessRequests {
 
   /** The approval tasks: who may decide is checked here, on the server, whatever the form shows. */
   void decide(DelegateTask task) {
-    String requestId = (String) task.getVariable(Variables.REQUEST_ID);
+    String requestId = requestOfInstance(task.getProcessInstanceId());
     String actor = inputs.requireActor(task);
     String step = step(task);
     StoredRequest request = find(requestId).orElseThrow();
@@ -286,7 +290,10 @@ public class AccessRequests {
         }
       }
       case Elements.SYSTEM_OWNER_APPROVAL -> {
-        FinancialSystem system = systems.find((String) task.getVariable(Variables.SYSTEM_ID)).orElseThrow();
+        // the system of this instance of the multi-instance task: the engine's own loop variable on the task's
+        // execution, not a task-local variable a client could have set
+        FinancialSystem system = systems.find((String) task.getExecution().getVariableLocal(Variables.SYSTEM_ID))
+            .orElseThrow();
         Set<String> owners = new LinkedHashSet<>();
         if (system.businessOwner().user() != null) {
           owners.add(system.businessOwner().user());
@@ -340,6 +347,9 @@ public class AccessRequests {
     String expires = TaskInputs.required(task, Variables.EXCEPTION_EXPIRES, errors);
     if (control != null && control.length() < 10) {
       errors.add(new FieldError(Variables.MITIGATING_CONTROL, "must say what control mitigates the conflict"));
+    } else if (control != null) {
+      // the form's answers stay with its task; the process keeps what the server accepted
+      task.getExecution().getProcessInstance().setVariable(Variables.MITIGATING_CONTROL, control);
     }
     if (expires != null) {
       try {
@@ -415,7 +425,7 @@ public class AccessRequests {
 
   /** Task_FulfilRequest: a security admin records how and where the access was granted. */
   void fulfil(DelegateTask task) {
-    String requestId = (String) task.getVariable(Variables.REQUEST_ID);
+    String requestId = requestOfInstance(task.getProcessInstanceId());
     String actor = inputs.requireActor(task);
     StoredRequest request = find(requestId).orElseThrow();
     Identity beneficiary = identities.find(request.beneficiaryId()).orElseThrow();
@@ -619,8 +629,18 @@ public class AccessRequests {
         new TypeReference<>() {});
   }
 
-  private static String requestId(DelegateExecution execution) {
-    return (String) execution.getVariable(Variables.REQUEST_ID);
+  /**
+   * The request of an instance, from the request table (the server's record of which request an instance is),
+   * never from a variable that a task's client could shadow.
+   */
+  private String requestId(DelegateExecution execution) {
+    return requestOfInstance(execution.getProcessInstanceId());
+  }
+
+  private String requestOfInstance(String processInstanceId) {
+    return jdbc.query("select id from access_request where process_instance_id = ?",
+        (rs, n) -> rs.getString(1), processInstanceId).stream().findFirst().orElseThrow(() ->
+        new IllegalStateException("process instance " + processInstanceId + " has registered no access request"));
   }
 
   private static String text(DelegateExecution execution, String name) {

@@ -36,9 +36,11 @@ public class SodScan {
   private final SodRules rules;
   private final AuditRecorder audit;
   private final Clock clock;
+  private final EngineRoleReconciliation engineRoles;
 
   SodScan(JdbcTemplate jdbc, javax.sql.DataSource dataSource, TransactionTemplate transactions, AccessCatalogue catalogue, SodRules rules,
-      AuditRecorder audit, Clock clock) {
+      AuditRecorder audit, Clock clock, EngineRoleReconciliation engineRoles) {
+    this.engineRoles = engineRoles;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.transactions = transactions;
@@ -60,6 +62,8 @@ public class SodScan {
   @Scheduled(cron = "#{@accessCatalogue.sodScanSchedule()}")
   void scheduled() {
     scan("scheduled", "system");
+    // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
+    engineRoles.reconcile();
   }
 
   /** Runs a scan now; empty when another node or request is scanning. */

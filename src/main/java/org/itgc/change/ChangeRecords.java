@@ -192,6 +192,12 @@ class ChangeRecords {
     return jdbc.query("select * from change_request where id = ?", this::map, id).stream().findFirst();
   }
 
+  /** The change a process instance registered: the server's own record of which change an instance is. */
+  Optional<Change> ofProcessInstance(String processInstanceId) {
+    return jdbc.query("select * from change_request where process_instance_id = ?", this::map, processInstanceId)
+        .stream().findFirst();
+  }
+
   /** Changes of a system whose listed commits or id match, in a state that allows deployment. */
   List<Change> deployableFor(String systemId) {
     return jdbc.query("select * from change_request where system_id = ? and status in ('approved', 'implemented', 'closed')",

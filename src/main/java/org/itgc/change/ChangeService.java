@@ -53,11 +53,19 @@ public class ChangeService {
   private final org.itgc.platform.ProcessStarter starter;
   private final Clock clock;
   private final ChangeDeadlines deadlines;
+  private final org.springframework.context.ApplicationEventPublisher events;
+  private final org.itgc.security.HistoryAccess history;
+
+  /** Published when every approval a change needs has been given (in the approving transaction). */
+  public record ChangeApproved(String changeId, String systemId, String requester) {}
 
   ChangeService(ChangeRecords records, ChangeValidation validation, ChangeSchedule schedule, SystemsInventory systems,
       DeploymentReconciliation reconciliation, ControlExceptions controlExceptions, UserAccounts users,
       AuditRecorder audit, CurrentUser currentUser, BusinessCalendar calendar, RuntimeService runtimeService,
-      RepositoryService repositoryService, org.itgc.platform.ProcessStarter starter, Clock clock, ChangeDeadlines deadlines) {
+      RepositoryService repositoryService, org.itgc.platform.ProcessStarter starter, Clock clock, ChangeDeadlines deadlines,
+      org.springframework.context.ApplicationEventPublisher events, org.itgc.security.HistoryAccess history) {
+    this.events = events;
+    this.history = history;
     this.records = records;
     this.validation = validation;
     this.schedule = schedule;
@@ -77,11 +85,48 @@ public class ChangeService {
 
   // ---------------------------------------------------------------- API
 
+  /**
+   * Whether a change is an emergency change of {@code systemId} that is under way (approved, or implemented and
+   * awaiting its retrospective approval; not closed) and that {@code admin} neither requested nor implemented: what an
+   * engine admin's break-glass on the engine must name.
+   */
+  public boolean isActiveEmergencyChange(String id, String systemId, String admin) {
+    return id != null && records.find(id).filter(c -> c.changeType().equals("emergency"))
+        .filter(c -> c.systemId().equals(systemId))
+        .filter(c -> ChangeProcess.Status.APPROVED.equals(c.status()) || ChangeProcess.Status.IMPLEMENTED.equals(c.status()))
+        .filter(c -> !c.requester().equals(admin) && !admin.equals(c.implementedBy())).isPresent();
+  }
+
+
   /** Starts a change for the logged-in requester, with the engine's authorization checks applied to them. */
   public String submit(ChangeRequestInput input, String requester, List<String> groups) {
     validation.check(input);
     Map<String, Object> variables = toVariables(input);
     return (String) starter.startAs(requester, groups, ChangeProcess.KEY, variables).get(Variables.CHANGE_ID);
+  }
+
+  /**
+   * Opens a change that the server itself raises for {@code requester} (a model change from Camunda Modeler): the
+   * same validation, process and approvals as any change, started without the requester's own engine rights.
+   */
+  public String submitForServer(ChangeRequestInput input, String requester) {
+    validation.check(input);
+    Map<String, Object> variables = toVariables(input);
+    variables.put(Variables.REQUESTER, requester);
+    return (String) starter.startAsServer(ChangeProcess.KEY, variables).get(Variables.CHANGE_ID);
+  }
+
+  /** A change's id, status and requester, for other capabilities. */
+  public record ChangeState(String id, String systemId, String status, String requester) {}
+
+  public java.util.Optional<ChangeState> state(String id) {
+    return records.find(id).map(c -> new ChangeState(c.id(), c.systemId(), c.status(), c.requester()));
+  }
+
+  /** Who approved a change, step by step ("cab: carlos"), for the evidence of what it put live. */
+  public List<String> approvers(String id) {
+    return records.approvals(id).stream().filter(a -> "approve".equals(a.decision()))
+        .map(a -> a.step() + ": " + a.decidedBy()).toList();
   }
 
   static Map<String, Object> toVariables(ChangeRequestInput input) {
@@ -119,10 +164,12 @@ public class ChangeService {
     Instant now = clock.instant();
     boolean outside = schedule.outsideMaintenanceWindow(system, input.plannedStart(), input.plannedEnd());
     var freezes = schedule.freezesTouched(system, input.plannedStart(), input.plannedEnd());
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
-    boolean first = id == null;
-    if (first) {
-      id = records.nextId(now);
+    // which change this instance is, and who asked for it, are the server's records, never a variable a client sent
+    var registered = records.ofProcessInstance(execution.getProcessInstanceId());
+    boolean first = registered.isEmpty();
+    String id = first ? records.nextId(now) : registered.get().id();
+    if (!first) {
+      requester = registered.get().requester();
     }
     List<String> findings = new ArrayList<>();
     if (outside) {
@@ -136,6 +183,7 @@ public class ChangeService {
     String findingText = findings.isEmpty() ? "none" : String.join("; ", findings);
     if (first) {
       records.insert(id, execution.getProcessInstanceId(), input, requester, outside, !freezes.isEmpty(), findingText, now);
+      history.grantRequester(execution.getProcessInstanceId(), requester);
       execution.setProcessBusinessKey(id);
       execution.setVariable(Variables.CHANGE_ID, id);
       Object followUpOf = execution.getVariable(Variables.FOLLOW_UP_OF);
@@ -162,7 +210,7 @@ public class ChangeService {
 
   /** End of Task_AssessCriticality: stores the decision's outputs and which decision version gave them. */
   void recordAssessment(DelegateExecution execution) {
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(execution).id();
     @SuppressWarnings("unchecked")
     Map<String, Object> assessment = (Map<String, Object>) execution.getVariable("assessment");
     String decisionDefinitionId = repositoryService.createDecisionDefinitionQuery()
@@ -190,11 +238,12 @@ public class ChangeService {
 
   /** Completion of an approval task: who may decide, and what they decided. */
   void decide(DelegateTask task) {
-    String id = (String) task.getVariable(Variables.CHANGE_ID);
+    var change = changeOf(task);
+    String id = change.id();
     ChangeProcess.ApprovalStep step = ModelProperties.of(task, "approvalStep").flatMap(ChangeProcess.ApprovalStep::of)
         .orElseThrow(() -> new IllegalStateException("task " + task.getTaskDefinitionKey() + " has no approvalStep"));
     String actor = actor(task);
-    String requester = (String) task.getVariable(Variables.REQUESTER);
+    String requester = change.requester();
     String decision = (String) task.getVariable(Variables.DECISION);
     if (actor.equals(requester)) {
       refuse(id, task, actor, "The requester of " + id + " cannot decide on it (" + step.id() + ")");
@@ -229,16 +278,18 @@ public class ChangeService {
 
   /** Task_Implement is created: every approval the change needs has been given. */
   void readyForImplementation(DelegateTask task) {
-    String id = (String) task.getVariable(Variables.CHANGE_ID);
+    var change = changeOf(task);
+    String id = change.id();
     records.status(id, ChangeProcess.Status.APPROVED, clock.instant());
     audit.record(AuditEvent.system("change.approved", "change", id).build());
+    events.publishEvent(new ChangeApproved(id, change.systemId(), change.requester()));
   }
 
   /** Completion of an implementation task: the deployer may be neither the requester nor an author of its commits. */
   void implement(DelegateTask task) {
-    String id = (String) task.getVariable(Variables.CHANGE_ID);
+    var change = changeOf(task);
+    String id = change.id();
     String actor = actor(task);
-    var change = records.find(id).orElseThrow();
     if (actor.equals(change.requester())) {
       refuse(id, task, actor, "The requester of " + id + " cannot deploy it (developer and deployer must differ)");
     }
@@ -269,9 +320,9 @@ public class ChangeService {
 
   /** Completion of the post-implementation review. */
   void review(DelegateTask task) {
-    String id = (String) task.getVariable(Variables.CHANGE_ID);
+    var change = changeOf(task);
+    String id = change.id();
     String actor = actor(task);
-    var change = records.find(id).orElseThrow();
     if (actor.equals(change.implementedBy())) {
       refuse(id, task, actor, "The deployer of " + id + " cannot review its implementation");
     }
@@ -298,7 +349,7 @@ public class ChangeService {
 
   /** Completion of Task_RollBackEmergency. */
   void rollBack(DelegateTask task) {
-    String id = (String) task.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(task).id();
     String details = string(task, Variables.ROLLBACK_DETAILS);
     if (details == null || !Boolean.TRUE.equals(task.getVariable("rollbackConfirmed"))) {
       throw InvalidInputException.of(details == null ? Variables.ROLLBACK_DETAILS : "rollbackConfirmed",
@@ -310,7 +361,7 @@ public class ChangeService {
   }
 
   void reject(DelegateExecution execution) {
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(execution).id();
     var change = records.find(id).orElseThrow();
     if (!ChangeProcess.Status.ROLLED_BACK.equals(change.status())) {
       records.status(id, ChangeProcess.Status.REJECTED, clock.instant());
@@ -319,14 +370,14 @@ public class ChangeService {
   }
 
   void close(DelegateExecution execution) {
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(execution).id();
     records.status(id, ChangeProcess.Status.CLOSED, clock.instant());
     audit.record(AuditEvent.system("change.close", "change", id).build());
   }
 
   /** A failed change: record it and open a follow-up change that starts at rework for the same requester. */
   void openFollowUp(DelegateExecution execution) {
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(execution).id();
     records.status(id, ChangeProcess.Status.FAILED, clock.instant());
     Map<String, Object> variables = new HashMap<>();
     for (String name : List.of(Variables.REQUESTER, Variables.TITLE, Variables.SYSTEM_ID, Variables.CHANGE_TYPE,
@@ -350,12 +401,12 @@ public class ChangeService {
       }
     }
     audit.record(AuditEvent.system("change.follow-up", "change", id)
-        .detail("rollbackDetails", execution.getVariable(Variables.ROLLBACK_DETAILS)).build());
+        .detail("rollbackDetails", records.find(id).map(ChangeRecords.Change::rollbackDetails).orElse(null)).build());
   }
 
   /** The retrospective approval of an emergency change missed its deadline: control exception CM-04 and escalation. */
   void emergencyApprovalOverdue(DelegateExecution execution) {
-    String id = (String) execution.getVariable(Variables.CHANGE_ID);
+    String id = changeOf(execution).id();
     var change = records.find(id).orElseThrow();
     Instant now = clock.instant();
     int businessDays = change.implementedAt() == null ? -1 : calendar.businessDaysBetween(change.implementedAt(), now);
@@ -375,6 +426,17 @@ public class ChangeService {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private ChangeRecords.Change changeOf(DelegateExecution execution) {
+    return records.ofProcessInstance(execution.getProcessInstanceId()).orElseThrow(() -> new IllegalStateException(
+        "process instance " + execution.getProcessInstanceId() + " has registered no change"));
+  }
+
+  /** The change of the task's process instance, from the change records (not from a variable a client can shadow). */
+  private ChangeRecords.Change changeOf(DelegateTask task) {
+    return records.ofProcessInstance(task.getProcessInstanceId()).orElseThrow(() -> new IllegalStateException(
+        "process instance " + task.getProcessInstanceId() + " has registered no change"));
+  }
 
   private String actor(DelegateTask task) {
     String name = currentUser.name();

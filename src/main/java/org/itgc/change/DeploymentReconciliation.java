@@ -140,17 +140,12 @@ public class DeploymentReconciliation {
               + " is not an approved change of " + target.id()));
     }
     for (String sha : deployment.commits()) {
+      // a commit matches only the approved change that lists it: a message that merely names a change proves nothing
       Optional<ChangeRecords.Change> change = candidates.stream().filter(c -> listsCommit(c, sha)).findFirst();
-      if (change.isEmpty()) {
-        change = commitMessage(deployment.repository(), sha)
-            .flatMap(message -> candidates.stream().filter(c -> message.contains(c.id())).findFirst());
-      }
       change.ifPresentOrElse(c -> matchedChanges.add(c.id()), () -> unmatched.add("commit " + sha));
     }
     for (String pr : deployment.pullRequests()) {
-      candidates.stream().filter(c -> c.commits().contains(pr)
-              || (deployment.text() != null && deployment.text().contains(c.id())))
-          .findFirst().ifPresentOrElse(c -> matchedChanges.add(c.id()), () -> unmatched.add("pull request " + pr));
+      candidates.stream().filter(c -> c.commits().contains(pr)).findFirst().ifPresentOrElse(c -> matchedChanges.add(c.id()), () -> unmatched.add("pull request " + pr));
     }
     if (deployment.commits().isEmpty() && deployment.pullRequests().isEmpty() && deployment.changeId() == null) {
       unmatched.add("the deployment names no change, commit or pull request");
@@ -163,6 +158,17 @@ public class DeploymentReconciliation {
     }
     if (Boolean.FALSE.equals(developerDiffers)) {
       problems.add(deployment.deployedBy() + " deployed code they wrote or requested");
+    }
+    // a planned change is deployed inside the window it was approved for; an emergency change has none
+    Set<String> outsideWindow = new LinkedHashSet<>();
+    for (ChangeRecords.Change c : candidates) {
+      if (matchedChanges.contains(c.id()) && !"emergency".equals(c.changeType()) && c.plannedStart() != null
+          && c.plannedEnd() != null && (deployment.deployedAt().isBefore(c.plannedStart())
+              || deployment.deployedAt().isAfter(c.plannedEnd()))) {
+        outsideWindow.add(c.id());
+        problems.add("deployed at " + deployment.deployedAt() + ", outside the approved window of " + c.id() + " ("
+            + c.plannedStart() + " to " + c.plannedEnd() + ")");
+      }
     }
     String problem = problems.isEmpty() ? null : String.join("; ", problems);
     Long id = jdbc.query(con -> {
@@ -201,7 +207,8 @@ public class DeploymentReconciliation {
       details.put("deployedBy", deployment.deployedBy());
       details.put("deployedAt", deployment.deployedAt().toString());
       details.put("problem", problem);
-      exceptionId = controlExceptions.raise(matched ? "CM-03" : "CM-05", "deployment", String.valueOf(id),
+      exceptionId = controlExceptions.raise(matched && outsideWindow.isEmpty() ? "CM-03" : "CM-05", "deployment",
+          String.valueOf(id),
           "Production deployment to " + target.id() + ": " + problem, details,
           List.of(target.businessOwner().email(), target.technicalOwner().email()));
       jdbc.update("update change_deployment set exception_id = ? where id = ?", exceptionId, id);
@@ -218,11 +225,6 @@ public class DeploymentReconciliation {
     String lower = sha.toLowerCase(Locale.ROOT);
     return change.commits().stream().map(c -> c.toLowerCase(Locale.ROOT))
         .anyMatch(listed -> listed.length() >= 7 && (lower.startsWith(listed) || listed.startsWith(lower)));
-  }
-
-  private Optional<String> commitMessage(String repository, String sha) {
-    return jdbc.queryForList("select message from scm_commit where repository = ? and sha = ?", String.class,
-        repository, sha).stream().filter(m -> m != null).findFirst();
   }
 
   /** False when the deployer wrote a deployed commit or requested a matched change; null when nothing is known. */

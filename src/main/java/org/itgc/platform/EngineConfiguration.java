@@ -52,9 +52,18 @@ public class EngineConfiguration {
         adminGroups.add(org.camunda.bpm.engine.authorization.Groups.CAMUNDA_ADMIN);
         configuration.setAdminGroups(adminGroups);
         configuration.setAuthorizationEnabled(true);
+        // history can be granted per instance: a requester reads their own requests' history, not everyone's
+        configuration.setEnableHistoricInstancePermissions(true);
         // user names such as maria.lopez and role ids such as line-manager (Camunda's default allows letters and digits)
         configuration.setUserResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9._-]*");
         configuration.setGroupResourceWhitelistPattern("[a-z][a-z0-9-]*");
+        // refusals by the application's rules, remembered per thread for the HTTP layer (see RefusalCapture)
+        List<org.camunda.bpm.engine.impl.interceptor.CommandInterceptor> pre = new ArrayList<>();
+        if (configuration.getCustomPreCommandInterceptorsTxRequired() != null) {
+          pre.addAll(configuration.getCustomPreCommandInterceptorsTxRequired());
+        }
+        pre.add(new RefusalCapture());
+        configuration.setCustomPreCommandInterceptorsTxRequired(pre);
         // the user operation log records who did what even outside an authenticated webapp session
         configuration.setRestrictUserOperationLogToAuthenticatedUsers(false);
       }

@@ -51,9 +51,15 @@ public class CamundaIdentity {
         group.setType("WORKFLOW");
         identityService.saveGroup(group);
       }
+      // one authorization per resource: the permissions of every grant on it together
+      Map<String, RolePermissions.Grant> merged = new java.util.LinkedHashMap<>();
       for (RolePermissions.Grant grant : RolePermissions.grantsOf(role)) {
-        grant(role.groupId(), grant);
+        merged.merge(grant.resource().resourceType() + "/" + grant.resourceId(), grant, (a, b) ->
+            new RolePermissions.Grant(a.resource(), a.resourceId(), java.util.stream.Stream.concat(
+                Arrays.stream(a.permissions()), Arrays.stream(b.permissions())).distinct()
+                .toArray(org.camunda.bpm.engine.authorization.Permission[]::new)));
       }
+      merged.values().forEach(grant -> grant(role.groupId(), grant));
     }
     if (identityService.createGroupQuery().groupId(CAMUNDA_ADMIN_GROUP).count() == 0) {
       Group admins = identityService.newGroup(CAMUNDA_ADMIN_GROUP);
@@ -99,13 +105,18 @@ public class CamundaIdentity {
       authorization.setGroupId(groupId);
       authorization.setResource(grant.resource());
       authorization.setResourceId(grant.resourceId());
-    } else if (Arrays.stream(grant.permissions()).allMatch(authorization::isPermissionGranted)) {
+    } else if (authorization instanceof org.camunda.bpm.engine.impl.persistence.entity.AuthorizationEntity entity
+        && entity.getPermissions() == mask(grant)) {
       return;
     }
-    for (var permission : grant.permissions()) {
-      authorization.addPermission(permission);
-    }
+    // exactly what RolePermissions says: a permission it no longer lists (ALL of an earlier version) is taken away
+    authorization.setPermissions(grant.permissions());
     authorizationService.saveAuthorization(authorization);
+  }
+
+  private static int mask(RolePermissions.Grant grant) {
+    return Arrays.stream(grant.permissions()).mapToInt(org.camunda.bpm.engine.authorization.Permission::getValue)
+        .reduce(0, (a, b) -> a | b);
   }
 
   /** Creates or updates the Camunda user and sets its group memberships to exactly the given roles. */

@@ -170,30 +170,37 @@ public class Mfa {
     if (failures >= maxFailures) {
       Duration period = firstLock.multipliedBy(1L << Math.min(locks, 10));
       Instant until = clock.instant().plus(period);
-      jdbc.update("update sec_user set failed_attempts = 0, lock_count = lock_count + 1, locked_until = ? where username = ?",
-          Timestamp.from(until), username);
+      jdbc.update("update sec_user set failed_attempts = 0, second_factor_failures = 0, lock_count = lock_count + 1, "
+          + "locked_until = ? where username = ?", Timestamp.from(until), username);
       audit.recordIndependently(AuditEvent.of("user.lock", "user", username).actor(username, null)
           .clientAddress(clientAddress).outcome(AuditEvent.Outcome.DENIED).detail("failures", failures)
           .detail("lockedUntil", until.toString()).detail("lastFailure", what).build());
     } else {
-      jdbc.update("update sec_user set failed_attempts = ? where username = ?", failures, username);
+      jdbc.update("update sec_user set failed_attempts = ?, second_factor_failures = second_factor_failures + ? "
+          + "where username = ?", failures, what.equals("password") ? 0 : 1, username);
     }
   }
 
-  /** A client's password was right (HTTP Basic): the failure count starts again. */
+  /**
+   * A client's password was right (HTTP Basic): a run of password failures starts again, but not a run that holds a
+   * wrong second-factor code; only a complete login (password and code) ends that.
+   */
   public void passwordSucceeded(String username) {
-    jdbc.update("update sec_user set failed_attempts = 0 where username = ? and failed_attempts > 0", username);
+    jdbc.update("update sec_user set failed_attempts = 0 where username = ? and failed_attempts > 0 "
+        + "and second_factor_failures = 0", username);
   }
 
   /** A complete login: the failure count starts again. */
   public void succeeded(String username) {
-    jdbc.update("update sec_user set failed_attempts = 0, lock_count = 0, last_login_at = ? where username = ?",
+    jdbc.update("update sec_user set failed_attempts = 0, second_factor_failures = 0, lock_count = 0, last_login_at = ? "
+        + "where username = ?",
         Timestamp.from(clock.instant()), username);
   }
 
   @Transactional
   public void unlock(String username, String by) {
-    int changed = jdbc.update("update sec_user set failed_attempts = 0, locked_until = null where username = ?", username);
+    int changed = jdbc.update("update sec_user set failed_attempts = 0, second_factor_failures = 0, locked_until = null "
+        + "where username = ?", username);
     if (changed == 0) {
       throw new org.itgc.platform.web.NotFoundException("user", username);
     }

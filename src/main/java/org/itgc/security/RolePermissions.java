@@ -1,7 +1,6 @@
 package org.itgc.security;
 
 import static org.camunda.bpm.engine.authorization.Permissions.ACCESS;
-import static org.camunda.bpm.engine.authorization.Permissions.ALL;
 import static org.camunda.bpm.engine.authorization.Permissions.CREATE;
 import static org.camunda.bpm.engine.authorization.Permissions.CREATE_INSTANCE;
 import static org.camunda.bpm.engine.authorization.Permissions.READ;
@@ -40,15 +39,15 @@ final class RolePermissions {
 
   /**
    * Processes whose history members of a role may read: needed to attach evidence to their tasks and to see a task's
-   * history in Tasklist. The change-control roles read the change process's history.
+   * history in Tasklist. The change-control roles read the change process's history; a requester reads only the
+   * history of their own requests ({@link HistoryAccess}).
    */
   static final Map<String, List<Role>> HISTORY_READERS = Map.of(
-      "change-request", List.of(Role.REQUESTER, Role.SYSTEM_OWNER, Role.CAB, Role.IT_APPROVER, Role.FINANCE_APPROVER,
-          Role.DEPLOYER),
+      // requesters read the history of their own requests only (HistoryAccess, per instance)
+      "change-request", List.of(Role.SYSTEM_OWNER, Role.CAB, Role.IT_APPROVER, Role.FINANCE_APPROVER, Role.DEPLOYER),
       "dr-test", List.of(Role.SYSTEM_OWNER, Role.IT_APPROVER),
       "backup-restore-test", List.of(Role.SYSTEM_OWNER),
-      "access-request", List.of(Role.REQUESTER, Role.LINE_MANAGER, Role.SYSTEM_OWNER, Role.SECURITY_ADMIN,
-          Role.FINANCE_APPROVER),
+      "access-request", List.of(Role.LINE_MANAGER, Role.SYSTEM_OWNER, Role.SECURITY_ADMIN, Role.FINANCE_APPROVER),
       "access-revocation", List.of(Role.SECURITY_ADMIN));
 
   record Grant(Resource resource, String resourceId, Permission... permissions) {}
@@ -83,12 +82,13 @@ final class RolePermissions {
         grants.add(new Grant(TASK, "*", READ));
       }
       case GOVERNANCE_LEAD -> {
-        // deploys the BPMN and DMN models and follows them in Cockpit
+        // follows the models and their instances in Cockpit; changes nothing there: ALL on definitions would include
+        // working on every task, modifying and deleting instances and history, and deleting deployments with cascade
         grants.add(new Grant(APPLICATION, "cockpit", ACCESS));
-        grants.add(new Grant(DEPLOYMENT, "*", ALL));
-        grants.add(new Grant(PROCESS_DEFINITION, "*", ALL));
-        grants.add(new Grant(DECISION_DEFINITION, "*", ALL));
-        grants.add(new Grant(DECISION_REQUIREMENTS_DEFINITION, "*", ALL));
+        grants.add(new Grant(DEPLOYMENT, "*", READ));
+        grants.add(new Grant(PROCESS_DEFINITION, "*", READ, READ_HISTORY));
+        grants.add(new Grant(DECISION_DEFINITION, "*", READ, READ_HISTORY));
+        grants.add(new Grant(DECISION_REQUIREMENTS_DEFINITION, "*", READ));
         grants.add(new Grant(PROCESS_INSTANCE, "*", READ));
       }
       case SECURITY_ADMIN -> {

@@ -41,9 +41,12 @@ class UsersController {
   private final org.itgc.systems.SystemsInventory systems;
   private final ApiCredentials credentials;
 
+  private final RoleChanges roleChanges;
+
   UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy, Mfa mfa,
-      org.itgc.systems.SystemsInventory systems, ApiCredentials credentials) {
+      org.itgc.systems.SystemsInventory systems, ApiCredentials credentials, RoleChanges roleChanges) {
     this.credentials = credentials;
+    this.roleChanges = roleChanges;
     this.accounts = accounts;
     this.audit = audit;
     this.passwordPolicy = passwordPolicy;
@@ -158,7 +161,7 @@ class UsersController {
       @NotNull String password,
       @NotEmpty List<@NotBlank String> roles) {}
 
-  record RolesRequest(@NotNull List<@NotBlank String> roles) {}
+  record RolesRequest(@NotNull List<@NotBlank String> roles, String reason) {}
 
   record Me(String username, List<String> roles) {}
 
@@ -183,24 +186,48 @@ class UsersController {
     return user;
   }
 
+  /** A new user: the login exists at once, without roles; the roles asked for wait for a second person. */
+  record CreatedUser(UserAccount user, RoleChanges.RoleChange pendingRoleChange) {}
+
   @PostMapping("/api/users")
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('security-admin')")
-  UserAccount create(@Valid @RequestBody NewUserRequest request, Principal principal) {
-    return accounts.create(new UserAccounts.NewUser(request.username(), request.displayName(), request.email(),
-        request.password(), roles(request.roles())), principal.getName());
+  @org.springframework.transaction.annotation.Transactional
+  CreatedUser create(@Valid @RequestBody NewUserRequest request, Principal principal) {
+    Set<Role> roles = roles(request.roles());
+    UserAccount user = accounts.create(new UserAccounts.NewUser(request.username(), request.displayName(),
+        request.email(), request.password(), Set.of()), principal.getName());
+    RoleChanges.RoleChange change = roles.isEmpty() ? null
+        : roleChanges.request(user.username(), roles, principal.getName(), "new user");
+    return new CreatedUser(user, change);
   }
 
+  /** Asks for a user's roles to change; they change when another security admin or a governance lead approves. */
   @PutMapping("/api/users/{username}/roles")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   @PreAuthorize("hasAuthority('security-admin')")
-  UserAccount setRoles(@PathVariable String username, @Valid @RequestBody RolesRequest request, Principal principal) {
-    Set<Role> roles = roles(request.roles());
-    if (username.equals(principal.getName())) {
-      audit.recordIndependently(AuditEvent.of("user.role.change", "user", username)
-          .denied("nobody changes their own roles").detail("requestedRoles", request.roles()).build());
-      throw new AccessDeniedException("Nobody changes their own roles; ask another security administrator.");
-    }
-    return accounts.setRoles(username, roles, principal.getName());
+  RoleChanges.RoleChange setRoles(@PathVariable String username, @Valid @RequestBody RolesRequest request,
+      Principal principal) {
+    return roleChanges.request(username, roles(request.roles()), principal.getName(), request.reason());
+  }
+
+  @GetMapping("/api/users/role-changes")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead', 'auditor')")
+  List<RoleChanges.RoleChange> pendingRoleChanges(
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String username) {
+    return roleChanges.pendingFor(username);
+  }
+
+  @PostMapping("/api/users/role-changes/{id}/approve")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead')")
+  RoleChanges.RoleChange approveRoleChange(@PathVariable String id, Principal principal) {
+    return roleChanges.approve(id, principal.getName());
+  }
+
+  @PostMapping("/api/users/role-changes/{id}/reject")
+  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead')")
+  RoleChanges.RoleChange rejectRoleChange(@PathVariable String id, Principal principal) {
+    return roleChanges.reject(id, principal.getName());
   }
 
   private static Set<Role> roles(List<String> names) {

@@ -108,6 +108,7 @@ class AccessLifecycleIT {
     var response = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", username,
         "displayName", displayName, "email", username + "@demo.itgc.local", "password", PASSWORD, "roles", List.of(roles))));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    org.itgc.support.RoleApprovals.approvePending(port, username);
   }
 
   Http.Response importHr(String csv) {

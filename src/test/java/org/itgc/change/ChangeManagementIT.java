@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.itgc.support.ChangeRequests;
 import org.itgc.support.DateSensitive;
 import org.itgc.support.TestClock;
 
@@ -28,7 +29,7 @@ class ChangeManagementIT {
 
   static final String GITHUB_SECRET = "demo-github-webhook-secret";
   /** Each request gets its own Saturday (22:30 to 23:30 New York, inside ERP-GL's window), so none collide by accident. */
-  static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
+  static final java.time.ZoneId NEW_YORK = ChangeRequests.NEW_YORK;
   static final java.util.concurrent.atomic.AtomicInteger WEEKS = new java.util.concurrent.atomic.AtomicInteger();
 
   @LocalServerPort int port;
@@ -40,45 +41,12 @@ class ChangeManagementIT {
     return request(type, system, commit, plannedSaturday(WEEKS.getAndIncrement()));
   }
 
-  /**
-   * A Saturday some weeks after today's clock (each test its own), never in the year-end freeze: changes are planned
-   * ahead of the date the suite runs at, whatever that date is.
-   */
   static java.time.LocalDate plannedSaturday(int index) {
-    var day = TestClock.today(NEW_YORK).plusDays(30).with(java.time.temporal.TemporalAdjusters.nextOrSame(
-        java.time.DayOfWeek.SATURDAY));
-    int counted = 0;
-    while (true) {
-      boolean yearEnd = (day.getMonthValue() == 12 && day.getDayOfMonth() >= 20)
-          || (day.getMonthValue() == 1 && day.getDayOfMonth() <= 10);
-      if (!yearEnd && counted++ == index) {
-        return day;
-      }
-      day = day.plusWeeks(1);
-    }
+    return ChangeRequests.plannedSaturday(index);
   }
 
   static Map<String, Object> request(String type, String system, String commit, java.time.LocalDate saturday) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("title", "Raise posting limit " + type);
-    body.put("systemId", system);
-    body.put("changeType", type);
-    if (type.equals("standard")) {
-      body.put("standardChangeType", "STD-CONFIG-PARAMETER");
-    }
-    body.put("description", "Change the journal posting limit parameter");
-    body.put("justification", "Finance asked for higher limits at quarter end");
-    body.put("touchesFinancialData", true);
-    body.put("implementationPlan", "Apply configuration through the pipeline");
-    body.put("hasTestedRollback", true);
-    body.put("rollbackPlan", "Re-apply the previous configuration");
-    body.put("plannedStart", saturday + "T22:30:00");
-    body.put("plannedEnd", saturday + "T23:30:00");
-    body.put("repository", "acme/erp-gl");
-    body.put("commits", commit == null ? List.of() : List.of(commit));
-    body.put("testEvidence", "Regression suite run 4711 passed in QA");
-    body.put("testEvidenceLinks", List.of("https://ci.example.com/runs/4711"));
-    return body;
+    return ChangeRequests.body(type, system, commit, saturday);
   }
 
   String submit(String user, Map<String, Object> body) {
@@ -224,6 +192,22 @@ class ChangeManagementIT {
   }
 
   @Test
+  void aCommitWhoseMessageMerelyNamesAnApprovedChangeIsNotMatched() {
+    String approved = submit("rachel", request("standard", "BI-REPORTING", sha(7)));
+    String sneaky = sha(8);
+    var push = github("push", Map.of("ref", "refs/heads/main", "after", sneaky,
+        "repository", Map.of("full_name", "acme/bi-reporting", "default_branch", "main"),
+        "sender", Map.of("login", "dmitri"),
+        "commits", List.of(Map.of("id", sneaky, "message", "part of " + approved + ", honest", "author",
+            Map.of("name", "Ryan Developer", "email", "ryan@demo.itgc.local", "username", "ryan")))));
+    assertThat(push.status()).as(push.toString()).isEqualTo(202);
+    var judgement = push.json().get("judgement");
+    assertThat(judgement.get("matched").asBoolean()).as("only a commit the change lists matches it").isFalse();
+    assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class,
+        judgement.get("exceptionId").asLong())).isEqualTo("CM-05");
+  }
+
+  @Test
   void aPushMatchingAnApprovedChangeIsReconciledWithDeveloperNotDeployer() {
     String commit = sha(3);
     String id = submit("rachel", request("standard", "BI-REPORTING", commit));
@@ -311,11 +295,21 @@ class ChangeManagementIT {
   @Test
   void aPipelineReportsADeploymentThatIsMatchedByItsChange() {
     String id = submit("rachel", request("standard", "BI-REPORTING", null));
+    var window = Http.as(port, "audrey").get("/api/changes/" + id).json().get("change");
+    var inWindow = java.time.Instant.parse(window.get("plannedStart").asText()).plus(Duration.ofMinutes(10));
     var matched = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
-        "reference", "pipeline-" + id, "deployedBy", "dmitri", "changeId", id, "deployedAt", TestClock.now().toString())));
+        "reference", "pipeline-" + id, "deployedBy", "dmitri", "changeId", id, "deployedAt", inWindow.toString())));
     assertThat(matched.status()).as(matched.toString()).isEqualTo(201);
     assertThat(matched.json().get("matched").asBoolean()).isTrue();
     assertThat(matched.json().get("developerDiffers").asBoolean()).isTrue();
+    assertThat(matched.json().path("problem").isTextual()).as(matched.toString()).isFalse();
+    // the same approved change deployed weeks before its approved window: a CM-05 exception naming the window
+    var early = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
+        "reference", "pipeline-early-" + id, "deployedBy", "dmitri", "changeId", id,
+        "deployedAt", TestClock.now().toString())));
+    assertThat(early.json().get("problem").asText()).contains("outside the approved window of " + id);
+    assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class,
+        early.json().get("exceptionId").asLong())).isEqualTo("CM-05");
     var byRequester = Http.as(port, "dmitri").post("/api/changes/deployments", Http.json(Map.of("systemId", "BI-REPORTING",
         "reference", "pipeline-2-" + id, "deployedBy", "rachel", "changeId", id)));
     assertThat(byRequester.json().get("developerDiffers").asBoolean()).as("the requester deployed it").isFalse();
@@ -454,5 +448,6 @@ class ChangeManagementIT {
     var response = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", name, "displayName", name,
         "email", name + "@example.com", "password", Http.DEMO_PASSWORD, "roles", roles)));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    org.itgc.support.RoleApprovals.approvePending(port, name);
   }
 }

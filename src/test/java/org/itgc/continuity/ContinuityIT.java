@@ -80,6 +80,13 @@ class ContinuityIT {
   void aDrTestOverItsRtoFailsRecordsABc02ExceptionAndOpensRemediation() {
     String instance = start("AP-PAY");
     planAndRecord(instance, "2027-01-20T18:00:01Z", "2027-01-20T09:30:00Z");
+    // the IT approver cannot record the failed test as passed with a variable of their own: only the form's fields
+    var forged = complete("ivan", task("ivan", instance, DrTestProcess.Elements.IT_SIGN_OFF),
+        Map.of("signOffConfirmed", true, "signOffComment", "IT ok", "drPassed", true));
+    assertThat(forged.status()).as(forged.toString()).isEqualTo(400);
+    assertThat(forged.json().findValuesAsText("field")).containsExactly("drPassed");
+    Http.as(port, "ivan").post("/engine-rest/task/" + task("ivan", instance, DrTestProcess.Elements.IT_SIGN_OFF)
+        + "/unclaim", "{}");
     signOff(instance);
     String testId = jdbc.queryForObject("select id from continuity_test where process_instance_id = ?", String.class, instance);
     assertThat(jdbc.queryForObject("select passed from continuity_test where id = ?", Boolean.class, testId)).isFalse();

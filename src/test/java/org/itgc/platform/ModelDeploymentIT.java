@@ -2,9 +2,17 @@ package org.itgc.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.TaskService;
+import org.itgc.change.ChangeProcess;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -12,67 +20,168 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Governance leads deploy models from Camunda Modeler through /engine-rest: a broken model is refused with the
- * parser's message naming the file and line, and nothing of what was deployed before is lost.
+ * Model changes are changes: a deployment from Camunda Modeler ({@code POST /engine-rest/deployment/create}, its
+ * multipart form) by a governance lead opens a change of ITGC-ENGINE holding the files, their hashes and a diff, and
+ * nothing goes live; the author cannot approve it; after the approvals its criticality requires, the server deploys
+ * exactly the approved bytes; a rollback is an approved redeploy of an earlier version. Anyone else's deployment is
+ * refused; a broken model opens nothing.
  */
 @IntegrationTest
 class ModelDeploymentIT {
 
-  private static final String BROKEN = """
+  private static final String KEY = "it-model-change-demo";
+  private static final String V1 = """
       <?xml version="1.0" encoding="UTF-8"?>
       <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-          xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://itgc.org/test">
-        <bpmn:process id="broken-model" isExecutable="true" camunda:historyTimeToLive="P1D">
-          <bpmn:startEvent id="Start" />
-          <bpmn:sequenceFlow id="Flow_Nowhere" sourceRef="Start" targetRef="Missing_Task" />
+          xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_Demo" targetNamespace="http://itgc.org/test">
+        <bpmn:process id="it-model-change-demo" name="Model change demo" isExecutable="true" camunda:historyTimeToLive="P2557D">
+          <bpmn:startEvent id="StartEvent_Demo" name="Started" />
+          <bpmn:sequenceFlow id="Flow_ToEnd" sourceRef="StartEvent_Demo" targetRef="EndEvent_Demo" />
+          <bpmn:endEvent id="EndEvent_Demo" name="Done" />
         </bpmn:process>
       </bpmn:definitions>
       """;
+  private static final String V2 = V1
+      .replace("<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"EndEvent_Demo\" />",
+          "<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"Task_Check\" />"
+              + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
+              + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_Demo\" />");
+  private static final String BROKEN = V1.replace("targetRef=\"EndEvent_Demo\"", "targetRef=\"Missing_Task\"");
 
-  private static final String NOT_XML = "<bpmn:definitions this is not xml";
+  private static final Map<String, String> APPROVERS = Map.of(ChangeProcess.Elements.TECHNICAL_REVIEW, "sofia",
+      ChangeProcess.Elements.CAB_REVIEW, "carlos", ChangeProcess.Elements.IT_APPROVAL, "ivan",
+      ChangeProcess.Elements.FINANCE_APPROVAL, "fiona");
 
   @LocalServerPort int port;
   @Autowired RepositoryService repositoryService;
+  @Autowired TaskService taskService;
   @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   @Test
-  void anInvalidModelIsRefusedNamingTheFileAndNothingDeployedBeforeIsLost() {
-    long definitionsBefore = repositoryService.createProcessDefinitionQuery().count();
+  void aModelFromCamundaModelerGoesLiveOnlyAsAnApprovedChangeWithExactlyTheApprovedBytes() throws Exception {
     long deploymentsBefore = repositoryService.createDeploymentQuery().count();
-
-    var response = deploy("grace", "broken-model.bpmn", BROKEN);
-    assertThat(response.status()).as(response.toString()).isEqualTo(400);
-    assertThat(response.body()).contains("broken-model.bpmn").contains("Missing_Task");
-
-    var notXml = deploy("grace", "not-xml.bpmn", NOT_XML);
-    assertThat(notXml.status()).as(notXml.toString()).isEqualTo(400);
-    assertThat(notXml.body()).contains("not-xml.bpmn");
-
-    assertThat(repositoryService.createProcessDefinitionQuery().count()).isEqualTo(definitionsBefore);
+    var response = deploy("grace", "it-model-change-demo.bpmn", V1);
+    assertThat(response.status()).as(response.toString()).isEqualTo(403);
+    String changeId = response.json().get("changeId").asText();
+    assertThat(response.json().get("message").asText()).startsWith("Not deployed: model change " + changeId);
+    assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey(KEY).count()).isZero();
     assertThat(repositoryService.createDeploymentQuery().count()).isEqualTo(deploymentsBefore);
+
+    JsonNode change = Http.as(port, "audrey").get("/api/model-changes/" + changeId).json();
+    assertThat(change.at("/change/systemId").asText()).isEqualTo("ITGC-ENGINE");
+    assertThat(change.at("/change/requester").asText()).isEqualTo("grace");
+    JsonNode file = change.get("files").get(0);
+    assertThat(file.get("sha256").asText()).isEqualTo(Hashes.sha256(V1.getBytes(StandardCharsets.UTF_8)));
+    assertThat(file.path("replacesDeploymentId").isTextual()).as("a new model replaces nothing").isFalse();
+    assertThat(file.get("diff").toString()).contains("added process it-model-change-demo")
+        .contains("added sequenceFlow Flow_ToEnd");
+
+    // the author cannot approve their own model change
+    String review = task(changeId, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    var own = Http.as(port, "grace").post("/engine-rest/task/" + review + "/complete",
+        Http.json(Map.of("variables", Map.of("decision", Map.of("value", "approve"), "comment", Map.of("value", "mine")))));
+    assertThat(own.status()).isEqualTo(403);
+
+    List<String> approvedBy = approveAll(changeId);
+    assertThat(approvedBy).contains("sofia").doesNotContain("grace");
+    JsonNode deployed = Http.as(port, "audrey").get("/api/model-changes/" + changeId).json().get("deployment");
+    assertThat(deployed.path("problem").isTextual()).as(deployed.toString()).isFalse();
+    String deploymentId = deployed.get("deployment_id").asText();
+    var definition = repositoryService.createProcessDefinitionQuery().processDefinitionKey(KEY).singleResult();
+    assertThat(definition.getDeploymentId()).isEqualTo(deploymentId);
+    try (InputStream in = repositoryService.getResourceAsStream(deploymentId, "it-model-change-demo.bpmn")) {
+      assertThat(Hashes.sha256(in.readAllBytes())).as("exactly the approved bytes").isEqualTo(file.get("sha256").asText());
+    }
+    assertThat(deployed.get("approvers").asText()).contains("technical-review: sofia");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'model.deploy' and object_id = ? "
+        + "and outcome = 'SUCCESS'", Integer.class, changeId)).isEqualTo(1);
+
+    // the next version shows what changes against the deployed one
+    var second = deploy("grace", "it-model-change-demo.bpmn", V2);
+    String secondId = second.json().get("changeId").asText();
+    JsonNode secondFile = Http.as(port, "audrey").get("/api/model-changes/" + secondId).json().get("files").get(0);
+    assertThat(secondFile.get("replacesDeploymentId").asText()).isEqualTo(deploymentId);
+    assertThat(secondFile.get("diff").toString()).contains("added userTask Task_Check")
+        .contains("candidateGroups='cab'").contains("changed sequenceFlow Flow_ToEnd: targetRef: 'EndEvent_Demo' -> 'Task_Check'");
+
+    // a rollback is a model change of the earlier version's bytes
+    var rollback = Http.as(port, "grace").post("/api/model-changes/rollback", Http.json(Map.of(
+        "deploymentId", deploymentId, "resourceName", "it-model-change-demo.bpmn")));
+    assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
+    JsonNode rolledBack = Http.as(port, "audrey").get("/api/model-changes/" + rollback.json().get("id").asText()).json();
+    assertThat(rolledBack.get("files").get(0).get("sha256").asText()).isEqualTo(file.get("sha256").asText());
   }
 
   @Test
-  void aDeploymentFromCamundaModelerIsInTheAuditTrailWithItsDeployer() {
-    String model = BROKEN.replace("broken-model", "audited-model")
-        .replace("<bpmn:sequenceFlow id=\"Flow_Nowhere\" sourceRef=\"Start\" targetRef=\"Missing_Task\" />", "");
-    var response = deploy("grace", "audited-model.bpmn", model);
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    String deploymentId = response.json().get("id").asText();
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where actor = 'grace' and action = 'engine.Create' "
-        + "and object_id = ?", Integer.class, deploymentId)).isPositive();
+  void onlyGovernanceLeadsOpenModelChangesAndABrokenModelOpensNothing() {
+    int changes = jdbc.queryForObject("select count(*) from change_request", Integer.class);
+    for (String user : new String[] {"rachel", "admin"}) {
+      var refused = deploy(user, "it-model-change-demo.bpmn", V1);
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+      assertThat(refused.json().get("message").asText()).contains("only governance leads");
+      assertThat(jdbc.queryForObject("select count(*) from audit_event where actor = ? "
+          + "and action = 'engine.write-refused' and object_id = 'POST deployment/create'", Integer.class, user))
+          .isPositive();
+    }
+    var broken = deploy("grace", "broken-model.bpmn", BROKEN);
+    assertThat(broken.status()).as(broken.toString()).isEqualTo(400);
+    assertThat(broken.json().get("message").asText()).contains("broken-model.bpmn");
+    var notXml = deploy("grace", "not-xml.bpmn", "<bpmn:definitions this is not xml");
+    assertThat(notXml.status()).isEqualTo(400);
+    assertThat(notXml.json().get("message").asText()).contains("not-xml.bpmn");
+    var script = deploy("grace", "run.sh", "rm -rf /");
+    assertThat(script.status()).isEqualTo(400);
+    assertThat(jdbc.queryForObject("select count(*) from change_request", Integer.class)).isEqualTo(changes);
   }
 
   @Test
-  void onlyGovernanceLeadsDeploy() {
-    var response = deploy("rachel", "broken-model.bpmn", BROKEN);
-    assertThat(response.status()).isEqualTo(403);
+  void theModelsAndConfigFilesTheEngineStartedWithAreTrackedWithTheirHashes() {
+    JsonNode config = Http.as(port, "audrey").get("/api/tracked-files?kind=config&name=sampling.yaml").json();
+    assertThat(config).isNotEmpty();
+    assertThat(config.get(0).get("sha256").asText()).hasSize(64);
+    JsonNode models = Http.as(port, "audrey").get("/api/tracked-files?kind=model&name=processes/change-request.bpmn").json();
+    assertThat(models).isNotEmpty();
+    assertThat(Http.as(port, "audrey").get("/api/tracked-files?kind=other").status()).isEqualTo(400);
+  }
+
+  private String task(String changeId, String key) {
+    return taskService.createTaskQuery().processInstanceBusinessKey(changeId).taskDefinitionKey(key).singleResult()
+        .getId();
+  }
+
+  /** Gives every approval the change's assessment requires, each by its role's demo user; returns who approved. */
+  private List<String> approveAll(String changeId) throws InterruptedException {
+    List<String> approvedBy = new ArrayList<>();
+    for (int round = 0; round < 10; round++) {
+      var open = taskService.createTaskQuery().processInstanceBusinessKey(changeId).list();
+      var approval = open.stream().filter(t -> APPROVERS.containsKey(t.getTaskDefinitionKey())).findFirst();
+      if (approval.isEmpty()) {
+        break;
+      }
+      String user = APPROVERS.get(approval.get().getTaskDefinitionKey());
+      var http = Http.as(port, user);
+      assertThat(http.post("/engine-rest/task/" + approval.get().getId() + "/claim",
+          Http.json(Map.of("userId", user))).status()).isEqualTo(204);
+      Map<String, Object> variables = new HashMap<>();
+      variables.put("decision", Map.of("value", "approve"));
+      variables.put("comment", Map.of("value", "model change reviewed by " + user));
+      var done = http.post("/engine-rest/task/" + approval.get().getId() + "/complete", Http.json(Map.of("variables", variables)));
+      assertThat(done.status()).as(done.toString()).isEqualTo(204);
+      approvedBy.add(user);
+    }
+    // the deployment follows the approving transaction's commit
+    for (int i = 0; i < 50 && jdbc.queryForObject("select count(*) from model_change_deployment where change_id = ?",
+        Integer.class, changeId) == 0; i++) {
+      Thread.sleep(100);
+    }
+    return approvedBy;
   }
 
   private Http.Response deploy(String user, String fileName, String content) {
     String boundary = "itgc-boundary-42";
     var body = new ByteArrayOutputStream();
     String part = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deploy-changed-only\"\r\n\r\ntrue\r\n"
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
         + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
     body.writeBytes(part.getBytes(StandardCharsets.UTF_8));

@@ -35,6 +35,7 @@ class RestartOwnContextIT {
       assertThat(http.post("/api/users", Http.json(Map.of("username", "persisted.user", "displayName", "Persisted User",
           "email", "p@example.com", "password", "a-long-persisted-password", "roles", List.of("auditor")))).status())
           .isEqualTo(201);
+      org.itgc.support.RoleApprovals.approvePending(port(first), "persisted.user");
       first.getBean(RepositoryService.class).createDeployment().name("restart-it")
           .addClasspathResource("it-models/group-tasks.bpmn").deploy();
       instanceId = first.getBean(RuntimeService.class).startProcessInstanceByKey("it-group-tasks", "RESTART-1").getId();

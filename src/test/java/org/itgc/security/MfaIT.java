@@ -41,6 +41,7 @@ class MfaIT {
       var created = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", username, "displayName", username,
           "email", username + "@demo.itgc.local", "password", PASSWORD, "roles", List.of(roles))));
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      org.itgc.support.RoleApprovals.approvePending(port, username);
     }
   }
 
@@ -55,6 +56,22 @@ class MfaIT {
       }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  @Test
+  void aClientsCorrectPasswordDoesNotEraseWrongCodesOnlyACompleteLoginDoes() {
+    var session = new WebSession(port);
+    assertThat(session.password("fiona", Http.DEMO_PASSWORD).location()).isEqualTo("/mfa");
+    assertThat(session.code(wrongCode("fiona")).location()).isEqualTo("/mfa?error");
+    int afterWrongCode = jdbc.queryForObject("select failed_attempts from sec_user where username = 'fiona'", Integer.class);
+    assertThat(afterWrongCode).isPositive();
+    // the demo's HTTP Basic: the right password on another channel
+    assertThat(Http.as(port, "fiona").get("/api/me").status()).isEqualTo(200);
+    assertThat(jdbc.queryForObject("select failed_attempts from sec_user where username = 'fiona'", Integer.class))
+        .as("wrong codes still count").isEqualTo(afterWrongCode);
+    assertThat(session.code(Codes.next("fiona")).status()).isEqualTo(302);
+    assertThat(jdbc.queryForObject("select failed_attempts from sec_user where username = 'fiona'", Integer.class))
+        .isZero();
   }
 
   @Test

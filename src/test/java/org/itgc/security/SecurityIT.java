@@ -32,7 +32,8 @@ class SecurityIT {
   @BeforeAll
   void deployFixture() {
     repositoryService.createDeployment().name("security-it")
-        .addClasspathResource("it-models/group-tasks.bpmn").enableDuplicateFiltering(true).deploy();
+        .addClasspathResource("it-models/group-tasks.bpmn").addClasspathResource("it-models/it-answer.form")
+        .enableDuplicateFiltering(true).deploy();
     instanceId = runtimeService.startProcessInstanceByKey("it-group-tasks", "SEC-IT-1").getId();
   }
 

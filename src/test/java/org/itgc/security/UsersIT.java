@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.IdentityService;
 import org.itgc.support.Http;
+import org.itgc.support.RoleApprovals;
 import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,17 +22,33 @@ class UsersIT {
   @Autowired JdbcTemplate jdbc;
 
   @Test
-  void aSecurityAdminCreatesAUserWhoCanLogInAndTheGrantIsAudited() {
+  void aSecurityAdminCreatesAUserWhoseRolesWaitForASecondPersonAndEveryStepIsAudited() {
     var created = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", "nina.new",
         "displayName", "Nina New", "email", "nina@example.com", "password", "a-long-password-for-nina",
         "roles", List.of("deployer"))));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    assertThat(created.json().get("roles").get(0).asText()).isEqualTo("DEPLOYER");
+    assertThat(created.json().at("/user/roles")).as("no role before a second person approves").isEmpty();
+    String changeId = created.json().at("/pendingRoleChange/id").asText();
+    assertThat(created.json().at("/pendingRoleChange/rolesAfter/0").asText()).isEqualTo("deployer");
+    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles")).isEmpty();
+
+    // the asker does not approve their own request, nor does anyone outside security admins and governance leads
+    var bySam = Http.as(port, "sam").post("/api/users/role-changes/" + changeId + "/approve", "{}");
+    assertThat(bySam.status()).isEqualTo(403);
+    assertThat(Http.as(port, "rachel").post("/api/users/role-changes/" + changeId + "/approve", "{}").status())
+        .isEqualTo(403);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role-change.approve' "
+        + "and object_id = ? and outcome = 'DENIED'", Integer.class, changeId)).isEqualTo(1);
+    var approved = Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}");
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    assertThat(approved.json().get("status").asText()).isEqualTo("approved");
     assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isEqualTo(1);
     assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles").get(0).asText())
         .isEqualTo("deployer");
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.grant' "
-        + "and object_id = 'nina.new' and actor = 'sam' and details->>'role' = 'deployer'", Integer.class)).isEqualTo(1);
+        + "and object_id = 'nina.new' and actor = 'grace' and details->>'role' = 'deployer'", Integer.class)).isEqualTo(1);
+    assertThat(Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}").status())
+        .as("decided once").isEqualTo(409);
     String hash = jdbc.queryForObject("select password_hash from sec_user where username = 'nina.new'", String.class);
     assertThat(hash).startsWith("{bcrypt}").doesNotContain("a-long-password-for-nina");
   }
@@ -86,7 +103,7 @@ class UsersIT {
     var response = Http.as(port, "sam").put("/api/users/sam/roles",
         Http.json(Map.of("roles", List.of("security-admin", "engine-admin"))));
     assertThat(response.status()).isEqualTo(403);
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.change' "
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role-change.request' "
         + "and object_id = 'sam' and outcome = 'DENIED'", Integer.class)).isEqualTo(1);
     assertThat(jdbc.queryForObject("select count(*) from sec_user_role where username = 'sam'", Integer.class))
         .isEqualTo(1);
@@ -105,14 +122,56 @@ class UsersIT {
   }
 
   @Test
-  void rolesChangedByAnotherAdminAreMirroredAndAudited() {
-    var response = Http.as(port, "sam").put("/api/users/ryan/roles",
-        Http.json(Map.of("roles", List.of("requester", "deployer"))));
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("deployer").count()).isEqualTo(1);
-    Http.as(port, "sam").put("/api/users/ryan/roles", Http.json(Map.of("roles", List.of("requester"))));
+  void approvedRoleChangesAreMirroredIntoTheEngineAndTheRegistryAndABypassShowsInTheReconciliation() {
+    // ryan (HR identity E1002) commits to the ledger's repository: deploying too would combine conflicting duties
+    var conflicting = Http.as(port, "sam").put("/api/users/ryan/roles",
+        Http.json(Map.of("roles", List.of("requester", "deployer"), "reason", "covers deployments in December")));
+    assertThat(conflicting.status()).as(conflicting.toString()).isEqualTo(202);
+    String conflictingId = conflicting.json().get("id").asText();
+    assertThat(Http.as(port, "ryan").post("/api/users/role-changes/" + conflictingId + "/approve", "{}").status())
+        .as("nobody approves their own roles").isEqualTo(403);
+    var refused = Http.as(port, "grace").post("/api/users/role-changes/" + conflictingId + "/approve", "{}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+    assertThat(refused.body()).contains("SOD-11");
     assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("deployer").count()).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.role-change.sod-violation' "
+        + "and object_id = ?", Integer.class, conflictingId)).isEqualTo(1);
+    assertThat(Http.as(port, "grace").post("/api/users/role-changes/" + conflictingId + "/reject", "{}").status())
+        .isEqualTo(200);
+
+    // a role without conflict: mirrored into the engine and into the registry, with the role change as provenance
+    var asked = Http.as(port, "sam").put("/api/users/ryan/roles",
+        Http.json(Map.of("roles", List.of("requester", "auditor"), "reason", "helps the year-end audit")));
+    RoleApprovals.approvePending(port, "ryan");
+    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("auditor").count()).isEqualTo(1);
+    var grant = jdbc.queryForMap("select source, granted_by, provenance::text as provenance from access_grant "
+        + "where identity_id = 'E1002' and system_id = 'ITGC-ENGINE' and entitlement_id = 'auditor' and removed_at is null");
+    assertThat(grant.get("source")).isEqualTo("role-change");
+    assertThat(grant.get("granted_by")).isEqualTo("grace");
+    assertThat(grant.get("provenance").toString()).contains(asked.json().get("id").asText()).contains("sam");
+
+    Http.as(port, "sam").put("/api/users/ryan/roles", Http.json(Map.of("roles", List.of("requester"))));
+    RoleApprovals.approvePending(port, "ryan");
+    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("auditor").count()).isZero();
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.revoke' "
-        + "and object_id = 'ryan' and details->>'role' = 'deployer'", Integer.class)).isEqualTo(1);
+        + "and object_id = 'ryan' and details->>'role' = 'auditor'", Integer.class)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from access_grant where identity_id = 'E1002' "
+        + "and entitlement_id = 'auditor' and removed_at is null", Integer.class)).isZero();
+
+    // a role that reached the engine past the approvals is found by the detective check
+    var audrey = Http.as(port, "audrey");
+    assertThat(audrey.get("/api/access/engine-roles/reconciliation").json().findValuesAsText("username"))
+        .doesNotContain("ryan");
+    jdbc.update("insert into sec_user_role (username, role, granted_at, granted_by) values ('ryan', 'cab', now(), 'dba')");
+    try {
+      var mismatches = audrey.get("/api/access/engine-roles/reconciliation").json();
+      assertThat(mismatches).anySatisfy(m -> {
+        assertThat(m.get("username").asText()).isEqualTo("ryan");
+        assertThat(m.get("role").asText()).isEqualTo("cab");
+        assertThat(m.get("problem").asText()).contains("without a grant");
+      });
+    } finally {
+      jdbc.update("delete from sec_user_role where username = 'ryan' and role = 'cab'");
+    }
   }
 }

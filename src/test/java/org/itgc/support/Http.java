@@ -45,7 +45,14 @@ public final class Http {
 
   /** Any method with a body of any content type. */
   public Response send(String method, String path, String contentType, String body) {
+    return send(method, path, contentType, body, java.util.Map.of());
+  }
+
+  /** Any method with a body of any content type and extra headers. */
+  public Response send(String method, String path, String contentType, String body,
+      java.util.Map<String, String> headers) {
     var builder = request(path);
+    headers.forEach(builder::header);
     if (contentType != null) {
       builder.header("Content-Type", contentType);
     }

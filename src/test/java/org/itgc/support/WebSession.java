@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 public final class WebSession {
 
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"_csrf\"");
-  private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+  private final CookieManager cookies = new CookieManager();
+  private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
       .followRedirects(HttpClient.Redirect.NEVER).build();
   private final String base;
   private String csrf;
@@ -41,6 +42,28 @@ public final class WebSession {
     }
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /**
+   * A call of Tasklist's own REST API ({@code /camunda/api/...}) as Tasklist makes it: JSON, with the webapps' CSRF
+   * token (cookie {@code XSRF-TOKEN}, sent back as header {@code X-XSRF-TOKEN}; a first GET of Tasklist sets it).
+   */
+  public Page api(String method, String path, String json) {
+    if (xsrf() == null) {
+      get("/camunda/app/tasklist/default/");
+    }
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    String token = xsrf();
+    if (token != null) {
+      builder.header("X-XSRF-TOKEN", token);
+    }
+    return send(builder);
+  }
+
+  private String xsrf() {
+    return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+        .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
   }
 
   /** Password step: the login page, then the form; returns the redirect after it. */

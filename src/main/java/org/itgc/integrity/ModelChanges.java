@@ -1,0 +1,337 @@
+package org.itgc.integrity;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
+import org.camunda.bpm.engine.repository.Deployment;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.dmn.Dmn;
+import org.camunda.bpm.model.dmn.instance.Decision;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.change.ChangeRequestInput;
+import org.itgc.change.ChangeService;
+import org.itgc.controls.ControlExceptions;
+import org.itgc.platform.Hashes;
+import org.itgc.platform.web.InvalidInputException;
+import org.itgc.platform.web.InvalidInputException.FieldError;
+import org.itgc.systems.SystemsInventory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Model changes are changes. A deployment of BPMN, DMN or form files (from Camunda Modeler, or a rollback to an
+ * earlier version) does not go live: it opens a change request of system {@value #SYSTEM} holding the files, their
+ * SHA-256, the versions they replace and a readable diff ({@link ModelDiff}). The author is its requester, so the
+ * change process's own segregation of duties keeps them from approving it; criticality and approvals come from
+ * {@code change-criticality} as for any change. When the last approval is given, the server deploys exactly the
+ * approved bytes (their hashes checked again) and records who approved and what was deployed.
+ */
+@Service
+public class ModelChanges {
+
+  static final String SYSTEM = "ITGC-ENGINE";
+  private static final int MAX_FILES = 50;
+  private static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+  /** One file of a model change. */
+  public record ModelFile(String name, byte[] content) {}
+
+  /** A file as stored with its change. */
+  public record StoredFile(String name, String sha256, List<String> modelKeys, String replacesDeploymentId,
+      String replacesSha256, List<String> diff) {}
+
+  private final ChangeService changes;
+  private final RepositoryService repository;
+  private final ProcessEngineConfigurationImpl engine;
+  private final JdbcTemplate jdbc;
+  private final AuditRecorder audit;
+  private final ControlExceptions exceptions;
+  private final SystemsInventory systems;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+  private final org.camunda.bpm.engine.IdentityService identity;
+
+  ModelChanges(ChangeService changes, RepositoryService repository, ProcessEngineConfigurationImpl engine,
+      JdbcTemplate jdbc, AuditRecorder audit, ControlExceptions exceptions, SystemsInventory systems,
+      TransactionTemplate transactions, Clock clock, org.camunda.bpm.engine.IdentityService identity) {
+    this.identity = identity;
+    this.changes = changes;
+    this.repository = repository;
+    this.engine = engine;
+    this.jdbc = jdbc;
+    this.audit = audit;
+    this.exceptions = exceptions;
+    this.systems = systems;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  // ---------------------------------------------------------------- open
+
+  /** Validates the files and opens their model change; returns the change id. Bad files: 400 naming each. */
+  public String open(String author, String title, List<ModelFile> files) {
+    List<FieldError> errors = new ArrayList<>();
+    if (files.isEmpty()) {
+      errors.add(new FieldError("files", "name at least one .bpmn, .dmn or .form file"));
+    }
+    if (files.size() > MAX_FILES) {
+      errors.add(new FieldError("files", "at most " + MAX_FILES + " files in one model change"));
+    }
+    List<Map<String, Object>> prepared = new ArrayList<>();
+    for (ModelFile file : files) {
+      try {
+        prepared.add(prepare(file));
+      } catch (InvalidInputException e) {
+        errors.addAll(e.errors());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    Instant start = clock.instant().plus(Duration.ofDays(2));
+    StringBuilder description = new StringBuilder("Model change of " + files.size() + " file(s):\n");
+    StringBuilder hashes = new StringBuilder();
+    for (var file : prepared) {
+      description.append("\n").append(file.get("name")).append(" (sha256 ").append(file.get("sha256"))
+          .append(file.get("replacesDeploymentId") == null ? ", new" : ", replaces deployment "
+              + file.get("replacesDeploymentId")).append("):\n");
+      @SuppressWarnings("unchecked")
+      List<String> diff = (List<String>) file.get("diff");
+      diff.stream().limit(200).forEach(line -> description.append("  ").append(line).append("\n"));
+      if (diff.isEmpty()) {
+        description.append("  no difference to the deployed version\n");
+      }
+      hashes.append(file.get("name")).append(" sha256 ").append(file.get("sha256")).append("; ");
+    }
+    String text = description.length() > 3900 ? description.substring(0, 3900) + "\n(diff continues in "
+        + "GET /api/model-changes/<id>)" : description.toString();
+    var input = new ChangeRequestInput(truncate("Model change: " + title, 200), SYSTEM, "normal", null, text,
+        "Change to the engine's controls as models, deployed by " + author + " from Camunda Modeler",
+        true, "On approval the server deploys exactly these bytes: " + hashes.toString().strip(), true,
+        "An approved model change that redeploys the previous version (POST /api/model-changes/rollback)",
+        start, start.plus(Duration.ofHours(1)), null, List.of(),
+        "Each file parsed by the engine's own parsers before the change was opened: " + hashes.toString().strip(),
+        List.of());
+    String changeId = changes.submitForServer(input, author);
+    for (var file : prepared) {
+      jdbc.update(con -> {
+        var ps = con.prepareStatement("""
+            insert into model_change_file (change_id, resource_name, content, sha256, model_keys, replaces_deployment_id,
+                replaces_sha256, diff) values (?, ?, ?, ?, ?, ?, ?, ?)
+            """);
+        ps.setString(1, changeId);
+        ps.setString(2, (String) file.get("name"));
+        ps.setBytes(3, (byte[]) file.get("content"));
+        ps.setString(4, (String) file.get("sha256"));
+        ps.setArray(5, con.createArrayOf("varchar", ((List<?>) file.get("keys")).toArray()));
+        ps.setString(6, (String) file.get("replacesDeploymentId"));
+        ps.setString(7, (String) file.get("replacesSha256"));
+        ps.setString(8, String.join("\n", (List<String>) file.get("diff")));
+        return ps;
+      });
+    }
+    audit.record(AuditEvent.of("model.change-open", "change", changeId).actor(author, null)
+        .detail("files", prepared.stream().map(f -> f.get("name") + " " + f.get("sha256")).toList()).build());
+    return changeId;
+  }
+
+  private Map<String, Object> prepare(ModelFile file) {
+    String name = file.name() == null ? "" : file.name().strip();
+    if (!name.matches("[A-Za-z0-9._-]{1,200}\\.(bpmn|dmn|form)")) {
+      throw InvalidInputException.of(name.isEmpty() ? "file" : name,
+          "is not a model file: a name of letters, digits, '.', '_' or '-' ending in .bpmn, .dmn or .form");
+    }
+    if (file.content().length > MAX_FILE_BYTES) {
+      throw InvalidInputException.of(name, "is larger than " + MAX_FILE_BYTES + " bytes");
+    }
+    List<String> keys = parse(name, file.content());
+    var replaced = deployedVersion(name, keys);
+    Map<String, Object> prepared = new LinkedHashMap<>();
+    prepared.put("name", name);
+    prepared.put("content", file.content());
+    prepared.put("sha256", Hashes.sha256(file.content()));
+    prepared.put("keys", keys);
+    prepared.put("replacesDeploymentId", replaced == null ? null : replaced.getKey());
+    prepared.put("replacesSha256", replaced == null ? null : Hashes.sha256(replaced.getValue()));
+    try {
+      prepared.put("diff", ModelDiff.of(name, replaced == null ? null : replaced.getValue(), file.content()));
+    } catch (IOException e) {
+      throw InvalidInputException.of(name, e.getMessage());
+    }
+    return prepared;
+  }
+
+  /** Parses a file with the engine's own parsers; returns the keys it defines. */
+  List<String> parse(String name, byte[] content) {
+    try {
+      if (name.endsWith(".bpmn")) {
+        var model = Bpmn.readModelFromStream(new ByteArrayInputStream(content));
+        List<String> keys = model.getModelElementsByType(Process.class).stream().map(Process::getId).toList();
+        engine.getCommandExecutorTxRequired().execute(context -> {
+          var parser = new org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser(engine.getExpressionManager(),
+              engine.getBpmnParseFactory());
+          var parse = parser.createParse().sourceInputStream(new ByteArrayInputStream(content))
+              .deployment(new DeploymentEntity()).name(name);
+          parse.execute();
+          return null;
+        });
+        return keys;
+      }
+      if (name.endsWith(".dmn")) {
+        var model = Dmn.readModelFromStream(new ByteArrayInputStream(content));
+        engine.getDmnEngine().parseDecisionRequirementsGraph(new ByteArrayInputStream(content));
+        return model.getModelElementsByType(Decision.class).stream().map(Decision::getId).toList();
+      }
+      var form = new com.fasterxml.jackson.databind.ObjectMapper().readTree(content);
+      if (!form.hasNonNull("id") || !form.path("components").isArray()) {
+        throw InvalidInputException.of(name, "is not a Camunda Form: it needs an id and components");
+      }
+      return List.of(form.get("id").asText());
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException | IOException e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw InvalidInputException.of(name, "cannot be parsed: " + message.replaceAll("\\s+", " "));
+    }
+  }
+
+  /** The deployment id and bytes of the resource of that name that defines the latest version of the file's keys. */
+  private Map.Entry<String, byte[]> deployedVersion(String name, List<String> keys) {
+    String deploymentId = null;
+    if (name.endsWith(".bpmn") && !keys.isEmpty()) {
+      var definition = repository.createProcessDefinitionQuery().processDefinitionKey(keys.get(0)).latestVersion()
+          .singleResult();
+      deploymentId = definition == null ? null : definition.getDeploymentId();
+      name = definition == null ? name : definition.getResourceName();
+    } else if (name.endsWith(".dmn") && !keys.isEmpty()) {
+      var definition = repository.createDecisionDefinitionQuery().decisionDefinitionKey(keys.get(0)).latestVersion()
+          .singleResult();
+      deploymentId = definition == null ? null : definition.getDeploymentId();
+      name = definition == null ? name : definition.getResourceName();
+    } else if (!keys.isEmpty()) {
+      // Camunda Forms have no definition query in the public API: their table, read-only
+      var definition = jdbc.queryForList("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
+          + "order by version_ desc limit 1", keys.get(0));
+      deploymentId = definition.isEmpty() ? null : (String) definition.get(0).get("deployment_id_");
+      name = definition.isEmpty() ? name : (String) definition.get(0).get("resource_name_");
+    }
+    if (deploymentId == null) {
+      return null;
+    }
+    try (InputStream in = repository.getResourceAsStream(deploymentId, name)) {
+      return Map.entry(deploymentId, in.readAllBytes());
+    } catch (IOException | ProcessEngineException e) {
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- deploy on approval
+
+  /** After the approving transaction commits: deploy exactly the approved bytes of a model change. */
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void approved(ChangeService.ChangeApproved approved) {
+    if (!SYSTEM.equals(approved.systemId())) {
+      return;
+    }
+    // the server deploys, not the approver whose completion this follows
+    org.itgc.platform.AsServer.run(identity, () -> transactions.execute(status -> {
+      deploy(approved.changeId());
+      return null;
+    }));
+  }
+
+  void deploy(String changeId) {
+    List<Map<String, Object>> files = jdbc.queryForList(
+        "select resource_name, content, sha256 from model_change_file where change_id = ? order by resource_name",
+        changeId);
+    if (files.isEmpty() || jdbc.queryForObject("select count(*) from model_change_deployment where change_id = ?",
+        Integer.class, changeId) > 0) {
+      return;
+    }
+    List<String> approvers = changes.approvers(changeId);
+    String problem = null;
+    String deploymentId = null;
+    for (var file : files) {
+      if (!Hashes.sha256((byte[]) file.get("content")).equals(file.get("sha256"))) {
+        problem = file.get("resource_name") + ": the stored bytes no longer have the approved SHA-256";
+      }
+    }
+    if (problem == null) {
+      try {
+        var builder = repository.createDeployment().name("model change " + changeId).source("itgc-model-change");
+        for (var file : files) {
+          builder.addInputStream((String) file.get("resource_name"), new ByteArrayInputStream((byte[]) file.get("content")));
+        }
+        Deployment deployment = builder.deploy();
+        deploymentId = deployment.getId();
+      } catch (RuntimeException e) {
+        problem = "the engine refused the approved models: " + e.getMessage();
+      }
+    }
+    final String deployed = deploymentId;
+    jdbc.update("insert into model_change_deployment (change_id, deployment_id, deployed_at, approvers, problem) "
+        + "values (?, ?, ?, ?, ?)", changeId, deployed, Timestamp.from(clock.instant()), String.join(", ", approvers),
+        problem);
+    audit.record(AuditEvent.system("model.deploy", "change", changeId)
+        .outcome(problem == null ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
+        .detail("deploymentId", deployed).detail("approvers", approvers)
+        .detail("files", files.stream().map(f -> f.get("resource_name") + " " + f.get("sha256")).toList())
+        .detail("problem", problem).build());
+    if (problem != null) {
+      var system = systems.find(SYSTEM).orElseThrow();
+      exceptions.raise("CM-03", "change", changeId, "Approved model change " + changeId + " was not deployed: " + problem,
+          Map.of("problem", problem), List.of(system.businessOwner().email(), system.technicalOwner().email()));
+    }
+  }
+
+  // ---------------------------------------------------------------- rollback and reads
+
+  /** An approved redeploy of an earlier version: a model change holding that version's bytes. */
+  public String rollback(String author, String deploymentId, String resourceName) {
+    byte[] content;
+    try (InputStream in = repository.getResourceAsStream(deploymentId, resourceName)) {
+      content = in.readAllBytes();
+    } catch (IOException | ProcessEngineException e) {
+      throw InvalidInputException.of("resourceName", "deployment " + deploymentId + " has no resource '" + resourceName
+          + "'");
+    }
+    return open(author, "roll " + resourceName + " back to deployment " + deploymentId,
+        List.of(new ModelFile(resourceName, content)));
+  }
+
+  public List<StoredFile> files(String changeId) {
+    return jdbc.query("""
+        select resource_name, sha256, model_keys, replaces_deployment_id, replaces_sha256, diff from model_change_file
+        where change_id = ? order by resource_name
+        """, (rs, i) -> new StoredFile(rs.getString(1), rs.getString(2),
+        List.of((String[]) rs.getArray(3).getArray()), rs.getString(4), rs.getString(5),
+        rs.getString(6).isEmpty() ? List.of() : List.of(rs.getString(6).split("\n"))), changeId);
+  }
+
+  public Map<String, Object> deployment(String changeId) {
+    var rows = jdbc.queryForList("select deployment_id, deployed_at, approvers, problem from model_change_deployment "
+        + "where change_id = ?", changeId);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+}
