@@ -28,12 +28,40 @@ class AuditController {
   private final AuditRecorder audit;
   private final AuditSealer sealer;
   private final javax.sql.DataSource dataSource;
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-  AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource) {
+  AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource,
+      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
     this.trail = trail;
     this.audit = audit;
     this.sealer = sealer;
     this.dataSource = dataSource;
+  }
+
+  /** The audit key that signs checkpoints and packs: its id, fingerprint (what auditors pin) and public half. */
+  @GetMapping("/api/audit/signing-key")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin', 'governance-lead')")
+  java.util.Map<String, Object> signingKey() {
+    return java.util.Map.of("keyId", sealer.key().keyId(), "fingerprint", sealer.key().fingerprint(),
+        "publicKeyPem", sealer.key().publicPem(), "trustedFingerprints", sealer.trustedFingerprints());
+  }
+
+  /** The signed checkpoints (newest first), as published to the checkpoint folder and the audit mailbox. */
+  @GetMapping("/api/audit/checkpoints")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
+  List<java.util.Map<String, Object>> checkpoints(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+    // createdAt exactly as signed (AuditChain.checkpointText): the instant's ISO text, microseconds as stored
+    return jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint order by seq desc "
+        + "limit ?", (rs, i) -> {
+          java.util.Map<String, Object> checkpoint = new java.util.LinkedHashMap<>();
+          checkpoint.put("seq", rs.getLong("seq"));
+          checkpoint.put("headHash", rs.getString("head_hash"));
+          checkpoint.put("createdAt", rs.getTimestamp("created_at").toInstant().toString());
+          checkpoint.put("keyId", rs.getString("key_id"));
+          checkpoint.put("signature", rs.getString("signature"));
+          return checkpoint;
+        }, size);
   }
 
   /** Verifies the whole chain against the checkpoints published outside the database. */
@@ -41,7 +69,7 @@ class AuditController {
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
   AuditVerifier.Result verify() throws java.io.IOException {
     sealer.seal();
-    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder());
+    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
     audit.record(AuditEvent.of("audit.verify", "audit-trail", "chain").outcome(result.ok()
         ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE).detail("eventsVerified", result.eventsVerified())
         .detail("problem", result.problem()).build());

@@ -45,12 +45,17 @@ public class AuditSealer {
   private final Duration checkpointInterval;
   private final org.itgc.notify.Notifier notifier;
   private final String mailbox;
+  private final java.util.List<String> configuredFingerprints;
 
   AuditSealer(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.signing-key-file}") Path keyFile, @Value("${itgc.audit.checkpoint-folder}") Path checkpointFolder,
       @Value("${itgc.audit.checkpoint-every-events:1000}") long checkpointEvery,
       @Value("${itgc.audit.checkpoint-every:PT5M}") Duration checkpointInterval, org.itgc.notify.Notifier notifier,
-      @Value("${itgc.audit.mailbox:}") String mailbox) throws IOException, GeneralSecurityException {
+      @Value("${itgc.audit.mailbox:}") String mailbox,
+      @Value("${itgc.audit.trusted-key-fingerprints:}") java.util.List<String> trustedFingerprints)
+      throws IOException, GeneralSecurityException {
+    this.configuredFingerprints = trustedFingerprints.stream().map(String::strip).filter(f -> !f.isEmpty())
+        .map(f -> f.toLowerCase(java.util.Locale.ROOT)).toList();
     this.notifier = notifier;
     this.mailbox = mailbox;
     this.jdbc = jdbc;
@@ -71,6 +76,30 @@ public class AuditSealer {
 
   public Path checkpointFolder() {
     return checkpointFolder;
+  }
+
+  /**
+   * The keys the engine's own verification trusts: its signing key and the earlier keys pinned in
+   * {@code itgc.audit.trusted-key-fingerprints} (after a key rotation). Nothing else in the checkpoint folder counts.
+   */
+  public java.util.Set<String> trustedFingerprints() {
+    var trusted = new java.util.TreeSet<>(configuredFingerprints);
+    trusted.add(key.fingerprint());
+    return trusted;
+  }
+
+  /**
+   * An orderly shutdown leaves no unsigned tail: everything recorded is sealed and the head signed (and published)
+   * before the database goes. Runs before the data source closes (beans are destroyed in reverse order of need).
+   */
+  @jakarta.annotation.PreDestroy
+  void checkpointAtShutdown() {
+    try {
+      long seq = checkpointNow();
+      log.info("Audit trail sealed and signed at shutdown up to sequence {}", seq);
+    } catch (RuntimeException e) {
+      log.error("The audit trail could not be signed at shutdown; the next start signs its head", e);
+    }
   }
 
   @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}")

@@ -102,6 +102,15 @@ public final class AuditSigningKey {
     return keyId;
   }
 
+  /** The key's fingerprint: SHA-256 of its DER encoding (SubjectPublicKeyInfo), hex; what auditors pin. */
+  public String fingerprint() {
+    return fingerprint(publicKey);
+  }
+
+  public static String fingerprint(PublicKey key) {
+    return org.itgc.platform.Hashes.sha256(key.getEncoded());
+  }
+
   public String publicPem() {
     return pem("PUBLIC KEY", publicKey.getEncoded());
   }

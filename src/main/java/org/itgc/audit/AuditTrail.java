@@ -32,16 +32,18 @@ public class AuditTrail {
 
   public List<StoredAuditEvent> find(Query query) {
     var sql = new StringBuilder("""
-        select id, occurred_at, actor, actor_roles, client_address, action, object_type, object_id, outcome, details
-        from audit_event where true""");
+        select e.id, e.occurred_at, e.actor, e.actor_roles, e.client_address, e.action, e.object_type, e.object_id,
+               e.outcome, e.details, c.seq as chain_seq, c.hash, c.prev_hash
+        from audit_event e left join audit_chain c on c.event_id = e.id and c.occurred_at = e.occurred_at
+        where true""");
     List<Object> args = new ArrayList<>();
-    condition(sql, args, " and actor = ?", query.actor());
-    condition(sql, args, " and action = ?", query.action());
-    condition(sql, args, " and object_type = ?", query.objectType());
-    condition(sql, args, " and object_id = ?", query.objectId());
-    condition(sql, args, " and occurred_at >= ?", query.from() == null ? null : Timestamp.from(query.from()));
-    condition(sql, args, " and occurred_at < ?", query.to() == null ? null : Timestamp.from(query.to()));
-    sql.append(" order by id desc limit ? offset ?");
+    condition(sql, args, " and e.actor = ?", query.actor());
+    condition(sql, args, " and e.action = ?", query.action());
+    condition(sql, args, " and e.object_type = ?", query.objectType());
+    condition(sql, args, " and e.object_id = ?", query.objectId());
+    condition(sql, args, " and e.occurred_at >= ?", query.from() == null ? null : Timestamp.from(query.from()));
+    condition(sql, args, " and e.occurred_at < ?", query.to() == null ? null : Timestamp.from(query.to()));
+    sql.append(" order by e.id desc limit ? offset ?");
     args.add(query.size());
     args.add((long) query.page() * query.size());
     return jdbc.query(sql.toString(), this::map, args.toArray());
@@ -64,6 +66,7 @@ public class AuditTrail {
     }
     return new StoredAuditEvent(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"),
         Arrays.asList(roles), rs.getString("client_address"), rs.getString("action"), rs.getString("object_type"),
-        rs.getString("object_id"), AuditEvent.Outcome.valueOf(rs.getString("outcome")), details);
+        rs.getString("object_id"), AuditEvent.Outcome.valueOf(rs.getString("outcome")), details,
+        (Long) rs.getObject("chain_seq"), rs.getString("hash"), rs.getString("prev_hash"));
   }
 }

@@ -59,7 +59,16 @@ public final class AuditVerifier {
 
   private AuditVerifier() {}
 
-  public static Result verify(DataSource database, Path checkpointFolder) throws IOException {
+  /**
+   * Verifies the chain against the checkpoints in {@code checkpointFolder}, trusting only the public keys whose
+   * fingerprints ({@link AuditSigningKey#fingerprint}) are given: a key file dropped into the folder by someone else
+   * changes nothing, and anything it signed does not verify.
+   */
+  public static Result verify(DataSource database, Path checkpointFolder, java.util.Set<String> trustedFingerprints)
+      throws IOException {
+    if (trustedFingerprints.isEmpty()) {
+      return new Result(false, 0, 0, null, "no trusted key fingerprint was given: pin the audit key's fingerprint");
+    }
     Map<String, PublicKey> keys = new HashMap<>();
     TreeMap<Long, JsonNode> checkpoints = new TreeMap<>();
     List<JsonNode> retentionRecords = new ArrayList<>();
@@ -70,7 +79,10 @@ public final class AuditVerifier {
           String name = file.getFileName().toString();
           if (name.startsWith("public-key-") && name.endsWith(".pem")) {
             try {
-              keys.put(name.substring("public-key-".length(), name.length() - 4), AuditSigningKey.readPublic(file));
+              PublicKey key = AuditSigningKey.readPublic(file);
+              if (trustedFingerprints.contains(AuditSigningKey.fingerprint(key))) {
+                keys.put(name.substring("public-key-".length(), name.length() - 4), key);
+              }
             } catch (GeneralSecurityException e) {
               return new Result(false, 0, 0, null, "public key " + name + " cannot be read: " + e.getMessage());
             }
@@ -334,7 +346,8 @@ public final class AuditVerifier {
       PublicKey key = keys.get(checkpoint.get("keyId").asText());
       String text = AuditChain.checkpointText(seq, checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText());
       if (key == null || !AuditSigningKey.verify(key, text, checkpoint.get("signature").asText())) {
-        return Result.bad(verified, checked, seq, "the signature of checkpoint " + seq + " is not valid");
+        return Result.bad(verified, checked, seq, "the signature of checkpoint " + seq + " is not valid"
+            + (key == null ? " (its key " + checkpoint.get("keyId").asText() + " is not a trusted key)" : ""));
       }
       if (seq < start.seq()) {
         continue; // its events are archived: the archive's segments are verified against it
@@ -387,7 +400,8 @@ public final class AuditVerifier {
   }
 
   /**
-   * Command line, for auditors and operators without the API: JDBC_URL USER PASSWORD CHECKPOINT_FOLDER. Prints the
+   * Command line, for auditors and operators without the API: JDBC_URL USER PASSWORD CHECKPOINT_FOLDER
+   * TRUSTED_KEY_FINGERPRINT[,...] (the fingerprints pinned from GET /api/audit/signing-key). Prints the
    * verdict; exit code 0 when the trail verifies, 1 when it does not, 2 for wrong arguments.
    */
   public static void main(String[] args) {
@@ -395,8 +409,8 @@ public final class AuditVerifier {
   }
 
   public static int run(String[] args, java.io.PrintStream out) {
-    if (args.length != 4) {
-      out.println("usage: AuditVerifier JDBC_URL USER PASSWORD CHECKPOINT_FOLDER");
+    if (args.length != 5) {
+      out.println("usage: AuditVerifier JDBC_URL USER PASSWORD CHECKPOINT_FOLDER TRUSTED_KEY_FINGERPRINT[,...]");
       return 2;
     }
     var database = new org.postgresql.ds.PGSimpleDataSource();
@@ -404,7 +418,8 @@ public final class AuditVerifier {
     database.setUser(args[1]);
     database.setPassword(args[2]);
     try {
-      Result result = verify(database, Path.of(args[3]));
+      Result result = verify(database, Path.of(args[3]), java.util.Set.of(args[4].toLowerCase(java.util.Locale.ROOT)
+          .split(",")));
       out.println(result.ok() ? "AUDIT TRAIL VERIFIED: " + result.eventsVerified() + " events, "
           + result.checkpointsVerified() + " signed checkpoints"
           : "AUDIT TRAIL NOT VERIFIED at sequence " + result.firstBadSequence() + ": " + result.problem());

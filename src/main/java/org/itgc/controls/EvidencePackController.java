@@ -30,7 +30,8 @@ class EvidencePackController {
     this.packs = packs;
   }
 
-  record PackRequest(String controlId, String from, String to) {}
+  /** {@code seed}: the auditor's own sampling seed (optional; the engine draws one otherwise); recorded in the pack. */
+  record PackRequest(String controlId, String from, String to, Long seed) {}
 
   @PostMapping("/api/evidence-packs")
   @PreAuthorize(READERS)
@@ -40,7 +41,7 @@ class EvidencePackController {
       throw new BadRequestException("body", "is required: {controlId, from, to}");
     }
     var pack = packs.create(request.controlId(), instant("from", request.from()), instant("to", request.to()),
-        authentication.getName());
+        request.seed(), authentication.getName());
     return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/evidence-packs/" + pack.id())
         .body(pack);
   }

@@ -41,14 +41,18 @@ public final class EvidencePackVerifier {
 
   public static Result verify(byte[] pack, PublicKey expectedKey) throws IOException {
     Map<String, byte[]> files = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
     try (var zip = new ZipInputStream(new ByteArrayInputStream(pack))) {
       for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-        files.put(entry.getName(), zip.readAllBytes());
+        if (files.put(entry.getName(), zip.readAllBytes()) != null) {
+          // two entries of one name: the one checked need not be the one an unzip tool shows
+          problems.add(entry.getName() + ": the pack holds two entries of this name");
+        }
       }
     } catch (IOException e) {
       return new Result(List.of("not a readable ZIP: " + e.getMessage()), 0, 0, 0);
     }
-    List<String> problems = new ArrayList<>();
+    problems.addAll(centralDirectoryDiffers(pack, files));
     byte[] manifestBytes = files.get("manifest.json");
     byte[] signature = files.get("manifest.sig");
     if (manifestBytes == null || signature == null) {
@@ -149,19 +153,90 @@ public final class EvidencePackVerifier {
     return new Result(problems, files.size(), links, checkpoints.size());
   }
 
+  /**
+   * What an unzip tool reads (the ZIP's central directory) must be exactly what was verified (its local entries):
+   * the same names and bytes, nothing more.
+   */
+  static List<String> centralDirectoryDiffers(byte[] pack, Map<String, byte[]> verified) {
+    List<String> problems = new ArrayList<>();
+    Path copy = null;
+    try {
+      copy = Files.createTempFile("pack-", ".zip");
+      Files.write(copy, pack);
+      try (var zip = new java.util.zip.ZipFile(copy.toFile())) {
+        var seen = new java.util.HashSet<String>();
+        for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+          var entry = entries.nextElement();
+          if (!seen.add(entry.getName())) {
+            problems.add(entry.getName() + ": the ZIP directory lists this name twice");
+            continue;
+          }
+          byte[] bytes;
+          try (var in = zip.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+          }
+          if (!verified.containsKey(entry.getName()) || !java.util.Arrays.equals(bytes, verified.get(entry.getName()))) {
+            problems.add(entry.getName() + ": the ZIP directory shows other content than the entry verified");
+          }
+        }
+        verified.keySet().stream().filter(name -> !seen.contains(name))
+            .forEach(name -> problems.add(name + ": not in the ZIP directory (hidden from unzip tools)"));
+      }
+    } catch (IOException e) {
+      problems.add("the ZIP directory cannot be read: " + e.getMessage());
+    } finally {
+      if (copy != null) {
+        try {
+          Files.deleteIfExists(copy);
+        } catch (IOException ignored) {
+          // a temporary file
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Command line: {@code EvidencePackVerifier PACK.zip TRUSTED-KEY}, where the trusted key is the audit key's
+   * fingerprint (from {@code GET /api/audit/signing-key}, pinned by the auditor) or its public key file. The key inside
+   * the pack is only trusted when it is that key.
+   */
   public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: EvidencePackVerifier PACK.zip [PUBLIC-KEY.pem]");
+    if (args.length != 2) {
+      System.err.println("usage: EvidencePackVerifier PACK.zip TRUSTED-KEY-FINGERPRINT|PUBLIC-KEY.pem");
       System.exit(2);
     }
-    PublicKey key = args.length == 2 ? AuditSigningKey.readPublic(Path.of(args[1])) : null;
-    Result result = verify(Files.readAllBytes(Path.of(args[0])), key);
+    byte[] pack = Files.readAllBytes(Path.of(args[0]));
+    PublicKey key;
+    if (args[1].matches("[0-9a-fA-F]{64}")) {
+      key = keyInPack(pack);
+      if (key == null || !AuditSigningKey.fingerprint(key).equalsIgnoreCase(args[1])) {
+        System.out.println("FAILED: the pack's public-key.pem is not the key with fingerprint " + args[1]);
+        System.exit(1);
+      }
+    } else {
+      key = AuditSigningKey.readPublic(Path.of(args[1]));
+    }
+    Result result = verify(pack, key);
     if (result.ok()) {
-      System.out.printf("OK: %d files, %d chain links, %d signed checkpoints%s%n", result.files(), result.links(),
-          result.checkpoints(), key == null ? " (with the key inside the pack: compare it with the published one)" : "");
+      System.out.printf("OK: %d files, %d chain links, %d signed checkpoints, key %s%n", result.files(),
+          result.links(), result.checkpoints(), AuditSigningKey.fingerprint(key));
     } else {
       result.problems().forEach(p -> System.out.println("FAILED: " + p));
       System.exit(1);
     }
+  }
+
+  private static PublicKey keyInPack(byte[] pack) throws IOException {
+    try (var zip = new ZipInputStream(new ByteArrayInputStream(pack))) {
+      for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+        if (entry.getName().equals("public-key.pem")) {
+          return AuditSigningKey.parsePublic(new String(zip.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+      }
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return null;
+    }
+    return null;
   }
 }

@@ -69,6 +69,11 @@ public class EvidencePacks {
       List<String> samples, String sha256, String createdBy, Instant createdAt) {}
 
   public Pack create(String controlId, Instant from, Instant to, String actor) throws IOException {
+    return create(controlId, from, to, null, actor);
+  }
+
+  /** A pack whose sample is drawn with the auditor's own seed when one is given (recorded as "seedBy": "auditor"). */
+  public Pack create(String controlId, Instant from, Instant to, Long auditorSeed, String actor) throws IOException {
     Control control = catalogue.find(controlId == null ? "" : controlId)
         .orElseThrow(() -> new BadRequestException("controlId", "'" + controlId + "' is not a control of config/controls.yaml"));
     String query = EvidencePopulations.QUERIES.get(control.id());
@@ -80,7 +85,7 @@ public class EvidencePacks {
       throw new BadRequestException("to", "the period needs from and to, with to after from");
     }
     List<Map<String, Object>> population = jdbc.queryForList(query, Timestamp.from(from), Timestamp.from(to));
-    long seed = SEEDS.nextLong();
+    long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
     // re-performable: java.util.Random(seed), Collections.shuffle of the item ids in population order, the first n
     Collections.shuffle(ids, new Random(seed));
@@ -100,6 +105,7 @@ public class EvidencePacks {
     sampleFile.put("to", to.toString());
     sampleFile.put("population", population.size());
     sampleFile.put("seed", seed);
+    sampleFile.put("seedBy", auditorSeed != null ? "auditor" : "engine");
     sampleFile.put("method", "java.util.Random(seed); Collections.shuffle(item ids in population order); first " + size);
     sampleFile.put("samples", samples);
     files.put("samples.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(sampleFile));
@@ -306,7 +312,8 @@ public class EvidencePacks {
 
         Verify without the database:
           java -cp itgc-engine.jar -Dloader.main=org.itgc.controls.EvidencePackVerifier \\
-            org.springframework.boot.loader.launch.PropertiesLauncher PACK.zip [PUBLIC-KEY.pem]
+            org.springframework.boot.loader.launch.PropertiesLauncher PACK.zip AUDIT-KEY-FINGERPRINT
+          (the fingerprint pinned from GET /api/audit/signing-key, or the published public key file)
         """.formatted(control.id(), control.title(), size);
   }
 }

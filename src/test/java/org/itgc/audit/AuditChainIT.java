@@ -73,7 +73,7 @@ class AuditChainIT {
           copy.getPostgresDatabase().getConnection(), true));
       attacker.execute("set session_replication_role = replica");
       tamper.accept(attacker);
-      return AuditVerifier.verify(copy.getPostgresDatabase(), checkpoints);
+      return AuditVerifier.verify(copy.getPostgresDatabase(), checkpoints, sealer.trustedFingerprints());
     }
   }
 
@@ -92,13 +92,66 @@ class AuditChainIT {
   }
 
   @Test
+  void anAuditorMatchesEventsWithTheirLinksAndReVerifiesTheServedCheckpoints() throws Exception {
+    recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-77001").build());
+    sealer.checkpointNow();
+    var events = Http.as(port, "audrey").get("/api/audit/events?objectId=AP-77001&action=invoice.view").json();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).get("hash").asText()).hasSize(64);
+    long chainSeq = events.get(0).get("chainSeq").asLong();
+    assertThat(jdbc.queryForObject("select hash from audit_chain where seq = ?", String.class, chainSeq))
+        .isEqualTo(events.get(0).get("hash").asText());
+    var checkpoints = Http.as(port, "audrey").get("/api/audit/checkpoints?size=5").json();
+    assertThat(checkpoints).isNotEmpty();
+    assertThat(checkpoints.get(0).get("seq").asLong()).isGreaterThanOrEqualTo(chainSeq);
+    for (var checkpoint : checkpoints) {
+      assertThat(AuditSigningKey.verify(sealer.key().publicKey(), AuditChain.checkpointText(checkpoint.get("seq").asLong(),
+          checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText()), checkpoint.get("signature").asText()))
+          .as("checkpoint %s re-verified from what the API serves", checkpoint.get("seq")).isTrue();
+    }
+    assertThat(Http.as(port, "rachel").get("/api/audit/checkpoints").status()).isEqualTo(403);
+  }
+
+  @Test
+  void aStrangersKeyDroppedIntoTheCheckpointFolderChangesNothing() throws Exception {
+    // a rogue insider re-signs the newest checkpoint with a key of their own and drops its public half beside it
+    Path folder = Files.createTempDirectory(Path.of("target"), "audit-stranger-");
+    try (var files = Files.list(checkpoints)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, folder.resolve(file.getFileName()));
+      }
+    }
+    var stranger = AuditSigningKey.loadOrCreate(Files.createTempDirectory(Path.of("target"), "stranger-key-")
+        .resolve("key.pem"));
+    Files.writeString(folder.resolve("public-key-" + stranger.keyId() + ".pem"), stranger.publicPem());
+    Path newest;
+    try (var files = Files.list(folder)) {
+      newest = files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).max(java.util.Comparator
+          .comparingLong(f -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", "")))).orElseThrow();
+    }
+    var checkpoint = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(newest.toFile());
+    checkpoint.put("keyId", stranger.keyId());
+    checkpoint.put("signature", stranger.sign(AuditChain.checkpointText(checkpoint.get("seq").asLong(),
+        checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText())));
+    json.writeValue(newest.toFile(), checkpoint);
+
+    var pinned = AuditVerifier.verify(dataSource, folder, sealer.trustedFingerprints());
+    assertThat(pinned.ok()).isFalse();
+    assertThat(pinned.problem()).contains("is not a trusted key");
+    // trusting the stranger is what it would take; nobody configured that
+    assertThat(AuditVerifier.verify(dataSource, folder, java.util.Set.of()).problem()).contains("no trusted key");
+    var live = Http.as(port, "audrey").get("/api/audit/signing-key").json();
+    assertThat(live.get("fingerprint").asText()).isEqualTo(sealer.key().fingerprint()).hasSize(64);
+  }
+
+  @Test
   void theCommandLineVerifierGivesTheSameVerdict() throws Exception {
     Path directory = Files.createTempDirectory(Path.of("target"), "audit-cli-");
     try (var copy = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
       assertThat(EngineRestore.restore(backup, copy.getPostgresDatabase()).complete()).isTrue();
       String url = copy.getJdbcUrl("postgres", "postgres");
       var printed = new java.io.ByteArrayOutputStream();
-      int exit = AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString()},
+      int exit = AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
           new java.io.PrintStream(printed, true));
       assertThat(printed.toString()).startsWith("AUDIT TRAIL VERIFIED");
       assertThat(exit).isZero();
@@ -107,7 +160,7 @@ class AuditChainIT {
       attacker.execute("set session_replication_role = replica");
       attacker.update("update audit_event set outcome = 'DENIED' where id = ?", sealedEvent(attacker, 2));
       printed.reset();
-      assertThat(AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString()},
+      assertThat(AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
           new java.io.PrintStream(printed, true))).isEqualTo(1);
       assertThat(printed.toString()).contains("NOT VERIFIED at sequence 2");
     }

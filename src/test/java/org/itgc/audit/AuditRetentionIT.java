@@ -160,12 +160,12 @@ class AuditRetentionIT {
       }
     }
     sealer.seal();
-    var withoutRecord = AuditVerifier.verify(dataSource, copy);
+    var withoutRecord = AuditVerifier.verify(dataSource, copy, sealer.trustedFingerprints());
     assertThat(withoutRecord.ok()).isFalse();
     assertThat(withoutRecord.problem()).contains("is missing");
     Files.writeString(copy.resolve(recordFile.getFileName()), Files.readString(recordFile)
         .replaceFirst("\"events\" : 8", "\"events\" : 7"));
-    var changedRecord = AuditVerifier.verify(dataSource, copy);
+    var changedRecord = AuditVerifier.verify(dataSource, copy, sealer.trustedFingerprints());
     assertThat(changedRecord.problem()).contains("retention record of " + OLD).contains("not validly signed");
 
     // a month with no partition, or one still too young, stays

@@ -105,7 +105,7 @@ class AuditTrailBenchmark {
 
     // 3. verification of the whole chain
     long verifyStart = System.nanoTime();
-    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder());
+    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
     double verifySeconds = (System.nanoTime() - verifyStart) / 1e9;
     double verifyRate = result.eventsVerified() / verifySeconds;
     // the baseline in the same run: one reader merely reading every link joined to its event in sequence order, the

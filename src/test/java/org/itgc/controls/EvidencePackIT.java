@@ -84,7 +84,7 @@ class EvidencePackIT {
     // the period: the year up to tomorrow, at the date the suite runs at
     var today = TestClock.today(java.time.ZoneOffset.UTC);
     var created = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", "AC-01",
-        "from", today.minusYears(1).toString(), "to", today.plusDays(1).toString())));
+        "from", today.minusYears(1).toString(), "to", today.plusDays(1).toString(), "seed", 20261202L)));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.json().get("id").asText();
     int population = created.json().get("population").asInt();
@@ -100,6 +100,9 @@ class EvidencePackIT {
     assertThat(files).containsKeys("population.csv", "population.xlsx", "samples.json", "manifest.json", "manifest.sig",
         "chain/segments.jsonl", "chain/checkpoints.json", "public-key.pem", "README.txt");
     JsonNode samples = new ObjectMapper().readTree(files.get("samples.json"));
+    // the auditor brought the seed, and the pack says so
+    assertThat(samples.get("seed").asLong()).isEqualTo(20261202L);
+    assertThat(samples.get("seedBy").asText()).isEqualTo("auditor");
     // AC-01 is per event: 25 samples, or the whole population when smaller; re-performed from the seed
     assertThat(samples.get("samples").size()).isEqualTo(Math.min(25, population));
     List<String> ids = new ArrayList<>();
@@ -122,6 +125,20 @@ class EvidencePackIT {
     assertThat(EvidencePackVerifier.verify(new byte[] {1, 2, 3}, key).ok()).isFalse();
     var otherKey = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic();
     assertThat(EvidencePackVerifier.verify(pack, otherKey).problems()).anyMatch(p -> p.contains("manifest.sig"));
+    // two entries of one name (the verifier reading one, an unzip tool showing the other): a name of the same length
+    // written with the other file, then renamed in the ZIP's bytes, since ZipOutputStream refuses duplicates
+    var twice = new java.util.TreeMap<>(unzip(pack));
+    twice.put("population.csx", "identity,forged\n".getBytes(StandardCharsets.UTF_8));
+    byte[] doubled = zip(twice);
+    byte[] from = "population.csx".getBytes(StandardCharsets.UTF_8);
+    byte[] to = "population.csv".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + from.length <= doubled.length; i++) {
+      if (java.util.Arrays.equals(doubled, i, i + from.length, from, 0, from.length)) {
+        System.arraycopy(to, 0, doubled, i, to.length);
+      }
+    }
+    assertThat(EvidencePackVerifier.verify(doubled, key).problems())
+        .anyMatch(p -> p.contains("population.csv: the pack holds two entries of this name"));
 
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action in ('evidence-pack.create', "
         + "'evidence-pack.read') and object_id = ?", Integer.class, id)).isEqualTo(2);

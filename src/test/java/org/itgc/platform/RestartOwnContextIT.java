@@ -30,6 +30,7 @@ class RestartOwnContextIT {
     String instanceId;
     int changeSets;
     long deployments;
+    java.time.Instant closing;
     try (var first = start(dataDirectory)) {
       var http = Http.as(port(first), "sam");
       assertThat(http.post("/api/users", Http.json(Map.of("username", "persisted.user", "displayName", "Persisted User",
@@ -41,8 +42,18 @@ class RestartOwnContextIT {
       instanceId = first.getBean(RuntimeService.class).startProcessInstanceByKey("it-group-tasks", "RESTART-1").getId();
       changeSets = count(first, "select count(*) from databasechangelog");
       deployments = first.getBean(RepositoryService.class).createDeploymentQuery().count();
+      closing = java.time.Instant.now();
     }
+    java.time.Instant reopening = java.time.Instant.now();
     try (var second = start(dataDirectory)) {
+      // the orderly shutdown signed the head: no unsigned tail was left behind for the downtime
+      var jdbc = second.getBean(JdbcTemplate.class);
+      Long lastBeforeClose = jdbc.queryForObject("select max(seq) from audit_chain where occurred_at < ?", Long.class,
+          java.sql.Timestamp.from(closing));
+      Long signedAtShutdown = jdbc.queryForObject("select max(seq) from audit_checkpoint where created_at >= ? "
+          + "and created_at <= ?", Long.class, java.sql.Timestamp.from(closing), java.sql.Timestamp.from(reopening));
+      assertThat(signedAtShutdown).as("a checkpoint signed while shutting down").isNotNull();
+      assertThat(signedAtShutdown).isGreaterThanOrEqualTo(lastBeforeClose);
       assertThat(Http.as(port(second), "persisted.user", "a-long-persisted-password").get("/api/me").status())
           .isEqualTo(200);
       assertThat(second.getBean(RuntimeService.class).createProcessInstanceQuery().processInstanceId(instanceId)
