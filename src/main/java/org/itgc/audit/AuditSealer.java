@@ -74,6 +74,24 @@ public class AuditSealer {
     return key;
   }
 
+  /** Null until the start-up verification has spoken; then whether new checkpoints may be signed. */
+  private volatile Boolean signing;
+  private volatile String tampering;
+
+  /**
+   * The verdict of the start-up verification (see {@code AuditStartupCheck}): signing starts only when the chain the
+   * database holds extends the checkpoints published outside it; otherwise nothing is ever signed over it.
+   */
+  public void startupVerdict(boolean verified, String problem) {
+    this.tampering = verified ? null : problem;
+    this.signing = verified;
+  }
+
+  /** What the start-up verification found wrong, if anything. */
+  public java.util.Optional<String> tampering() {
+    return java.util.Optional.ofNullable(tampering);
+  }
+
   public Path checkpointFolder() {
     return checkpointFolder;
   }
@@ -254,7 +272,9 @@ public class AuditSealer {
   }
 
   private void checkpoint(long seq, String headHash, boolean force) {
-    if (seq == 0) {
+    if (seq == 0 || !Boolean.TRUE.equals(signing)) {
+      // nothing is signed before the chain the database holds has been verified against the published checkpoints,
+      // and never over a head that does not extend them
       return;
     }
     var last = jdbc.queryForList("select seq, created_at from audit_checkpoint order by seq desc limit 1");

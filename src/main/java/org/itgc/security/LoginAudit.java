@@ -33,6 +33,15 @@ class LoginAudit {
       // a client that authenticates each request: its success ends a run of failures (a form login's ends only
       // with its second factor, so that a known password does not reset the count of wrong codes)
       mfa.passwordSucceeded(authentication.getName());
+      if (authentication instanceof org.springframework.security.authentication.UsernamePasswordAuthenticationToken) {
+        // HTTP Basic with a person's password (the demo profile only): each use is a login, on record
+        audit.record(AuditEvent.of("login.success", "user", authentication.getName())
+            .actor(authentication.getName(),
+                authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList())
+            .clientAddress(authentication.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress() : null)
+            .detail("method", "http-basic").build());
+      }
       return;
     }
     if (!(authentication.getDetails() instanceof WebAuthenticationDetails details)) {
@@ -74,11 +83,33 @@ class LoginAudit {
   }
 
   private static boolean isFormLogin() {
-    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-        instanceof org.springframework.web.context.request.ServletRequestAttributes attributes) {
-      var request = attributes.getRequest();
-      return "POST".equals(request.getMethod()) && "/login".equals(request.getServletPath());
-    }
-    return false;
+    return FORM_LOGIN.get() == Boolean.TRUE;
   }
+
+  /** Marks, for the request's thread, that the request is the form login (set by {@link #formLoginMarker}). */
+  static final ThreadLocal<Boolean> FORM_LOGIN = new ThreadLocal<>();
+
+  /**
+   * Tells the listeners which channel an authentication event comes from: a filter ahead of Spring Security marks the
+   * form login's POST, so that a form failure is not labelled as HTTP Basic.
+   */
+  @org.springframework.context.annotation.Bean
+  static org.springframework.boot.web.servlet.FilterRegistrationBean<jakarta.servlet.Filter> formLoginMarker() {
+    jakarta.servlet.Filter filter = (request, response, chain) -> {
+      var http = (jakarta.servlet.http.HttpServletRequest) request;
+      boolean form = "POST".equals(http.getMethod())
+          && "/login".equals(http.getRequestURI().substring(http.getContextPath().length()));
+      FORM_LOGIN.set(form);
+      try {
+        chain.doFilter(request, response);
+      } finally {
+        FORM_LOGIN.remove();
+      }
+    };
+    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
+    registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+    registration.setName("itgc-form-login-marker");
+    return registration;
+  }
+
 }

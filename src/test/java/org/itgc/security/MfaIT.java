@@ -59,6 +59,17 @@ class MfaIT {
   }
 
   @Test
+  void everyLoginChannelIsOnRecordWithItsOwnName() {
+    var session = new WebSession(port);
+    assertThat(session.password("dmitri", "not-the-password").location()).isEqualTo("/login?error");
+    assertThat(jdbc.queryForObject("select details->>'channel' from audit_event where action = 'login.failure' "
+        + "and object_id = 'dmitri' order by id desc limit 1", String.class)).isEqualTo("form");
+    assertThat(Http.as(port, "dmitri").get("/api/me").status()).isEqualTo(200);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'login.success' "
+        + "and object_id = 'dmitri' and details->>'method' = 'http-basic'", Integer.class)).isPositive();
+  }
+
+  @Test
   void aClientsCorrectPasswordDoesNotEraseWrongCodesOnlyACompleteLoginDoes() {
     var session = new WebSession(port);
     assertThat(session.password("fiona", Http.DEMO_PASSWORD).location()).isEqualTo("/mfa");

@@ -1,0 +1,85 @@
+package org.itgc.integrity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.audit.AuditSealer;
+import org.itgc.audit.AuditVerifier;
+import org.itgc.notify.Notifier;
+import org.itgc.security.Role;
+import org.itgc.security.UserAccounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * No unsigned trust across a restart: before the engine signs anything new, the chain the database holds is verified
+ * against the checkpoints published outside it (the checkpoint folder, with the pinned keys). A chain that does not
+ * extend them is tampering: it is never signed over, the health of the {@code auditTrail} component is DOWN, and the
+ * auditors and the audit mailbox are mailed at once. (Bean name: the health component is "auditTrail".)
+ */
+@Component("auditTrailHealthIndicator")
+class AuditStartupCheck implements HealthIndicator {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditStartupCheck.class);
+
+  private final AuditSealer sealer;
+  private final DataSource dataSource;
+  private final AuditRecorder audit;
+  private final Notifier notifier;
+  private final UserAccounts users;
+  private final String mailbox;
+
+  AuditStartupCheck(AuditSealer sealer, DataSource dataSource, AuditRecorder audit, Notifier notifier,
+      UserAccounts users, @Value("${itgc.audit.mailbox:}") String mailbox) {
+    this.sealer = sealer;
+    this.dataSource = dataSource;
+    this.audit = audit;
+    this.notifier = notifier;
+    this.users = users;
+    this.mailbox = mailbox;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void verifyBeforeSigning() {
+    AuditVerifier.Result result;
+    try {
+      result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
+    } catch (java.io.IOException | RuntimeException e) {
+      result = new AuditVerifier.Result(false, 0, 0, null, "the audit trail could not be verified: " + e.getMessage());
+    }
+    sealer.startupVerdict(result.ok(), result.problem());
+    if (result.ok()) {
+      log.info("Audit trail verified at start-up: {} events, {} checkpoints; signing resumes", result.eventsVerified(),
+          result.checkpointsVerified());
+      return;
+    }
+    String problem = (result.firstBadSequence() == null ? "" : "at sequence " + result.firstBadSequence() + ": ")
+        + result.problem();
+    log.error("AUDIT TRAIL TAMPERING at start-up, nothing will be signed over it: {}", problem);
+    audit.recordIndependently(AuditEvent.system("audit.tampering-detected", "audit-trail", "chain")
+        .outcome(AuditEvent.Outcome.FAILURE).detail("problem", problem).build());
+    List<String> to = new ArrayList<>(users.emailsOf(Role.AUDITOR));
+    if (!mailbox.isBlank()) {
+      to.add(mailbox);
+    }
+    if (!to.isEmpty()) {
+      notifier.send("audit-tampering", to, Map.of("problem", problem));
+    }
+  }
+
+  @Override
+  public Health health() {
+    var tampering = sealer.tampering();
+    return tampering.isPresent() ? Health.down().withDetail("problem", tampering.get()).build()
+        : Health.up().build();
+  }
+}

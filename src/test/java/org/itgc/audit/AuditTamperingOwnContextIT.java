@@ -1,0 +1,78 @@
+package org.itgc.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.itgc.ItgcEngineApplication;
+import org.itgc.support.Http;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * No unsigned trust across a restart: a rogue DBA rewrites an audit event that a published checkpoint covers while the
+ * engine runs (bypassing the triggers as superuser); the orderly shutdown signs the head as usual. At the next start the
+ * chain is verified before anything is signed: the rewrite is found, nothing new is signed over it, the audit trail's
+ * health is DOWN and the auditors and the audit mailbox are mailed.
+ */
+class AuditTamperingOwnContextIT {
+
+  @Test
+  void aRewrittenEventIsFoundAtTheNextStartAndNothingIsSignedOverIt() throws Exception {
+    Path data = Files.createTempDirectory(Path.of("target"), "tamper-it-");
+    Path checkpoints = Files.createTempDirectory(Path.of("target"), "tamper-checkpoints-");
+    long signedBefore;
+    try (var first = start(data, checkpoints)) {
+      var recorder = first.getBean(AuditRecorder.class);
+      for (int i = 0; i < 5; i++) {
+        recorder.record(AuditEvent.system("invoice.approve", "invoice", "AP-" + (55000 + i)).build());
+      }
+      var sealer = first.getBean(AuditSealer.class);
+      long head = sealer.checkpointNow();
+      assertThat(head).isPositive();
+      var dba = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+          first.getBean("ownerDataSource", DataSource.class).getConnection(), true));
+      dba.execute("set session_replication_role = replica");
+      int rewritten = dba.update("update audit_event set actor = 'mallory' where object_id = 'AP-55002'");
+      assertThat(rewritten).isEqualTo(1);
+    }
+    try (var second = start(data, checkpoints)) {
+      var jdbc = second.getBean(JdbcTemplate.class);
+      signedBefore = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_checkpoint", Long.class);
+      assertThat(second.getBean(AuditSealer.class).tampering()).isPresent();
+      var health = Http.anonymous(port(second)).get("/actuator/health");
+      assertThat(health.status()).as(health.toString()).isEqualTo(503);
+      assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'audit.tampering-detected'",
+          Integer.class)).isEqualTo(1);
+      var mail = TestMailServer.await(m -> TestMailServer.subject(m).equals("Audit trail tampering detected at start-up"),
+          Duration.ofSeconds(20));
+      assertThat(mail.getAllRecipients()).extracting(Object::toString).contains("audit-mailbox@demo.itgc.local",
+          "audrey@demo.itgc.local");
+      // new events are still recorded and chained, but no checkpoint is signed over the rewritten trail
+      second.getBean(AuditRecorder.class).record(AuditEvent.system("invoice.view", "invoice", "AP-55009").build());
+      second.getBean(AuditSealer.class).checkpointNow();
+      assertThat(jdbc.queryForObject("select coalesce(max(seq), 0) from audit_checkpoint", Long.class))
+          .isEqualTo(signedBefore);
+    }
+  }
+
+  private static ConfigurableApplicationContext start(Path data, Path checkpoints) {
+    return new SpringApplicationBuilder(ItgcEngineApplication.class)
+        .profiles("demo", "test")
+        .run("--server.port=0", "--camunda.bpm.process-engine-name=tamperIt",
+            "--itgc.embedded-postgres.data-directory=" + data,
+            "--itgc.embedded-postgres.clean=false",
+            "--itgc.audit.checkpoint-folder=" + checkpoints,
+            "--spring.mail.port=" + TestMailServer.port());
+  }
+
+  private static int port(ConfigurableApplicationContext context) {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+}
