@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Detective check that the engine's roles and the access registry agree: every role a login holds is a current grant
  * of {@code ITGC-ENGINE/<role>} of the person behind it, and every such grant is held as a role. A mismatch is a role
- * that came in past the approvals (or a grant that was not provisioned); each check is audited with what it found.
+ * that came in past the approvals (or a grant that was not provisioned); each check is audited with what it found,
+ * and the scheduled run raises an AC-01 control exception for each new one.
  */
 @RestController
 class EngineRoleReconciliation {
@@ -27,8 +28,11 @@ class EngineRoleReconciliation {
   private final Identities identities;
   private final AccessRegistry registry;
   private final AuditRecorder audit;
+  private final org.itgc.controls.ControlExceptions exceptions;
 
-  EngineRoleReconciliation(UserAccounts users, Identities identities, AccessRegistry registry, AuditRecorder audit) {
+  EngineRoleReconciliation(UserAccounts users, Identities identities, AccessRegistry registry, AuditRecorder audit,
+      org.itgc.controls.ControlExceptions exceptions) {
+    this.exceptions = exceptions;
     this.users = users;
     this.identities = identities;
     this.registry = registry;
@@ -42,6 +46,31 @@ class EngineRoleReconciliation {
     audit.record(AuditEvent.of("access.engine-roles.reconcile", "system", EngineRoleGrants.SYSTEM)
         .outcome(mismatches.isEmpty() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
         .detail("mismatches", mismatches.size()).build());
+    return mismatches;
+  }
+
+  /**
+   * The scheduled detective run (with the SoD scan): each disagreement that has no open exception yet becomes an AC-01
+   * control exception (a role nobody approved), mailed to the security admins and the governance leads.
+   */
+  List<Mismatch> reconcileAndRaise() {
+    List<Mismatch> mismatches = reconcile();
+    for (Mismatch mismatch : mismatches) {
+      String key = mismatch.username() + "/" + mismatch.role();
+      boolean open = exceptions.find("AC-01", key).stream()
+          .anyMatch(e -> "engine-role".equals(e.objectType()) && "open".equals(e.status()));
+      if (!open) {
+        var to = new java.util.ArrayList<>(users.emailsOf(Role.SECURITY_ADMIN));
+        to.addAll(users.emailsOf(Role.GOVERNANCE_LEAD));
+        var details = new java.util.LinkedHashMap<String, Object>();
+        details.put("username", mismatch.username());
+        details.put("identityId", String.valueOf(mismatch.identityId()));
+        details.put("role", mismatch.role());
+        details.put("problem", mismatch.problem());
+        exceptions.raise("AC-01", "engine-role", key, "Engine role " + mismatch.role() + " of " + mismatch.username()
+            + ": " + mismatch.problem(), details, to);
+      }
+    }
     return mismatches;
   }
 

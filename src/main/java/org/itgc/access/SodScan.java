@@ -63,7 +63,7 @@ public class SodScan {
   void scheduled() {
     scan("scheduled", "system");
     // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
-    engineRoles.reconcile();
+    engineRoles.reconcileAndRaise();
   }
 
   /** Runs a scan now; empty when another node or request is scanning. */

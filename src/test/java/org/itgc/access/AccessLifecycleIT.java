@@ -43,6 +43,7 @@ class AccessLifecycleIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired ManagementService managementService;
   @Autowired BusinessCalendar calendar;
+  @Autowired EngineRoleReconciliation engineRoles;
 
   // ---------------------------------------------------------------- helpers
 
@@ -456,6 +457,25 @@ class AccessLifecycleIT {
         assertThat(g.get("removalReason").asText()).isEqualTo("termination");
         assertThat(g.get("revocationId").asText()).isEqualTo(revocation);
       }
+    }
+  }
+
+  @Test
+  void anEngineRoleNobodyApprovedIsAControlExceptionOfTheDetectiveRunOnceUntilItIsDealtWith() {
+    // a DBA gives ryan (HR identity E1002) the CAB role past every approval
+    jdbc.update("insert into sec_user_role (username, role, granted_at, granted_by) values ('ryan', 'cab', now(), 'dba')");
+    try {
+      var mismatches = engineRoles.reconcileAndRaise();
+      assertThat(mismatches).anySatisfy(m -> {
+        assertThat(m.username()).isEqualTo("ryan");
+        assertThat(m.role()).isEqualTo("cab");
+      });
+      engineRoles.reconcileAndRaise();
+      assertThat(jdbc.queryForObject("select count(*) from control_exception where control_id = 'AC-01' "
+          + "and object_type = 'engine-role' and object_id = 'ryan/cab' and status = 'open'", Integer.class))
+          .as("raised once while open").isEqualTo(1);
+    } finally {
+      jdbc.update("delete from sec_user_role where username = 'ryan' and role = 'cab'");
     }
   }
 
