@@ -378,17 +378,10 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
     // the engine runs it as the server (no authorization check: Camunda's administrators have no runtime rights of
     // their own); the application's audit trail names the admin, the change and what was done, body included
     String actor = currentUser();
-    var caller = identity.getCurrentAuthentication();
-    identity.clearAuthentication();
-    try {
+    org.itgc.platform.AsServer.<Void, ServletException, IOException>callChecked(identity, () -> {
       chain.doFilter(new CachedBody(request, body), response);
-    } finally {
-      if (caller != null) {
-        identity.setAuthentication(caller);
-      } else {
-        identity.clearAuthentication();
-      }
-    }
+      return null;
+    });
     String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
     audit.recordIndependently(AuditEvent.of("engine.break-glass", "engine-endpoint", truncate(operation.describe()))
         .detail("changeId", changeId.strip()).detail("status", response.getStatus())

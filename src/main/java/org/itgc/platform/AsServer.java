@@ -12,7 +12,18 @@ public final class AsServer {
 
   private AsServer() {}
 
+  /** Work that may throw up to two checked exceptions (a servlet filter chain, for example). */
+  @FunctionalInterface
+  public interface Work<T, E1 extends Exception, E2 extends Exception> {
+    T get() throws E1, E2;
+  }
+
   public static <T> T call(IdentityService identity, Supplier<T> work) {
+    return AsServer.<T, RuntimeException, RuntimeException>callChecked(identity, work::get);
+  }
+
+  public static <T, E1 extends Exception, E2 extends Exception> T callChecked(IdentityService identity,
+      Work<T, E1, E2> work) throws E1, E2 {
     var caller = identity.getCurrentAuthentication();
     identity.clearAuthentication();
     try {
