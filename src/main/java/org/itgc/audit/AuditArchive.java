@@ -140,7 +140,7 @@ public class AuditArchive {
     try (var gzip = new GZIPOutputStream(new java.security.DigestOutputStream(
         new java.io.BufferedOutputStream(Files.newOutputStream(partial)), digest), 1 << 16)) {
       jdbc.query(con -> {
-        var ps = con.prepareStatement("select c.seq, c.prev_hash, c.hash, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
+        var ps = con.prepareStatement("select c.seq, c.prev_hash, c.hash, c.format, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
             + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
             + "where c.seq between ? and ? order by c.seq");
         ps.setFetchSize(10_000);
@@ -162,12 +162,12 @@ public class AuditArchive {
     }
     String sha256 = java.util.HexFormat.of().formatHex(digest.digest());
     List<Map<String, Object>> bridge = new ArrayList<>();
-    jdbc.query("select c.seq, c.prev_hash, c.hash, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
+    jdbc.query("select c.seq, c.prev_hash, c.hash, c.format, e.occurred_at as at, " + AuditChain.EVENT_COLUMNS
         + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
         + "where c.seq > ? and c.seq <= ? order by c.seq",
         rs -> {
           var link = link(rs);
-          link.keySet().retainAll(List.of("seq", "prevHash", "hash", "canonical"));
+          link.keySet().retainAll(List.of("seq", "format", "prevHash", "hash", "canonical"));
           bridge.add(link);
         }, lastSeq, checkpointSeq);
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -279,7 +279,7 @@ public class AuditArchive {
         if (previous != null && !previous.equals(link.get("prevHash").asText())) {
           throw new SegmentInvalid(label, "sequence " + seq + " does not follow the one before");
         }
-        if (!AuditChain.hash(link.get("prevHash").asText(), seq, link.get("canonical").asText()).equals(link.get("hash").asText())) {
+        if (!AuditChain.hash(link).equals(link.get("hash").asText())) {
           throw new SegmentInvalid(label, "sequence " + seq + ": the hash does not match its content");
         }
         previous = link.get("hash").asText();
@@ -368,21 +368,21 @@ public class AuditArchive {
     Path segmentFile = folder.resolve(manifest.get("file").asText());
     long[] counts = transactions.execute(status -> {
       jdbc.execute("""
-          create temporary table audit_restore (seq bigint, prev_hash text, hash text, id bigint, occurred_at timestamptz,
+          create temporary table audit_restore (seq bigint, format int, prev_hash text, hash text, id bigint, occurred_at timestamptz,
             actor text, actor_roles varchar(64)[], client_address text, action text, object_type text, object_id text,
             outcome text, details jsonb) on commit drop
           """);
       List<String[]> chunk = new ArrayList<>();
       try {
         readLinks(segmentFile, link -> {
-          String[] fields = link.get("canonical").asText().split("\u001f", 10);
-          String[] row = new String[13];
+          int format = link.path("format").asInt(1);
+          String[] fields = AuditChain.fields(format, link.get("canonical").asText());
+          String[] row = new String[14];
           row[0] = link.get("seq").asText();
           row[1] = link.get("prevHash").asText();
           row[2] = link.get("hash").asText();
-          for (int i = 0; i < fields.length; i++) {
-            row[3 + i] = (i == 4 || i == 7) && "null".equals(fields[i]) ? null : fields[i];
-          }
+          System.arraycopy(fields, 0, row, 3, fields.length);
+          row[13] = String.valueOf(format);
           chunk.add(row);
           if (chunk.size() == 10_000) {
             insertRestored(chunk);
@@ -393,11 +393,13 @@ public class AuditArchive {
       }
       insertRestored(chunk);
       long[] result = {0, 0};
-      jdbc.query("select e.seq, e.prev_hash, e.hash, c.hash as hot, " + AuditChain.EVENT_COLUMNS
+      jdbc.query("select e.seq, e.format, e.prev_hash, e.hash, c.hash as hot, " + AuditChain.EVENT_COLUMNS
           + " from audit_restore e left join audit_chain c on c.seq = e.seq and c.occurred_at = e.occurred_at "
           + "order by e.seq", rs -> {
             long seq = rs.getLong("seq");
-            if (!AuditChain.hash(rs.getString("prev_hash"), seq, AuditChain.canonical(rs)).equals(rs.getString("hash"))) {
+            int format = rs.getInt("format");
+            if (!AuditChain.hash(format, rs.getString("prev_hash"), seq, AuditChain.canonical(rs, format))
+                .equals(rs.getString("hash"))) {
               throw new IllegalStateException("sequence " + seq + " restored does not give its hash again");
             }
             String hot = rs.getString("hot");
@@ -420,12 +422,12 @@ public class AuditArchive {
     }
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
-          insert into audit_restore select u.s::bigint, u.p, u.h, u.i::bigint, u.o::timestamptz, u.a,
+          insert into audit_restore select u.s::bigint, u.f::int, u.p, u.h, u.i::bigint, u.o::timestamptz, u.a,
             string_to_array(u.r, ',')::varchar(64)[], u.c, u.ac, u.ot, u.oi, u.out, u.d::jsonb
           from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-            ?::text[], ?::text[], ?::text[], ?::text[]) as u(s, p, h, i, o, a, r, c, ac, ot, oi, out, d)
+            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(s, p, h, i, o, a, r, c, ac, ot, oi, out, d, f)
           """);
-      for (int column = 0; column < 13; column++) {
+      for (int column = 0; column < 14; column++) {
         String[] values = new String[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
           values[r] = rows.get(r)[column];
@@ -473,11 +475,12 @@ public class AuditArchive {
    */
   public List<Map<String, Object>> links(long lo, long hi) throws IOException {
     TreeMap<Long, Map<String, Object>> found = new TreeMap<>();
-    jdbc.query("select c.seq, c.prev_hash, c.hash, " + AuditChain.EVENT_COLUMNS
+    jdbc.query("select c.seq, c.prev_hash, c.hash, c.format, " + AuditChain.EVENT_COLUMNS
         + " from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at "
         + "where c.seq between ? and ? order by c.seq", rs -> {
-          found.put(rs.getLong("seq"), chainLink(rs.getLong("seq"), rs.getString("prev_hash").strip(),
-              rs.getString("hash").strip(), AuditChain.canonical(rs)));
+          int format = rs.getInt("format");
+          found.put(rs.getLong("seq"), chainLink(rs.getLong("seq"), format, rs.getString("prev_hash").strip(),
+              rs.getString("hash").strip(), AuditChain.canonical(rs, format)));
         }, lo, hi);
     if (found.size() < hi - lo + 1) {
       for (String label : jdbc.queryForList("""
@@ -487,8 +490,8 @@ public class AuditArchive {
         verify(label, link -> {
           long seq = link.get("seq").asLong();
           if (seq >= lo && seq <= hi && !found.containsKey(seq)) {
-            found.put(seq, chainLink(seq, link.get("prevHash").asText(), link.get("hash").asText(),
-                link.get("canonical").asText()));
+            found.put(seq, chainLink(seq, link.path("format").asInt(1), link.get("prevHash").asText(),
+                link.get("hash").asText(), link.get("canonical").asText()));
           }
         });
       }
@@ -499,9 +502,10 @@ public class AuditArchive {
     return new ArrayList<>(found.values());
   }
 
-  private static Map<String, Object> chainLink(long seq, String prevHash, String hash, String canonical) {
+  private static Map<String, Object> chainLink(long seq, int format, String prevHash, String hash, String canonical) {
     Map<String, Object> link = new LinkedHashMap<>();
     link.put("seq", seq);
+    link.put("format", format);
     link.put("prevHash", prevHash);
     link.put("hash", hash);
     link.put("canonical", canonical);
@@ -522,10 +526,12 @@ public class AuditArchive {
 
   private Map<String, Object> link(java.sql.ResultSet rs) throws java.sql.SQLException {
     Map<String, Object> link = new LinkedHashMap<>();
+    int format = rs.getInt("format");
     link.put("seq", rs.getLong("seq"));
+    link.put("format", format);
     link.put("prevHash", rs.getString("prev_hash").strip());
     link.put("hash", rs.getString("hash").strip());
-    link.put("canonical", AuditChain.canonical(rs));
+    link.put("canonical", AuditChain.canonical(rs, format));
     link.put("occurredAt", rs.getTimestamp("at").toInstant().toString());
     link.put("actor", rs.getString("actor"));
     link.put("action", rs.getString("action"));

@@ -29,9 +29,11 @@ class AuditController {
   private final AuditSealer sealer;
   private final javax.sql.DataSource dataSource;
   private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+  private final AuditArchive archive;
 
   AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource,
-      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+      org.springframework.jdbc.core.JdbcTemplate jdbc, AuditArchive archive) {
+    this.archive = archive;
     this.jdbc = jdbc;
     this.trail = trail;
     this.audit = audit;
@@ -62,6 +64,42 @@ class AuditController {
           checkpoint.put("signature", rs.getString("signature"));
           return checkpoint;
         }, size);
+  }
+
+  /**
+   * The chain itself, for auditors who re-perform the verification with their own script (docs/audit-format.md): the
+   * links fromSeq.. (at most size), each with its format, previous hash, hash and canonical content; links that have
+   * left the hot tier come from the archive's verified segments.
+   */
+  @GetMapping("/api/audit/chain")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
+  Map<String, Object> chain(@RequestParam(defaultValue = "1") @Min(1) long fromSeq,
+      @RequestParam(defaultValue = "1000") @Min(1) @Max(10000) int size) throws java.io.IOException {
+    Long head = jdbc.queryForObject("select max(seq) from audit_chain", Long.class);
+    long last = head == null ? 0 : Math.min(head, fromSeq + size - 1);
+    List<Map<String, Object>> links = fromSeq > last ? List.of() : archive.links(fromSeq, last);
+    audit.record(AuditEvent.of("audit.chain-read", "audit-trail", "chain").detail("fromSeq", fromSeq)
+        .detail("links", links.size()).build());
+    Map<String, Object> page = new java.util.LinkedHashMap<>();
+    page.put("head", head == null ? 0 : head);
+    page.put("links", links);
+    return page;
+  }
+
+  /** Key rotations, each signed by the previous key (docs/audit-format.md). */
+  @GetMapping("/api/audit/key-rotations")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
+  List<Map<String, Object>> keyRotations() {
+    return jdbc.query("select previous_fingerprint, next_fingerprint, next_public_key, rotated_at, signature "
+        + "from audit_key_rotation order by rotated_at", (rs, i) -> {
+          Map<String, Object> rotation = new java.util.LinkedHashMap<>();
+          rotation.put("previousFingerprint", rs.getString("previous_fingerprint"));
+          rotation.put("nextFingerprint", rs.getString("next_fingerprint"));
+          rotation.put("nextPublicKey", rs.getString("next_public_key"));
+          rotation.put("rotatedAt", rs.getTimestamp("rotated_at").toInstant().toString());
+          rotation.put("signature", rs.getString("signature"));
+          return rotation;
+        });
   }
 
   /** Verifies the whole chain against the checkpoints published outside the database. */

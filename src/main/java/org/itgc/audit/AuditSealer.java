@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Seals committed audit events into the hash chain in the order the sealer sees them committed, giving each the next
- * gap-free sequence number, and writes signed checkpoints every N events or M minutes, in the database and as files
- * outside it. One sealer at a time across nodes (a transaction-scoped advisory lock); an event committed after a
+ * gap-free sequence number, and writes signed checkpoints every N events or few seconds (when there is something new),
+ * in the database and as files outside it. It works on its own connections (role {@code itgc_sealer}), the only ones
+ * allowed to write links and checkpoints; the application's role cannot. One sealer at a time across nodes (a transaction-scoped advisory lock); an event committed after a
  * round's snapshot is sealed in the next round, so no committed event stays unsealed, also after a crash.
  */
 @Service
@@ -46,20 +47,39 @@ public class AuditSealer {
   private final org.itgc.notify.Notifier notifier;
   private final String mailbox;
   private final java.util.List<String> configuredFingerprints;
+  private final Duration mailInterval;
+  private final AuditSigningKey previousKey;
+  private volatile Instant lastMailed = Instant.EPOCH;
+  private volatile long lastMailedSeq;
 
-  AuditSealer(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
+  AuditSealer(JdbcTemplate appJdbc, TransactionTemplate appTransactions,
+      org.springframework.beans.factory.ObjectProvider<SealerConnections> sealerConnections, ObjectMapper json,
+      @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.signing-key-file}") Path keyFile, @Value("${itgc.audit.checkpoint-folder}") Path checkpointFolder,
       @Value("${itgc.audit.checkpoint-every-events:1000}") long checkpointEvery,
-      @Value("${itgc.audit.checkpoint-every:PT5M}") Duration checkpointInterval, org.itgc.notify.Notifier notifier,
+      @Value("${itgc.audit.checkpoint-every:PT5S}") Duration checkpointInterval,
+      @Value("${itgc.audit.checkpoint-mail-every:PT1H}") Duration mailInterval, org.itgc.notify.Notifier notifier,
       @Value("${itgc.audit.mailbox:}") String mailbox,
-      @Value("${itgc.audit.trusted-key-fingerprints:}") java.util.List<String> trustedFingerprints)
+      @Value("${itgc.audit.trusted-key-fingerprints:}") java.util.List<String> trustedFingerprints,
+      @Value("${itgc.audit.previous-signing-key-file:}") String previousKeyFile)
       throws IOException, GeneralSecurityException {
     this.configuredFingerprints = trustedFingerprints.stream().map(String::strip).filter(f -> !f.isEmpty())
         .map(f -> f.toLowerCase(java.util.Locale.ROOT)).toList();
     this.notifier = notifier;
     this.mailbox = mailbox;
-    this.jdbc = jdbc;
-    this.transactions = transactions;
+    this.mailInterval = mailInterval;
+    SealerConnections own = sealerConnections.getIfAvailable();
+    if (own != null) {
+      this.jdbc = new JdbcTemplate(own.dataSource());
+      this.transactions = new TransactionTemplate(
+          new org.springframework.jdbc.support.JdbcTransactionManager(own.dataSource()));
+    } else {
+      log.warn("The audit sealer has no role of its own (itgc.audit.sealer.username): it writes chain links with the "
+          + "application's connections, so the application's role can write links too. See README, production.");
+      this.jdbc = appJdbc;
+      this.transactions = appTransactions;
+    }
+    this.previousKey = previousKeyFile.isBlank() ? null : AuditSigningKey.load(Path.of(previousKeyFile));
     this.json = json;
     this.clock = clock;
     this.key = AuditSigningKey.loadOrCreate(keyFile);
@@ -72,6 +92,60 @@ public class AuditSealer {
 
   public AuditSigningKey key() {
     return key;
+  }
+
+  /** The file name of a key rotation record in the checkpoint folder. */
+  public static final String ROTATION_PREFIX = "key-rotation-";
+
+  /**
+   * A key rotation, recorded before anything is verified or signed at start: when the previous signing key is given
+   * ({@code itgc.audit.previous-signing-key-file}) and differs from the current one, a record naming both
+   * fingerprints and the new public key, signed by the previous key, goes into {@code audit_key_rotation} and the
+   * checkpoint folder (once). An auditor who pinned the previous key's fingerprint thereby trusts the new one, and
+   * only so; a key merely dropped into the folder changes nothing. Returns whether a rotation was recorded now.
+   */
+  public boolean recordKeyRotation() {
+    return previousKey != null && recordKeyRotation(previousKey);
+  }
+
+  boolean recordKeyRotation(AuditSigningKey previousKey) {
+    if (previousKey.fingerprint().equals(key.fingerprint())) {
+      return false;
+    }
+    Boolean recorded = transactions.execute(status -> {
+      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+      if (jdbc.queryForObject("select count(*) from audit_key_rotation where next_fingerprint = ?", Integer.class,
+          key.fingerprint()) > 0) {
+        return false;
+      }
+      String rotatedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
+      String signature;
+      try {
+        signature = previousKey.sign(AuditChain.rotationText(previousKey.fingerprint(), key.fingerprint(), rotatedAt));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot sign the audit key rotation", e);
+      }
+      jdbc.update("insert into audit_key_rotation (next_fingerprint, previous_fingerprint, next_public_key, rotated_at, "
+          + "signature) values (?, ?, ?, ?, ?)", key.fingerprint(), previousKey.fingerprint(), key.publicPem(),
+          Timestamp.from(Instant.parse(rotatedAt)), signature);
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("previousFingerprint", previousKey.fingerprint());
+      record.put("nextFingerprint", key.fingerprint());
+      record.put("nextPublicKey", key.publicPem());
+      record.put("rotatedAt", rotatedAt);
+      record.put("signature", signature);
+      try {
+        Files.writeString(checkpointFolder.resolve("public-key-" + previousKey.keyId() + ".pem"), previousKey.publicPem());
+        Files.write(checkpointFolder.resolve(ROTATION_PREFIX + key.fingerprint() + ".json"),
+            json.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot publish the audit key rotation to " + checkpointFolder, e);
+      }
+      log.warn("Audit signing key rotated from {} to {}: the rotation record is signed by the previous key",
+          previousKey.fingerprint(), key.fingerprint());
+      return true;
+    });
+    return Boolean.TRUE.equals(recorded);
   }
 
   /** Null until the start-up verification has spoken; then whether new checkpoints may be signed. */
@@ -98,11 +172,16 @@ public class AuditSealer {
 
   /**
    * The keys the engine's own verification trusts: its signing key and the earlier keys pinned in
-   * {@code itgc.audit.trusted-key-fingerprints} (after a key rotation). Nothing else in the checkpoint folder counts.
+   * {@code itgc.audit.trusted-key-fingerprints} or held as {@code itgc.audit.previous-signing-key-file}; keys that a
+   * trusted key handed over to by a signed rotation record follow (see {@link AuditVerifier}). Nothing else in the
+   * checkpoint folder counts.
    */
   public java.util.Set<String> trustedFingerprints() {
     var trusted = new java.util.TreeSet<>(configuredFingerprints);
     trusted.add(key.fingerprint());
+    if (previousKey != null) {
+      trusted.add(previousKey.fingerprint());
+    }
     return trusted;
   }
 
@@ -203,7 +282,8 @@ public class AuditSealer {
         // the bound repeats e.id > cursor for the chain's side, so that a merge join does not read the chain from its start
         + "and c.occurred_at = e.occurred_at and c.event_id > ?) order by e.id limit " + BATCH, rs -> {
           long next = ++state.last;
-          String hash = AuditChain.hash(state.prev, next, AuditChain.canonical(rs));
+          String hash = AuditChain.hash(AuditChain.CURRENT_FORMAT, state.prev, next,
+              AuditChain.canonical(rs, AuditChain.CURRENT_FORMAT));
           int i = state.count++;
           seqs[i] = next;
           events[i] = rs.getLong("id");
@@ -218,9 +298,9 @@ public class AuditSealer {
       Timestamp now = Timestamp.from(clock.instant());
       // one statement for the whole round (arrays unnested), not one per link
       jdbc.update(con -> {
-        var ps = con.prepareStatement("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, sealed_at) "
-            + "select s, e, o::timestamptz, p, h, ? from unnest(?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[]) "
-            + "as u(s, e, o, p, h)");
+        var ps = con.prepareStatement("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, sealed_at, "
+            + "format) select s, e, o::timestamptz, p, h, ?, " + AuditChain.CURRENT_FORMAT
+            + " from unnest(?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[]) as u(s, e, o, p, h)");
         ps.setTimestamp(1, now);
         ps.setArray(2, con.createArrayOf("int8", java.util.Arrays.copyOf(seqs, size)));
         ps.setArray(3, con.createArrayOf("int8", java.util.Arrays.copyOf(events, size)));
@@ -261,6 +341,17 @@ public class AuditSealer {
       Long last = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_checkpoint", Long.class);
       if (last == null || last < seq) {
         checkpoint(seq, (String) head.get(0).get("hash"), true);
+      } else if (lastMailedSeq < seq && !mailbox.isBlank()) {
+        // the head was signed by a routine round whose mail was held back: an on-demand checkpoint is always mailed
+        jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?", rs -> {
+          Map<String, Object> file = new LinkedHashMap<>();
+          file.put("seq", rs.getLong("seq"));
+          file.put("headHash", rs.getString("head_hash").strip());
+          file.put("createdAt", rs.getTimestamp("created_at").toInstant().toString());
+          file.put("keyId", rs.getString("key_id"));
+          file.put("signature", rs.getString("signature"));
+          mail(file, clock.instant());
+        }, seq);
       }
       return seq;
     });
@@ -306,8 +397,16 @@ public class AuditSealer {
     } catch (IOException e) {
       throw new IllegalStateException("cannot publish the audit checkpoint to " + checkpointFolder, e);
     }
-    if (!mailbox.isBlank()) {
-      notifier.send("audit-checkpoint", List.of(mailbox), file);
+    // mailed at most every mail interval (and at every forced checkpoint: shutdown, packs), so that checkpoints every
+    // few seconds do not flood the mailbox; the files carry every one
+    if (!mailbox.isBlank() && (force || Duration.between(lastMailed, now).compareTo(mailInterval) >= 0)) {
+      mail(file, now);
     }
+  }
+
+  private void mail(Map<String, Object> checkpoint, Instant now) {
+    lastMailed = now;
+    lastMailedSeq = (Long) checkpoint.get("seq");
+    notifier.send("audit-checkpoint", List.of(mailbox), checkpoint);
   }
 }

@@ -45,6 +45,14 @@ public final class AuditSigningKey {
       Files.writeString(publicFile(file), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
       log.warn("Created the audit signing key {}: protect it and back it up apart from the database", file.toAbsolutePath());
     }
+    return load(file);
+  }
+
+  /** An existing key (PKCS#8 PEM, its public half beside it as {@code file.pub}). */
+  public static AuditSigningKey load(Path file) throws IOException, GeneralSecurityException {
+    if (!Files.exists(file)) {
+      throw new IllegalStateException("the audit signing key " + file.toAbsolutePath() + " does not exist");
+    }
     byte[] der = Base64.getMimeDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII)
         .replaceAll("-----[A-Z ]+-----", "").strip());
     var factory = KeyFactory.getInstance("Ed25519");

@@ -70,6 +70,8 @@ public final class AuditVerifier {
       return new Result(false, 0, 0, null, "no trusted key fingerprint was given: pin the audit key's fingerprint");
     }
     Map<String, PublicKey> keys = new HashMap<>();
+    Map<String, PublicKey> published = new HashMap<>();
+    List<JsonNode> rotations = new ArrayList<>();
     TreeMap<Long, JsonNode> checkpoints = new TreeMap<>();
     List<JsonNode> retentionRecords = new ArrayList<>();
     var json = new ObjectMapper();
@@ -80,12 +82,12 @@ public final class AuditVerifier {
           if (name.startsWith("public-key-") && name.endsWith(".pem")) {
             try {
               PublicKey key = AuditSigningKey.readPublic(file);
-              if (trustedFingerprints.contains(AuditSigningKey.fingerprint(key))) {
-                keys.put(name.substring("public-key-".length(), name.length() - 4), key);
-              }
+              published.put(AuditSigningKey.fingerprint(key), key);
             } catch (GeneralSecurityException e) {
               return new Result(false, 0, 0, null, "public key " + name + " cannot be read: " + e.getMessage());
             }
+          } else if (name.startsWith(AuditSealer.ROTATION_PREFIX) && name.endsWith(".json")) {
+            rotations.add(json.readTree(file.toFile()));
           } else if (name.startsWith("checkpoint-") && name.endsWith(".json")) {
             JsonNode checkpoint = json.readTree(file.toFile());
             checkpoints.put(checkpoint.get("seq").asLong(), checkpoint);
@@ -94,6 +96,9 @@ public final class AuditVerifier {
           }
         }
       }
+    }
+    for (var trusted : trustedKeys(trustedFingerprints, published, rotations).entrySet()) {
+      keys.put(trusted.getKey().substring(0, 16), trusted.getValue());
     }
     Start start = Start.GENESIS;
     // the newest record wins: the latest month removed (records are named by month, read in order)
@@ -119,6 +124,44 @@ public final class AuditVerifier {
       }
       throw new IOException("the audit trail could not be read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The keys trusted: the pinned fingerprints' keys (from the published public key files), then every key that a
+   * trusted key handed over to by a key rotation record it signed ({@code itgc-audit-key-rotation/1}), until no more
+   * follow. Keyed by fingerprint. A key file nobody trusted signed over is ignored.
+   */
+  static Map<String, PublicKey> trustedKeys(java.util.Set<String> pinned, Map<String, PublicKey> published,
+      List<JsonNode> rotations) {
+    Map<String, PublicKey> trusted = new HashMap<>();
+    pinned.forEach(fingerprint -> {
+      if (published.containsKey(fingerprint)) {
+        trusted.put(fingerprint, published.get(fingerprint));
+      }
+    });
+    boolean more = true;
+    while (more) {
+      more = false;
+      for (JsonNode rotation : rotations) {
+        String previous = rotation.path("previousFingerprint").asText();
+        String next = rotation.path("nextFingerprint").asText();
+        if (!trusted.containsKey(previous) || trusted.containsKey(next)) {
+          continue;
+        }
+        try {
+          PublicKey nextKey = AuditSigningKey.parsePublic(rotation.path("nextPublicKey").asText());
+          if (AuditSigningKey.fingerprint(nextKey).equals(next) && AuditSigningKey.verify(trusted.get(previous),
+              AuditChain.rotationText(previous, next, rotation.path("rotatedAt").asText()),
+              rotation.path("signature").asText())) {
+            trusted.put(next, nextKey);
+            more = true;
+          }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+          // an unreadable record hands over nothing
+        }
+      }
+    }
+    return trusted;
   }
 
   private static Result verify(DataSource database, Start start, TreeMap<Long, JsonNode> checkpoints,
@@ -231,7 +274,7 @@ public final class AuditVerifier {
           }
         }
       }
-      try (var links = connection.prepareStatement("select seq, event_id, prev_hash, hash from audit_chain "
+      try (var links = connection.prepareStatement("select seq, event_id, prev_hash, hash, format from audit_chain "
               + "where seq between ? and ? order by seq");
            var events = connection.prepareStatement("select " + AuditChain.EVENT_COLUMNS + " from audit_event e "
               + "where e.id between ? and ? order by e.id")) {
@@ -242,7 +285,8 @@ public final class AuditVerifier {
         events.setLong(1, firstEvent);
         events.setLong(2, lastEvent);
         try (var rs = links.executeQuery(); var ev = events.executeQuery()) {
-          Map<Long, String> ahead = new HashMap<>();
+          Map<Long, AuditChain.Row> ahead = new HashMap<>();
+          int lastFormat = 1;
           long lastRead = Long.MIN_VALUE;
           boolean more = true;
           while (state.problem == null && rs.next()) {
@@ -259,7 +303,7 @@ public final class AuditVerifier {
             while (!ahead.containsKey(eventId) && more && lastRead < eventId) {
               if (ev.next()) {
                 lastRead = ev.getLong("id");
-                ahead.put(lastRead, AuditChain.canonical(ev));
+                ahead.put(lastRead, AuditChain.Row.of(ev));
                 if (ahead.size() > MAX_AHEAD) {
                   state.fail(seq, "more than " + MAX_AHEAD + " events wait for their links: the chain's order is far from "
                       + "the order of the events");
@@ -272,13 +316,20 @@ public final class AuditVerifier {
             if (state.problem != null) {
               break;
             }
-            String canonical = ahead.remove(eventId);
-            if (canonical == null) {
+            AuditChain.Row row = ahead.remove(eventId);
+            if (row == null) {
               state.fail(seq, "the event of sequence " + seq + " (event " + eventId + ") is missing");
               break;
             }
             String prevHash = rs.getString("prev_hash");
-            String recomputed = AuditChain.hash(prevHash, seq, canonical);
+            int format = rs.getInt("format");
+            if (format < lastFormat) {
+              state.fail(seq, "sequence " + seq + " is sealed in format " + format + " after links of format " + lastFormat
+                  + ": a chain never goes back to an older format");
+              break;
+            }
+            lastFormat = format;
+            String recomputed = AuditChain.hash(format, prevHash, seq, row.canonical(format));
             if (!recomputed.equals(rs.getString("hash"))) {
               state.fail(seq, "the content of sequence " + seq + " (event " + eventId
                   + ") does not match its hash: the event was changed or moved");

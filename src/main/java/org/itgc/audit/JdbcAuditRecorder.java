@@ -3,10 +3,7 @@ package org.itgc.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
-import java.sql.Timestamp;
-import java.time.Clock;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -21,20 +18,19 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Writes audit events to the append-only table {@code audit_event} (the database refuses UPDATE, DELETE and TRUNCATE
- * on it) through the caller's JDBC transaction.
+ * on it) through the caller's JDBC transaction, by the database function {@code audit_record}, which stamps the event
+ * with the database's clock: no caller chooses when an event happened.
  */
 @Service
 class JdbcAuditRecorder implements AuditRecorder {
 
   private final JdbcTemplate jdbc;
   private final ObjectMapper json;
-  private final Clock clock;
   private final TransactionTemplate independent;
 
-  JdbcAuditRecorder(JdbcTemplate jdbc, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock, PlatformTransactionManager transactionManager) {
+  JdbcAuditRecorder(JdbcTemplate jdbc, ObjectMapper json, PlatformTransactionManager transactionManager) {
     this.jdbc = jdbc;
     this.json = json;
-    this.clock = clock;
     this.independent = new TransactionTemplate(transactionManager);
     this.independent.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
@@ -59,20 +55,16 @@ class JdbcAuditRecorder implements AuditRecorder {
     List<String> actorRoles = roles;
     String actorName = actor;
     Long id = jdbc.query(con -> {
-      var ps = con.prepareStatement("""
-          insert into audit_event (occurred_at, actor, actor_roles, client_address, action, object_type, object_id,
-                                   outcome, details)
-          values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb)) returning id
-          """);
-      ps.setTimestamp(1, Timestamp.from(clock.instant()));
-      ps.setString(2, actorName);
-      ps.setArray(3, con.createArrayOf("varchar", actorRoles.toArray()));
-      ps.setString(4, clientAddress);
-      ps.setString(5, event.action());
-      ps.setString(6, event.objectType());
-      ps.setString(7, event.objectId());
-      ps.setString(8, event.outcome().name());
-      ps.setString(9, toJson(event));
+      // the database stamps the time and the id (the application's role may not insert events itself)
+      var ps = con.prepareStatement("select audit_record(?, ?::varchar[], ?, ?, ?, ?, ?, cast(? as jsonb))");
+      ps.setString(1, actorName);
+      ps.setArray(2, con.createArrayOf("varchar", actorRoles.toArray()));
+      ps.setString(3, clientAddress);
+      ps.setString(4, event.action());
+      ps.setString(5, event.objectType());
+      ps.setString(6, event.objectId());
+      ps.setString(7, event.outcome().name());
+      ps.setString(8, toJson(event));
       return ps;
     }, rs -> rs.next() ? rs.getLong(1) : null);
     if (id == null) {

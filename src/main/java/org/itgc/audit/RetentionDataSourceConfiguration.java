@@ -7,15 +7,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Production: the retention role's connections, when {@code itgc.audit.retention.username} is set and no embedded
- * PostgreSQL runs (that one makes its own). Without it archived months stay in the hot tier and the archive job says so.
+ * Production (no embedded PostgreSQL, which makes its own): the retention role's and the sealer's connections, each
+ * when its user name is set. Without the retention role archived months stay in the hot tier and the archive job says
+ * so; without the sealer's role the sealer uses the application's connections and warns at every start that the
+ * application's role could then write chain links.
  */
 @Configuration(proxyBeanMethods = false)
 @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
-    "'${itgc.audit.retention.username:}' != '' and '${itgc.embedded-postgres.enabled:false}' != 'true'")
+    "'${itgc.embedded-postgres.enabled:false}' != 'true'")
 class RetentionDataSourceConfiguration {
 
   @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("'${itgc.audit.retention.username:}' != ''")
   RetentionConnections retentionConnections(@Value("${itgc.audit.retention.url:${spring.datasource.url}}") String url,
       @Value("${itgc.audit.retention.username}") String username, @Value("${itgc.audit.retention.password}") String password) {
     var config = new HikariConfig();
@@ -25,5 +28,19 @@ class RetentionDataSourceConfiguration {
     config.setPoolName("itgc-retention");
     config.setMaximumPoolSize(2);
     return new RetentionConnections(new HikariDataSource(config));
+  }
+
+  /** Production: the sealer's connections, when {@code itgc.audit.sealer.username} is set (see README). */
+  @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("'${itgc.audit.sealer.username:}' != ''")
+  SealerConnections sealerConnections(@Value("${itgc.audit.sealer.url:${spring.datasource.url}}") String url,
+      @Value("${itgc.audit.sealer.username}") String username, @Value("${itgc.audit.sealer.password}") String password) {
+    var config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(username);
+    config.setPassword(password);
+    config.setPoolName("itgc-sealer");
+    config.setMaximumPoolSize(3);
+    return new SealerConnections(new HikariDataSource(config));
   }
 }

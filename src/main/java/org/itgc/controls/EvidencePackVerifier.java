@@ -103,6 +103,7 @@ public final class EvidencePackVerifier {
       }
     }
     Map<Long, String> hashes = new HashMap<>();
+    Map<Long, JsonNode> contents = new HashMap<>();
     int links = 0;
     JsonNode previous = null;
     String segments = new String(files.getOrDefault("chain/segments.jsonl", new byte[0]), StandardCharsets.UTF_8);
@@ -113,7 +114,13 @@ public final class EvidencePackVerifier {
       JsonNode link = JSON.readTree(line);
       links++;
       long seq = link.get("seq").asLong();
-      String recomputed = AuditChain.hash(link.get("prevHash").asText(), seq, link.get("canonical").asText());
+      String recomputed;
+      try {
+        recomputed = AuditChain.hash(link);
+      } catch (IllegalArgumentException e) {
+        problems.add("chain seq " + seq + ": " + e.getMessage());
+        continue;
+      }
       if (!recomputed.equals(link.get("hash").asText())) {
         problems.add("chain seq " + seq + ": the hash does not match its content");
       }
@@ -125,6 +132,7 @@ public final class EvidencePackVerifier {
         problems.add("chain seq " + previous.get("seq").asLong() + ": a segment ends without a checkpoint");
       }
       hashes.put(seq, link.get("hash").asText());
+      contents.put(seq, link);
       previous = link;
     }
     if (previous != null) {
@@ -146,11 +154,34 @@ public final class EvidencePackVerifier {
           String hash = hashes.get(event.get("seq").asLong());
           if (hash == null || !hash.equals(event.get("hash").asText())) {
             problems.add(file.getKey() + ": audit event seq " + event.get("seq").asLong() + " is not in the verified chain");
+          } else if (!sameContent(event, contents.get(event.get("seq").asLong()))) {
+            problems.add(file.getKey() + ": audit event seq " + event.get("seq").asLong()
+                + " says other than the chain's content of that link");
           }
         }
       }
     }
     return new Result(problems, files.size(), links, checkpoints.size());
+  }
+
+  /** The evidence's copy of an event says what the link's canonical content says (actor, action, object, outcome). */
+  private static boolean sameContent(JsonNode event, JsonNode link) {
+    String[] fields;
+    try {
+      fields = AuditChain.fields(link.path("format").asInt(1), link.get("canonical").asText());
+    } catch (RuntimeException e) {
+      return false;
+    }
+    String[][] pairs = {{"actor", fields[2]}, {"action", fields[5]}, {"objectType", fields[6]}, {"objectId", fields[7]},
+        {"outcome", fields[8]}, {"details", fields[9]}};
+    for (String[] pair : pairs) {
+      JsonNode value = event.path(pair[0]);
+      String stated = value.isMissingNode() || value.isNull() ? null : value.asText();
+      if (!java.util.Objects.equals(stated, pair[1])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

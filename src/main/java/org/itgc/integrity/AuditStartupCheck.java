@@ -52,6 +52,10 @@ class AuditStartupCheck implements HealthIndicator {
   void verifyBeforeSigning() {
     AuditVerifier.Result result;
     try {
+      if (sealer.recordKeyRotation()) {
+        audit.recordIndependently(AuditEvent.system("audit.key-rotated", "audit-key", sealer.key().fingerprint())
+            .detail("keyId", sealer.key().keyId()).build());
+      }
       result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
     } catch (java.io.IOException | RuntimeException e) {
       result = new AuditVerifier.Result(false, 0, 0, null, "the audit trail could not be verified: " + e.getMessage());

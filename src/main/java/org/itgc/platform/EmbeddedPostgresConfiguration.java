@@ -26,7 +26,9 @@ public class EmbeddedPostgresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException {
+  EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties,
+      @org.springframework.beans.factory.annotation.Value("${itgc.audit.auditor-database-password:}") String auditorPassword)
+      throws IOException {
     var directory = properties.dataDirectory().toAbsolutePath();
     Files.createDirectories(directory);
     String onOff = properties.durable() ? "on" : "off";
@@ -43,10 +45,13 @@ public class EmbeddedPostgresConfiguration {
         .start();
     // the login roles exist before Liquibase runs, so that its last changesets grant them their tables
     try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
-      for (String role : new String[] {APP_ROLE, RETENTION_ROLE}) {
+      for (String role : new String[] {APP_ROLE, RETENTION_ROLE, SEALER_ROLE, AUDITOR_ROLE}) {
         statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + role + "') then "
             + "create role " + role + " login; end if; end $$");
       }
+      // the auditors' read-only role logs in only with a configured password (changeset 016 grants it reading)
+      statement.execute(auditorPassword.isBlank() ? "alter role " + AUDITOR_ROLE + " with nologin password null"
+          : "alter role " + AUDITOR_ROLE + " with login password '" + auditorPassword.replace("'", "''") + "'");
     } catch (java.sql.SQLException e) {
       throw new IOException("cannot create the login roles of the embedded PostgreSQL", e);
     }
@@ -75,6 +80,15 @@ public class EmbeddedPostgresConfiguration {
     return new org.itgc.audit.RetentionConnections(pool(postgres, RETENTION_ROLE, "itgc-retention", 2));
   }
 
+  /**
+   * The sealer's connections ({@code itgc_sealer}): the only role that writes chain links and checkpoints, and one that
+   * cannot write events (changeset {@code 016}).
+   */
+  @Bean
+  org.itgc.audit.SealerConnections sealerConnections(EmbeddedPostgres postgres) throws java.sql.SQLException {
+    return new org.itgc.audit.SealerConnections(pool(postgres, SEALER_ROLE, "itgc-sealer", 3));
+  }
+
   /** A pool of a login role, which gets a new password now; the password never leaves this process. */
   private static DataSource pool(EmbeddedPostgres postgres, String role, String name, int size) throws java.sql.SQLException {
     String password = java.util.HexFormat.of().formatHex(randomBytes());
@@ -99,6 +113,8 @@ public class EmbeddedPostgresConfiguration {
 
   static final String APP_ROLE = "itgc_app";
   static final String RETENTION_ROLE = "itgc_retention";
+  static final String SEALER_ROLE = "itgc_sealer";
+  static final String AUDITOR_ROLE = "itgc_auditor";
 
   private static byte[] randomBytes() {
     byte[] bytes = new byte[24];

@@ -64,6 +64,13 @@ public class EngineConfiguration {
         }
         pre.add(new RefusalCapture());
         configuration.setCustomPreCommandInterceptorsTxRequired(pre);
+        // comments and deployments in detail, inside the command's transaction (after the command context)
+        List<org.camunda.bpm.engine.impl.interceptor.CommandInterceptor> post = new ArrayList<>();
+        if (configuration.getCustomPostCommandInterceptorsTxRequired() != null) {
+          post.addAll(configuration.getCustomPostCommandInterceptorsTxRequired());
+        }
+        post.add(new org.itgc.audit.EngineCommandsAudit(audit));
+        configuration.setCustomPostCommandInterceptorsTxRequired(post);
         // the user operation log records who did what even outside an authenticated webapp session
         configuration.setRestrictUserOperationLogToAuthenticatedUsers(false);
       }

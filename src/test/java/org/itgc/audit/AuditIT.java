@@ -40,7 +40,7 @@ class AuditIT {
   }
 
   @Test
-  void theApplicationsRoleMayOnlyInsertAndReadTheAuditTables() {
+  void theApplicationsRoleMayOnlyRecordAndReadTheAuditTables() {
     long id = recorder.record(AuditEvent.system("test.immutable", "invoice", "AP-12345").build());
     assertThat(jdbc.queryForObject("select current_user", String.class)).isEqualTo("itgc_app");
     for (String table : java.util.List.of("audit_event", "audit_chain", "audit_checkpoint")) {
