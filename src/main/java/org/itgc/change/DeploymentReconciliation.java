@@ -94,12 +94,12 @@ public class DeploymentReconciliation {
 
   /** The change process recorded its own deployment (the implementation task); it matches its change by construction. */
   void recordProcessDeployment(ChangeRecords.Change change, String deployer, Instant at, String reference) {
-    jdbc.update(con -> {
+    List<Long> ids = jdbc.query(con -> {
       var ps = con.prepareStatement("""
           insert into change_deployment (system_id, repository, source, external_ref, environment, deployed_at,
               deployed_by, commits, change_ids, matched, developer_differs, received_at)
           values (?, ?, 'change-process', ?, 'production', ?, ?, ?, ?, true, true, ?)
-          on conflict (source, external_ref) do nothing
+          on conflict (source, external_ref) do nothing returning id
           """);
       ps.setString(1, change.systemId());
       ps.setString(2, change.repository());
@@ -110,7 +110,13 @@ public class DeploymentReconciliation {
       ps.setArray(7, con.createArrayOf("varchar", new Object[] {change.id()}));
       ps.setTimestamp(8, Timestamp.from(at));
       return ps;
-    });
+    }, (rs, i) -> rs.getLong(1));
+    // every deployment row has the event of its creation (evidence packs reconcile the two)
+    for (long id : ids) {
+      audit.record(AuditEvent.of("deployment.receive", "deployment", String.valueOf(id)).actor(deployer, null)
+          .detail("source", "change-process").detail("reference", change.id() + ":" + reference)
+          .detail("systemId", change.systemId()).detail("changes", List.of(change.id())).build());
+    }
   }
 
   /**

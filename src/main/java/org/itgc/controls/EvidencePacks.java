@@ -85,6 +85,10 @@ public class EvidencePacks {
       throw new BadRequestException("to", "the period needs from and to, with to after from");
     }
     List<Map<String, Object>> population = jdbc.queryForList(query, Timestamp.from(from), Timestamp.from(to));
+    var reconciliation = EvidencePopulations.RECONCILIATIONS.get(control.id());
+    if (reconciliation != null) {
+      reconcile(control, reconciliation, population, from, to, actor);
+    }
     long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
     // re-performable: java.util.Random(seed), Collections.shuffle of the item ids in population order, the first n
@@ -239,6 +243,68 @@ public class EvidencePacks {
         .detail("population", population.size()).detail("samples", samples).detail("seed", seed)
         .detail("sha256", digest).build());
     return find(id).orElseThrow();
+  }
+
+  /**
+   * The population against the audit trail, both ways: every record has the event that recorded its creation (hot, or
+   * in the archive's verified segments), and every creation recorded in the period has its record in the table. A
+   * difference refuses the pack (409, naming the records) and is itself audited: rows deleted or inserted behind the
+   * application's back show here.
+   */
+  private void reconcile(Control control, EvidencePopulations.Reconciliation reconciliation,
+      List<Map<String, Object>> population, Instant from, Instant to, String actor) throws IOException {
+    java.util.Set<String> objects = new java.util.TreeSet<>();
+    population.forEach(row -> objects.add(String.valueOf(row.get("audit_object_id"))));
+    String[] actions = reconciliation.creatingActions().toArray(String[]::new);
+    java.util.Set<String> recorded = new java.util.HashSet<>(jdbc.query(con -> {
+      var ps = con.prepareStatement("select distinct object_id from audit_event where object_id = any(?) and action = any(?)");
+      ps.setArray(1, con.createArrayOf("varchar", objects.toArray()));
+      ps.setArray(2, con.createArrayOf("varchar", actions));
+      return ps;
+    }, (rs, i) -> rs.getString(1)));
+    java.util.Set<String> unrecorded = new java.util.TreeSet<>(objects);
+    unrecorded.removeAll(recorded);
+    if (!unrecorded.isEmpty()) {
+      archive.archivedEventsOf(unrecorded, from, 1_000).forEach((objectId, links) -> {
+        if (links.stream().anyMatch(l -> reconciliation.creatingActions().contains(l.path("action").asText()))) {
+          unrecorded.remove(objectId);
+        }
+      });
+    }
+    // creations the trail recorded in the period (by the database's clock) whose records the table does not hold
+    List<String> created = jdbc.query(con -> {
+      var ps = con.prepareStatement("select distinct object_id from audit_event where action = any(?) "
+          + "and occurred_at >= ? and occurred_at < ? and object_id is not null");
+      ps.setArray(1, con.createArrayOf("varchar", actions));
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      return ps;
+    }, (rs, i) -> rs.getString(1));
+    java.util.Set<String> vanished = new java.util.TreeSet<>(created);
+    if (!created.isEmpty()) {
+      vanished.removeAll(jdbc.query(con -> {
+        var ps = con.prepareStatement(reconciliation.presentIds());
+        ps.setArray(1, con.createArrayOf("varchar", created.toArray()));
+        return ps;
+      }, (rs, i) -> rs.getString(1)));
+    }
+    if (unrecorded.isEmpty() && vanished.isEmpty()) {
+      return;
+    }
+    String problem = (unrecorded.isEmpty() ? "" : reconciliation.table() + " holds " + unrecorded.size()
+        + " record(s) whose creation the audit trail never recorded: " + limited(unrecorded) + ". ")
+        + (vanished.isEmpty() ? "" : "the audit trail recorded the creation of " + vanished.size() + " record(s) that "
+        + reconciliation.table() + " no longer holds: " + limited(vanished) + ".");
+    audit.recordIndependently(AuditEvent.of("evidence-pack.population-mismatch", "control", control.id())
+        .actor(actor, null).outcome(AuditEvent.Outcome.FAILURE).detail("from", from.toString())
+        .detail("to", to.toString()).detail("unrecorded", List.copyOf(unrecorded)).detail("vanished", List.copyOf(vanished))
+        .build());
+    throw new org.itgc.platform.web.ConflictException("the population of " + control.id()
+        + " does not reconcile with the audit trail: " + problem.strip());
+  }
+
+  private static String limited(java.util.Set<String> ids) {
+    return ids.size() <= 20 ? String.join(", ", ids) : String.join(", ", List.copyOf(ids).subList(0, 20)) + ", ...";
   }
 
   public java.util.Optional<Pack> find(String id) {

@@ -1,5 +1,6 @@
 package org.itgc.controls;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,10 +12,49 @@ final class EvidencePopulations {
 
   private EvidencePopulations() {}
 
+  /**
+   * How a population is reconciled with the audit trail: the actions that record the creation of one of its records
+   * (under the record's {@code audit_object_id}), and the query that says which of given ids the table holds. A record
+   * without its creating event, or a creating event in the period whose record the table no longer holds, fails the
+   * pack: a population that lost or gained rows behind the application's back is not evidence.
+   */
+  record Reconciliation(List<String> creatingActions, String table, String presentIds) {}
+
+  private static Reconciliation changes() {
+    return new Reconciliation(List.of("change.request"), "change_request",
+        "select id from change_request where id = any(?)");
+  }
+
+  private static Reconciliation deployments() {
+    return new Reconciliation(List.of("deployment.receive"), "change_deployment",
+        "select id::text from change_deployment where id::text = any(?)");
+  }
+
+  static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
+      "CM-01", changes(), "CM-02", changes(), "CM-04", changes(),
+      "CM-03", deployments(), "CM-05", deployments(),
+      "AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
+          "select id from access_request where id = any(?)"),
+      "AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation",
+          "select id from access_revocation where id = any(?)"),
+      "BC-01", new Reconciliation(List.of("restore-test.pick", "engine.restore-test"), "continuity_test",
+          "select id from continuity_test where id = any(?)"),
+      "BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
+          "select id from continuity_test where id = any(?)"));
+
   static final Map<String, String> QUERIES = Map.ofEntries(
+      // the changes that reached production in the period: implemented then, or deployed to production then
       Map.entry("CM-01", """
-          select id as item_id, id as audit_object_id, title, system_id, change_type, criticality, status, requester,
-                 created_at from change_request where created_at >= ? and created_at < ? order by id
+          with period as (select ?::timestamptz as lo, ?::timestamptz as hi)
+          select c.id as item_id, c.id as audit_object_id, c.title, c.system_id, c.change_type, c.criticality, c.status,
+                 c.requester, c.created_at, c.implemented_at,
+                 (select min(d.deployed_at) from change_deployment d where d.environment = 'production'
+                   and c.id = any(d.change_ids) and d.deployed_at >= p.lo and d.deployed_at < p.hi) as deployed_at
+          from change_request c, period p
+          where (c.implemented_at >= p.lo and c.implemented_at < p.hi)
+             or exists (select 1 from change_deployment d where d.environment = 'production' and c.id = any(d.change_ids)
+                        and d.deployed_at >= p.lo and d.deployed_at < p.hi)
+          order by c.id
           """),
       Map.entry("CM-02", """
           select id as item_id, id as audit_object_id, title, system_id, test_evidence_required, test_evidence, status,

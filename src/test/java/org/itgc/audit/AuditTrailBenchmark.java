@@ -26,6 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Prints figures, asserts no timing. Run: {@code ./mvnw verify -Pbenchmark -Dit.test=AuditTrailBenchmark}.
  */
 @IntegrationTest
+// the production defaults of the sealer (the test profile checkpoints more often)
+@org.springframework.test.context.TestPropertySource(properties = {"itgc.audit.checkpoint-every=PT5S",
+    "itgc.audit.checkpoint-every-events=1000", "itgc.audit.seal-interval=PT1S"})
 class AuditTrailBenchmark {
 
   private static final long STORED = Long.getLong("benchmark.auditEvents", 10_000_000L);
@@ -35,6 +38,8 @@ class AuditTrailBenchmark {
   private static final int OBJECTS = 50_000;
 
   @Autowired AuditRecorder recorder;
+  @org.springframework.beans.factory.annotation.Value("${itgc.audit.checkpoint-every}") String checkpointEvery;
+  @org.springframework.beans.factory.annotation.Value("${itgc.audit.checkpoint-every-events}") String checkpointEveryEvents;
   @Autowired AuditSealer sealer;
   @Autowired AuditTrail trail;
   @Autowired JdbcTemplate jdbc;
@@ -91,15 +96,31 @@ class AuditTrailBenchmark {
             "AP-" + ((base + i) % OBJECTS));
       }
     }), () -> { });
-    double appendRate = concurrently(APPENDED, (writer, base) -> transactions.executeWithoutResult(s -> {
-      for (int i = 0; i < PER_TRANSACTION; i++) {
-        recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-" + ((base + i) % OBJECTS)).build());
+    // commit-to-signature: for every 20th transaction, the wall time of its commit and its last event, later matched
+    // with the first signed checkpoint that covers that event
+    java.util.concurrent.ConcurrentLinkedQueue<long[]> commits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    double appendRate = concurrently(APPENDED, (writer, base) -> {
+      long[] last = new long[1];
+      transactions.executeWithoutResult(s -> {
+        for (int i = 0; i < PER_TRANSACTION; i++) {
+          last[0] = recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-" + ((base + i) % OBJECTS)).build());
+        }
+      });
+      if ((base / PER_TRANSACTION) % 20 == 0) {
+        commits.add(new long[] {last[0], System.currentTimeMillis()});
       }
-    }), () -> {
+    }, () -> {
       while (sealer.seal() > 0) {
         // the chain catches up: the rate counts events recorded and sealed
       }
     });
+    sealer.checkpointNow();
+    long[] signatureLags = commits.stream().mapToLong(c -> {
+      Long seq = jdbc.queryForObject("select seq from audit_chain where event_id = ?", Long.class, c[0]);
+      java.sql.Timestamp signed = jdbc.queryForObject("select min(created_at) from audit_checkpoint where seq >= ?",
+          java.sql.Timestamp.class, seq);
+      return signed.getTime() - c[1];
+    }).sorted().toArray();
     long chained = jdbc.queryForObject("select count(*) from audit_chain", Long.class);
     long events = jdbc.queryForObject("select count(*) from audit_event", Long.class);
 
@@ -141,6 +162,10 @@ class AuditTrailBenchmark {
     System.out.printf("BENCHMARK baseline: %d writers, plain inserts, unindexed table:  %10.0f events/s%n", WRITERS, plainRate);
     System.out.printf("BENCHMARK %d writers through the audit port, sealed into the chain: %10.0f events/s "
         + "(ratio to baseline %.2f)%n", WRITERS, appendRate, appendRate / plainRate);
+    System.out.printf("BENCHMARK commit to signed checkpoint under that load (%d transactions sampled; checkpoint every "
+        + "%s or %s events): p50 %d ms, p99 %d ms, longest %d ms%n", signatureLags.length, checkpointEvery,
+        checkpointEveryEvents, signatureLags[signatureLags.length / 2], signatureLags[signatureLags.length * 99 / 100],
+        signatureLags[signatureLags.length - 1]);
     System.out.printf("BENCHMARK verification of the chain (verdict %s, %,d events, %.1f s): %10.0f events/s "
         + "(ratio to one reader merely reading each link joined to its event %.2f; that read %.0f rows/s)%n", result.ok(), result.eventsVerified(),
         verifySeconds, verifyRate, verifyRate / readRate, readRate);

@@ -1,0 +1,96 @@
+package org.itgc.controls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * An evidence pack's population reconciles with the audit trail: a record deleted behind the application's back (the
+ * trail recorded its creation) or inserted behind it (no creation recorded) refuses the pack with a 409 naming the
+ * record, audited; CM-01's population is the changes that reached production in the period, not every change raised.
+ */
+@IntegrationTest
+class PopulationReconciliationIT {
+
+  @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource DataSource ownerDataSource;
+
+  private String submit(String title, int saturday) {
+    var body = org.itgc.support.ChangeRequests.body("normal", "ERP-GL", null,
+        org.itgc.support.ChangeRequests.plannedSaturday(saturday));
+    body.put("title", title);
+    var created = Http.as(port, "rachel").post("/api/changes", Http.json(body));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().get("id").asText();
+  }
+
+  private Http.Response pack(String control) {
+    Instant now = Instant.now();
+    return Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", control,
+        "from", now.minus(1, ChronoUnit.DAYS).toString(), "to", now.plus(1, ChronoUnit.DAYS).toString())));
+  }
+
+  @Test
+  void aRowDeletedOrInsertedBehindTheApplicationsBackRefusesThePack() throws Exception {
+    String deleted = submit("Reconciliation: to be deleted by a DBA", 400);
+    // one session of the tables' owner (a DBA), so that its session settings hold for its next statements
+    var owner = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+        ownerDataSource.getConnection(), true));
+    assertThat(pack("CM-02").status()).as("reconciles before the DBA acts").isEqualTo(201);
+
+    owner.execute("create table it_deleted_change as select * from change_request where id = '" + deleted + "'");
+    try {
+      owner.execute("set session_replication_role = replica");
+      owner.update("delete from change_request where id = ?", deleted);
+      owner.execute("set session_replication_role = origin");
+      var refused = pack("CM-02");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      assertThat(refused.json().get("detail").asText()).contains("no longer holds").contains(deleted);
+      assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'evidence-pack.population-mismatch' "
+          + "and details->>'vanished' like ?", Integer.class, "%" + deleted + "%")).isEqualTo(1);
+    } finally {
+      owner.execute("set session_replication_role = origin");
+      owner.update("insert into change_request select * from it_deleted_change");
+      owner.execute("drop table it_deleted_change");
+    }
+
+    String copied = submit("Reconciliation: copied by a DBA", 401);
+    owner.execute("create table it_forged_change as select * from change_request where id = '" + copied + "'");
+    try {
+      owner.update("update it_forged_change set id = 'CHG-FORGED-0001', process_instance_id = null");
+      owner.update("insert into change_request select * from it_forged_change");
+      var refused = pack("CM-02");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText()).contains("never recorded").contains("CHG-FORGED-0001");
+    } finally {
+      owner.update("delete from change_request where id = 'CHG-FORGED-0001'");
+      owner.execute("drop table it_forged_change");
+    }
+    assertThat(pack("CM-02").status()).as("reconciles again once the rows are as the trail says").isEqualTo(201);
+  }
+
+  @Test
+  void cm01sPopulationIsTheChangesThatReachedProduction() throws Exception {
+    String raised = submit("Reconciliation: raised only", 402);
+    String implemented = submit("Reconciliation: implemented", 403);
+    new JdbcTemplate(ownerDataSource).update("update change_request set implemented_at = now() where id = ?", implemented);
+    var created = pack("CM-01");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String population = jdbc.queryForObject("select encode(content, 'base64') from evidence_pack where id = ?",
+        String.class, created.json().get("id").asText());
+    var files = EvidencePackIT.unzip(java.util.Base64.getMimeDecoder().decode(population));
+    String csv = new String(files.get("population.csv"), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(csv).contains(implemented).doesNotContain(raised).contains("deployed_at");
+  }
+}
