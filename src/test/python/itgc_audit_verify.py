@@ -4,7 +4,6 @@ and the openssl command only).
 
   itgc_audit_verify.py pack PACK.zip FINGERPRINT
   itgc_audit_verify.py chain BASE_URL USER PASSWORD FINGERPRINT
-  itgc_audit_verify.py vectors            (prints the test vectors of the document)
 
 Prints OK ... or FAILED: ... lines; exit status 0 when everything verifies."""
 import base64, csv, hashlib, io, json, os, subprocess, sys, tempfile, urllib.request, zipfile
@@ -64,6 +63,8 @@ def decode(fmt, text):
 
 
 def link_hash(fmt, prev, seq, canonical_text):
+    if fmt not in (1, 2):
+        raise ValueError("format %r is unknown" % fmt)
     prefix = b"" if fmt == 1 else ("itgc-audit-link/%d\n" % fmt).encode()
     return hashlib.sha256(prefix + prev.encode() + b"\n" + str(seq).encode() + b"\n"
                           + canonical_text.encode("utf-8")).hexdigest()
@@ -125,6 +126,8 @@ def check_links(links, problems, prev=None):
         if fmt < last_fmt:
             problems.append("seq %d: format %d after format %d" % (seq, fmt, last_fmt))
         last_fmt = fmt
+        if fmt == 2 and canonical_v2(decode_v2(link["canonical"].encode("utf-8"))).decode("utf-8") != link["canonical"]:
+            problems.append("seq %d: the canonical content is not in format 2" % seq)
         if link_hash(fmt, link["prevHash"], seq, link["canonical"]) != link["hash"]:
             problems.append("seq %d: the hash does not match its content" % seq)
         if prev is not None and prev[0] == seq - 1 and prev[1] != link["prevHash"]:
@@ -190,8 +193,7 @@ def verify_chain(base, user, password, pinned):
             return json.loads(response.read())
     current = get("/api/audit/signing-key")["publicKeyPem"]
     rotations = get("/api/audit/key-rotations")
-    known = {fingerprint(current): current}
-    known.update({r["nextFingerprint"]: r["nextPublicKey"] for r in rotations})
+    known = {fingerprint(pem): pem for pem in [current] + [r["nextPublicKey"] for r in rotations]}
     trusted = {pinned.lower(): known[pinned.lower()]} if pinned.lower() in known else {}
     grew = True
     while grew:
@@ -203,6 +205,7 @@ def verify_chain(base, user, password, pinned):
                         rotation_text(r["previousFingerprint"], r["nextFingerprint"], r["rotatedAt"]), r["signature"]):
                 trusted[r["nextFingerprint"]] = r["nextPublicKey"]
                 grew = True
+    checkpoints = get("/api/audit/checkpoints?size=1000")  # before the chain: each must lie within what is read next
     problems, links, seq = [], [], 1
     while True:
         page = get("/api/audit/chain?fromSeq=%d&size=10000" % seq)
@@ -217,7 +220,6 @@ def verify_chain(base, user, password, pinned):
         if link["seq"] != i + 1:
             problems.append("seq %d is missing" % (i + 1))
             break
-    checkpoints = get("/api/audit/checkpoints?size=1000")
     by_id = {f[:16]: pem for f, pem in trusted.items()}
     for c in checkpoints:
         pem = by_id.get(c["keyId"])

@@ -251,10 +251,18 @@ public class AuditArchive {
       throw new SegmentInvalid(label, "its manifest or the manifest's signature is missing");
     }
     String manifestText = Files.readString(manifestFile);
-    if (!AuditSigningKey.verify(sealer.key().publicKey(), manifestText, Files.readString(signatureFile).strip())) {
-      throw new SegmentInvalid(label, "the manifest's signature does not verify");
-    }
     JsonNode manifest = json.readTree(manifestText);
+    // signed with the key of its day: any trusted key (after a rotation, the earlier ones stay trusted)
+    java.security.PublicKey signer;
+    try {
+      signer = AuditSigningKey.parsePublic(manifest.path("publicKey").asText());
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+      throw new SegmentInvalid(label, "the manifest's public key cannot be read");
+    }
+    if (!sealer.trustedKeysById().containsKey(AuditSigningKey.fingerprint(signer).substring(0, 16))
+        || !AuditSigningKey.verify(signer, manifestText, Files.readString(signatureFile).strip())) {
+      throw new SegmentInvalid(label, "the manifest's signature does not verify with a trusted key");
+    }
     Path segmentFile = folder.resolve(manifest.get("file").asText());
     if (!Files.exists(segmentFile)) {
       throw new SegmentInvalid(label, "the file " + manifest.get("file").asText() + " is missing");
@@ -298,7 +306,9 @@ public class AuditArchive {
     manifest.path("bridge").forEach(state::check);
     JsonNode checkpoint = manifest.get("checkpoint");
     if (checkpoint.get("seq").asLong() != state.expected - 1 || !checkpoint.get("headHash").asText().equals(state.previous)
-        || !AuditSigningKey.verify(sealer.key().publicKey(), AuditChain.checkpointText(checkpoint.get("seq").asLong(),
+        || !sealer.trustedKeysById().containsKey(checkpoint.path("keyId").asText())
+        || !AuditSigningKey.verify(sealer.trustedKeysById().get(checkpoint.path("keyId").asText()),
+            AuditChain.checkpointText(checkpoint.get("seq").asLong(),
             checkpoint.get("headHash").asText(), checkpoint.get("createdAt").asText()), checkpoint.get("signature").asText())) {
       throw new SegmentInvalid(label, "the chain does not reach its signed checkpoint " + checkpoint.get("seq").asLong());
     }

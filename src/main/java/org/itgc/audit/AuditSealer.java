@@ -26,14 +26,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Seals committed audit events into the hash chain in the order the sealer sees them committed, giving each the next
  * gap-free sequence number, and writes signed checkpoints every N events or few seconds (when there is something new),
  * in the database and as files outside it. It works on its own connections (role {@code itgc_sealer}), the only ones
- * allowed to write links and checkpoints; the application's role cannot. One sealer at a time across nodes (a transaction-scoped advisory lock); an event committed after a
+ * allowed to write links and checkpoints; the application's role cannot. One sealer at a time across nodes (its watermark row locked for the round); an event committed after a
  * round's snapshot is sealed in the next round, so no committed event stays unsealed, also after a crash.
  */
 @Service
 public class AuditSealer {
 
   private static final Logger log = LoggerFactory.getLogger(AuditSealer.class);
-  private static final long LOCK = 0x17C0_A0D1L;
+  /**
+   * The sealer's lock: its watermark row, locked FOR UPDATE, which needs the UPDATE right only the sealer's role has
+   * (an advisory lock, which any role may take, would let any login halt the sealer).
+   */
+  private static final String LOCK = "select txid::text from audit_seal_watermark where id = 1 for update";
   private static final int BATCH = 10_000;
 
   private final JdbcTemplate jdbc;
@@ -94,6 +98,44 @@ public class AuditSealer {
     return key;
   }
 
+  private volatile Map<String, java.security.PublicKey> trustedKeys;
+
+  /**
+   * The trusted public keys by key id: the signing key, the pinned and previous keys, and the keys those handed over to
+   * by rotation records in the checkpoint folder (what was signed before a rotation keeps verifying).
+   */
+  public Map<String, java.security.PublicKey> trustedKeysById() {
+    Map<String, java.security.PublicKey> keys = trustedKeys;
+    if (keys == null) {
+      Map<String, java.security.PublicKey> published = new java.util.HashMap<>();
+      List<com.fasterxml.jackson.databind.JsonNode> rotations = new ArrayList<>();
+      published.put(key.fingerprint(), key.publicKey());
+      if (previousKey != null) {
+        published.put(previousKey.fingerprint(), previousKey.publicKey());
+      }
+      try (var files = Files.list(checkpointFolder)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (name.startsWith("public-key-") && name.endsWith(".pem")) {
+            var publicKey = AuditSigningKey.readPublic(file);
+            published.put(AuditSigningKey.fingerprint(publicKey), publicKey);
+          } else if (name.startsWith(ROTATION_PREFIX) && name.endsWith(".json")) {
+            rotations.add(json.readTree(file.toFile()));
+          }
+        }
+      } catch (IOException | GeneralSecurityException e) {
+        log.warn("The checkpoint folder's keys could not all be read: {}", e.getMessage());
+      }
+      keys = new java.util.HashMap<>();
+      for (var trusted : AuditVerifier.trustedKeys(trustedFingerprints(), published, rotations).entrySet()) {
+        keys.put(trusted.getKey().substring(0, 16), trusted.getValue());
+      }
+      keys.put(key.keyId(), key.publicKey());
+      trustedKeys = keys;
+    }
+    return keys;
+  }
+
   /** The file name of a key rotation record in the checkpoint folder. */
   public static final String ROTATION_PREFIX = "key-rotation-";
 
@@ -113,7 +155,7 @@ public class AuditSealer {
       return false;
     }
     Boolean recorded = transactions.execute(status -> {
-      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+      jdbc.queryForObject(LOCK, String.class);
       if (jdbc.queryForObject("select count(*) from audit_key_rotation where next_fingerprint = ?", Integer.class,
           key.fingerprint()) > 0) {
         return false;
@@ -141,6 +183,7 @@ public class AuditSealer {
       } catch (IOException e) {
         throw new IllegalStateException("cannot publish the audit key rotation to " + checkpointFolder, e);
       }
+      trustedKeys = null;
       log.warn("Audit signing key rotated from {} to {}: the rotation record is signed by the previous key",
           previousKey.fingerprint(), key.fingerprint());
       return true;
@@ -199,13 +242,30 @@ public class AuditSealer {
     }
   }
 
+  private volatile Instant lastRound = Instant.now();
+  private volatile String lastFailure;
+
   @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}")
   void scheduledSeal() {
     try {
       seal(false);
+      lastRound = Instant.now();
+      lastFailure = null;
     } catch (RuntimeException e) {
+      lastFailure = e.getMessage();
       log.error("Sealing the audit trail failed; it is retried in the next round", e);
     }
+  }
+
+  /**
+   * Why the sealer is stuck, when its rounds have failed for longer than a minute (a login without the sealer's
+   * rights, an unreachable database): the health of the audit trail says so instead of staying UP.
+   */
+  public java.util.Optional<String> stalled() {
+    Duration since = Duration.between(lastRound, Instant.now());
+    return lastFailure != null && since.compareTo(Duration.ofMinutes(1)) > 0
+        ? java.util.Optional.of("no sealing round has succeeded for " + since.toSeconds() + " s: " + lastFailure)
+        : java.util.Optional.empty();
   }
 
   /**
@@ -254,8 +314,8 @@ public class AuditSealer {
    */
   private int[] round(boolean wait) {
     if (wait) {
-      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
-    } else if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
+      jdbc.queryForObject(LOCK, String.class);
+    } else if (jdbc.queryForList(LOCK + " skip locked", String.class).isEmpty()) {
       return new int[] {-1, 1};
     }
     var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
@@ -332,7 +392,7 @@ public class AuditSealer {
   public long checkpointNow() {
     seal();
     Long done = transactions.execute(status -> {
-      jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+      jdbc.queryForObject(LOCK, String.class);
       var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
       if (head.isEmpty()) {
         return 0L;
@@ -368,9 +428,20 @@ public class AuditSealer {
       // and never over a head that does not extend them
       return;
     }
-    var last = jdbc.queryForList("select seq, created_at from audit_checkpoint order by seq desc limit 1");
+    var last = jdbc.queryForList("select seq, head_hash, created_at, key_id, signature from audit_checkpoint "
+        + "order by seq desc limit 1");
     long lastSeq = last.isEmpty() ? 0 : ((Number) last.get(0).get("seq")).longValue();
     Instant lastAt = last.isEmpty() ? Instant.EPOCH : ((Timestamp) last.get(0).get("created_at")).toInstant();
+    if (!last.isEmpty()) {
+      String forged = forgedCheckpoint(last.get(0), seq);
+      if (forged != null) {
+        // a row the sealer did not sign (written with the sealer's database login, not its key): stop signing
+        signing = false;
+        tampering = forged;
+        log.error("AUDIT TRAIL TAMPERING, nothing more is signed: {}", forged);
+        return;
+      }
+    }
     // microseconds, as PostgreSQL keeps them, so that the signed text can be rebuilt from the table
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     if (seq == lastSeq || (!force && seq - lastSeq < checkpointEvery
@@ -392,16 +463,54 @@ public class AuditSealer {
     file.put("createdAt", createdAt);
     file.put("keyId", key.keyId());
     file.put("signature", signature);
-    try {
-      Files.write(checkpointFolder.resolve(String.format("checkpoint-%012d.json", seq)), json.writeValueAsBytes(file));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot publish the audit checkpoint to " + checkpointFolder, e);
+    // published once the row is committed: a round that rolls back leaves no file behind that its resealing (which
+    // may chain a late event in another order) would contradict
+    boolean forced = force;
+    Runnable publish = () -> {
+      try {
+        Files.write(checkpointFolder.resolve(String.format("checkpoint-%012d.json", seq)), json.writeValueAsBytes(file));
+      } catch (IOException e) {
+        log.error("The audit checkpoint {} could not be published to {}: the next one covers it", seq, checkpointFolder, e);
+      }
+      // mailed at most every mail interval (and at every forced checkpoint: shutdown, packs), so that checkpoints every
+      // few seconds do not flood the mailbox; the files carry every one
+      if (!mailbox.isBlank() && (forced || Duration.between(lastMailed, now).compareTo(mailInterval) >= 0)) {
+        mail(file, now);
+      }
+    };
+    if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+      org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+          new org.springframework.transaction.support.TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              publish.run();
+            }
+          });
+    } else {
+      publish.run();
     }
-    // mailed at most every mail interval (and at every forced checkpoint: shutdown, packs), so that checkpoints every
-    // few seconds do not flood the mailbox; the files carry every one
-    if (!mailbox.isBlank() && (force || Duration.between(lastMailed, now).compareTo(mailInterval) >= 0)) {
-      mail(file, now);
+  }
+
+  /**
+   * Why the newest checkpoint row cannot be the sealer's own, or null: beyond the head of the chain, or signed with
+   * this key (or the previous one) but not validly.
+   */
+  String forgedCheckpoint(Map<String, Object> row, long headSeq) {
+    long seq = ((Number) row.get("seq")).longValue();
+    if (seq > headSeq) {
+      return "checkpoint row " + seq + " lies beyond the head of the chain (" + headSeq + ")";
     }
+    String keyId = (String) row.get("key_id");
+    java.security.PublicKey publicKey = trustedKeysById().get(keyId);
+    String createdAt = ((Timestamp) row.get("created_at")).toInstant().toString();
+    if (publicKey == null) {
+      return "checkpoint row " + seq + " names key " + keyId + ", which is not a trusted key";
+    }
+    if (!AuditSigningKey.verify(publicKey, AuditChain.checkpointText(seq, ((String) row.get("head_hash")).strip(),
+        createdAt), (String) row.get("signature"))) {
+      return "checkpoint row " + seq + " is not validly signed by key " + keyId;
+    }
+    return null;
   }
 
   private void mail(Map<String, Object> checkpoint, Instant now) {

@@ -208,7 +208,7 @@ public final class AuditVerifier {
 
   /** What a reader found in its range. */
   record Range(long from, long to, String entryPrevHash, String lastHash, long verified, long maxEventId,
-      Map<Long, String> hashAt, Long badSeq, String problem) {}
+      Map<Long, String> hashAt, Long badSeq, String problem, int firstFormat, int lastFormat) {}
 
   private static Range readRange(DataSource database, String snapshot, long from, long to, String knownPrevious,
       Map<Long, Link> holes, TreeMap<Long, JsonNode> checkpoints) throws SQLException {
@@ -226,6 +226,8 @@ public final class AuditVerifier {
         long maxEvent;
         Long badSeq;
         String problem;
+        int firstFormat;
+        int lastFormat = 1;
         final Map<Long, String> hashAt = new HashMap<>();
 
         boolean link(Link link) {
@@ -286,7 +288,6 @@ public final class AuditVerifier {
         events.setLong(2, lastEvent);
         try (var rs = links.executeQuery(); var ev = events.executeQuery()) {
           Map<Long, AuditChain.Row> ahead = new HashMap<>();
-          int lastFormat = 1;
           long lastRead = Long.MIN_VALUE;
           boolean more = true;
           while (state.problem == null && rs.next()) {
@@ -323,12 +324,15 @@ public final class AuditVerifier {
             }
             String prevHash = rs.getString("prev_hash");
             int format = rs.getInt("format");
-            if (format < lastFormat) {
-              state.fail(seq, "sequence " + seq + " is sealed in format " + format + " after links of format " + lastFormat
-                  + ": a chain never goes back to an older format");
+            if (format < state.lastFormat) {
+              state.fail(seq, "sequence " + seq + " is sealed in format " + format + " after links of format "
+                  + state.lastFormat + ": a chain never goes back to an older format");
               break;
             }
-            lastFormat = format;
+            if (state.firstFormat == 0) {
+              state.firstFormat = format;
+            }
+            state.lastFormat = format;
             String recomputed = AuditChain.hash(format, prevHash, seq, row.canonical(format));
             if (!recomputed.equals(rs.getString("hash"))) {
               state.fail(seq, "the content of sequence " + seq + " (event " + eventId
@@ -353,7 +357,7 @@ public final class AuditVerifier {
       }
       connection.rollback();
       return new Range(from, state.expected - 1, state.entry, state.previous, state.verified, state.maxEvent,
-          state.hashAt, state.badSeq, state.problem);
+          state.hashAt, state.badSeq, state.problem, state.firstFormat, state.lastFormat);
     }
   }
 
@@ -364,11 +368,17 @@ public final class AuditVerifier {
     String previous = start.prevHash();
     long maxEvent = 0;
     Map<Long, String> hashAt = new HashMap<>();
+    int format = 1;
     ranges.sort(Comparator.comparingLong(Range::from));
     for (Range range : ranges) {
       if (range.from() > range.to() && range.problem() == null) {
         continue;
       }
+      if (range.firstFormat() != 0 && range.firstFormat() < format) {
+        return Result.bad(verified, 0, range.from(), "sequence " + range.from() + " is sealed in format "
+            + range.firstFormat() + " after links of format " + format + ": a chain never goes back to an older format");
+      }
+      format = Math.max(format, range.lastFormat());
       if (range.from() != end + 1) {
         return Result.bad(verified, 0, end + 1, "sequence " + (end + 1) + " is missing (the chain continues at "
             + range.from() + ")");

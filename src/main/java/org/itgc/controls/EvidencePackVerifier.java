@@ -105,6 +105,7 @@ public final class EvidencePackVerifier {
     Map<Long, String> hashes = new HashMap<>();
     Map<Long, JsonNode> contents = new HashMap<>();
     int links = 0;
+    int lastFormat = 1;
     JsonNode previous = null;
     String segments = new String(files.getOrDefault("chain/segments.jsonl", new byte[0]), StandardCharsets.UTF_8);
     for (String line : segments.split("\n")) {
@@ -124,6 +125,11 @@ public final class EvidencePackVerifier {
       if (!recomputed.equals(link.get("hash").asText())) {
         problems.add("chain seq " + seq + ": the hash does not match its content");
       }
+      int format = link.path("format").asInt(1);
+      if (format < lastFormat) {
+        problems.add("chain seq " + seq + ": format " + format + " after format " + lastFormat);
+      }
+      lastFormat = Math.max(lastFormat, format);
       boolean continues = previous != null && previous.get("seq").asLong() == seq - 1;
       if (continues && !previous.get("hash").asText().equals(link.get("prevHash").asText())) {
         problems.add("chain seq " + seq + ": does not follow seq " + (seq - 1));

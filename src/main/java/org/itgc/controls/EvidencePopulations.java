@@ -14,33 +14,60 @@ final class EvidencePopulations {
 
   /**
    * How a population is reconciled with the audit trail: the actions that record the creation of one of its records
-   * (under the record's {@code audit_object_id}), and the query that says which of given ids the table holds. A record
-   * without its creating event, or a creating event in the period whose record the table no longer holds, fails the
-   * pack: a population that lost or gained rows behind the application's back is not evidence.
+   * (under the record's {@code audit_object_id}); the query that says which of given ids the table holds; and, where
+   * the trail itself says which records belong to a period, the query listing them (two parameters: from, to). A
+   * record without its creating event, or a record the trail puts in the period that the population lacks (deleted,
+   * or moved out of the period or scope by an edit behind the application's back), fails the pack. Without a scope
+   * query only deletions are caught (the period column is a reported time, not the time of the event).
    */
-  record Reconciliation(List<String> creatingActions, String table, String presentIds) {}
+  record Reconciliation(List<String> creatingActions, String table, String presentIds, String scope, String membership) {
 
-  private static Reconciliation changes() {
+    Reconciliation(List<String> creatingActions, String table, String presentIds, String scope) {
+      this(creatingActions, table, presentIds, scope, null);
+    }
+  }
+
+  /**
+   * CM-01's membership: the trail must say that each change of the population reached production (implemented in
+   * the change process, or listed by a received production deployment); the array parameter is given twice.
+   */
+  private static final String REACHED_PRODUCTION = """
+      select object_id from audit_event where action = 'change.implement' and object_id = any(?)
+      union
+      select c.id from audit_event e, jsonb_array_elements_text(e.details->'changes') as c(id)
+      where e.action = 'deployment.receive' and jsonb_typeof(e.details->'changes') = 'array' and c.id = any(?)
+      """;
+
+  private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
+      + "and occurred_at < ? and object_id is not null and ";
+
+  private static Reconciliation changes(String scope) {
     return new Reconciliation(List.of("change.request"), "change_request",
-        "select id from change_request where id = any(?)");
+        "select id from change_request where id = any(?)", scope);
   }
 
   private static Reconciliation deployments() {
     return new Reconciliation(List.of("deployment.receive"), "change_deployment",
-        "select id::text from change_deployment where id::text = any(?)");
+        "select id::text from change_deployment where id::text = any(?)", null);
   }
 
   static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
-      "CM-01", changes(), "CM-02", changes(), "CM-04", changes(),
+      // CM-01: implemented in the period (a deployment's reported time is not the event's, so not in the scope)
+      "CM-01", new Reconciliation(List.of("change.request"), "change_request",
+          "select id from change_request where id = any(?)", EVENTS_IN_PERIOD + "action = 'change.implement'",
+          REACHED_PRODUCTION),
+      "CM-02", changes(EVENTS_IN_PERIOD + "action = 'change.request'"),
+      "CM-04", changes(EVENTS_IN_PERIOD + "action = 'change.request' and details->>'changeType' = 'emergency'"),
       "CM-03", deployments(), "CM-05", deployments(),
       "AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
-          "select id from access_request where id = any(?)"),
+          "select id from access_request where id = any(?)", EVENTS_IN_PERIOD + "action = 'access.request.submit'"),
       "AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation",
-          "select id from access_revocation where id = any(?)"),
+          "select id from access_revocation where id = any(?)", null),
       "BC-01", new Reconciliation(List.of("restore-test.pick", "engine.restore-test"), "continuity_test",
-          "select id from continuity_test where id = any(?)"),
+          "select id from continuity_test where id = any(?)",
+          EVENTS_IN_PERIOD + "action in ('restore-test.pick', 'engine.restore-test')"),
       "BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
-          "select id from continuity_test where id = any(?)"));
+          "select id from continuity_test where id = any(?)", EVENTS_IN_PERIOD + "action = 'dr-test.plan'"));
 
   static final Map<String, String> QUERIES = Map.ofEntries(
       // the changes that reached production in the period: implemented then, or deployed to production then

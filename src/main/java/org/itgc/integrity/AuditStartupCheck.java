@@ -56,7 +56,19 @@ class AuditStartupCheck implements HealthIndicator {
         audit.recordIndependently(AuditEvent.system("audit.key-rotated", "audit-key", sealer.key().fingerprint())
             .detail("keyId", sealer.key().keyId()).build());
       }
-      result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
+      long inDatabase = new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+          .queryForObject("select count(*) from audit_checkpoint", Long.class);
+      long published;
+      try (var files = java.nio.file.Files.list(sealer.checkpointFolder())) {
+        published = files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).count();
+      }
+      result = inDatabase > 0 && published == 0
+          // the checkpoints outside the database are what the chain is verified against: an emptied folder would let
+          // a rewritten chain pass, so it is not taken for a fresh start
+          ? new AuditVerifier.Result(false, 0, 0, null, "the checkpoint folder " + sealer.checkpointFolder()
+              + " holds none of the " + inDatabase + " checkpoints the database holds: restore it (backup, audit "
+              + "mailbox) before signing resumes")
+          : AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
     } catch (java.io.IOException | RuntimeException e) {
       result = new AuditVerifier.Result(false, 0, 0, null, "the audit trail could not be verified: " + e.getMessage());
     }
@@ -83,7 +95,10 @@ class AuditStartupCheck implements HealthIndicator {
   @Override
   public Health health() {
     var tampering = sealer.tampering();
-    return tampering.isPresent() ? Health.down().withDetail("problem", tampering.get()).build()
-        : Health.up().build();
+    if (tampering.isPresent()) {
+      return Health.down().withDetail("problem", tampering.get()).build();
+    }
+    var stalled = sealer.stalled();
+    return stalled.isPresent() ? Health.down().withDetail("problem", stalled.get()).build() : Health.up().build();
   }
 }

@@ -62,6 +62,25 @@ class AuditTamperingOwnContextIT {
     }
   }
 
+  @Test
+  void anEmptiedCheckpointFolderIsNotTakenForAFreshStart() throws Exception {
+    Path data = Files.createTempDirectory(Path.of("target"), "tamper-folder-it-");
+    Path checkpoints = Files.createTempDirectory(Path.of("target"), "tamper-folder-checkpoints-");
+    try (var first = start(data, checkpoints)) {
+      first.getBean(AuditRecorder.class).record(AuditEvent.system("invoice.approve", "invoice", "AP-56000").build());
+      assertThat(first.getBean(AuditSealer.class).checkpointNow()).isPositive();
+    }
+    try (var files = Files.list(checkpoints)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).toList()) {
+        Files.delete(file);
+      }
+    }
+    try (var second = start(data, checkpoints)) {
+      assertThat(second.getBean(AuditSealer.class).tampering()).get().asString().contains("holds none of the");
+      assertThat(Http.anonymous(port(second)).get("/actuator/health").status()).isEqualTo(503);
+    }
+  }
+
   private static ConfigurableApplicationContext start(Path data, Path checkpoints) {
     return new SpringApplicationBuilder(ItgcEngineApplication.class)
         .profiles("demo", "test")

@@ -90,6 +90,36 @@ class AuditWritersIT {
   }
 
   @Test
+  void noOtherRoleHaltsOrSteersTheSealer() {
+    // the sealer's lock is its watermark row: locking it needs the UPDATE right only the sealer's role has
+    assertThatThrownBy(() -> jdbc.queryForList("select txid from audit_seal_watermark where id = 1 for update"))
+        .rootCause().hasMessageContaining("permission denied");
+    var sealerDb = new JdbcTemplate(sealerConnections.dataSource());
+    recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-STEER").build());
+    sealer.seal();
+    var link = jdbc.queryForMap("select c.event_id, c.occurred_at from audit_chain c join audit_event e on e.id = c.event_id "
+        + "and e.occurred_at = c.occurred_at where e.object_id = 'AP-STEER'");
+    // the sealer's own login cannot add a second link to an event, or a link before the first sequence
+    assertThatThrownBy(() -> sealerDb.update("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, "
+        + "sealed_at) values (0, ?, ?, repeat('0', 64), repeat('0', 64), now())", link.get("event_id"),
+        link.get("occurred_at"))).rootCause().hasMessageContaining("audit_chain_seq_positive");
+    assertThatThrownBy(() -> sealerDb.update("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, "
+        + "sealed_at) values (999999999, ?, ?, repeat('0', 64), repeat('0', 64), now())", link.get("event_id"),
+        link.get("occurred_at"))).rootCause().hasMessageContaining("duplicate key");
+    // a checkpoint row the sealer did not sign (written with its login, not its key) stops signing: judged here
+    long head = sealer.checkpointNow();
+    var newest = jdbc.queryForMap("select seq, head_hash, created_at, key_id, signature from audit_checkpoint "
+        + "order by seq desc limit 1");
+    assertThat(sealer.forgedCheckpoint(newest, head)).isNull();
+    var beyond = new java.util.HashMap<>(newest);
+    beyond.put("seq", head + 1_000_000);
+    assertThat(sealer.forgedCheckpoint(beyond, head)).contains("beyond the head");
+    var resigned = new java.util.HashMap<>(newest);
+    resigned.put("head_hash", "f".repeat(64));
+    assertThat(sealer.forgedCheckpoint(resigned, head)).contains("not validly signed");
+  }
+
+  @Test
   void theAuditorsRoleReadsAndVerifiesButWritesNothingAndSeesNoSecrets() throws Exception {
     new JdbcTemplate(ownerDataSource).execute("alter role itgc_auditor with login password 'auditor-it-password'");
     var auditorSource = new org.postgresql.ds.PGSimpleDataSource();

@@ -23,6 +23,7 @@ class PopulationReconciliationIT {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.camunda.bpm.engine.TaskService taskService;
   @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource DataSource ownerDataSource;
 
   private String submit(String title, int saturday) {
@@ -80,11 +81,29 @@ class PopulationReconciliationIT {
     assertThat(pack("CM-02").status()).as("reconciles again once the rows are as the trail says").isEqualTo(201);
   }
 
+  /** An emergency change implemented by its deployer (the change process records it), as the trail sees it. */
+  private String implementedEmergencyChange(int saturday) {
+    var body = org.itgc.support.ChangeRequests.body("emergency", "ERP-GL", null,
+        org.itgc.support.ChangeRequests.plannedSaturday(saturday));
+    body.put("title", "Reconciliation: implemented");
+    body.remove("repository");
+    var created = Http.as(port, "rachel").post("/api/changes", Http.json(body));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    String implement = taskService.createTaskQuery().processInstanceBusinessKey(id)
+        .taskDefinitionKey(org.itgc.change.ChangeProcess.Elements.IMPLEMENT_EMERGENCY).singleResult().getId();
+    var dmitri = Http.as(port, "dmitri");
+    dmitri.post("/engine-rest/task/" + implement + "/claim", Http.json(Map.of("userId", "dmitri")));
+    var done = dmitri.post("/engine-rest/task/" + implement + "/complete", Http.json(Map.of("variables", Map.of(
+        "deploymentReference", Map.of("value", "hotfix 7"), "implementationNotes", Map.of("value", "restored")))));
+    assertThat(done.status()).as(done.toString()).isEqualTo(204);
+    return id;
+  }
+
   @Test
-  void cm01sPopulationIsTheChangesThatReachedProduction() throws Exception {
+  void cm01sPopulationIsTheChangesThatReachedProductionAsTheTrailAttests() throws Exception {
     String raised = submit("Reconciliation: raised only", 402);
-    String implemented = submit("Reconciliation: implemented", 403);
-    new JdbcTemplate(ownerDataSource).update("update change_request set implemented_at = now() where id = ?", implemented);
+    String implemented = implementedEmergencyChange(403);
     var created = pack("CM-01");
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String population = jdbc.queryForObject("select encode(content, 'base64') from evidence_pack where id = ?",
@@ -92,5 +111,23 @@ class PopulationReconciliationIT {
     var files = EvidencePackIT.unzip(java.util.Base64.getMimeDecoder().decode(population));
     String csv = new String(files.get("population.csv"), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(csv).contains(implemented).doesNotContain(raised).contains("deployed_at");
+
+    // a DBA marks the raised change as implemented: the trail never said it reached production
+    var owner = new JdbcTemplate(ownerDataSource);
+    owner.update("update change_request set implemented_at = now() where id = ?", raised);
+    try {
+      var refused = pack("CM-01");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText()).contains("never recorded").contains(raised);
+    } finally {
+      owner.update("update change_request set implemented_at = null where id = ?", raised);
+    }
+    // and one moves the implemented change and its deployment out of the period: the trail still puts it there
+    owner.update("update change_request set implemented_at = now() - interval '400 days' where id = ?", implemented);
+    owner.update("update change_deployment set deployed_at = deployed_at - interval '400 days' where ? = any(change_ids)",
+        implemented);
+    var moved = pack("CM-01");
+    assertThat(moved.status()).as(moved.toString()).isEqualTo(409);
+    assertThat(moved.json().get("detail").asText()).contains("moved out of the period").contains(implemented);
   }
 }
