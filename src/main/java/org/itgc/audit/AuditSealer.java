@@ -242,14 +242,14 @@ public class AuditSealer {
     }
   }
 
-  private volatile Instant lastRound = Instant.now();
+  private volatile Instant lastRound = Instant.EPOCH;
   private volatile String lastFailure;
 
   @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}")
   void scheduledSeal() {
     try {
       seal(false);
-      lastRound = Instant.now();
+      lastRound = clock.instant();
       lastFailure = null;
     } catch (RuntimeException e) {
       lastFailure = e.getMessage();
@@ -262,7 +262,7 @@ public class AuditSealer {
    * rights, an unreachable database): the health of the audit trail says so instead of staying UP.
    */
   public java.util.Optional<String> stalled() {
-    Duration since = Duration.between(lastRound, Instant.now());
+    Duration since = Duration.between(lastRound, clock.instant());
     return lastFailure != null && since.compareTo(Duration.ofMinutes(1)) > 0
         ? java.util.Optional.of("no sealing round has succeeded for " + since.toSeconds() + " s: " + lastFailure)
         : java.util.Optional.empty();

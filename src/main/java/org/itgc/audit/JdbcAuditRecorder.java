@@ -70,6 +70,7 @@ class JdbcAuditRecorder implements AuditRecorder {
     if (id == null) {
       throw new IllegalStateException("audit event was not stored: " + event.action());
     }
+    RecordedOnThisThread.recorded(false);
     return id;
   }
 
@@ -77,6 +78,7 @@ class JdbcAuditRecorder implements AuditRecorder {
   public long recordIndependently(AuditEvent event) {
     // resolve the actor on this thread before switching transactions (same thread, so nothing is lost)
     Long id = independent.execute(status -> record(event));
+    RecordedOnThisThread.recorded(true);
     return id == null ? -1 : id;
   }
 

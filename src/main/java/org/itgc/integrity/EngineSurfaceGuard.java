@@ -93,13 +93,39 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
       return;
     }
     EngineOperation operation = found.get();
-    switch (operation.kind()) {
-      case READ, FILTER -> passAuditingRefusals(operation, request, response, chain);
-      case TASK_WORK -> claimForOneselfThenPass(operation, request, response, chain);
-      case COMPLETE, START -> checkFieldsThenPass(operation, request, response, chain);
-      case DEPLOY -> modelChange(operation, request, response);
-      case WRITE -> breakGlassOrRefuse(operation, request, response, chain);
+    long[] before = org.itgc.audit.RecordedOnThisThread.now();
+    try {
+      switch (operation.kind()) {
+        case READ, FILTER -> passAuditingRefusals(operation, request, response, chain);
+        case TASK_WORK -> claimForOneselfThenPass(operation, request, response, chain);
+        case COMPLETE, START -> checkFieldsThenPass(operation, request, response, chain);
+        case DEPLOY -> modelChange(operation, request, response);
+        case WRITE -> breakGlassOrRefuse(operation, request, response, chain);
+      }
+    } finally {
+      if (operation.kind() != EngineOperation.Kind.READ) {
+        leaveAnEvent(operation, request, response, before);
+      }
     }
+  }
+
+  /**
+   * Every request that would change the engine's state leaves an audit event, allowed or refused: the engine's own
+   * (its user operation log, a refusal recorded above) or, where none was recorded, one naming the request and its
+   * answer. A failed request needs one in a transaction of its own (the command's may have rolled back).
+   */
+  private void leaveAnEvent(EngineOperation operation, HttpServletRequest request, HttpServletResponse response,
+      long[] before) {
+    long[] after = org.itgc.audit.RecordedOnThisThread.now();
+    int status = response.getStatus();
+    boolean recorded = status < 400 ? after[0] > before[0] : after[1] > before[1];
+    if (recorded) {
+      return;
+    }
+    var outcome = status < 400 ? AuditEvent.Outcome.SUCCESS
+        : status == 401 || status == 403 ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILURE;
+    audit.recordIndependently(AuditEvent.of("engine.request", "engine-endpoint", truncate(operation.describe()))
+        .outcome(outcome).detail("method", request.getMethod()).detail("status", status).build());
   }
 
   // ---------------------------------------------------------------- reads and task work
