@@ -86,6 +86,34 @@ class AuditController {
     return page;
   }
 
+  /**
+   * Events sealed long after the time they carry: the database stamps an event when it is inserted, so a transaction
+   * held open commits events that look older than they are; the link's sealing time bounds the commit. Each one here
+   * deserves a question (a long import, or an attempt to back-date).
+   */
+  @GetMapping("/api/audit/late-commits")
+  @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
+  List<Map<String, Object>> lateCommits(@RequestParam(defaultValue = "300") @Min(1) int seconds,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+    audit.record(AuditEvent.of("audit.late-commits.read", "audit-trail", "chain").detail("seconds", seconds).build());
+    return jdbc.query("""
+        select c.seq, e.id, e.occurred_at, c.sealed_at, e.actor, e.action, e.object_type, e.object_id
+        from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at
+        where c.sealed_at > c.occurred_at + make_interval(secs => ?) order by c.seq desc limit ?
+        """, (rs, i) -> {
+          Map<String, Object> late = new java.util.LinkedHashMap<>();
+          late.put("seq", rs.getLong("seq"));
+          late.put("eventId", rs.getLong("id"));
+          late.put("occurredAt", rs.getTimestamp("occurred_at").toInstant().toString());
+          late.put("sealedAt", rs.getTimestamp("sealed_at").toInstant().toString());
+          late.put("actor", rs.getString("actor"));
+          late.put("action", rs.getString("action"));
+          late.put("objectType", rs.getString("object_type"));
+          late.put("objectId", rs.getString("object_id"));
+          return late;
+        }, seconds, size);
+  }
+
   /** Key rotations, each signed by the previous key (docs/audit-format.md). */
   @GetMapping("/api/audit/key-rotations")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")

@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @IntegrationTest
 class AuditWritersIT {
 
+  @org.springframework.boot.test.web.server.LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired AuditSealer sealer;
   @Autowired AuditRecorder recorder;
@@ -65,6 +66,26 @@ class AuditWritersIT {
     assertThat(((Timestamp) stored.get("occurred_at")).toInstant()).isBetween(before, Instant.now().plusSeconds(5));
     assertThat(jdbc.queryForObject("select count(*) from audit_event where object_id = 'CHG-FORGED'", Integer.class))
         .isZero();
+  }
+
+  @Test
+  void anEventCommittedLongAfterItsTimeIsListedForTheAuditor() throws Exception {
+    // the application's role holds a transaction open: its event carries the insert's time, the link the sealing's
+    try (var held = jdbc.getDataSource().getConnection()) {
+      held.setAutoCommit(false);
+      try (var statement = held.createStatement()) {
+        statement.execute("select audit_record('finn', '{}', null, 'change.approve', 'change', 'CHG-HELD', 'SUCCESS', "
+            + "'{}')");
+      }
+      Thread.sleep(2_500);
+      held.commit();
+    }
+    sealer.seal();
+    var late = org.itgc.support.Http.as(port, "audrey").get("/api/audit/late-commits?seconds=2");
+    assertThat(late.status()).as(late.toString()).isEqualTo(200);
+    assertThat(late.json().findValuesAsText("objectId")).contains("CHG-HELD");
+    assertThat(org.itgc.support.Http.as(port, "audrey").get("/api/audit/late-commits?seconds=3600").json()
+        .findValuesAsText("objectId")).doesNotContain("CHG-HELD");
   }
 
   @Test
