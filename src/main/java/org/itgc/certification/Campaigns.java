@@ -278,7 +278,7 @@ public class Campaigns {
         reviewer);
     List<String> started = REVOKE.equals(decision) ? startRevocations(id, ids, reviewer) : List.of();
     audit.record(AuditEvent.of("certification." + decision, "campaign", id).actor(reviewer, null)
-        .detail("items", ids.length).detail("itemIds", ids.length > 50 ? Arrays.asList(ids).subList(0, 50) : Arrays.asList(ids))
+        .detail("items", ids.length).detail("itemIds", Arrays.asList(ids))
         .detail("reason", why).detail("revocations", started).build());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("decided", updated);
@@ -745,7 +745,8 @@ public class Campaigns {
       return ps;
     });
     audit.record(AuditEvent.system("certification.non-response", "campaign", id).detail("reviewer", reviewer)
-        .detail("items", undecided.length).detail("action", campaign.get("non_response_action"))
+        .detail("items", undecided.length).detail("itemIds", Arrays.asList(undecided))
+        .detail("action", campaign.get("non_response_action"))
         .detail("revocations", started).detail("exceptionId", exception).build());
   }
 

@@ -89,6 +89,9 @@ public class EvidencePacks {
     if (reconciliation != null) {
       reconcile(control, reconciliation, population, from, to, actor);
     }
+    if (control.id().equals("LG-01")) {
+      reconcileCheckpoints(control, population, from, to, actor);
+    }
     long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
     // re-performable: java.util.Random(seed), Collections.shuffle of the item ids in population order, the first n
@@ -289,7 +292,7 @@ public class EvidencePacks {
     if (reconciliation.scope() != null) {
       // the records the trail puts in the period (by the database's clock) that the population lacks
       vanished.addAll(jdbc.queryForList(reconciliation.scope(), String.class, Timestamp.from(from), Timestamp.from(to)));
-      vanished.removeAll(objects);
+      population.forEach(row -> vanished.remove(String.valueOf(row.get(reconciliation.scopeKey()))));
     } else {
       // creations the trail recorded in the period whose records the table no longer holds
       List<String> created = jdbc.query(con -> {
@@ -324,6 +327,44 @@ public class EvidencePacks {
         .build());
     throw new org.itgc.platform.web.ConflictException("the population of " + control.id()
         + " does not reconcile with the audit trail: " + problem.strip());
+  }
+
+  /**
+   * LG-01's population (the signed checkpoints of the period, from the database) against the checkpoints published
+   * outside it: a row without its file was written to the database only, a file without its row was removed from it.
+   */
+  private void reconcileCheckpoints(Control control, List<Map<String, Object>> population, Instant from, Instant to,
+      String actor) throws IOException {
+    java.util.Set<String> rows = new java.util.TreeSet<>();
+    population.forEach(row -> rows.add(String.valueOf(row.get("item_id"))));
+    long newest = population.stream().mapToLong(row -> Long.parseLong(String.valueOf(row.get("item_id")))).max()
+        .orElse(Long.MAX_VALUE);
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    try (var listing = java.nio.file.Files.list(sealer.checkpointFolder())) {
+      for (var file : listing.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.json")).toList()) {
+        var checkpoint = json.readTree(file.toFile());
+        Instant created = Instant.parse(checkpoint.path("createdAt").asText());
+        // a checkpoint signed while this runs is newer than the population read: not compared
+        if (!created.isBefore(from) && created.isBefore(to) && checkpoint.path("seq").asLong() <= newest) {
+          files.add(checkpoint.path("seq").asText());
+        }
+      }
+    }
+    java.util.Set<String> unpublished = new java.util.TreeSet<>(rows);
+    unpublished.removeAll(files);
+    java.util.Set<String> removed = new java.util.TreeSet<>(files);
+    removed.removeAll(rows);
+    if (unpublished.isEmpty() && removed.isEmpty()) {
+      return;
+    }
+    audit.recordIndependently(AuditEvent.of("evidence-pack.population-mismatch", "control", control.id())
+        .actor(actor, null).outcome(AuditEvent.Outcome.FAILURE).detail("from", from.toString())
+        .detail("to", to.toString()).detail("unrecorded", List.copyOf(unpublished)).detail("vanished", List.copyOf(removed))
+        .build());
+    throw new org.itgc.platform.web.ConflictException("the population of " + control.id() + " does not reconcile with "
+        + "the checkpoints published outside the database: " + (unpublished.isEmpty() ? "" : "checkpoint(s) "
+        + limited(unpublished) + " are in the database but were never published. ") + (removed.isEmpty() ? ""
+        : "checkpoint(s) " + limited(removed) + " were published but are no longer in the database."));
   }
 
   private static String limited(java.util.Set<String> ids) {

@@ -20,10 +20,11 @@ final class EvidencePopulations {
    * or moved out of the period or scope by an edit behind the application's back), fails the pack. Without a scope
    * query only deletions are caught (the period column is a reported time, not the time of the event).
    */
-  record Reconciliation(List<String> creatingActions, String table, String presentIds, String scope, String membership) {
+  record Reconciliation(List<String> creatingActions, String table, String presentIds, String scope, String membership,
+      String scopeKey) {
 
     Reconciliation(List<String> creatingActions, String table, String presentIds, String scope) {
-      this(creatingActions, table, presentIds, scope, null);
+      this(creatingActions, table, presentIds, scope, null, "audit_object_id");
     }
   }
 
@@ -51,23 +52,42 @@ final class EvidencePopulations {
         "select id::text from change_deployment where id::text = any(?)", null);
   }
 
-  static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
+  static final Map<String, Reconciliation> RECONCILIATIONS = Map.ofEntries(
       // CM-01: implemented in the period (a deployment's reported time is not the event's, so not in the scope)
-      "CM-01", new Reconciliation(List.of("change.request"), "change_request",
+      Map.entry("CM-01", new Reconciliation(List.of("change.request"), "change_request",
           "select id from change_request where id = any(?)", EVENTS_IN_PERIOD + "action = 'change.implement'",
-          REACHED_PRODUCTION),
-      "CM-02", changes(EVENTS_IN_PERIOD + "action = 'change.request'"),
-      "CM-04", changes(EVENTS_IN_PERIOD + "action = 'change.request' and details->>'changeType' = 'emergency'"),
-      "CM-03", deployments(), "CM-05", deployments(),
-      "AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
-          "select id from access_request where id = any(?)", EVENTS_IN_PERIOD + "action = 'access.request.submit'"),
-      "AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation",
-          "select id from access_revocation where id = any(?)", null),
-      "BC-01", new Reconciliation(List.of("restore-test.pick", "engine.restore-test"), "continuity_test",
+          REACHED_PRODUCTION, "audit_object_id")),
+      Map.entry("CM-02", changes(EVENTS_IN_PERIOD + "action = 'change.request'")),
+      Map.entry("CM-04", changes(EVENTS_IN_PERIOD + "action = 'change.request' and details->>'changeType' = 'emergency'")),
+      Map.entry("CM-03", deployments()),
+      Map.entry("CM-05", deployments()),
+      Map.entry("AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
+          "select id from access_request where id = any(?)", EVENTS_IN_PERIOD + "action = 'access.request.submit'")),
+      Map.entry("AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation",
+          "select id from access_revocation where id = any(?)", null)),
+      // AC-03: the items the trail says were decided in the period (each decision lists its items)
+      Map.entry("AC-03", new Reconciliation(List.of("certification.start"), "cert_item",
+          "select id::text from cert_item where id::text = any(?)", """
+          select i.id from audit_event e, jsonb_array_elements_text(e.details->'itemIds') as i(id)
+          where e.occurred_at >= ? and e.occurred_at < ? and jsonb_typeof(e.details->'itemIds') = 'array'
+            and (e.action in ('certification.certify', 'certification.revoke')
+                 or (e.action = 'certification.non-response' and e.details->>'action' = 'revoke'))
+          """, null, "item_id")),
+      // AC-04: the same, for the items that are privileged or of service accounts (a deleted item shows too)
+      Map.entry("AC-04", new Reconciliation(List.of("certification.start"), "cert_item",
+          "select id::text from cert_item where id::text = any(?)", """
+          select i.id from audit_event e cross join jsonb_array_elements_text(e.details->'itemIds') as i(id)
+          left join cert_item c on c.id::text = i.id
+          where e.occurred_at >= ? and e.occurred_at < ? and jsonb_typeof(e.details->'itemIds') = 'array'
+            and (e.action in ('certification.certify', 'certification.revoke')
+                 or (e.action = 'certification.non-response' and e.details->>'action' = 'revoke'))
+            and (c.id is null or c.privileged or c.identity_kind = 'service')
+          """, null, "item_id")),
+      Map.entry("BC-01", new Reconciliation(List.of("restore-test.pick", "engine.restore-test"), "continuity_test",
           "select id from continuity_test where id = any(?)",
-          EVENTS_IN_PERIOD + "action in ('restore-test.pick', 'engine.restore-test')"),
-      "BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
-          "select id from continuity_test where id = any(?)", EVENTS_IN_PERIOD + "action = 'dr-test.plan'"));
+          EVENTS_IN_PERIOD + "action in ('restore-test.pick', 'engine.restore-test')")),
+      Map.entry("BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
+          "select id from continuity_test where id = any(?)", EVENTS_IN_PERIOD + "action = 'dr-test.plan'")));
 
   static final Map<String, String> QUERIES = Map.ofEntries(
       // the changes that reached production in the period: implemented then, or deployed to production then

@@ -130,4 +130,56 @@ class PopulationReconciliationIT {
     assertThat(moved.status()).as(moved.toString()).isEqualTo(409);
     assertThat(moved.json().get("detail").asText()).contains("moved out of the period").contains(implemented);
   }
+
+  @Test
+  void aCertificationDecisionMovedOutOfThePeriodRefusesTheAc03Pack() throws Exception {
+    var grace = Http.as(port, "grace");
+    String campaign = grace.post("/api/certifications", Http.json(Map.of("systems", java.util.List.of("AP-PAY"))))
+        .json().get("id").asText();
+    Instant until = Instant.now().plusSeconds(30);
+    while (!"open".equals(grace.get("/api/certifications/" + campaign).json().at("/campaign/status").asText())) {
+      assertThat(Instant.now()).as("campaign " + campaign + " launched").isBefore(until);
+      Thread.sleep(200);
+    }
+    var item = jdbc.queryForMap("select id, reviewer from cert_item where campaign_id = ? and reviewer is not null "
+        + "and reviewer <> 'rita' order by id limit 1", campaign);
+    long itemId = ((Number) item.get("id")).longValue();
+    var decided = Http.as(port, (String) item.get("reviewer")).post("/api/certifications/" + campaign + "/decisions",
+        Http.json(Map.of("itemIds", java.util.List.of(itemId), "decision", "certify", "reason", "still needed")));
+    assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
+    assertThat(pack("AC-03").status()).isEqualTo(201);
+
+    var owner = new JdbcTemplate(ownerDataSource);
+    owner.update("update cert_item set decided_at = decided_at - interval '400 days' where id = ?", itemId);
+    try {
+      var refused = pack("AC-03");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText()).contains("moved out of the period")
+          .contains(String.valueOf(itemId));
+    } finally {
+      owner.update("update cert_item set decided_at = decided_at + interval '400 days' where id = ?", itemId);
+    }
+  }
+
+  @Test
+  void aCheckpointRemovedFromTheDatabaseRefusesTheLg01Pack() throws Exception {
+    assertThat(pack("LG-01").status()).isEqualTo(201);
+    long seq = jdbc.queryForObject("select seq from audit_checkpoint order by seq desc offset 1 limit 1", Long.class);
+    var owner = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+        ownerDataSource.getConnection(), true));
+    owner.execute("create table it_removed_checkpoint as select * from audit_checkpoint where seq = " + seq);
+    try {
+      owner.execute("set session_replication_role = replica");
+      owner.update("delete from audit_checkpoint where seq = ?", seq);
+      var refused = pack("LG-01");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText()).contains("no longer in the database").contains(String.valueOf(seq));
+    } finally {
+      owner.execute("set session_replication_role = replica");
+      owner.update("insert into audit_checkpoint select * from it_removed_checkpoint");
+      owner.execute("set session_replication_role = origin");
+      owner.execute("drop table it_removed_checkpoint");
+    }
+    assertThat(pack("LG-01").status()).isEqualTo(201);
+  }
 }
