@@ -152,6 +152,74 @@ public class ModelChanges {
     return changeId;
   }
 
+  /** A model file a release changed at start: its bytes, the version it replaces (as tracked) and the diff. */
+  public record ReleasedFile(String name, byte[] content, String previousSha256, String diff) {}
+
+  /**
+   * A release whose models differ from the ones the engine last ran with: the repository's models went live at start
+   * (the release baseline) without the approvals a model change needs, so they are recorded as a model change of
+   * ITGC-ENGINE of type emergency, live before approval: someone other than the release confirms the deployment, and
+   * the approvals follow within the business days of CM-04 (a missed deadline is an exception). Nothing is deployed
+   * again on approval (the deployment is recorded now). Returns the change id.
+   */
+  public String recordRelease(List<ReleasedFile> files) {
+    Instant now = clock.instant();
+    StringBuilder description = new StringBuilder("The release deployed at start changed " + files.size()
+        + " model file(s) the engine last ran with:\n");
+    StringBuilder hashes = new StringBuilder();
+    for (ReleasedFile file : files) {
+      String sha = Hashes.sha256(file.content());
+      description.append("\n").append(file.name()).append(" (sha256 ").append(sha).append(", replaces ")
+          .append(file.previousSha256()).append("):\n");
+      file.diff().lines().limit(200).forEach(line -> description.append("  ").append(line).append("\n"));
+      hashes.append(file.name()).append(" sha256 ").append(sha).append("; ");
+    }
+    String text = description.length() > 3900 ? description.substring(0, 3900) + "\n(diff continues in "
+        + "GET /api/model-changes/<id>)" : description.toString();
+    var input = new ChangeRequestInput(truncate("Release changed the engine's models: " + files.stream()
+        .map(ReleasedFile::name).collect(java.util.stream.Collectors.joining(", ")), 200), SYSTEM, "emergency", null, text,
+        "The repository's models are the release baseline deployed at start; a release that changes them changes the "
+        + "engine's controls and needs the approvals of a model change afterwards",
+        true, "Deployed at start by the release: " + hashes.toString().strip(), true,
+        "An approved model change that redeploys the previous version (POST /api/model-changes/rollback)",
+        now, now.plus(Duration.ofHours(1)), null, List.of(),
+        "Each file parsed and deployed by the engine at start: " + hashes.toString().strip(), List.of());
+    String changeId = changes.submitForServer(input, RELEASE_ACTOR);
+    List<String> deployments = new ArrayList<>();
+    for (ReleasedFile file : files) {
+      List<String> keys = parse(file.name().substring(file.name().lastIndexOf('/') + 1), file.content());
+      var deployed = deployedVersion(file.name().substring(file.name().lastIndexOf('/') + 1), keys);
+      if (deployed != null) {
+        deployments.add(deployed.getKey());
+      }
+      jdbc.update(con -> {
+        var ps = con.prepareStatement("""
+            insert into model_change_file (change_id, resource_name, content, sha256, model_keys, replaces_deployment_id,
+                replaces_sha256, diff) values (?, ?, ?, ?, ?, null, ?, ?)
+            """);
+        ps.setString(1, changeId);
+        ps.setString(2, file.name());
+        ps.setBytes(3, file.content());
+        ps.setString(4, Hashes.sha256(file.content()));
+        ps.setArray(5, con.createArrayOf("varchar", keys.toArray()));
+        ps.setString(6, file.previousSha256());
+        ps.setString(7, file.diff());
+        return ps;
+      });
+    }
+    // already live: the approval that follows records itself and deploys nothing
+    jdbc.update("insert into model_change_deployment (change_id, deployment_id, deployed_at, approvers, problem) "
+        + "values (?, ?, ?, ?, null)", changeId, deployments.isEmpty() ? null : String.join(",", deployments),
+        Timestamp.from(now), "none before deployment: deployed by the release at start, approvals follow (CM-04)");
+    audit.record(AuditEvent.system("model.release-change-open", "change", changeId)
+        .detail("files", files.stream().map(f -> f.name() + " " + Hashes.sha256(f.content())).toList())
+        .detail("deployments", deployments).build());
+    return changeId;
+  }
+
+  /** The requester of a release's model change: the release itself, so that no person is both. */
+  public static final String RELEASE_ACTOR = "release";
+
   private Map<String, Object> prepare(ModelFile file) {
     String name = file.name() == null ? "" : file.name().strip();
     if (!name.matches("[A-Za-z0-9._-]{1,200}\\.(bpmn|dmn|form)")) {

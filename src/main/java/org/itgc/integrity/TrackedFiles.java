@@ -40,7 +40,13 @@ class TrackedFiles {
   private final ConfigFiles config;
   private final Clock clock;
 
-  TrackedFiles(JdbcTemplate jdbc, AuditRecorder audit, ConfigFiles config, Clock clock) {
+  private final ModelChanges modelChanges;
+  private final org.camunda.bpm.engine.IdentityService identity;
+
+  TrackedFiles(JdbcTemplate jdbc, AuditRecorder audit, ConfigFiles config, Clock clock, ModelChanges modelChanges,
+      org.camunda.bpm.engine.IdentityService identity) {
+    this.modelChanges = modelChanges;
+    this.identity = identity;
     this.jdbc = jdbc;
     this.audit = audit;
     this.config = config;
@@ -52,8 +58,27 @@ class TrackedFiles {
 
   @EventListener(ApplicationReadyEvent.class)
   void recordAtStart() throws IOException {
-    record("model", models());
+    recordModels(models());
     record("config", configFiles());
+  }
+
+  /**
+   * Records the models a start runs with; when a release changed some of them, they are opened as a model change of
+   * ITGC-ENGINE whose approvals follow (see {@link ModelChanges#recordRelease}). Returns that change's id, or null.
+   */
+  String recordModels(Map<String, byte[]> models) throws IOException {
+    List<String> changed = record("model", models);
+    if (changed.isEmpty()) {
+      return null;
+    }
+    List<ModelChanges.ReleasedFile> released = new ArrayList<>();
+    for (String name : changed) {
+      var versions = jdbc.query("select sha256, diff from tracked_file where kind = 'model' and name = ? "
+          + "order by recorded_at desc limit 2", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)}, name);
+      released.add(new ModelChanges.ReleasedFile(name, models.get(name), versions.size() > 1 ? versions.get(1)[0] : null,
+          versions.get(0)[1] == null ? "" : versions.get(0)[1]));
+    }
+    return org.itgc.platform.AsServer.call(identity, () -> modelChanges.recordRelease(released));
   }
 
   Map<String, byte[]> models() throws IOException {
