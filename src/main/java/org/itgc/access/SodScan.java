@@ -153,7 +153,8 @@ public class SodScan {
         Timestamp.from(finished), functions.size(), conflicts, scanId);
     audit.record(AuditEvent.of("access.sod-scan", "sod-scan", String.valueOf(scanId)).actor(startedBy, null)
         .detail("kind", kind).detail("identities", functions.size()).detail("conflicts", conflicts)
-        .detail("newFindings", inserts.size()).detail("resolvedFindings", resolved.size()).detail("covered", covered)
+        .detail("newFindings", inserts.size()).detail("newFindingsDigest", findingsDigest(inserts))
+        .detail("resolvedFindings", resolved.size()).detail("covered", covered)
         .detail("decisionDefinitionId", batch.decisionDefinitionId()).build());
     return new Result(scanId, functions.size(), byFunctions.size(), conflicts, inserts.size(), resolved.size(), covered,
         batch.decisionDefinitionId(), started, finished, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
@@ -161,6 +162,20 @@ public class SodScan {
   }
 
   /** New findings by COPY on the scan's own transaction: a first scan of a large population stores many. */
+  /**
+   * What an evidence pack recomputes from the table (AC-05): SHA-256 of the new findings' "identity|rule" lines,
+   * sorted by their UTF-16 code units (Java's String order), joined by line feeds. The event stays small however many
+   * findings a scan makes.
+   */
+  public static String findingsDigest(java.util.Collection<String> keys) {
+    return org.itgc.platform.Hashes.sha256(String.join("\n", new java.util.TreeSet<>(keys))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String findingsDigest(List<Object[]> inserts) {
+    return findingsDigest(inserts.stream().map(row -> row[0] + "|" + row[1]).toList());
+  }
+
   private void insertFindings(List<Object[]> rows, Timestamp seen, long scanId) {
     if (rows.isEmpty()) {
       return;

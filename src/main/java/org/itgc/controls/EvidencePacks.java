@@ -92,6 +92,9 @@ public class EvidencePacks {
     if (control.id().equals("LG-01")) {
       reconcileCheckpoints(control, population, from, to, actor);
     }
+    if (control.id().equals("AC-05")) {
+      reconcileFindings(control, population, from, to, actor);
+    }
     long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
     // re-performable: java.util.Random(seed), Collections.shuffle of the item ids in population order, the first n
@@ -321,11 +324,7 @@ public class EvidencePacks {
         + (vanished.isEmpty() ? "" : "the audit trail puts " + vanished.size() + " record(s) in this population that "
         + reconciliation.table() + " no longer holds there (deleted, or moved out of the period or scope): "
         + limited(vanished) + ".");
-    audit.recordIndependently(AuditEvent.of("evidence-pack.population-mismatch", "control", control.id())
-        .actor(actor, null).outcome(AuditEvent.Outcome.FAILURE).detail("from", from.toString())
-        .detail("to", to.toString()).detail("unrecorded", List.copyOf(unrecorded)).detail("vanished", List.copyOf(vanished))
-        .build());
-    throw new org.itgc.platform.web.ConflictException("the population of " + control.id()
+    throw mismatch(control, from, to, actor, unrecorded, vanished, "the population of " + control.id()
         + " does not reconcile with the audit trail: " + problem.strip());
   }
 
@@ -357,14 +356,68 @@ public class EvidencePacks {
     if (unpublished.isEmpty() && removed.isEmpty()) {
       return;
     }
-    audit.recordIndependently(AuditEvent.of("evidence-pack.population-mismatch", "control", control.id())
-        .actor(actor, null).outcome(AuditEvent.Outcome.FAILURE).detail("from", from.toString())
-        .detail("to", to.toString()).detail("unrecorded", List.copyOf(unpublished)).detail("vanished", List.copyOf(removed))
-        .build());
-    throw new org.itgc.platform.web.ConflictException("the population of " + control.id() + " does not reconcile with "
-        + "the checkpoints published outside the database: " + (unpublished.isEmpty() ? "" : "checkpoint(s) "
+    throw mismatch(control, from, to, actor, unpublished, removed, "the population of " + control.id()
+        + " does not reconcile with the checkpoints published outside the database: " + (unpublished.isEmpty() ? "" : "checkpoint(s) "
         + limited(unpublished) + " are in the database but were never published. ") + (removed.isEmpty() ? ""
         : "checkpoint(s) " + limited(removed) + " were published but are no longer in the database."));
+  }
+
+  /**
+   * AC-05's population (SoD findings first seen in the period) against the scans that found them: each scan's event
+   * carries the digest of the findings it added ({@code SodScan.findingsDigest}); the table's findings of that scan
+   * must give it again, and every finding of the population must come from a recorded scan.
+   */
+  private void reconcileFindings(Control control, List<Map<String, Object>> population, Instant from, Instant to,
+      String actor) {
+    Map<String, String> digests = new java.util.HashMap<>();
+    java.util.Set<String> recordedScans = new java.util.HashSet<>();
+    jdbc.query("select object_id, details->>'newFindingsDigest' from audit_event where action = 'access.sod-scan'",
+        rs -> {
+          recordedScans.add(rs.getString(1));
+          if (rs.getString(2) != null) {
+            digests.put(rs.getString(1), rs.getString(2));
+          }
+        });
+    java.util.Set<String> scans = new java.util.TreeSet<>();
+    java.util.Set<String> unrecorded = new java.util.TreeSet<>();
+    population.forEach(row -> {
+      String scan = String.valueOf(row.get("first_scan_id"));
+      if (digests.containsKey(scan)) {
+        scans.add(scan);
+      } else if (!recordedScans.contains(scan)) {
+        unrecorded.add(String.valueOf(row.get("item_id")));
+      }
+    });
+    // the scans of the period, also those whose findings are all gone from the table
+    jdbc.query("select object_id from audit_event where action = 'access.sod-scan' and occurred_at >= ? "
+        + "and occurred_at < ? and details->>'newFindingsDigest' is not null", rs -> {
+          scans.add(rs.getString(1));
+        }, Timestamp.from(from), Timestamp.from(to));
+    java.util.Set<String> altered = new java.util.TreeSet<>();
+    for (String scan : scans) {
+      List<String> keys = jdbc.queryForList("select identity_id || '|' || rule_id from sod_finding where first_scan_id = ?",
+          String.class, Long.parseLong(scan));
+      if (!org.itgc.access.SodScan.findingsDigest(keys).equals(digests.get(scan))) {
+        altered.add("scan " + scan);
+      }
+    }
+    if (unrecorded.isEmpty() && altered.isEmpty()) {
+      return;
+    }
+    throw mismatch(control, from, to, actor, unrecorded, altered, "the population of " + control.id()
+        + " does not reconcile with the audit trail: " + (unrecorded.isEmpty() ? "" : "finding(s) " + limited(unrecorded) + " come from no "
+        + "recorded scan. ") + (altered.isEmpty() ? "" : "the findings of " + limited(altered) + " are no longer the "
+        + "ones the scan recorded (added, removed or changed behind the application's back)."));
+  }
+
+  /** The refusal of a pack whose population does not reconcile, audited: 409 with the problem in words. */
+  private RuntimeException mismatch(Control control, Instant from, Instant to, String actor,
+      java.util.Set<String> unrecorded, java.util.Set<String> vanished, String problem) {
+    audit.recordIndependently(AuditEvent.of("evidence-pack.population-mismatch", "control", control.id())
+        .actor(actor, null).outcome(AuditEvent.Outcome.FAILURE).detail("from", from.toString())
+        .detail("to", to.toString()).detail("unrecorded", List.copyOf(unrecorded)).detail("vanished", List.copyOf(vanished))
+        .build());
+    return new org.itgc.platform.web.ConflictException(problem);
   }
 
   private static String limited(java.util.Set<String> ids) {

@@ -144,7 +144,7 @@ final class EvidencePopulations {
           """),
       Map.entry("AC-05", """
           select identity_id || ':' || rule_id || ':' || first_seen_at as item_id, identity_id as audit_object_id,
-                 identity_id, rule_id, risk, first_seen_at, resolved_at, exception_id
+                 identity_id, rule_id, risk, first_seen_at, resolved_at, exception_id, first_scan_id
           from sod_finding where first_seen_at >= ? and first_seen_at < ? order by identity_id, rule_id
           """),
       Map.entry("BC-01", """

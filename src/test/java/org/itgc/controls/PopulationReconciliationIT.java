@@ -182,4 +182,29 @@ class PopulationReconciliationIT {
     }
     assertThat(pack("LG-01").status()).isEqualTo(201);
   }
+
+  @Test
+  void anSodFindingRemovedBehindTheApplicationsBackRefusesTheAc05Pack() throws Exception {
+    var scanned = Http.as(port, "grace").post("/api/access/sod/scans", "{}");
+    assertThat(scanned.status()).as(scanned.toString()).isIn(201, 409);
+    assertThat(pack("AC-05").status()).isEqualTo(201);
+    var finding = jdbc.queryForMap("select identity_id, rule_id, first_seen_at, first_scan_id from sod_finding "
+        + "where first_seen_at >= now() - interval '1 day' order by first_seen_at desc limit 1");
+    var owner = new JdbcTemplate(ownerDataSource);
+    owner.execute("create table it_removed_finding as select * from sod_finding where identity_id = '"
+        + finding.get("identity_id") + "' and rule_id = '" + finding.get("rule_id") + "' and first_scan_id = "
+        + finding.get("first_scan_id"));
+    try {
+      owner.update("delete from sod_finding where identity_id = ? and rule_id = ? and first_scan_id = ?",
+          finding.get("identity_id"), finding.get("rule_id"), finding.get("first_scan_id"));
+      var refused = pack("AC-05");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText()).contains("scan " + finding.get("first_scan_id"))
+          .contains("no longer the ones the scan recorded");
+    } finally {
+      owner.update("insert into sod_finding select * from it_removed_finding");
+      owner.execute("drop table it_removed_finding");
+    }
+    assertThat(pack("AC-05").status()).isEqualTo(201);
+  }
 }
