@@ -320,7 +320,15 @@ public class AuditSealer {
     }
     var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
     long seq = head.isEmpty() ? 0 : ((Number) head.get(0).get("seq")).longValue();
-    String previous = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash"));
+    String previous = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash")).strip();
+    String unexpected = unexpectedLinks(seq, previous);
+    if (unexpected != null) {
+      // links the sealer did not write and that do not verify (written with the sealer's login, not by it)
+      signing = false;
+      tampering = unexpected;
+      log.error("AUDIT TRAIL TAMPERING, nothing more is signed: {}", unexpected);
+      return new int[] {-1, 1};
+    }
     long horizon = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", Long.class);
     long watermark = jdbc.queryForObject("select txid from audit_seal_watermark where id = 1", Long.class);
     long from = cursor;
@@ -381,8 +389,61 @@ public class AuditSealer {
         jdbc.update("update audit_seal_watermark set txid = ? where id = 1", horizon);
       }
     }
+    lastLinkSeq = state.last;
+    lastLinkHash = state.prev;
     checkpointIfDue(state.last, state.prev);
     return new int[] {n, complete ? 1 : 0};
+  }
+
+  /** The head as this sealer last saw or wrote it; -1 before its first round. */
+  private volatile long lastLinkSeq = -1;
+  private volatile String lastLinkHash;
+
+  /**
+   * Why the links since this sealer's last round cannot stand, or null: each link appended since (by this node or
+   * another node's sealer) must follow the one before and give its hash again from its event; a head that went back
+   * or changed is tampering too. The first round takes the head the start-up verification has just checked.
+   */
+  String unexpectedLinks(long headSeq, String headHash) {
+    if (lastLinkSeq < 0 || (headSeq == lastLinkSeq && headHash.equals(lastLinkHash))) {
+      lastLinkSeq = headSeq;
+      lastLinkHash = headHash;
+      return null;
+    }
+    if (headSeq <= lastLinkSeq) {
+      return "the chain's head is sequence " + headSeq + " with hash " + headHash + ", after this sealer saw "
+          + lastLinkSeq + " with hash " + lastLinkHash;
+    }
+    var state = new Object() {
+      long expected = lastLinkSeq + 1;
+      String previous = lastLinkHash;
+      String problem;
+    };
+    jdbc.query("select c.seq, c.prev_hash, c.hash, c.format, " + AuditChain.EVENT_COLUMNS + " from audit_chain c "
+        + "left join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at where c.seq > ? order by c.seq",
+        rs -> {
+          if (state.problem != null) {
+            return;
+          }
+          long seq = rs.getLong("seq");
+          int format = rs.getInt("format");
+          if (seq != state.expected || !state.previous.equals(rs.getString("prev_hash").strip())) {
+            state.problem = "link " + seq + " does not follow link " + (state.expected - 1);
+          } else if (rs.getObject("id") == null || format < AuditChain.CURRENT_FORMAT
+              || !AuditChain.hash(format, state.previous, seq, AuditChain.canonical(rs, format))
+                  .equals(rs.getString("hash").strip())) {
+            state.problem = "link " + seq + " was not sealed from its event: its hash does not give itself again";
+          } else {
+            state.previous = rs.getString("hash").strip();
+            state.expected++;
+          }
+        }, lastLinkSeq);
+    if (state.problem != null) {
+      return state.problem;
+    }
+    lastLinkSeq = state.expected - 1;
+    lastLinkHash = state.previous;
+    return null;
   }
 
   /**

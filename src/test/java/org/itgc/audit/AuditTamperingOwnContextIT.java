@@ -81,6 +81,37 @@ class AuditTamperingOwnContextIT {
     }
   }
 
+  @Test
+  void aLinkTheSealerDidNotWriteStopsSigningWhileTheEngineRuns() throws Exception {
+    Path data = Files.createTempDirectory(Path.of("target"), "tamper-link-it-");
+    Path checkpoints = Files.createTempDirectory(Path.of("target"), "tamper-link-checkpoints-");
+    try (var running = start(data, checkpoints)) {
+      var recorder = running.getBean(AuditRecorder.class);
+      var sealer = running.getBean(AuditSealer.class);
+      recorder.record(AuditEvent.system("invoice.approve", "invoice", "AP-57000").build());
+      long signed = sealer.checkpointNow();
+      // someone with the sealer's database login (here the owner) appends an event and a link of their own making
+      try (var connection = running.getBean("ownerDataSource", DataSource.class).getConnection()) {
+        connection.setAutoCommit(false);
+        var dba = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection, true));
+        var head = dba.queryForMap("select seq, hash from audit_chain order by seq desc limit 1");
+        var event = dba.queryForMap("insert into audit_event (occurred_at, actor, action, object_type, object_id, outcome) "
+            + "values (now(), 'mallory', 'invoice.approve', 'invoice', 'AP-57001', 'SUCCESS') returning id, occurred_at");
+        dba.update("insert into audit_chain (seq, event_id, occurred_at, prev_hash, hash, sealed_at, format) "
+            + "values (?, ?, ?, ?, repeat('a', 64), now(), 2)", ((Number) head.get("seq")).longValue() + 1,
+            event.get("id"), event.get("occurred_at"), head.get("hash"));
+        connection.commit();
+      }
+      recorder.record(AuditEvent.system("invoice.view", "invoice", "AP-57002").build());
+      sealer.seal();
+      assertThat(sealer.tampering()).get().asString().contains("was not sealed from its event");
+      assertThat(Http.anonymous(port(running)).get("/actuator/health").status()).isEqualTo(503);
+      sealer.checkpointNow();
+      assertThat(running.getBean(JdbcTemplate.class).queryForObject("select max(seq) from audit_checkpoint", Long.class))
+          .as("nothing signed over the stranger's link").isEqualTo(signed);
+    }
+  }
+
   private static ConfigurableApplicationContext start(Path data, Path checkpoints) {
     return new SpringApplicationBuilder(ItgcEngineApplication.class)
         .profiles("demo", "test")
