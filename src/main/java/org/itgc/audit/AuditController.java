@@ -134,8 +134,7 @@ class AuditController {
   @GetMapping("/api/audit/verify")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
   AuditVerifier.Result verify() throws java.io.IOException {
-    sealer.seal();
-    var result = AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
+    var result = sealer.verifySealed(dataSource);
     audit.record(AuditEvent.of("audit.verify", "audit-trail", "chain").outcome(result.ok()
         ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE).detail("eventsVerified", result.eventsVerified())
         .detail("problem", result.problem()).build());

@@ -479,14 +479,24 @@ public final class AuditVerifier {
     database.setUser(args[1]);
     database.setPassword(args[2]);
     try {
-      Result result = verify(database, Path.of(args[3]), java.util.Set.of(args[4].toLowerCase(java.util.Locale.ROOT)
-          .split(",")));
+      var pinned = java.util.Set.of(args[4].toLowerCase(java.util.Locale.ROOT).split(","));
+      Result result = verify(database, Path.of(args[3]), pinned);
+      // an event that committed after later ones were sealed is taken by the running sealer within seconds: look again
+      for (int attempt = 0; attempt < 2 && !result.ok() && result.problem() != null
+          && result.problem().contains("inserted afterwards"); attempt++) {
+        Thread.sleep(2_000);
+        result = verify(database, Path.of(args[3]), pinned);
+      }
       out.println(result.ok() ? "AUDIT TRAIL VERIFIED: " + result.eventsVerified() + " events, "
           + result.checkpointsVerified() + " signed checkpoints"
           : "AUDIT TRAIL NOT VERIFIED at sequence " + result.firstBadSequence() + ": " + result.problem());
       return result.ok() ? 0 : 1;
     } catch (IOException | RuntimeException e) {
       out.println("AUDIT TRAIL NOT VERIFIED: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("AUDIT TRAIL NOT VERIFIED: interrupted");
       return 1;
     }
   }

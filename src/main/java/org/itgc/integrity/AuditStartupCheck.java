@@ -68,7 +68,7 @@ class AuditStartupCheck implements HealthIndicator {
           ? new AuditVerifier.Result(false, 0, 0, null, "the checkpoint folder " + sealer.checkpointFolder()
               + " holds none of the " + inDatabase + " checkpoints the database holds: restore it (backup, audit "
               + "mailbox) before signing resumes")
-          : AuditVerifier.verify(dataSource, sealer.checkpointFolder(), sealer.trustedFingerprints());
+          : sealer.verifySealed(dataSource);
     } catch (java.io.IOException | RuntimeException e) {
       result = new AuditVerifier.Result(false, 0, 0, null, "the audit trail could not be verified: " + e.getMessage());
     }

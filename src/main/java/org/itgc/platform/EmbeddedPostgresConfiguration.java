@@ -37,6 +37,9 @@ public class EmbeddedPostgresConfiguration {
         .setCleanDataDirectory(properties.clean())
         .setPort(properties.port())
         .setPGStartupWait(Duration.ofSeconds(60))
+        // stopped by this context after everything that uses it (the sealer signs the head at shutdown), never by a
+        // JVM shutdown hook of the library's own that would race Spring's and stop the database first
+        .setRegisterShutdownHook(false)
         // zonky defaults to test settings (fsync off); evidence must survive a power cut in the default run
         .setServerConfig("fsync", onOff)
         .setServerConfig("synchronous_commit", onOff)
