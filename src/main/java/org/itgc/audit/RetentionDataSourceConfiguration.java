@@ -21,13 +21,7 @@ class RetentionDataSourceConfiguration {
   @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("'${itgc.audit.retention.username:}' != ''")
   RetentionConnections retentionConnections(@Value("${itgc.audit.retention.url:${spring.datasource.url}}") String url,
       @Value("${itgc.audit.retention.username}") String username, @Value("${itgc.audit.retention.password}") String password) {
-    var config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername(username);
-    config.setPassword(password);
-    config.setPoolName("itgc-retention");
-    config.setMaximumPoolSize(2);
-    return new RetentionConnections(new HikariDataSource(config));
+    return new RetentionConnections(pool(url, username, password, "itgc-retention", 2));
   }
 
   /** Production: the sealer's connections, when {@code itgc.audit.sealer.username} is set (see README). */
@@ -35,12 +29,17 @@ class RetentionDataSourceConfiguration {
   @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("'${itgc.audit.sealer.username:}' != ''")
   SealerConnections sealerConnections(@Value("${itgc.audit.sealer.url:${spring.datasource.url}}") String url,
       @Value("${itgc.audit.sealer.username}") String username, @Value("${itgc.audit.sealer.password}") String password) {
+    return new SealerConnections(pool(url, username, password, "itgc-sealer", 3));
+  }
+
+  /** A small pool of an audit role's own login. */
+  private static HikariDataSource pool(String url, String username, String password, String name, int size) {
     var config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(username);
     config.setPassword(password);
-    config.setPoolName("itgc-sealer");
-    config.setMaximumPoolSize(3);
-    return new SealerConnections(new HikariDataSource(config));
+    config.setPoolName(name);
+    config.setMaximumPoolSize(size);
+    return new HikariDataSource(config);
   }
 }
