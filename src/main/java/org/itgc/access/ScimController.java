@@ -4,26 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.Path;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.filters.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.itgc.platform.calendar.BusinessCalendar;
-import org.itgc.platform.web.InvalidInputException;
-import org.itgc.platform.web.InvalidInputException.FieldError;
-import org.itgc.platform.web.NotFoundException;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,340 +27,417 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * SCIM 2.0 Users (RFC 7643/7644) as identity providers and HR systems push them: create, get, filter by
- * {@code userName} or {@code externalId}, replace, patch (notably {@code active}) and delete. The employee id is the
- * enterprise extension's {@code employeeNumber}; job is {@code title}; department and manager come from the
- * enterprise extension; hire and termination dates from this engine's HR extension. Deactivating or deleting a user
- * is a termination (the identity is kept: grants are never deleted) and starts revocation. Errors use SCIM's error
- * schema, naming the attribute.
+ * SCIM 2.0 service provider for Users (RFC 7643/7644) as Microsoft Entra ID and Okta provision them: discovery
+ * ({@code /ServiceProviderConfig}, {@code /Schemas}, {@code /ResourceTypes}), create, get, list with filters and
+ * paging, {@code /.search}, replace, PATCH ({@code add}, {@code replace}, {@code remove}, value filters in paths,
+ * capitalised op names, string booleans, path-less values), delete; {@code attributes}/{@code excludedAttributes};
+ * {@code meta} with created, lastModified and version, ETags with {@code If-Match}/{@code If-None-Match}. The
+ * protocol work (filter parsing and evaluation, PATCH paths) is Ping Identity's SCIM 2 SDK; storage and mapping onto
+ * the registry are {@link ScimUsers}. Every 4xx under {@code /scim/v2} is a SCIM error naming the attribute. Groups,
+ * bulk, sorting and password change are declared unsupported.
  */
 @RestController
 class ScimController {
 
-  static final String USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-  static final String ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-  static final String HR = "urn:itgc:params:scim:schemas:extension:hr:1.0:User";
+  static final String USER = ScimUsers.USER;
+  static final String ENTERPRISE = ScimUsers.ENTERPRISE;
+  static final String HR = ScimUsers.HR;
+  static final String PATCH = ScimUsers.PATCH_OP;
   static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
   static final String LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-  static final String PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+  static final String SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
   static final MediaType SCIM_JSON = MediaType.parseMediaType("application/scim+json");
-  private static final Pattern FILTER = Pattern.compile("(userName|externalId)\\s+eq\\s+\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+  static final int MAX_RESULTS = 1000;
+  private static final String BASE = "/scim/v2";
 
-  private final Identities identities;
+  private final ScimUsers users;
+  private final ScimDiscovery discovery;
   private final ObjectMapper json;
-  private final BusinessCalendar calendar;
-  private final Clock clock;
   private final String baseUrl;
 
-  ScimController(Identities identities, ObjectMapper json, BusinessCalendar calendar, Clock clock,
-      @Value("${itgc.base-url}") String baseUrl) {
-    this.identities = identities;
+  ScimController(ScimUsers users, ScimDiscovery discovery, ObjectMapper json, @Value("${itgc.base-url}") String baseUrl) {
+    this.users = users;
+    this.discovery = discovery;
     this.json = json;
-    this.calendar = calendar;
-    this.clock = clock;
     this.baseUrl = baseUrl;
   }
 
-  @PostMapping(path = "/scim/v2/Users", consumes = {"application/scim+json", "application/json"})
-  ResponseEntity<JsonNode> create(@RequestBody JsonNode body) {
-    Identity incoming = fromScim(body, null);
-    if (identities.find(incoming.id()).isPresent()) {
-      throw new ScimConflict("employeeNumber " + incoming.id() + " exists already: use PUT /scim/v2/Users/{id}");
-    }
-    identities.apply(incoming.withScimId(UUID.randomUUID().toString()), "scim", ScimSecurity.PRINCIPAL);
-    Identity stored = identities.find(incoming.id()).orElseThrow();
-    return ResponseEntity.status(201).contentType(SCIM_JSON).header("Location", location(stored)).body(toScim(stored));
+  // ---------------------------------------------------------------- discovery (RFC 7644 section 4)
+
+  @GetMapping(BASE + "/ServiceProviderConfig")
+  ResponseEntity<JsonNode> serviceProviderConfig() {
+    return ok(discovery.serviceProviderConfig(baseUrl + BASE));
   }
 
-  @GetMapping(path = "/scim/v2/Users/{id}")
-  ResponseEntity<JsonNode> get(@PathVariable String id) {
-    return ResponseEntity.ok().contentType(SCIM_JSON).body(toScim(byScimId(id)));
+  @GetMapping(BASE + "/Schemas")
+  ResponseEntity<JsonNode> schemas() {
+    return ok(list(discovery.schemas(baseUrl + BASE), 1, discovery.schemas(baseUrl + BASE).size()));
   }
 
-  @GetMapping(path = "/scim/v2/Users")
-  ResponseEntity<JsonNode> list(@RequestParam(required = false) String filter) {
-    List<Identity> found = new ArrayList<>();
-    if (filter == null) {
-      found.addAll(identities.search(null, 1000).stream().filter(i -> i.scimId() != null).toList());
-    } else {
-      Matcher m = FILTER.matcher(filter.strip());
-      if (!m.matches()) {
-        throw new ScimBadRequest("invalidFilter", "filter", "only 'userName eq \"...\"' and 'externalId eq \"...\"' are supported");
-      }
-      var identity = "userName".equalsIgnoreCase(m.group(1)) ? identities.findByUserName(m.group(2))
-          : identities.find(m.group(2));
-      identity.filter(i -> i.scimId() != null).ifPresent(found::add);
-    }
-    ObjectNode list = json.createObjectNode();
-    list.putArray("schemas").add(LIST);
-    list.put("totalResults", found.size());
-    list.put("startIndex", 1);
-    list.put("itemsPerPage", found.size());
-    ArrayNode resources = list.putArray("Resources");
-    found.forEach(i -> resources.add(toScim(i)));
-    return ResponseEntity.ok().contentType(SCIM_JSON).body(list);
+  @GetMapping(BASE + "/Schemas/{id}")
+  ResponseEntity<JsonNode> schema(@PathVariable String id) {
+    return ok(discovery.schemas(baseUrl + BASE).stream().filter(s -> s.path("id").asText().equals(id)).findFirst()
+        .orElseThrow(() -> ScimError.notFound("Schema " + id + " is not one of this service provider's")));
   }
 
-  @PutMapping(path = "/scim/v2/Users/{id}", consumes = {"application/scim+json", "application/json"})
-  ResponseEntity<JsonNode> replace(@PathVariable String id, @RequestBody JsonNode body) {
-    Identity current = byScimId(id);
-    Identity incoming = fromScim(body, current);
-    if (!incoming.id().equals(current.id())) {
-      throw new ScimBadRequest("mutability", ENTERPRISE + ":employeeNumber", "cannot change (" + current.id() + ")");
-    }
-    identities.apply(incoming.withScimId(current.scimId()), "scim", ScimSecurity.PRINCIPAL);
-    return ResponseEntity.ok().contentType(SCIM_JSON).body(toScim(identities.find(current.id()).orElseThrow()));
+  @GetMapping(BASE + "/ResourceTypes")
+  ResponseEntity<JsonNode> resourceTypes() {
+    return ok(list(List.of(discovery.userResourceType(baseUrl + BASE)), 1, 1));
   }
 
-  @PatchMapping(path = "/scim/v2/Users/{id}", consumes = {"application/scim+json", "application/json"})
-  ResponseEntity<JsonNode> patch(@PathVariable String id, @RequestBody JsonNode body) {
-    Identity current = byScimId(id);
-    if (!body.path("schemas").toString().contains(PATCH) || !body.path("Operations").isArray()) {
-      throw new ScimBadRequest("invalidSyntax", "Operations", "a PatchOp with schemas [" + PATCH + "] and Operations is required");
+  @GetMapping(BASE + "/ResourceTypes/{name}")
+  ResponseEntity<JsonNode> resourceType(@PathVariable String name) {
+    if (!name.equals("User")) {
+      throw ScimError.notFound("ResourceType " + name + " is not served: this service provider has Users only");
     }
-    ObjectNode user = toScim(current);
-    int index = 0;
-    for (JsonNode operation : body.path("Operations")) {
-      String op = operation.path("op").asText("").toLowerCase();
-      if (!List.of("add", "replace").contains(op)) {
-        throw new ScimBadRequest("invalidValue", "Operations[" + index + "].op",
-            "'" + op + "' is not supported: use replace or add (a removal of a user is DELETE)");
-      }
-      String path = operation.path("path").asText(null);
-      JsonNode value = operation.get("value");
-      if (value == null) {
-        throw new ScimBadRequest("invalidValue", "Operations[" + index + "].value", "is required");
-      }
-      if (path == null) {
-        if (!value.isObject()) {
-          throw new ScimBadRequest("invalidValue", "Operations[" + index + "].value", "must be an object without path");
-        }
-        value.fields().forEachRemaining(f -> set(user, f.getKey(), f.getValue()));
-      } else {
-        set(user, path, value);
-      }
-      index++;
-    }
-    Identity incoming = fromScim(user, current);
-    identities.apply(incoming.withScimId(current.scimId()), "scim", ScimSecurity.PRINCIPAL);
-    return ResponseEntity.ok().contentType(SCIM_JSON).body(toScim(identities.find(current.id()).orElseThrow()));
+    return ok(discovery.userResourceType(baseUrl + BASE));
   }
 
-  /** A deleted user is terminated, not erased: the registry keeps its history. */
-  @DeleteMapping(path = "/scim/v2/Users/{id}")
-  ResponseEntity<Void> delete(@PathVariable String id) {
-    Identity current = byScimId(id);
-    if (current.active()) {
-      identities.apply(current.withStatus(Identity.TERMINATED, current.terminationDate() != null
-          ? current.terminationDate() : today()), "scim", ScimSecurity.PRINCIPAL);
+  // ---------------------------------------------------------------- Users
+
+  @PostMapping(BASE + "/Users")
+  ResponseEntity<JsonNode> create(@RequestBody(required = false) byte[] body) {
+    ScimUsers.Stored stored = users.create(parse(body), ScimSecurity.PRINCIPAL);
+    ObjectNode served = served(stored);
+    return ResponseEntity.status(201).contentType(SCIM_JSON).eTag(stored.etag())
+        .header(HttpHeaders.LOCATION, served.path("meta").path("location").asText()).body(served);
+  }
+
+  @GetMapping(BASE + "/Users/{id}")
+  ResponseEntity<JsonNode> get(@PathVariable String id, @RequestParam(required = false) String attributes,
+      @RequestParam(required = false) String excludedAttributes,
+      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    ScimUsers.Stored stored = users.find(id).orElseThrow(() -> ScimError.notFound("User " + id + " does not exist"));
+    if (ifNoneMatch != null && List.of(ifNoneMatch.split(",")).stream().map(String::strip)
+        .anyMatch(tag -> tag.equals(stored.etag()) || tag.equals("*"))) {
+      return ResponseEntity.status(304).eTag(stored.etag()).build();
     }
+    return ResponseEntity.ok().contentType(SCIM_JSON).eTag(stored.etag())
+        .body(project(served(stored), names(attributes, "attributes"), names(excludedAttributes, "excludedAttributes")));
+  }
+
+  @GetMapping(BASE + "/Users")
+  ResponseEntity<JsonNode> list(@RequestParam(required = false) String filter,
+      @RequestParam(required = false) String startIndex, @RequestParam(required = false) String count,
+      @RequestParam(required = false) String attributes, @RequestParam(required = false) String excludedAttributes) {
+    return ok(search(filter, number(startIndex, "startIndex", 1), number(count, "count", 100),
+        names(attributes, "attributes"), names(excludedAttributes, "excludedAttributes")));
+  }
+
+  /** RFC 7644 section 3.4.3: a query in the body, for filters too long or too private for a URL. */
+  @PostMapping(BASE + "/Users/.search")
+  ResponseEntity<JsonNode> searchByPost(@RequestBody(required = false) byte[] body) {
+    JsonNode request = parse(body);
+    boolean searchRequest = false;
+    for (JsonNode schema : request.path("schemas")) {
+      searchRequest |= SEARCH.equalsIgnoreCase(schema.asText());
+    }
+    if (!searchRequest) {
+      throw ScimError.invalidValue("schemas", "must contain " + SEARCH);
+    }
+    return ok(search(textOrNull(request, "filter"), integer(request, "startIndex", 1), integer(request, "count", 100),
+        listOf(request, "attributes"), listOf(request, "excludedAttributes")));
+  }
+
+  @PutMapping(BASE + "/Users/{id}")
+  ResponseEntity<JsonNode> replace(@PathVariable String id, @RequestBody(required = false) byte[] body,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    ScimUsers.Stored stored = users.replace(id, parse(body), ifMatch, ScimSecurity.PRINCIPAL);
+    return ResponseEntity.ok().contentType(SCIM_JSON).eTag(stored.etag()).body(served(stored));
+  }
+
+  @PatchMapping(BASE + "/Users/{id}")
+  ResponseEntity<JsonNode> patch(@PathVariable String id, @RequestBody(required = false) byte[] body,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    ScimUsers.Stored stored = users.patch(id, parse(body), ifMatch, ScimSecurity.PRINCIPAL);
+    return ResponseEntity.ok().contentType(SCIM_JSON).eTag(stored.etag()).body(served(stored));
+  }
+
+  /** The identity stays in the registry as a terminated leaver (evidence); SCIM answers 404 for it afterwards. */
+  @DeleteMapping(BASE + "/Users/{id}")
+  ResponseEntity<Void> delete(@PathVariable String id,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    users.delete(id, ifMatch, ScimSecurity.PRINCIPAL);
     return ResponseEntity.noContent().build();
   }
 
-  // ---------------------------------------------------------------- mapping
-
-  private void set(ObjectNode user, String path, JsonNode value) {
-    String attribute = path;
-    String schema = null;
-    for (String extension : List.of(ENTERPRISE, HR)) {
-      if (path.startsWith(extension + ":")) {
-        schema = extension;
-        attribute = path.substring(extension.length() + 1);
-      } else if (path.equals(extension)) {
-        value.fields().forEachRemaining(f -> ((ObjectNode) user.with(extension)).set(f.getKey(), f.getValue()));
-        return;
-      }
+  /** Anything else under /scim/v2: a SCIM 404 (or 405 on a known endpoint), never an HTML page. */
+  @RequestMapping(BASE + "/**")
+  ResponseEntity<Map<String, Object>> elsewhere(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    Map<String, Set<String>> known = Map.of(BASE + "/Users", Set.of("GET", "POST"), BASE + "/Users/.search",
+        Set.of("POST"), BASE + "/ServiceProviderConfig", Set.of("GET"), BASE + "/Schemas", Set.of("GET"),
+        BASE + "/ResourceTypes", Set.of("GET"));
+    String stripped = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (known.containsKey(stripped) || stripped.matches(BASE + "/Users/[^/]+")) {
+      Set<String> allowed = known.getOrDefault(stripped, Set.of("GET", "PUT", "PATCH", "DELETE"));
+      var response = error(405, null, request.getMethod() + " is not supported on " + stripped + " (use "
+          + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      return ResponseEntity.status(405).headers(response.getHeaders()).header(HttpHeaders.ALLOW,
+          String.join(", ", allowed)).body(response.getBody());
     }
-    if (schema != null) {
-      ((ObjectNode) user.with(schema)).set(attribute, value);
-    } else if (List.of("active", "userName", "displayName", "title", "externalId", "emails", "name").contains(attribute)) {
-      user.set(attribute, value);
-    } else {
-      throw new ScimBadRequest("invalidPath", path, "is not an attribute this endpoint accepts");
+    if (stripped.startsWith(BASE + "/Groups")) {
+      return error(404, null, "Groups are not provisioned to this engine: its roles are granted through access "
+          + "requests (see /scim/v2/ResourceTypes, which lists User only)");
     }
+    if (stripped.equals(BASE + "/Bulk")) {
+      return error(501, null, "bulk operations are not supported (see /scim/v2/ServiceProviderConfig)");
+    }
+    if (stripped.equals(BASE + "/Me")) {
+      return error(501, null, "/Me is not supported: the client is an identity provider, not a user");
+    }
+    return error(404, null, path + " is not a SCIM endpoint of this service provider");
   }
 
-  private Identity fromScim(JsonNode body, Identity current) {
-    if (body == null || !body.isObject()) {
-      throw new ScimBadRequest("invalidSyntax", "body", "must be a SCIM User object");
-    }
-    List<FieldError> errors = new ArrayList<>();
-    if (!body.path("schemas").isArray() || !body.path("schemas").toString().contains(USER)) {
-      errors.add(new FieldError("schemas", "must contain " + USER));
-    }
-    JsonNode enterprise = body.path(ENTERPRISE);
-    JsonNode hr = body.path(HR);
-    String employee = text(enterprise.path("employeeNumber"));
-    if (employee == null) {
-      employee = text(body.path("externalId"));
-    }
-    if (employee == null) {
-      errors.add(new FieldError(ENTERPRISE + ":employeeNumber", "is required (or externalId): the HR employee id"));
-    }
-    String userName = text(body.path("userName"));
-    if (userName == null) {
-      errors.add(new FieldError("userName", "is required"));
-    }
-    String name = text(body.path("displayName"));
-    if (name == null) {
-      name = text(body.path("name").path("formatted"));
-    }
-    if (name == null && body.path("name").isObject()) {
-      String given = text(body.path("name").path("givenName"));
-      String family = text(body.path("name").path("familyName"));
-      name = given == null ? family : family == null ? given : given + " " + family;
-    }
-    if (name == null) {
-      errors.add(new FieldError("displayName", "is required (or name.formatted, or name.givenName and familyName)"));
-    }
-    String email = null;
-    JsonNode emails = body.path("emails");
-    if (!emails.isMissingNode() && !emails.isArray()) {
-      errors.add(new FieldError("emails", "must be an array of {value, primary}"));
-    }
-    for (JsonNode e : emails) {
-      if (email == null || e.path("primary").asBoolean(false)) {
-        email = text(e.path("value"));
+  // ---------------------------------------------------------------- queries
+
+  private ObjectNode search(String filterText, int startIndex, int count, List<String> attributes, List<String> excluded) {
+    Filter filter = null;
+    if (filterText != null && !filterText.isBlank()) {
+      try {
+        filter = Filter.fromString(filterText);
+      } catch (ScimException e) {
+        throw new ScimError(400, "invalidFilter", "filter: '" + filterText + "' is not a SCIM filter (" + e.getMessage() + ")");
       }
     }
-    JsonNode active = body.path("active");
-    if (!active.isMissingNode() && !active.isBoolean()) {
-      errors.add(new FieldError("active", "must be true or false"));
+    List<ObjectNode> found = users.search(filter);
+    int from = Math.max(startIndex, 1) - 1;
+    int size = Math.min(Math.max(count, 0), MAX_RESULTS);
+    List<ObjectNode> page = new ArrayList<>();
+    for (int i = from; i < found.size() && page.size() < size; i++) {
+      page.add(project(withLocation(found.get(i)), attributes, excluded));
     }
-    boolean isActive = !active.isBoolean() || active.asBoolean();
-    JsonNode manager = enterprise.path("manager");
-    String managerId = manager.isObject() ? text(manager.path("value")) : text(manager);
-    LocalDate hire = date(hr.path("hireDate"), HR + ":hireDate", errors);
-    LocalDate terminated = date(hr.path("terminationDate"), HR + ":terminationDate", errors);
-    if (!isActive && terminated == null) {
-      terminated = current != null && current.terminationDate() != null ? current.terminationDate() : today();
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
-    String login = userName.matches("[a-z0-9][a-z0-9._-]{0,63}") ? userName : null;
-    return new Identity(employee, Identity.PERSON, name, email, managerId, text(enterprise.path("department")),
-        text(body.path("title")), isActive ? Identity.ACTIVE : Identity.TERMINATED, hire, isActive ? null : terminated,
-        login, null, "scim", current == null ? null : current.scimId());
+    ObjectNode list = list(page, from + 1, found.size());
+    return list;
   }
 
-  private ObjectNode toScim(Identity identity) {
-    ObjectNode user = json.createObjectNode();
-    ArrayNode schemas = user.putArray("schemas");
-    schemas.add(USER).add(ENTERPRISE).add(HR);
-    user.put("id", identity.scimId());
-    user.put("externalId", identity.id());
-    user.put("userName", identity.userName() != null ? identity.userName() : identity.id());
-    user.put("displayName", identity.name());
-    user.putObject("name").put("formatted", identity.name());
-    user.put("active", identity.active());
-    if (identity.job() != null) {
-      user.put("title", identity.job());
+  private ObjectNode list(List<? extends JsonNode> page, int startIndex, int total) {
+    ObjectNode list = json.createObjectNode();
+    list.putArray("schemas").add(LIST);
+    list.put("totalResults", total);
+    list.put("startIndex", startIndex);
+    list.put("itemsPerPage", page.size());
+    ArrayNode resources = list.putArray("Resources");
+    page.forEach(resources::add);
+    return list;
+  }
+
+  private ObjectNode served(ScimUsers.Stored stored) {
+    return withLocation(users.served(stored));
+  }
+
+  private ObjectNode withLocation(ObjectNode user) {
+    ((ObjectNode) user.path("meta")).put("location", baseUrl + BASE + "/Users/" + user.path("id").asText());
+    JsonNode manager = user.path(ENTERPRISE).path("manager");
+    if (manager.has("$ref")) {
+      ((ObjectNode) manager).put("$ref", baseUrl + BASE + "/" + manager.get("$ref").asText());
     }
-    if (identity.email() != null) {
-      user.putArray("emails").addObject().put("value", identity.email()).put("primary", true);
-    }
-    ObjectNode enterprise = user.putObject(ENTERPRISE);
-    enterprise.put("employeeNumber", identity.id());
-    if (identity.department() != null) {
-      enterprise.put("department", identity.department());
-    }
-    if (identity.managerId() != null) {
-      enterprise.putObject("manager").put("value", identity.managerId());
-    }
-    ObjectNode hr = user.putObject(HR);
-    if (identity.hireDate() != null) {
-      hr.put("hireDate", identity.hireDate().toString());
-    }
-    if (identity.terminationDate() != null) {
-      hr.put("terminationDate", identity.terminationDate().toString());
-    }
-    ObjectNode meta = user.putObject("meta");
-    meta.put("resourceType", "User");
-    meta.put("location", location(identity));
     return user;
   }
 
-  private Identity byScimId(String id) {
-    return identities.findByScimId(id).orElseThrow(() -> new NotFoundException("SCIM user", id));
+  /**
+   * RFC 7644 section 3.9: with {@code attributes}, the resource has only those (and {@code id} and {@code schemas},
+   * which are always returned); with {@code excludedAttributes}, all but those.
+   */
+  private ObjectNode project(ObjectNode user, List<String> attributes, List<String> excluded) {
+    if (!attributes.isEmpty()) {
+      ObjectNode out = json.createObjectNode();
+      out.set("schemas", user.get("schemas"));
+      out.set("id", user.get("id"));
+      for (String attribute : attributes) {
+        copy(user, out, path(attribute));
+      }
+      return out;
+    }
+    ObjectNode out = user.deepCopy();
+    for (String attribute : excluded) {
+      Path path = path(attribute);
+      ObjectNode parent = path.getSchemaUrn() == null ? out : (ObjectNode) out.get(path.getSchemaUrn());
+      if (parent == null || path.size() == 0) {
+        if (path.size() == 0 && path.getSchemaUrn() != null) {
+          out.remove(path.getSchemaUrn());
+        }
+        continue;
+      }
+      String name = field(parent, path.getElement(0).getAttribute());
+      if (name == null || (path.getSchemaUrn() == null && List.of("id", "schemas").contains(name))) {
+        continue;
+      }
+      if (path.size() == 1) {
+        parent.remove(name);
+      } else if (parent.get(name) instanceof ObjectNode complex) {
+        String sub = field(complex, path.getElement(1).getAttribute());
+        if (sub != null) {
+          complex.remove(sub);
+        }
+      } else if (parent.get(name) instanceof ArrayNode values) {
+        values.forEach(v -> {
+          if (v instanceof ObjectNode o) {
+            String sub = field(o, path.getElement(1).getAttribute());
+            if (sub != null) {
+              o.remove(sub);
+            }
+          }
+        });
+      }
+    }
+    return out;
   }
 
-  private String location(Identity identity) {
-    return baseUrl + "/scim/v2/Users/" + identity.scimId();
+  private void copy(ObjectNode from, ObjectNode to, Path path) {
+    ObjectNode source = path.getSchemaUrn() == null ? from : (ObjectNode) from.get(path.getSchemaUrn());
+    if (source == null) {
+      return;
+    }
+    ObjectNode target = to;
+    if (path.getSchemaUrn() != null) {
+      target = to.has(path.getSchemaUrn()) ? (ObjectNode) to.get(path.getSchemaUrn()) : to.putObject(path.getSchemaUrn());
+      if (path.size() == 0) {
+        target.setAll(source);
+        return;
+      }
+    }
+    String name = field(source, path.getElement(0).getAttribute());
+    if (name == null) {
+      return;
+    }
+    JsonNode value = source.get(name);
+    if (path.size() == 1) {
+      target.set(name, value.deepCopy());
+    } else if (value instanceof ObjectNode complex) {
+      String sub = field(complex, path.getElement(1).getAttribute());
+      if (sub != null) {
+        ObjectNode part = target.has(name) ? (ObjectNode) target.get(name) : target.putObject(name);
+        part.set(sub, complex.get(sub).deepCopy());
+      }
+    } else if (value instanceof ArrayNode values) {
+      ArrayNode part = target.putArray(name);
+      for (JsonNode v : values) {
+        String sub = v.isObject() ? field((ObjectNode) v, path.getElement(1).getAttribute()) : null;
+        if (sub != null) {
+          part.addObject().set(sub, v.get(sub).deepCopy());
+        }
+      }
+    }
   }
 
-  private LocalDate today() {
-    return clock.instant().atZone(calendar.zone()).toLocalDate();
+  /** Attribute names are case-insensitive (RFC 7643 section 2.1). */
+  private static String field(ObjectNode node, String attribute) {
+    for (var names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (name.equalsIgnoreCase(attribute)) {
+        return name;
+      }
+    }
+    return null;
   }
 
-  private static String text(JsonNode node) {
-    return node == null || !node.isTextual() || node.asText().isBlank() ? null : node.asText().strip();
+  private static Path path(String attribute) {
+    try {
+      return Path.fromString(attribute);
+    } catch (ScimException | RuntimeException e) {
+      throw ScimError.invalidPath(attribute, "is not an attribute path");
+    }
   }
 
-  private static LocalDate date(JsonNode node, String field, List<FieldError> errors) {
-    if (node == null || node.isMissingNode() || node.isNull()) {
-      return null;
+  // ---------------------------------------------------------------- request parts
+
+  private JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw ScimError.invalidSyntax("body: is required (a JSON object)");
     }
     try {
-      String value = node.asText();
-      return LocalDate.parse(value.length() > 10 ? value.substring(0, 10) : value);
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(field, "'" + node.asText() + "' is not a date such as 2026-11-30"));
-      return null;
+      JsonNode node = json.readTree(body);
+      if (node == null || !node.isObject()) {
+        throw ScimError.invalidSyntax("body: must be a JSON object");
+      }
+      return node;
+    } catch (IOException e) {
+      throw ScimError.invalidSyntax("body: not valid JSON");
     }
   }
 
-  // ---------------------------------------------------------------- errors in SCIM's format
+  private static List<String> names(String value, String parameter) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : value.split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.strip());
+      }
+    }
+    names.forEach(ScimController::path);
+    return names;
+  }
 
-  static final class ScimBadRequest extends RuntimeException {
-    final String scimType;
-    final String attribute;
-
-    ScimBadRequest(String scimType, String attribute, String reason) {
-      super(attribute + ": " + reason);
-      this.scimType = scimType;
-      this.attribute = attribute;
+  private static int number(String value, String parameter, int otherwise) {
+    if (value == null || value.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw ScimError.invalidValue(parameter, "'" + value + "' is not an integer");
     }
   }
 
-  static final class ScimConflict extends RuntimeException {
-    ScimConflict(String message) {
-      super(message);
+  private static int integer(JsonNode request, String field, int otherwise) {
+    JsonNode value = request.get(field);
+    if (value == null || value.isNull()) {
+      return otherwise;
     }
+    if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+      throw ScimError.invalidValue(field, "must be an integer");
+    }
+    return value.asInt();
   }
 
-  @ExceptionHandler(ScimBadRequest.class)
-  ResponseEntity<Map<String, Object>> badRequest(ScimBadRequest e) {
-    return error(400, e.scimType, e.getMessage());
+  private static String textOrNull(JsonNode request, String field) {
+    JsonNode value = request.get(field);
+    if (value != null && !value.isNull() && !value.isTextual()) {
+      throw ScimError.invalidValue(field, "must be a string");
+    }
+    return value == null || value.isNull() ? null : value.asText();
   }
 
-  @ExceptionHandler(InvalidInputException.class)
-  ResponseEntity<Map<String, Object>> invalid(InvalidInputException e) {
-    var response = error(400, "invalidValue", e.getMessage());
-    response.getBody().put("errors", e.errors().stream().map(f -> Map.of("field", f.field(), "reason", f.reason())).toList());
-    return response;
+  private static List<String> listOf(JsonNode request, String field) {
+    JsonNode value = request.get(field);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw ScimError.invalidValue(field, "must be an array of attribute names");
+    }
+    List<String> names = new ArrayList<>();
+    value.forEach(v -> names.add(v.asText()));
+    names.forEach(ScimController::path);
+    return names;
   }
 
-  @ExceptionHandler(HttpMessageNotReadableException.class)
-  ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
-    return error(400, "invalidSyntax", "body: not valid JSON");
+  private static ResponseEntity<JsonNode> ok(JsonNode body) {
+    return ResponseEntity.ok().contentType(SCIM_JSON).body(body);
   }
 
-  @ExceptionHandler(NotFoundException.class)
-  ResponseEntity<Map<String, Object>> notFound(NotFoundException e) {
-    return error(404, null, e.getMessage());
+  // ---------------------------------------------------------------- errors in SCIM's format (RFC 7644 section 3.12)
+
+  @ExceptionHandler(ScimError.class)
+  ResponseEntity<Map<String, Object>> scimError(ScimError e) {
+    return error(e.status, e.scimType, e.getMessage());
   }
 
-  @ExceptionHandler(ScimConflict.class)
-  ResponseEntity<Map<String, Object>> conflict(ScimConflict e) {
-    return error(409, "uniqueness", e.getMessage());
+  @ExceptionHandler(org.itgc.platform.web.InvalidInputException.class)
+  ResponseEntity<Map<String, Object>> invalid(org.itgc.platform.web.InvalidInputException e) {
+    return error(400, "invalidValue", e.getMessage());
   }
 
-  private static ResponseEntity<Map<String, Object>> error(int status, String scimType, String detail) {
+  static ResponseEntity<Map<String, Object>> error(int status, String scimType, String detail) {
     return ResponseEntity.status(status).contentType(SCIM_JSON).body(errorBody(status, scimType, detail));
   }
 

@@ -163,6 +163,19 @@ public class UserAccounts {
     return jdbc.queryForList("select email from sec_user where username = ?", String.class, username).stream().findFirst();
   }
 
+  /**
+   * The login whose e-mail address is {@code email} (without regard to case), when exactly one login has it: how an
+   * identity provider's user name that is an e-mail address or UPN finds the person's login of this engine.
+   */
+  public Optional<String> loginWithEmail(String email) {
+    if (email == null || email.isBlank()) {
+      return Optional.empty();
+    }
+    List<String> logins = jdbc.queryForList("select username from sec_user where lower(email) = lower(?)", String.class,
+        email.strip());
+    return logins.size() == 1 ? Optional.of(logins.get(0)) : Optional.empty();
+  }
+
   /** The hash and roles that login needs. */
   record Credentials(String username, String passwordHash, boolean enabled, Set<Role> roles) {}
 

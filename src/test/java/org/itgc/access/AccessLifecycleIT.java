@@ -639,11 +639,12 @@ class AccessLifecycleIT {
         Integer.class)).isPositive();
     assertThat(Http.as(port, "sam").get("/scim/v2/Users").status()).isEqualTo(401);
 
-    var noEmployee = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of(
-        "schemas", List.of(ScimController.USER), "userName", "x", "displayName", "X")));
-    assertThat(noEmployee.status()).isEqualTo(400);
-    assertThat(noEmployee.json().get("scimType").asText()).isEqualTo("invalidValue");
-    assertThat(noEmployee.json().get("detail").asText()).contains("employeeNumber");
+    var badEmployee = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of(
+        "schemas", List.of(ScimController.USER), "userName", "x", ScimController.ENTERPRISE,
+        Map.of("employeeNumber", "E 1"))));
+    assertThat(badEmployee.status()).isEqualTo(400);
+    assertThat(badEmployee.json().get("scimType").asText()).isEqualTo("invalidValue");
+    assertThat(badEmployee.json().get("detail").asText()).contains("employeeNumber");
     var broken = Http.bearer(port, SCIM_TOKEN).send("POST", "/scim/v2/Users", SCIM, "{\"schemas\": [");
     assertThat(broken.status()).isEqualTo(400);
     String id = scimCreate(scimUser("E9601", "scim.person", "Scim Person", "Controller", "E1007", true, null));
@@ -662,7 +663,9 @@ class AccessLifecycleIT {
     assertThat(replaced.status()).isEqualTo(200);
     assertThat(replaced.json().get("title").asText()).isEqualTo("Finance Director");
     assertThat(Http.bearer(port, SCIM_TOKEN).send("DELETE", "/scim/v2/Users/" + id, null, null).status()).isEqualTo(204);
-    assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/" + id).json().get("active").asBoolean()).isFalse();
+    assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/" + id).status()).isEqualTo(404);
+    assertThat(jdbc.queryForObject("select status from access_identity where id = 'E9601'", String.class))
+        .isEqualTo("terminated");
     assertThat(Http.bearer(port, SCIM_TOKEN).get("/scim/v2/Users/unknown").status()).isEqualTo(404);
   }
 
