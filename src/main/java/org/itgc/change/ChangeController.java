@@ -144,16 +144,16 @@ class ChangeController {
 
   @PostMapping("/api/webhooks/github")
   ResponseEntity<SourceControlWebhooks.Outcome> github(@RequestHeader(value = "X-GitHub-Event", required = false) String event,
-      @RequestHeader(value = "X-Hub-Signature-256", required = false) String signature, @RequestBody byte[] body,
-      HttpServletRequest request) {
-    return ResponseEntity.accepted().body(webhooks.github(event, signature, body, request.getRemoteAddr()));
+      @RequestHeader(value = "X-Hub-Signature-256", required = false) String signature, HttpServletRequest request) {
+    return ResponseEntity.accepted().body(webhooks.github(event, signature, request.getContentType(),
+        RawWebhookBody.of(request), request.getRemoteAddr()));
   }
 
   @PostMapping("/api/webhooks/gitlab")
   ResponseEntity<SourceControlWebhooks.Outcome> gitlab(@RequestHeader(value = "X-Gitlab-Event", required = false) String event,
-      @RequestHeader(value = "X-Gitlab-Token", required = false) String token, @RequestBody byte[] body,
-      HttpServletRequest request) {
-    return ResponseEntity.accepted().body(webhooks.gitlab(event, token, body, request.getRemoteAddr()));
+      @RequestHeader(value = "X-Gitlab-Token", required = false) String token, HttpServletRequest request) {
+    return ResponseEntity.accepted().body(webhooks.gitlab(event, token, RawWebhookBody.of(request),
+        request.getRemoteAddr()));
   }
 
   /** Every production deployment of a system in [from, to), with its change and approvals; JSON or CSV. */

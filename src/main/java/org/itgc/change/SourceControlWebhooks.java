@@ -33,6 +33,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class SourceControlWebhooks {
 
+  private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+
   private final DeploymentReconciliation reconciliation;
   private final SystemsInventory systems;
   private final AuditRecorder audit;
@@ -56,16 +58,24 @@ public class SourceControlWebhooks {
   /** What became of a delivery. */
   public record Outcome(String status, String reason, DeploymentReconciliation.Judgement judgement) {}
 
-  public Outcome github(String event, String signature, byte[] body, String clientAddress) {
+  /**
+   * A GitHub delivery in either content type GitHub offers: {@code application/json}, or
+   * {@code application/x-www-form-urlencoded} with the JSON in the form field {@code payload}. The signature covers
+   * the raw body in both.
+   */
+  public Outcome github(String event, String signature, String contentType, byte[] body, String clientAddress) {
     if (githubSecret.isBlank() || signature == null || !signature.startsWith("sha256=")
         || !MessageDigest.isEqual(hmac(githubSecret, body).getBytes(StandardCharsets.US_ASCII),
             signature.substring(7).toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
       refuse("github", clientAddress, githubSecret.isBlank() ? "no GitHub webhook secret is configured"
           : "the X-Hub-Signature-256 signature does not match the body");
     }
-    JsonNode root = parse(body);
+    JsonNode root = parse(isForm(contentType) ? formPayload(body) : body);
     String repository = text(root.path("repository"), "full_name");
     String defaultBranch = root.path("repository").path("default_branch").asText("main");
+    if ("push".equals(event) && (root.path("deleted").asBoolean(false) || ZERO_SHA.equals(root.path("after").asText()))) {
+      return new Outcome("ignored", "the push deleted " + root.path("ref").asText() + ": nothing was deployed", null);
+    }
     if ("push".equals(event)) {
       List<DeploymentReconciliation.Commit> commits = new ArrayList<>();
       for (JsonNode commit : root.path("commits")) {
@@ -132,7 +142,11 @@ public class SourceControlWebhooks {
       if (!"merged".equals(mr.path("state").asText()) || !defaultBranch.equals(mr.path("target_branch").asText())) {
         return new Outcome("ignored", "not a merge request merged into the default branch", null);
       }
-      String mergeCommit = text(mr, "merge_commit_sha");
+      // a fast-forward merge has no merge commit: the squash commit, else the last commit, is what reached the branch
+      String mergeCommit = firstText(mr, "merge_commit_sha", "squash_commit_sha");
+      if (mergeCommit == null) {
+        mergeCommit = text(mr.path("last_commit"), "id");
+      }
       String number = "!" + mr.path("iid").asInt();
       reconciliation.recordCommits(repository, "gitlab", List.of(new DeploymentReconciliation.Commit(mergeCommit,
           mr.path("title").asText(null), null, mr.path("last_commit").path("author").path("email").asText(null), null)));
@@ -141,6 +155,27 @@ public class SourceControlWebhooks {
           List.of(mergeCommit), List.of(number), null, mr.path("title").asText("") + "\n" + mr.path("description").asText("")));
     }
     return new Outcome("ignored", "event '" + kind + "' is not used", null);
+  }
+
+  private static boolean isForm(String contentType) {
+    return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** The {@code payload} field of a form-encoded delivery, decoded. */
+  private static byte[] formPayload(byte[] body) {
+    for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+      int equals = pair.indexOf('=');
+      String name = equals < 0 ? pair : pair.substring(0, equals);
+      if (name.equals("payload")) {
+        try {
+          return java.net.URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1), StandardCharsets.UTF_8)
+              .getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new BadRequestException("payload", "is not URL-encoded: " + e.getMessage());
+        }
+      }
+    }
+    throw new BadRequestException("payload", "is missing: a form-encoded GitHub delivery carries its JSON in the field payload");
   }
 
   private Outcome deployment(String repository, DeploymentReconciliation.Deployment deployment) {
@@ -168,6 +203,16 @@ public class SourceControlWebhooks {
     } catch (java.io.IOException e) {
       throw new BadRequestException("body", "cannot be read");
     }
+  }
+
+  private static String firstText(JsonNode node, String... fields) {
+    for (String field : fields) {
+      JsonNode value = node.path(field);
+      if (value.isTextual() && !value.asText().isBlank()) {
+        return value.asText();
+      }
+    }
+    return null;
   }
 
   private static String text(JsonNode node, String field) {
