@@ -319,6 +319,10 @@ public class Identities {
     if (identity.name() == null || identity.name().isBlank()) {
       errors.add(new FieldError("name", "is required"));
     }
+    tooLong(errors, "name", identity.name(), 200);
+    tooLong(errors, "department", identity.department(), 200);
+    tooLong(errors, "job", identity.job(), 200);
+    tooLong(errors, "email", identity.email(), 320);
     if (identity.email() != null && !EMAIL.matcher(identity.email()).matches()) {
       errors.add(new FieldError("email", "'" + identity.email() + "' is not an e-mail address"));
     }
@@ -342,6 +346,12 @@ public class Identities {
       errors.add(new FieldError("userName", "'" + identity.userName() + "' is not a login name of this engine"));
     }
     return errors;
+  }
+
+  private static void tooLong(List<FieldError> errors, String field, String value, int limit) {
+    if (value != null && value.length() > limit) {
+      errors.add(new FieldError(field, "is longer than " + limit + " characters"));
+    }
   }
 
   private static boolean same(Identity a, Identity b) {

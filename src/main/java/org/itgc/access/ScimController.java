@@ -54,6 +54,9 @@ class ScimController {
   static final String SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
   static final MediaType SCIM_JSON = MediaType.parseMediaType("application/scim+json");
   static final int MAX_RESULTS = 1000;
+  static final int MAX_FILTER = 4000;
+  /** A User resource of real size is a few kilobytes; larger bodies are refused before they are parsed. */
+  static final int MAX_BODY = 256 * 1024;
   private static final String BASE = "/scim/v2";
 
   private final ScimUsers users;
@@ -103,7 +106,7 @@ class ScimController {
 
   @PostMapping(BASE + "/Users")
   ResponseEntity<JsonNode> create(@RequestBody(required = false) byte[] body) {
-    ScimUsers.Stored stored = users.create(parse(body), ScimSecurity.PRINCIPAL);
+    ScimUsers.Stored stored = users.create(parse(body), actor());
     ObjectNode served = served(stored);
     return ResponseEntity.status(201).contentType(SCIM_JSON).eTag(stored.etag())
         .header(HttpHeaders.LOCATION, served.path("meta").path("location").asText()).body(served);
@@ -148,14 +151,14 @@ class ScimController {
   @PutMapping(BASE + "/Users/{id}")
   ResponseEntity<JsonNode> replace(@PathVariable String id, @RequestBody(required = false) byte[] body,
       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    ScimUsers.Stored stored = users.replace(id, parse(body), ifMatch, ScimSecurity.PRINCIPAL);
+    ScimUsers.Stored stored = users.replace(id, parse(body), ifMatch, actor());
     return ResponseEntity.ok().contentType(SCIM_JSON).eTag(stored.etag()).body(served(stored));
   }
 
   @PatchMapping(BASE + "/Users/{id}")
   ResponseEntity<JsonNode> patch(@PathVariable String id, @RequestBody(required = false) byte[] body,
       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    ScimUsers.Stored stored = users.patch(id, parse(body), ifMatch, ScimSecurity.PRINCIPAL);
+    ScimUsers.Stored stored = users.patch(id, parse(body), ifMatch, actor());
     return ResponseEntity.ok().contentType(SCIM_JSON).eTag(stored.etag()).body(served(stored));
   }
 
@@ -163,7 +166,7 @@ class ScimController {
   @DeleteMapping(BASE + "/Users/{id}")
   ResponseEntity<Void> delete(@PathVariable String id,
       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    users.delete(id, ifMatch, ScimSecurity.PRINCIPAL);
+    users.delete(id, ifMatch, actor());
     return ResponseEntity.noContent().build();
   }
 
@@ -195,26 +198,45 @@ class ScimController {
     return error(404, null, path + " is not a SCIM endpoint of this service provider");
   }
 
+  /** Who writes: the API credential ({@code api:<id>}) or the configured token's principal, for the audit trail. */
+  private static String actor() {
+    var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+    return authentication == null ? ScimSecurity.PRINCIPAL : authentication.getName();
+  }
+
   // ---------------------------------------------------------------- queries
 
   private ObjectNode search(String filterText, int startIndex, int count, List<String> attributes, List<String> excluded) {
     Filter filter = null;
     if (filterText != null && !filterText.isBlank()) {
+      if (filterText.length() > MAX_FILTER) {
+        throw new ScimError(400, "invalidFilter", "filter: longer than " + MAX_FILTER + " characters");
+      }
       try {
         filter = Filter.fromString(filterText);
+      } catch (StackOverflowError e) {
+        throw new ScimError(400, "invalidFilter", "filter: nested too deeply");
       } catch (ScimException e) {
         throw new ScimError(400, "invalidFilter", "filter: '" + filterText + "' is not a SCIM filter (" + e.getMessage() + ")");
       }
     }
-    List<ObjectNode> found = users.search(filter);
     int from = Math.max(startIndex, 1) - 1;
     int size = Math.min(Math.max(count, 0), MAX_RESULTS);
     List<ObjectNode> page = new ArrayList<>();
-    for (int i = from; i < found.size() && page.size() < size; i++) {
-      page.add(project(withLocation(found.get(i)), attributes, excluded));
+    int total;
+    if (filter == null) {
+      total = users.count();
+      if (size > 0) {
+        users.page(from, size).forEach(user -> page.add(project(withLocation(user), attributes, excluded)));
+      }
+    } else {
+      List<ObjectNode> found = users.search(filter);
+      total = found.size();
+      for (int i = from; i < found.size() && page.size() < size; i++) {
+        page.add(project(withLocation(found.get(i)), attributes, excluded));
+      }
     }
-    ObjectNode list = list(page, from + 1, found.size());
-    return list;
+    return list(page, from + 1, total);
   }
 
   private ObjectNode list(List<? extends JsonNode> page, int startIndex, int total) {
@@ -352,6 +374,9 @@ class ScimController {
     if (body == null || body.length == 0) {
       throw ScimError.invalidSyntax("body: is required (a JSON object)");
     }
+    if (body.length > MAX_BODY) {
+      throw new ScimError(413, null, "body: larger than " + MAX_BODY / 1024 + " KB");
+    }
     try {
       JsonNode node = json.readTree(body);
       if (node == null || !node.isObject()) {
@@ -435,6 +460,18 @@ class ScimController {
   @ExceptionHandler(org.itgc.platform.web.InvalidInputException.class)
   ResponseEntity<Map<String, Object>> invalid(org.itgc.platform.web.InvalidInputException e) {
     return error(400, "invalidValue", e.getMessage());
+  }
+
+  @ExceptionHandler(org.springframework.dao.DuplicateKeyException.class)
+  ResponseEntity<Map<String, Object>> duplicate(org.springframework.dao.DuplicateKeyException e) {
+    return error(409, "uniqueness", "another request provisioned the same user at the same moment: retry");
+  }
+
+  /** Anything unforeseen is still answered in SCIM's format (and logged with its cause for the operator). */
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+    org.slf4j.LoggerFactory.getLogger(ScimController.class).error("SCIM request failed", e);
+    return error(500, null, "the request could not be carried out; the engine's log has the cause");
   }
 
   static ResponseEntity<Map<String, Object>> error(int status, String scimType, String detail) {

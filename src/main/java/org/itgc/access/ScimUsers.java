@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
+import org.itgc.security.Role;
 import org.itgc.security.UserAccounts;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -59,13 +62,25 @@ class ScimUsers {
   private static final List<String> MULTI_VALUED = List.of("emails", "phoneNumbers", "ims", "photos", "addresses",
       "entitlements", "roles", "x509Certificates");
   private static final String LOGIN = "[a-z0-9][a-z0-9._-]{0,63}";
+  /** RFC 7643's User attributes by their lower-case names: attribute names are case-insensitive (section 2.1). */
+  private static final List<String> CORE_ATTRIBUTES = List.of("schemas", "id", "externalId", "meta", "userName", "name",
+      "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage", "locale", "timezone", "active",
+      "password", "emails", "phoneNumbers", "ims", "photos", "addresses", "groups", "entitlements", "roles",
+      "x509Certificates");
+  private static final List<String> NAME_ATTRIBUTES = List.of("formatted", "familyName", "givenName", "middleName",
+      "honorificPrefix", "honorificSuffix");
 
   /** One stored SCIM user. */
   record Stored(String id, String identityId, String userName, String externalId, ObjectNode resource, long version,
-      Instant created, Instant updated) {
+      Instant created, Instant updated, Instant identityUpdated) {
 
+    /** Changes with the SCIM resource and with the registry's identity (HR's CSV may terminate or move the person). */
     String etag() {
-      return "W/\"" + version + "\"";
+      return "W/\"" + version + "." + identityUpdated.toEpochMilli() + "\"";
+    }
+
+    Instant lastModified() {
+      return identityUpdated.isAfter(updated) ? identityUpdated : updated;
     }
   }
 
@@ -90,47 +105,58 @@ class ScimUsers {
 
   // ------------------------------------------------------------------ queries
 
+  private static final String SELECT = "select s.*, i.updated_at as identity_updated_at from scim_user s "
+      + "join access_identity i on i.id = s.identity_id where s.deleted_at is null and ";
+
   Optional<Stored> find(String id) {
-    return jdbc.query("select * from scim_user where id = ? and deleted_at is null", this::map, id).stream().findFirst();
+    return jdbc.query(SELECT + "s.id = ?", this::map, id).stream().findFirst();
+  }
+
+  /** One page of all users, in creation order, paged by the database. */
+  List<ObjectNode> page(int offset, int limit) {
+    return jdbc.query(SELECT + "true order by s.created_at, s.id offset ? limit ?", this::map, offset, limit).stream()
+        .map(this::served).toList();
+  }
+
+  int count() {
+    return jdbc.queryForObject("select count(*) from scim_user where deleted_at is null", Integer.class);
   }
 
   /**
    * The users a filter selects, in creation order. {@code userName eq}, {@code externalId eq} and {@code id eq} are
-   * answered by the database (userName without regard to case, RFC 7643 section 4.1.1); any other filter is
-   * evaluated over the served resources.
+   * answered by the database (userName without regard to case, RFC 7643 section 4.1.1; externalId exactly); any
+   * other filter is evaluated over the served resources by the SDK.
    */
   List<ObjectNode> search(Filter filter) {
-    List<Stored> candidates;
     if (filter instanceof EqualFilter eq && eq.getAttributePath().size() == 1 && eq.getComparisonValue() != null
-        && eq.getComparisonValue().isTextual() && eq.getAttributePath().getSchemaUrn() == null) {
+        && eq.getComparisonValue().isTextual()
+        && (eq.getAttributePath().getSchemaUrn() == null || eq.getAttributePath().getSchemaUrn().equalsIgnoreCase(USER))) {
       String value = eq.getComparisonValue().asText();
-      String attribute = eq.getAttributePath().getElement(0).getAttribute().toLowerCase(Locale.ROOT);
-      candidates = switch (attribute) {
-        case "username" -> query("lower(user_name) = lower(?)", value);
-        case "externalid" -> query("external_id = ?", value);
-        case "id" -> query("id = ?", value);
-        default -> query("true");
+      String condition = switch (eq.getAttributePath().getElement(0).getAttribute().toLowerCase(Locale.ROOT)) {
+        case "username" -> "lower(s.user_name) = lower(?)";
+        case "externalid" -> "s.external_id = ?";
+        case "id" -> "s.id = ?";
+        default -> null;
       };
-    } else {
-      candidates = query("true");
+      if (condition != null) {
+        return jdbc.query(SELECT + condition + " order by s.created_at, s.id", this::map, value).stream()
+            .map(this::served).toList();
+      }
     }
     List<ObjectNode> found = new ArrayList<>();
-    for (Stored stored : candidates) {
+    for (Stored stored : jdbc.query(SELECT + "true order by s.created_at, s.id", this::map)) {
       ObjectNode served = served(stored);
       try {
-        if (filter == null || FilterEvaluator.evaluate(filter, served)) {
+        if (FilterEvaluator.evaluate(filter, served)) {
           found.add(served);
         }
       } catch (ScimException e) {
         throw new ScimError(400, "invalidFilter", "filter: " + e.getMessage());
+      } catch (StackOverflowError e) {
+        throw new ScimError(400, "invalidFilter", "filter: nested too deeply");
       }
     }
     return found;
-  }
-
-  private List<Stored> query(String condition, Object... args) {
-    return jdbc.query("select * from scim_user where deleted_at is null and " + condition + " order by created_at, id",
-        this::map, args);
   }
 
   /** The resource as served: what the client wrote, with the registry's status, the id and {@code meta}. */
@@ -160,7 +186,7 @@ class ScimUsers {
     ObjectNode meta = out.putObject("meta");
     meta.put("resourceType", "User");
     meta.put("created", stored.created().toString());
-    meta.put("lastModified", stored.updated().toString());
+    meta.put("lastModified", stored.lastModified().toString());
     meta.put("version", stored.etag());
     return out;
   }
@@ -183,34 +209,54 @@ class ScimUsers {
           + " has a SCIM user already: use PUT or PATCH on it");
     }
     Optional<Identity> current = identities.find(identityId);
-    apply(resource, identityId, scimId, current.orElse(null), actor);
+    if (current.isPresent() && (!Identity.PERSON.equals(current.get().kind())
+        || !List.of("hr-csv", "scim").contains(current.get().source()))) {
+      throw ScimError.uniqueness(ENTERPRISE + ":employeeNumber", "'" + identityId + "' is a " + current.get().kind()
+          + " identity of source " + current.get().source() + ", not a person from HR: SCIM cannot take it over");
+    }
+    dropTerminationDateIfActive(resource);
+    apply(resource, identityId, scimId, current.orElse(null), Set.of(), actor);
     Instant now = clock.instant();
-    jdbc.update("""
-        insert into scim_user (id, identity_id, user_name, external_id, resource, version, created_at, updated_at)
-        values (?, ?, ?, ?, cast(? as jsonb), 1, ?, ?)
-        """, scimId, identityId, userName, externalId, write(resource), Timestamp.from(now), Timestamp.from(now));
-    audit.record(AuditEvent.of("scim.user.create", "scim-user", scimId).actor(actor, null)
-        .detail("identityId", identityId).detail("userName", userName).detail("externalId", externalId).build());
+    try {
+      jdbc.update("""
+          insert into scim_user (id, identity_id, user_name, external_id, resource, version, created_at, updated_at)
+          values (?, ?, ?, ?, cast(? as jsonb), 1, ?, ?)
+          """, scimId, identityId, userName, externalId, write(resource), Timestamp.from(now), Timestamp.from(now));
+    } catch (DuplicateKeyException e) {
+      throw ScimError.uniqueness("userName", "'" + userName + "' or employee " + identityId
+          + " was provisioned at the same moment by another request");
+    }
+    audit.record(AuditEvent.of(current.isPresent() ? "scim.user.adopt" : "scim.user.create", "scim-user", scimId)
+        .actor(actor, null).detail("identityId", identityId).detail("userName", userName)
+        .detail("externalId", externalId).build());
     return find(scimId).orElseThrow();
   }
 
+  /**
+   * PUT replaces the SCIM resource. Registry facts the resource does not carry (a job or manager from HR's CSV that
+   * this identity provider does not map) are kept, not cleared.
+   */
   @Transactional
   Stored replace(String id, JsonNode body, String ifMatch, String actor) {
     Stored stored = lock(id, ifMatch);
     ObjectNode resource = normalize(body);
     if (!resource.has("active")) {
-      resource.put("active", identities.find(stored.identityId()).map(Identity::active).orElse(true));
+      resource.set("active", stored.resource().path("active").isBoolean() ? stored.resource().get("active")
+          : json.getNodeFactory().booleanNode(true));
     }
-    return update(stored, resource, "scim.user.replace", Map.of(), actor);
+    return update(stored, resource, Set.of(), "scim.user.replace", Map.of(), actor);
   }
 
+  /**
+   * PATCH applies its operations to the resource as the client last wrote it (not to the served one, whose status is
+   * the registry's); a removed attribute (or one replaced by null) clears the registry's fact it maps to.
+   */
   @Transactional
   Stored patch(String id, JsonNode body, String ifMatch, String actor) {
     Stored stored = lock(id, ifMatch);
-    ObjectNode resource = served(stored);
-    resource.remove("id");
-    resource.remove("meta");
+    ObjectNode resource = stored.resource().deepCopy();
     List<String> applied = new ArrayList<>();
+    Set<String> cleared = new java.util.HashSet<>();
     int index = 0;
     for (PatchOperation operation : operations(body)) {
       try {
@@ -221,10 +267,15 @@ class ScimUsers {
       } catch (RuntimeException e) {
         throw ScimError.invalidValue("Operations[" + index + "]", String.valueOf(e.getMessage()));
       }
+      if (operation.getOpType() == com.unboundid.scim2.common.messages.PatchOpType.REMOVE) {
+        Path path = operation.getPath();
+        String attribute = path.size() == 0 ? "" : path.getElement(0).getAttribute();
+        cleared.add(path.getSchemaUrn() == null ? attribute : path.getSchemaUrn() + ":" + attribute);
+      }
       applied.add(operation.getOpType() + " " + (operation.getPath() == null ? "(no path)" : operation.getPath()));
       index++;
     }
-    return update(stored, normalize(resource), "scim.user.patch", Map.of("operations", applied), actor);
+    return update(stored, normalize(resource), cleared, "scim.user.patch", Map.of("operations", applied), actor);
   }
 
   /** A deleted user is terminated in the registry (its history stays) and is no longer served: 404 afterwards. */
@@ -241,17 +292,19 @@ class ScimUsers {
         .detail("identityId", stored.identityId()).detail("userName", stored.userName()).build());
   }
 
-  private Stored update(Stored stored, ObjectNode resource, String action, Map<String, Object> details, String actor) {
+  private Stored update(Stored stored, ObjectNode resource, Set<String> cleared, String action,
+      Map<String, Object> details, String actor) {
     String userName = resource.get("userName").asText();
     requireUniqueUserName(userName, stored.id());
     String employeeNumber = text(resource.path(ENTERPRISE).get("employeeNumber"));
-    String previousNumber = text(stored.resource().path(ENTERPRISE).get("employeeNumber"));
-    if (previousNumber != null && !previousNumber.equals(employeeNumber) && previousNumber.equals(stored.identityId())) {
-      throw ScimError.mutability(ENTERPRISE + ":employeeNumber", "is the registry's employee id " + previousNumber
-          + " and cannot change (a different employee is a different user)");
+    if (employeeNumber != null && !employeeNumber.equals(stored.identityId())) {
+      throw ScimError.mutability(ENTERPRISE + ":employeeNumber", "this user is employee " + stored.identityId()
+          + " in the registry; an employee id cannot change (a different employee is a different user: delete this"
+          + " one and provision that one)");
     }
+    dropTerminationDateIfActive(resource);
     Identity current = identities.find(stored.identityId()).orElseThrow();
-    apply(resource, stored.identityId(), stored.id(), current, actor);
+    apply(resource, stored.identityId(), stored.id(), current, cleared, actor);
     if (!resource.equals(stored.resource())) {
       jdbc.update("""
           update scim_user set user_name = ?, external_id = ?, resource = cast(? as jsonb), version = version + 1,
@@ -265,9 +318,18 @@ class ScimUsers {
     return find(stored.id()).orElseThrow();
   }
 
+  /** A termination date on an active user would date a later deactivation back to it. */
+  private static void dropTerminationDateIfActive(ObjectNode resource) {
+    if (resource.path("active").asBoolean(true) && resource.get(HR) instanceof ObjectNode hr) {
+      hr.remove("terminationDate");
+      if (hr.isEmpty()) {
+        resource.remove(HR);
+      }
+    }
+  }
+
   private Stored lock(String id, String ifMatch) {
-    Stored stored = jdbc.query("select * from scim_user where id = ? and deleted_at is null for update", this::map, id)
-        .stream().findFirst().orElseThrow(() -> ScimError.notFound("User " + id + " does not exist"));
+    Stored stored = jdbc.query(SELECT + "s.id = ? for update of s", this::map, id).stream().findFirst().orElseThrow(() -> ScimError.notFound("User " + id + " does not exist"));
     if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.strip().equals("*")
         && List.of(ifMatch.split(",")).stream().map(String::strip).noneMatch(stored.etag()::equals)) {
       throw ScimError.preconditionFailed("If-Match " + ifMatch + " does not match the current version " + stored.etag());
@@ -288,15 +350,23 @@ class ScimUsers {
     if (externalId == null) {
       return Optional.empty();
     }
-    return jdbc.queryForList("select identity_id from scim_user where external_id = ? order by created_at desc limit 1",
-        String.class, externalId).stream().findFirst();
+    return jdbc.queryForList("select identity_id from scim_user where external_id = ? and deleted_at is not null "
+        + "order by deleted_at desc limit 1", String.class, externalId).stream().findFirst();
   }
 
   // ------------------------------------------------------------------ the registry's view of a resource
 
-  private void apply(ObjectNode resource, String identityId, String scimId, Identity current, String actor) {
+  private void apply(ObjectNode resource, String identityId, String scimId, Identity current, Set<String> cleared,
+      String actor) {
+    Identity incoming = toIdentity(resource, identityId, scimId, current, cleared);
+    if (current != null && !current.active() && incoming.active() && !terminatedBySCim(identityId)) {
+      // a termination by HR (CSV) is not reversed by the identity provider still listing the person as active
+      incoming = incoming.withStatus(Identity.TERMINATED, current.terminationDate());
+      audit.record(AuditEvent.of("scim.user.reactivation-refused", "identity", identityId).actor(actor, null)
+          .denied("terminated by " + current.source() + ", not by SCIM: only HR reverses its own termination").build());
+    }
     try {
-      identities.apply(toIdentity(resource, identityId, scimId, current), "scim", actor);
+      identities.apply(incoming, "scim", actor);
     } catch (InvalidInputException e) {
       var first = e.errors().get(0);
       String attribute = switch (first.field()) {
@@ -305,6 +375,7 @@ class ScimUsers {
         case "email" -> "emails";
         case "managerId" -> ENTERPRISE + ":manager";
         case "job" -> "title";
+        case "department" -> ENTERPRISE + ":department";
         case "terminationDate" -> HR + ":terminationDate";
         default -> first.field();
       };
@@ -315,7 +386,18 @@ class ScimUsers {
     }
   }
 
-  private Identity toIdentity(ObjectNode resource, String identityId, String scimId, Identity current) {
+  /** Whether the identity's latest termination came from SCIM (the identity provider may then reverse it). */
+  private boolean terminatedBySCim(String identityId) {
+    return jdbc.queryForList("select source from access_hr_event where identity_id = ? and kind = 'leaver' "
+        + "order by id desc limit 1", String.class, identityId).stream().findFirst().map("scim"::equals).orElse(false);
+  }
+
+  /**
+   * The registry's identity this resource describes. A fact the resource does not carry keeps its current value (HR's
+   * CSV may hold it); a fact the request removed is cleared. The login binding is made once and never changed here.
+   */
+  private Identity toIdentity(ObjectNode resource, String identityId, String scimId, Identity current,
+      Set<String> cleared) {
     JsonNode enterprise = resource.path(ENTERPRISE);
     JsonNode hr = resource.path(HR);
     String userName = resource.get("userName").asText();
@@ -330,11 +412,18 @@ class ScimUsers {
       displayName = given == null ? family : family == null ? given : given + " " + family;
     }
     if (displayName == null) {
-      displayName = userName;
+      displayName = current != null ? current.name() : userName;
     }
-    String email = primaryEmail(resource);
+    String email = kept(primaryEmail(resource), resource.has("emails") || cleared.contains("emails"),
+        current == null ? null : current.email());
     String managerRef = text(enterprise.path("manager").get("value"));
-    String managerId = managerRef == null ? null : resolveManager(managerRef);
+    String managerId = managerRef != null ? resolveManager(managerRef, identityId)
+        : cleared.contains(ENTERPRISE + ":manager") || current == null ? null : current.managerId();
+    String department = kept(text(enterprise.get("department")),
+        enterprise.has("department") || cleared.contains(ENTERPRISE + ":department"),
+        current == null ? null : current.department());
+    String job = kept(text(resource.get("title")), resource.has("title") || cleared.contains("title"),
+        current == null ? null : current.job());
     boolean active = resource.path("active").asBoolean(current == null || current.active());
     LocalDate hire = date(hr.get("hireDate"), HR + ":hireDate");
     if (hire == null && current != null) {
@@ -347,31 +436,54 @@ class ScimUsers {
         terminated = current != null && current.terminationDate() != null ? current.terminationDate() : today();
       }
     }
-    return new Identity(identityId, Identity.PERSON, displayName, email, managerId, text(enterprise.get("department")),
-        text(resource.get("title")), active ? Identity.ACTIVE : Identity.TERMINATED, hire, terminated,
-        login(userName, email, current), null, "scim", scimId);
+    return new Identity(identityId, current == null ? Identity.PERSON : current.kind(), displayName, email, managerId,
+        department, job, active ? Identity.ACTIVE : Identity.TERMINATED, hire, terminated,
+        login(userName, identityId, current), current == null ? null : current.ownerId(), "scim", scimId);
   }
 
-  /** The manager's identity: a SCIM user's id (RFC 7643 section 4.3), or an employee id of the registry. */
-  private String resolveManager(String reference) {
-    return jdbc.queryForList("select identity_id from scim_user where id = ? order by deleted_at nulls first limit 1",
-            String.class, reference).stream().findFirst()
+  /** The sent value; else, when the resource neither carries nor cleared the attribute, the current one. */
+  private static String kept(String sent, boolean addressed, String current) {
+    return sent != null || addressed ? sent : current;
+  }
+
+  /**
+   * The manager's identity: a SCIM user's id (RFC 7643 section 4.3), or an employee id of the registry; unknown ones
+   * and ones that would make a cycle in HR's chain are refused.
+   */
+  private String resolveManager(String reference, String identityId) {
+    String managerId = jdbc.queryForList("select identity_id from scim_user where id = ? order by deleted_at nulls first "
+            + "limit 1", String.class, reference).stream().findFirst()
         .or(() -> identities.find(reference).map(Identity::id))
         .orElseThrow(() -> ScimError.invalidValue(ENTERPRISE + ":manager.value", "'" + reference
             + "' is neither the id of a SCIM user nor an employee id of the registry"));
+    String above = managerId;
+    for (int depth = 0; above != null && depth < 50; depth++) {
+      if (above.equals(identityId)) {
+        throw ScimError.invalidValue(ENTERPRISE + ":manager.value", "'" + reference + "' would make a cycle: "
+            + identityId + " is above that manager in the chain");
+      }
+      above = identities.find(above).map(Identity::managerId).orElse(null);
+    }
+    return managerId;
   }
 
-  /** This engine's login of the person: the user name when it is a login name, else found by e-mail address. */
-  private String login(String userName, String email, Identity current) {
+  /**
+   * This engine's login of the person, bound once: a binding already made (by HR's CSV or earlier) is never changed
+   * by SCIM. Unbound: the user name when it is a login name, else the login whose e-mail address is the user name;
+   * never a login another identity holds, and never an administrator's login (those are bound by HR's CSV or a
+   * security admin, so that an identity provider cannot terminate or re-manage an administrator's login).
+   */
+  private String login(String userName, String identityId, Identity current) {
+    if (current != null && current.userName() != null) {
+      return current.userName();
+    }
     String lower = userName.toLowerCase(Locale.ROOT);
-    if (lower.matches(LOGIN)) {
-      return lower;
-    }
-    Optional<String> login = logins.loginWithEmail(userName);
-    if (login.isEmpty() && email != null) {
-      login = logins.loginWithEmail(email);
-    }
-    return login.orElse(current == null ? null : current.userName());
+    Optional<String> candidate = lower.matches(LOGIN) ? Optional.of(lower) : logins.loginWithEmail(userName);
+    return candidate.filter(login -> identities.findByUserName(login).map(Identity::id).map(identityId::equals)
+            .orElse(true))
+        .filter(login -> logins.find(login).map(account -> account.roles().stream()
+            .noneMatch(role -> role == Role.ENGINE_ADMIN || role == Role.SECURITY_ADMIN)).orElse(true))
+        .orElse(null);
   }
 
   private static String primaryEmail(ObjectNode resource) {
@@ -410,6 +522,7 @@ class ScimUsers {
       throw ScimError.invalidSyntax("body: must be a SCIM User object");
     }
     ObjectNode resource = body.deepCopy();
+    canonicalKeys(resource, CORE_ATTRIBUTES);
     resource.remove("id");
     resource.remove("meta");
     resource.remove("password"); // write-only (RFC 7643 section 4.1.1): this engine keeps no IdP passwords
@@ -430,8 +543,24 @@ class ScimUsers {
           ensureObject(resource, extension).setAll((ObjectNode) objectOrFail(resource.remove(field), field));
         }
       }
+      if (field.regionMatches(true, 0, USER + ":", 0, USER.length() + 1)) {
+        resource.set(field.substring(USER.length() + 1), resource.remove(field));
+      }
       if (ENTERPRISE_ATTRIBUTES.contains(field)) {
         ensureObject(resource, ENTERPRISE).set(field, resource.remove(field));
+      }
+    }
+    canonicalKeys(resource, CORE_ATTRIBUTES);
+    if (resource.get(ENTERPRISE) instanceof ObjectNode enterpriseObject) {
+      canonicalKeys(enterpriseObject, ENTERPRISE_ATTRIBUTES);
+    }
+    if (resource.get("name") instanceof ObjectNode nameObject) {
+      canonicalKeys(nameObject, NAME_ATTRIBUTES);
+    }
+    for (String attribute : List.of("userName", "externalId", "displayName", "title", "nickName")) {
+      JsonNode value = resource.get(attribute);
+      if (value != null && value.isTextual() && value.asText().length() > 256) {
+        throw ScimError.invalidValue(attribute, "is longer than 256 characters");
       }
     }
     bool(resource, "active", "active");
@@ -543,16 +672,78 @@ class ScimUsers {
     if (path.isRoot() && !op.equals("remove") && (value == null || !value.isObject())) {
       throw ScimError.invalidValue(at + ".value", "must be an object");
     }
-    return switch (op) {
-      case "add" -> PatchOperation.add(path, value);
-      case "replace" -> PatchOperation.replace(path, value);
-      default -> PatchOperation.remove(path);
-    };
+    boolean empty = value == null || value.isNull() || (value.isContainerNode() && value.isEmpty())
+        || (value.isTextual() && value.asText().isEmpty());
+    if (op.equals("replace") && empty && !path.isRoot()) {
+      return PatchOperation.remove(path); // replacing with nothing is removing (RFC 7644 section 3.5.2.3)
+    }
+    if (op.equals("add") && empty) {
+      throw ScimError.invalidValue(at + ".value", "is required for add (an empty value adds nothing)");
+    }
+    try {
+      return switch (op) {
+        case "add" -> PatchOperation.add(path, value);
+        case "replace" -> PatchOperation.replace(path, value);
+        default -> PatchOperation.remove(path);
+      };
+    } catch (RuntimeException e) {
+      throw ScimError.invalidValue(at + ".value", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Renames an object's keys to the schema's spelling when they differ only in case. */
+  private static void canonicalKeys(ObjectNode node, List<String> names) {
+    for (String field : iterable(node.fieldNames())) {
+      for (String name : names) {
+        if (!field.equals(name) && field.equalsIgnoreCase(name)) {
+          JsonNode value = node.remove(field);
+          if (!node.has(name)) {
+            node.set(name, value);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A PATCH path in the schema's spelling: the core schema's URN prefix dropped, and attribute names that differ from
+   * the schema's only in case (an extension's too) written as the schema writes them.
+   */
+  static String canonicalPath(String text) {
+    String path = text.strip();
+    if (path.regionMatches(true, 0, USER + ":", 0, USER.length() + 1)) {
+      path = path.substring(USER.length() + 1);
+    }
+    for (String extension : EXTENSIONS) {
+      if (path.regionMatches(true, 0, extension + ":", 0, extension.length() + 1)) {
+        String rest = path.substring(extension.length() + 1);
+        return extension + ":" + canonicalHead(rest, extension.equals(ENTERPRISE) ? ENTERPRISE_ATTRIBUTES : List.of());
+      }
+    }
+    String canonical = canonicalHead(path, CORE_ATTRIBUTES);
+    if (canonical.startsWith("name.")) {
+      canonical = "name." + canonicalHead(canonical.substring(5), NAME_ATTRIBUTES);
+    }
+    return canonical;
+  }
+
+  private static String canonicalHead(String path, List<String> names) {
+    int end = 0;
+    while (end < path.length() && (Character.isLetterOrDigit(path.charAt(end)) || "_-$".indexOf(path.charAt(end)) >= 0)) {
+      end++;
+    }
+    String head = path.substring(0, end);
+    for (String name : names) {
+      if (name.equalsIgnoreCase(head)) {
+        return name + path.substring(end);
+      }
+    }
+    return path;
   }
 
   private static Path path(String text, String field) {
     try {
-      return Path.fromString(text);
+      return Path.fromString(canonicalPath(text));
     } catch (ScimException | RuntimeException e) {
       throw ScimError.invalidPath(field, "'" + text + "' is not a SCIM attribute path (" + e.getMessage() + ")");
     }
@@ -596,6 +787,7 @@ class ScimUsers {
   }
 
   private static <T> List<T> iterable(Iterator<T> iterator) {
+    // a copy: callers change the object they iterate
     List<T> list = new ArrayList<>();
     iterator.forEachRemaining(list::add);
     return list;
@@ -633,7 +825,8 @@ class ScimUsers {
     try {
       return new Stored(rs.getString("id"), rs.getString("identity_id"), rs.getString("user_name"),
           rs.getString("external_id"), (ObjectNode) json.readTree(rs.getString("resource")), rs.getLong("version"),
-          rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+          rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+          rs.getTimestamp("identity_updated_at").toInstant());
     } catch (JsonProcessingException e) {
       throw new SQLException("scim_user " + rs.getString("id") + " holds no JSON", e);
     }

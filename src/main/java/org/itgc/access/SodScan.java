@@ -1,5 +1,6 @@
 package org.itgc.access;
 
+import org.itgc.platform.SchedulingConfiguration;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public class SodScan {
   public record Finding(String identityId, String identityName, String ruleId, String risk, String description,
       Instant firstSeenAt, Instant resolvedAt, String exceptionId) {}
 
-  @Scheduled(cron = "#{@accessCatalogue.sodScanSchedule()}")
+  @Scheduled(cron = "#{@accessCatalogue.sodScanSchedule()}", scheduler = SchedulingConfiguration.ACCESS)
   void scheduled() {
     scan("scheduled", "system");
     // the same detective run checks that every engine role stands on a registry grant (audited with what it found)

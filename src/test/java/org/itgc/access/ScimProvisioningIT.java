@@ -237,8 +237,14 @@ class ScimProvisioningIT {
     assertThat(again.json().get("id").asText()).isNotEqualTo(reportId);
     assertThat(identity("E9811").get("status")).isEqualTo("active");
     assertThat(hrEvents("E9811")).endsWith("rehire");
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action like 'scim.user.%' and object_id = ?",
-        Integer.class, reportId)).as("each SCIM write audited").isGreaterThanOrEqualTo(10);
+    assertThat(jdbc.queryForList("select action from audit_event where action like 'scim.user.%' and object_id = ? "
+        + "order by id", String.class, reportId)).as("each SCIM write audited, the refused ones not")
+        // nine PATCHes changed the user; the older-shape manager PATCH named the same manager and changed nothing
+        .containsExactly("scim.user.create", "scim.user.patch", "scim.user.patch", "scim.user.patch", "scim.user.patch",
+            "scim.user.patch", "scim.user.patch", "scim.user.patch", "scim.user.patch", "scim.user.patch",
+            "scim.user.delete");
+    assertThat(jdbc.queryForObject("select actor from audit_event where action = 'scim.user.create' and object_id = ?",
+        String.class, reportId)).as("the token's principal").isEqualTo("scim-hr-feed");
   }
 
   /** Entra's create body (Microsoft Learn's tutorial) with its default enterprise mappings filled in. */
@@ -380,15 +386,23 @@ class ScimProvisioningIT {
     assertThat(identity(id).get("status")).isEqualTo("active");
     assertThat(hrEvents(id)).containsExactly("joiner", "leaver", "rehire");
 
-    // Okta's import pages with startIndex and count
+    // Okta's import pages with startIndex and count, in creation order
+    int total = jdbc.queryForObject("select count(*) from scim_user where deleted_at is null", Integer.class);
+    List<String> inOrder = jdbc.queryForList("select id from scim_user where deleted_at is null order by created_at, id",
+        String.class);
     var page = scim().get("/scim/v2/Users?startIndex=1&count=2");
     assertThat(page.json().get("itemsPerPage").asInt()).isEqualTo(2);
-    assertThat(page.json().get("Resources")).hasSize(2);
-    assertThat(page.json().get("totalResults").asInt()).isGreaterThanOrEqualTo(2);
-    int total = page.json().get("totalResults").asInt();
+    assertThat(page.json().get("totalResults").asInt()).isEqualTo(total);
+    assertThat(List.of(page.json().at("/Resources/0/id").asText(), page.json().at("/Resources/1/id").asText()))
+        .isEqualTo(inOrder.subList(0, 2));
     var last = scim().get("/scim/v2/Users?startIndex=" + total + "&count=100");
     assertThat(last.json().get("Resources")).hasSize(1);
+    assertThat(last.json().at("/Resources/0/id").asText()).isEqualTo(inOrder.get(total - 1));
     assertThat(last.json().get("startIndex").asInt()).isEqualTo(total);
+    var none = scim().get("/scim/v2/Users?count=0&startIndex=0").json();
+    assertThat(none.get("totalResults").asInt()).as("count=0 asks for the total only").isEqualTo(total);
+    assertThat(none.get("Resources")).isEmpty();
+    assertThat(none.get("startIndex").asInt()).as("startIndex below 1 is 1").isEqualTo(1);
   }
 
   // ---------------------------------------------------------------- RFC 7643/7644 features
@@ -451,6 +465,7 @@ class ScimProvisioningIT {
     assertThat(noUserName.json().get("detail").asText()).startsWith("userName");
     var notAUser = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of("urn:x"),
         "userName", "x")));
+    assertThat(notAUser.status()).isEqualTo(400);
     assertThat(notAUser.json().get("detail").asText()).startsWith("schemas");
 
     String id = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
@@ -469,7 +484,28 @@ class ScimProvisioningIT {
     assertThat(badPath.json().get("scimType").asText()).isEqualTo("invalidPath");
     var removeWithoutPath = patch(id, """
         {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "remove"}]}""");
+    assertThat(removeWithoutPath.status()).isEqualTo(400);
     assertThat(removeWithoutPath.json().get("scimType").asText()).isEqualTo("noTarget");
+    var addNothing = patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "title", "value": null}]}""");
+    assertThat(addNothing.status()).isEqualTo(400);
+    assertThat(addNothing.json().get("detail").asText()).startsWith("Operations[0].value");
+    var tooLong = patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "title", "value": "%s"}]}"""
+        .formatted("x".repeat(300)));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().get("detail").asText()).startsWith("title");
+    var deep = scim().send("POST", "/scim/v2/Users/.search", SCIM, Http.json(Map.of("schemas",
+        List.of(ScimController.SEARCH), "filter", "not(".repeat(3000) + "userName eq \"x\"" + ")".repeat(3000))));
+    assertThat(deep.status()).isEqualTo(400);
+    assertThat(deep.json().get("scimType").asText()).isEqualTo("invalidFilter");
+    var nested = scim().send("POST", "/scim/v2/Users/.search", SCIM, Http.json(Map.of("schemas",
+        List.of(ScimController.SEARCH), "filter", "not(".repeat(400) + "userName eq \"x\"" + ")".repeat(400))));
+    assertThat(nested.status()).as(nested.toString()).isIn(200, 400);
+    var huge = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER), "userName", "huge",
+        "nickName", "n", "profileUrl", "x".repeat(300_000))));
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.json().get("schemas").get(0).asText()).isEqualTo(ScimController.ERROR);
     var badDate = patch(id, """
         {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", \
         "path": "urn:itgc:params:scim:schemas:extension:hr:1.0:User:hireDate", "value": "yesterday"}]}""");
@@ -526,5 +562,138 @@ class ScimProvisioningIT {
     assertThat(identity(id).get("name")).isEqualTo("Phil Person");
     assertThat(scim().get("/scim/v2/Users?filter=" + q("externalId eq \"ext-Filter-2\"")).json().get("totalResults")
         .asInt()).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- what an identity provider may not do
+
+  @Test
+  void scimTakesOverNeitherServiceIdentitiesNorAdministratorsLoginsNorAnotherPersonsLogin() {
+    var service = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER, ENTERPRISE),
+        "userName", "batch@evil.example", ENTERPRISE, Map.of("employeeNumber", "SVC-AP-BATCH"))));
+    assertThat(service.status()).isEqualTo(409);
+    assertThat(service.json().get("detail").asText()).contains("employeeNumber").contains("service");
+    assertThat(identity("SVC-AP-BATCH").get("kind")).isEqualTo("service");
+
+    accounts.create(new UserAccounts.NewUser("scim.root", "Root Admin", "root@corp.example",
+        "Correct-Horse-Battery-Staple-77", Set.of(org.itgc.security.Role.ENGINE_ADMIN)), "test");
+    String root = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "root@corp.example"))).json().get("id").asText();
+    assertThat(identity(root).get("user_name")).as("an administrator's login is never bound by SCIM").isNull();
+    String byName = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "Scim.Root"))).json().get("id").asText();
+    assertThat(identity(byName).get("user_name")).isNull();
+    String other = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "rachel@demo.itgc.local"))).json().get("id").asText();
+    assertThat(identity(other).get("user_name")).as("rachel's login belongs to E1001").isNull();
+    assertThat(identity("E1001").get("user_name")).isEqualTo("rachel");
+
+    // a binding once made is not moved by renaming the SCIM user
+    String bound = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "bound.person"))).json().get("id").asText();
+    assertThat(identity(bound).get("user_name")).isEqualTo("bound.person");
+    patch(bound, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "userName", "value": "moved.person"}]}""");
+    assertThat(identity(bound).get("user_name")).isEqualTo("bound.person");
+
+    // an employee id is fixed once the user exists
+    var renumber = patch(bound, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", \
+        "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", "value": "E1011"}]}""");
+    assertThat(renumber.status()).isEqualTo(400);
+    assertThat(renumber.json().get("scimType").asText()).isEqualTo("mutability");
+
+    // a manager chain without cycles
+    String a = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER), "userName", "cycle.a")))
+        .json().get("id").asText();
+    String b = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER, ENTERPRISE),
+        "userName", "cycle.b", ENTERPRISE, Map.of("manager", Map.of("value", a))))).json().get("id").asText();
+    var cycle = patch(a, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", \
+        "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": "%s"}]}""".formatted(b));
+    assertThat(cycle.status()).isEqualTo(400);
+    assertThat(cycle.json().get("detail").asText()).contains("manager").contains("cycle");
+  }
+
+  @Test
+  void anHrPersonAdoptedBySCimKeepsHrFactsAndAnHrTerminationIsNotReversedByTheIdentityProvider() {
+    var imported = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", """
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9851,Hana Hr,hana@demo.itgc.local,E1007,Finance Operations,Accounts Payable Clerk,active,2024-01-01,,
+        """.getBytes(StandardCharsets.UTF_8));
+    assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+    // Okta's profile: no title, no manager; the person is adopted by employeeNumber
+    var adopted = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER, ENTERPRISE),
+        "userName", "hana@okta.example", "name", Map.of("givenName", "Hana", "familyName", "Hr"), "active", true,
+        ENTERPRISE, Map.of("employeeNumber", "E9851"))));
+    assertThat(adopted.status()).as(adopted.toString()).isEqualTo(201);
+    String id = adopted.json().get("id").asText();
+    assertThat(identity("E9851").get("job")).as("HR's job is kept").isEqualTo("Accounts Payable Clerk");
+    assertThat(identity("E9851").get("manager_id")).as("HR's manager is kept").isEqualTo("E1007");
+    assertThat(hrEvents("E9851")).containsExactly("joiner");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'scim.user.adopt' and object_id = ?",
+        Integer.class, id)).isEqualTo(1);
+
+    // HR terminates the person; the SCIM view and its ETag follow the registry
+    String before = scim().get("/scim/v2/Users/" + id).header("ETag");
+    var terminated = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", """
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9851,Hana Hr,hana@demo.itgc.local,E1007,Finance Operations,Accounts Payable Clerk,terminated,2024-01-01,2026-01-05,
+        """.getBytes(StandardCharsets.UTF_8));
+    assertThat(terminated.status()).isEqualTo(200);
+    var after = scim().send("GET", "/scim/v2/Users/" + id, null, null, Map.of("If-None-Match", before));
+    assertThat(after.status()).as("the representation changed: no 304").isEqualTo(200);
+    assertThat(after.json().get("active").asBoolean()).isFalse();
+    assertThat(after.header("ETag")).isNotEqualTo(before);
+
+    // Okta's next PUT still says active: the termination stands, and the refusal is audited
+    var put = scim().send("PUT", "/scim/v2/Users/" + id, SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "hana@okta.example", "name", Map.of("givenName", "Hana", "familyName", "Hr"), "active", true)),
+        Map.of("If-Match", before));
+    assertThat(put.status()).as("the old ETag no longer matches").isEqualTo(412);
+    put = scim().send("PUT", "/scim/v2/Users/" + id, SCIM, Http.json(Map.of("schemas", List.of(USER),
+        "userName", "hana@okta.example", "name", Map.of("givenName", "Hana", "familyName", "Hr"), "active", true)));
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.json().get("active").asBoolean()).isFalse();
+    assertThat(identity("E9851").get("status")).isEqualTo("terminated");
+    assertThat(hrEvents("E9851")).containsExactly("joiner", "leaver");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'scim.user.reactivation-refused' "
+        + "and object_id = 'E9851' and outcome = 'DENIED'", Integer.class)).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondDeactivationIsDatedTodayNotToAnEarlierTerminationAndAttributeNamesIgnoreCase() {
+    var created = scim().send("POST", "/scim/v2/Users", SCIM, """
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "UserName": "Case.Person", "Title": "Clerk",
+         "Active": "true"}""");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    assertThat(created.json().get("userName").asText()).isEqualTo("Case.Person");
+    assertThat(identity(id).get("job")).isEqualTo("Clerk");
+    assertThat(scim().get("/scim/v2/Users?filter=" + q("UserName eq \"case.person\"")).json().get("totalResults")
+        .asInt()).isEqualTo(1);
+
+    var first = patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+          {"op": "Replace", "path": "Active", "value": false},
+          {"op": "add", "path": "urn:itgc:params:scim:schemas:extension:hr:1.0:User:terminationDate", "value": "2026-01-05"}]}""");
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(identity(id).get("status")).as("a mixed-case path deactivates").isEqualTo("terminated");
+    assertThat(identity(id).get("termination_date").toString()).isEqualTo("2026-01-05");
+    patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": true}}]}""");
+    assertThat(identity(id).get("status")).isEqualTo("active");
+    patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": false}}]}""");
+    java.time.LocalDate today = org.itgc.support.TestClock.today(java.time.ZoneId.of("America/New_York"));
+    assertThat(identity(id).get("termination_date").toString()).as("dated today, not back to the first termination")
+        .isIn(today.toString(), today.minusDays(1).toString(), today.plusDays(1).toString());
+    assertThat(jdbc.queryForList("select kind from access_hr_event where identity_id = ? order by id", String.class, id))
+        .containsExactly("joiner", "leaver", "rehire", "leaver");
+
+    var nullTitle = patch(id, """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "title", "value": null}]}""");
+    assertThat(nullTitle.status()).as("replacing with null removes").isEqualTo(200);
+    assertThat(nullTitle.json().has("title")).isFalse();
+    assertThat(identity(id).get("job")).isNull();
   }
 }
