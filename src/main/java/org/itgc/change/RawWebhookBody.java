@@ -24,8 +24,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RawWebhookBody {
 
   static final String ATTRIBUTE = RawWebhookBody.class.getName();
-  /** Larger deliveries are refused: GitHub caps payloads at 25 MB, and a push of real size is far smaller. */
-  static final int LIMIT = 25 * 1024 * 1024;
+  /**
+   * Larger deliveries are refused before they are verified (the body is read before its signature can be checked):
+   * a push or merge event of real size is tens of kilobytes (GitLab lists at most 20 commits, GitHub 20 in a push).
+   */
+  static final int LIMIT = 5 * 1024 * 1024;
 
   @Bean
   FilterRegistrationBean<OncePerRequestFilter> rawWebhookBodyFilter() {
@@ -34,12 +37,16 @@ class RawWebhookBody {
       protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
           throws ServletException, IOException {
         if (request.getContentLengthLong() > LIMIT) {
-          response.sendError(413, "a webhook delivery larger than 25 MB is refused");
+          response.sendError(413, "a webhook delivery larger than 5 MB is refused");
+          return;
+        }
+        if (!"POST".equals(request.getMethod())) {
+          chain.doFilter(request, response);
           return;
         }
         byte[] body = request.getInputStream().readNBytes(LIMIT + 1);
         if (body.length > LIMIT) {
-          response.sendError(413, "a webhook delivery larger than 25 MB is refused");
+          response.sendError(413, "a webhook delivery larger than 5 MB is refused");
           return;
         }
         request.setAttribute(ATTRIBUTE, body);

@@ -121,6 +121,9 @@ public class SourceControlWebhooks {
     String kind = root.path("object_kind").asText(event == null ? "" : event);
     String repository = text(root.path("project"), "path_with_namespace");
     String defaultBranch = root.path("project").path("default_branch").asText("main");
+    if ("push".equals(kind) && ZERO_SHA.equals(root.path("after").asText())) {
+      return new Outcome("ignored", "the push deleted " + root.path("ref").asText() + ": nothing was deployed", null);
+    }
     if ("push".equals(kind)) {
       List<DeploymentReconciliation.Commit> commits = new ArrayList<>();
       for (JsonNode commit : root.path("commits")) {
@@ -163,19 +166,26 @@ public class SourceControlWebhooks {
 
   /** The {@code payload} field of a form-encoded delivery, decoded. */
   private static byte[] formPayload(byte[] body) {
+    byte[] payload = null;
     for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
       int equals = pair.indexOf('=');
       String name = equals < 0 ? pair : pair.substring(0, equals);
       if (name.equals("payload")) {
+        if (payload != null) {
+          throw new BadRequestException("payload", "appears twice: GitHub sends it once");
+        }
         try {
-          return java.net.URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1), StandardCharsets.UTF_8)
+          payload = java.net.URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1), StandardCharsets.UTF_8)
               .getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
           throw new BadRequestException("payload", "is not URL-encoded: " + e.getMessage());
         }
       }
     }
-    throw new BadRequestException("payload", "is missing: a form-encoded GitHub delivery carries its JSON in the field payload");
+    if (payload == null) {
+      throw new BadRequestException("payload", "is missing: a form-encoded GitHub delivery carries its JSON in the field payload");
+    }
+    return payload;
   }
 
   private Outcome deployment(String repository, DeploymentReconciliation.Deployment deployment) {
