@@ -1,5 +1,6 @@
 package org.itgc.audit;
 
+import org.itgc.platform.SchedulingConfiguration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public class AuditArchive {
    * Monthly: every month whose links were all sealed before this month began and that has no segment yet (the hot
    * copy stays until the retention job removes the month, hot-days after its end).
    */
-  @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}")
+  @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void archiveDue() throws IOException {
     YearMonth current = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
     var months = jdbc.queryForList("""
@@ -97,7 +98,7 @@ public class AuditArchive {
    * Segments whose newest event is older than the archive's retention (7 years) are deleted with their manifests;
    * the segment's record stays, with the expiry beside it. Returns the labels expired.
    */
-  @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}")
+  @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public List<String> expireDue() throws IOException {
     Instant horizon = clock.instant().atZone(ZoneOffset.UTC).minus(archiveRetention).toInstant();
     List<String> expired = new ArrayList<>();
@@ -328,7 +329,7 @@ public class AuditArchive {
   }
 
   /** Quarterly (control LG-02): a random segment retrieved, verified and compared event by event with the database. */
-  @Scheduled(cron = "${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}")
+  @Scheduled(cron = "${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void scheduledTest() {
     test("schedule");
   }

@@ -1,5 +1,6 @@
 package org.itgc.audit;
 
+import org.itgc.platform.SchedulingConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,7 +264,7 @@ public class AuditSealer {
   private volatile Instant lastRound = Instant.EPOCH;
   private volatile String lastFailure;
 
-  @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}")
+  @Scheduled(fixedDelayString = "${itgc.audit.seal-interval:PT1S}", scheduler = SchedulingConfiguration.AUDIT_SEALER)
   void scheduledSeal() {
     try {
       seal(false);
@@ -291,7 +292,7 @@ public class AuditSealer {
    * open a past month), at start and daily, so that no event waits for a partition.
    */
   @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
-  @Scheduled(cron = "${itgc.audit.partition-schedule:0 10 0 * * *}")
+  @Scheduled(cron = "${itgc.audit.partition-schedule:0 10 0 * * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void preparePartitions() {
     jdbc.queryForObject("select audit_prepare_partitions()::text", String.class);
   }

@@ -1,5 +1,6 @@
 package org.itgc.continuity;
 
+import org.itgc.platform.SchedulingConfiguration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -77,12 +78,12 @@ public class EngineContinuity {
   public record RestoreTest(String id, boolean passed, long backupId, Duration restoreTime, Duration backupAge,
       Map<String, Long> expectedRows, Map<String, Long> restoredRows, List<String> problems) {}
 
-  @Scheduled(cron = "#{@continuitySettings.engineBackupCron()}")
+  @Scheduled(cron = "#{@continuitySettings.engineBackupCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledBackup() {
     exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database");
   }
 
-  @Scheduled(cron = "#{@continuitySettings.engineRestoreTestCron()}")
+  @Scheduled(cron = "#{@continuitySettings.engineRestoreTestCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledRestoreTest() {
     exclusively(RESTORE_LOCK, this::restoreTest, "restore test of the engine's backup");
   }

@@ -1,5 +1,6 @@
 package org.itgc.notify;
 
+import org.itgc.platform.SchedulingConfiguration;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -52,7 +53,7 @@ public class CalendarConfirmations {
   public record Notice(int year, String stage) {}
 
   @EventListener(ApplicationReadyEvent.class)
-  @Scheduled(cron = "${itgc.calendar.confirmation-check:0 30 6 * * *}")
+  @Scheduled(cron = "${itgc.calendar.confirmation-check:0 30 6 * * *}", scheduler = SchedulingConfiguration.DEADLINES)
   public void checkToday() {
     check(clock.instant().atZone(calendar.zone()).toLocalDate());
   }

@@ -31,7 +31,7 @@ class MailHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     var row = jdbc.queryForMap("""
-        select count(*) as pending, count(*) filter (where attempts > 0) as retrying, min(created_at) as oldest
+        select count(*) as pending, count(*) filter (where last_error is not null) as retrying, min(created_at) as oldest
         from notification_outbox where sent_at is null
         """);
     long retrying = ((Number) row.get("retrying")).longValue();

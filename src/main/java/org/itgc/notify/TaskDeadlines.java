@@ -1,5 +1,6 @@
 package org.itgc.notify;
 
+import org.itgc.platform.SchedulingConfiguration;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public class TaskDeadlines {
     this.baseUrl = baseUrl;
   }
 
-  @Scheduled(fixedDelayString = "${itgc.tasks.deadline-check-interval:PT1M}", initialDelayString = "PT30S")
+  @Scheduled(fixedDelayString = "${itgc.tasks.deadline-check-interval:PT1M}", initialDelayString = "PT30S", scheduler = SchedulingConfiguration.DEADLINES)
   public void check() {
     Instant now = clock.instant();
     List<Task> due = taskService.createTaskQuery().active().dueBefore(Date.from(now.plus(reminderBefore)))
