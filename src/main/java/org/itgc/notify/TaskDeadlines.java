@@ -43,7 +43,10 @@ public class TaskDeadlines {
    */
   public static final String DEADLINE_TIMERS = "deadlineTimers";
 
+  static final int PAGE = 500;
+
   private final TaskService taskService;
+  private final org.camunda.bpm.engine.ManagementService managementService;
   private final RepositoryService repositoryService;
   private final org.camunda.bpm.engine.RuntimeService runtimeService;
   private final UserAccounts users;
@@ -55,11 +58,13 @@ public class TaskDeadlines {
   private final Duration reminderBefore;
   private final String baseUrl;
 
-  TaskDeadlines(TaskService taskService, RepositoryService repositoryService,
+  TaskDeadlines(TaskService taskService, org.camunda.bpm.engine.ManagementService managementService,
+      RepositoryService repositoryService,
       org.camunda.bpm.engine.RuntimeService runtimeService, UserAccounts users, Notifier notifier,
       AuditRecorder audit, JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
       @Value("${itgc.tasks.reminder-before:PT24H}") Duration reminderBefore, @Value("${itgc.base-url}") String baseUrl) {
     this.taskService = taskService;
+    this.managementService = managementService;
     this.repositoryService = repositoryService;
     this.runtimeService = runtimeService;
     this.users = users;
@@ -74,12 +79,42 @@ public class TaskDeadlines {
 
   @Scheduled(fixedDelayString = "${itgc.tasks.deadline-check-interval:PT1M}", initialDelayString = "PT30S", scheduler = SchedulingConfiguration.DEADLINES)
   public void check() {
+    check(PAGE);
+  }
+
+  /**
+   * Every active task due before the reminder horizon that still lacks its notice (a reminder before its due time,
+   * an escalation after it), however many there are: pages of {@code pageSize} by due date and id, each page
+   * starting after the last task of the one before, and only tasks whose notice is still missing. Returns how many
+   * tasks were looked at.
+   */
+  int check(int pageSize) {
     Instant now = clock.instant();
-    List<Task> due = taskService.createTaskQuery().active().dueBefore(Date.from(now.plus(reminderBefore)))
-        .orderByDueDate().asc().listPage(0, 500);
-    for (Task task : due) {
-      String kind = task.getDueDate().toInstant().isAfter(now) ? "reminder" : "escalation";
-      transactions.executeWithoutResult(status -> notify(task, kind, now));
+    Date horizon = Date.from(now.plus(reminderBefore));
+    String table = managementService.getTableName(Task.class);
+    Date lastDue = new Date(0);
+    String lastId = "";
+    int seen = 0;
+    while (true) {
+      List<Task> due = taskService.createNativeTaskQuery().sql("select T.* from " + table + " T "
+          + "where T.SUSPENSION_STATE_ = 1 and T.DUE_DATE_ is not null and T.DUE_DATE_ < #{horizon} "
+          + "and (T.DUE_DATE_ > #{lastDue} or (T.DUE_DATE_ = #{lastDue} and T.ID_ > #{lastId})) "
+          + "and not exists (select 1 from task_deadline_notice N where N.task_id = T.ID_ and N.kind = "
+          + "case when T.DUE_DATE_ > #{now} then 'reminder' else 'escalation' end) "
+          + "order by T.DUE_DATE_, T.ID_")
+          .parameter("horizon", horizon).parameter("lastDue", lastDue).parameter("lastId", lastId)
+          .parameter("now", Date.from(now)).listPage(0, pageSize);
+      for (Task task : due) {
+        String kind = task.getDueDate().toInstant().isAfter(now) ? "reminder" : "escalation";
+        transactions.executeWithoutResult(status -> notify(task, kind, now));
+      }
+      seen += due.size();
+      if (due.size() < pageSize) {
+        return seen;
+      }
+      Task last = due.get(due.size() - 1);
+      lastDue = last.getDueDate();
+      lastId = last.getId();
     }
   }
 

@@ -27,6 +27,8 @@ class TaskDeadlinesIT {
   @LocalServerPort int port;
   @Autowired TaskDeadlines deadlines;
   @Autowired TaskService taskService;
+  @Autowired org.camunda.bpm.engine.RepositoryService repositoryService;
+  @Autowired org.camunda.bpm.engine.RuntimeService runtimeService;
   @Autowired JdbcTemplate jdbc;
 
   @Test
@@ -69,5 +71,39 @@ class TaskDeadlinesIT {
     assertThat(TestMailServer.body(escalation)).contains("CM-02");
     assertThat(jdbc.queryForObject("select count(*) from task_deadline_notice where task_id = ?", Integer.class,
         task.getId())).as("one reminder and one escalation, never repeated").isEqualTo(2);
+  }
+
+  @Test
+  void everyDueTaskGetsItsReminderHoweverManyAreDueAndHoweverManyWereRemindedBefore() {
+    if (repositoryService.createProcessDefinitionQuery().processDefinitionKey("it-group-tasks").count() == 0) {
+      repositoryService.createDeployment().name("task-deadlines-it").addClasspathResource("it-models/group-tasks.bpmn")
+          .deploy();
+    }
+    String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+    List<org.camunda.bpm.engine.task.Task> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String instance = runtimeService.startProcessInstanceByKey("it-group-tasks", "PAGING-" + run + "-" + i).getId();
+      tasks.addAll(taskService.createTaskQuery().processInstanceId(instance).list());
+    }
+    Instant due = TestClock.now().plus(Duration.ofHours(2));
+    for (var task : tasks) {
+      task.setDueDate(Date.from(due));
+      taskService.saveTask(task);
+    }
+    // six of them were reminded before: with pages of five they would fill the first page if the check paged over
+    // all due tasks instead of the ones still missing their reminder
+    List<String> ids = tasks.stream().map(org.camunda.bpm.engine.task.Task::getId).sorted().toList();
+    for (String id : ids.subList(0, 6)) {
+      jdbc.update("insert into task_deadline_notice (task_id, kind, due_at, sent_at, recipients) "
+          + "values (?, 'reminder', ?, now(), '{}')", id, java.sql.Timestamp.from(due));
+    }
+    assertThat(deadlines.check(5)).as("tasks looked at").isGreaterThanOrEqualTo(8);
+    assertThat(jdbc.queryForObject("select count(*) from task_deadline_notice where kind = 'reminder' and task_id = any(?)",
+        Integer.class, (Object) ids.toArray(String[]::new))).as("all 14 reminded").isEqualTo(14);
+    assertThat(jdbc.queryForObject("select count(*) from task_deadline_notice where kind = 'reminder' and task_id = any(?) "
+        + "and cardinality(recipients) > 0", Integer.class, (Object) ids.toArray(String[]::new)))
+        .as("the eight not reminded before got a mail now").isEqualTo(8);
+    tasks.stream().map(org.camunda.bpm.engine.task.Task::getProcessInstanceId).distinct()
+        .forEach(instance -> runtimeService.deleteProcessInstance(instance, "test done"));
   }
 }
