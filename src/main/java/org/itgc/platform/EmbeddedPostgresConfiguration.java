@@ -31,6 +31,10 @@ public class EmbeddedPostgresConfiguration {
       throws IOException {
     var directory = properties.dataDirectory().toAbsolutePath();
     Files.createDirectories(directory);
+    if (!properties.clean()) {
+      // after a kill -9 of the engine its PostgreSQL still runs on this folder: stop it, or the start waits and fails
+      OrphanedPostmaster.stopIfOrphaned(directory, Duration.ofSeconds(30));
+    }
     String onOff = properties.durable() ? "on" : "off";
     var postgres = EmbeddedPostgres.builder()
         .setDataDirectory(directory)
