@@ -26,7 +26,7 @@ public class EmbeddedPostgresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties,
+  EmbeddedDatabase embeddedDatabase(EmbeddedPostgresProperties properties,
       @org.springframework.beans.factory.annotation.Value("${itgc.audit.auditor-database-password:}") String auditorPassword)
       throws IOException {
     var directory = properties.dataDirectory().toAbsolutePath();
@@ -35,23 +35,20 @@ public class EmbeddedPostgresConfiguration {
       // after a kill -9 of the engine its PostgreSQL still runs on this folder: stop it, or the start waits and fails
       OrphanedPostmaster.stopIfOrphaned(directory, Duration.ofSeconds(30));
     }
-    String onOff = properties.durable() ? "on" : "off";
-    var postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(directory)
-        .setCleanDataDirectory(properties.clean())
-        .setPort(properties.port())
-        .setPGStartupWait(Duration.ofSeconds(60))
-        // stopped by this context after everything that uses it (the sealer signs the head at shutdown), never by a
-        // JVM shutdown hook of the library's own that would race Spring's and stop the database first
-        .setRegisterShutdownHook(false)
-        // zonky defaults to test settings (fsync off); evidence must survive a power cut in the default run
-        .setServerConfig("fsync", onOff)
-        .setServerConfig("synchronous_commit", onOff)
-        .setServerConfig("full_page_writes", onOff)
-        .setServerConfig("max_connections", "100")
-        .start();
+    if (properties.clean()) {
+      EmbeddedDatabase.delete(directory);
+      Files.createDirectories(directory);
+    }
+    // never started with the library's own clean-up: it would delete the folder when a dead server is replaced
+    var database = new EmbeddedDatabase(directory, port -> {
+      try {
+        return start(directory, properties.durable(), port);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, properties.port(), properties.clean());
     // the login roles exist before Liquibase runs, so that its last changesets grant them their tables
-    try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+    try (var connection = database.ownerDataSource().getConnection(); var statement = connection.createStatement()) {
       for (String role : new String[] {APP_ROLE, RETENTION_ROLE, SEALER_ROLE, AUDITOR_ROLE}) {
         statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + role + "') then "
             + "create role " + role + " login; end if; end $$");
@@ -63,8 +60,27 @@ public class EmbeddedPostgresConfiguration {
       throw new IOException("cannot create the login roles of the embedded PostgreSQL", e);
     }
     log.info("Embedded PostgreSQL listening on localhost:{} with data in {} (durable: {})",
-        postgres.getPort(), directory, properties.durable());
-    return postgres;
+        database.port(), directory, properties.durable());
+    return database;
+  }
+
+  private static EmbeddedPostgres start(java.nio.file.Path directory, boolean durable, int port)
+      throws IOException {
+    String onOff = durable ? "on" : "off";
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        // stopped by this context after everything that uses it (the sealer signs the head at shutdown), never by a
+        // JVM shutdown hook of the library's own that would race Spring's and stop the database first
+        .setRegisterShutdownHook(false)
+        // zonky defaults to test settings (fsync off); evidence must survive a power cut in the default run
+        .setServerConfig("fsync", onOff)
+        .setServerConfig("synchronous_commit", onOff)
+        .setServerConfig("full_page_writes", onOff)
+        .setServerConfig("max_connections", "100")
+        .start();
   }
 
   /**
@@ -74,7 +90,7 @@ public class EmbeddedPostgresConfiguration {
    */
   @Bean
   @org.springframework.context.annotation.Primary
-  DataSource dataSource(EmbeddedPostgres postgres) throws java.sql.SQLException {
+  DataSource dataSource(EmbeddedDatabase postgres) throws java.sql.SQLException {
     return pool(postgres, APP_ROLE, "itgc-embedded", 20);
   }
 
@@ -83,7 +99,7 @@ public class EmbeddedPostgresConfiguration {
    * through the one function open to it (changesets {@code 010} and {@code 011}), used by the archive job only.
    */
   @Bean
-  org.itgc.audit.RetentionConnections retentionConnections(EmbeddedPostgres postgres) throws java.sql.SQLException {
+  org.itgc.audit.RetentionConnections retentionConnections(EmbeddedDatabase postgres) throws java.sql.SQLException {
     return new org.itgc.audit.RetentionConnections(pool(postgres, RETENTION_ROLE, "itgc-retention", 2));
   }
 
@@ -92,18 +108,20 @@ public class EmbeddedPostgresConfiguration {
    * cannot write events (changeset {@code 016}).
    */
   @Bean
-  org.itgc.audit.SealerConnections sealerConnections(EmbeddedPostgres postgres) throws java.sql.SQLException {
+  org.itgc.audit.SealerConnections sealerConnections(EmbeddedDatabase postgres) throws java.sql.SQLException {
     return new org.itgc.audit.SealerConnections(pool(postgres, SEALER_ROLE, "itgc-sealer", 3));
   }
 
   /** A pool of a login role, which gets a new password now; the password never leaves this process. */
-  private static DataSource pool(EmbeddedPostgres postgres, String role, String name, int size) throws java.sql.SQLException {
+  private static DataSource pool(EmbeddedDatabase postgres, String role, String name, int size) throws java.sql.SQLException {
     String password = java.util.HexFormat.of().formatHex(randomBytes());
-    try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+    try (var connection = postgres.ownerDataSource().getConnection(); var statement = connection.createStatement()) {
       statement.execute("alter role " + role + " with login password '" + password + "'");
     }
     var config = new HikariConfig();
-    config.setJdbcUrl(postgres.getJdbcUrl(role, "postgres"));
+    config.setJdbcUrl(postgres.jdbcUrl(role));
+    // an outage is reported within seconds (503, health DOWN), not after the default 30 s wait for a connection
+    config.setConnectionTimeout(5_000);
     config.setUsername(role);
     config.setPassword(password);
     config.setPoolName(name);
@@ -114,8 +132,8 @@ public class EmbeddedPostgresConfiguration {
   /** Liquibase connects as the owner of the schema, the only one that creates and alters tables. */
   @Bean
   @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource
-  DataSource ownerDataSource(EmbeddedPostgres postgres) {
-    return postgres.getPostgresDatabase();
+  DataSource ownerDataSource(EmbeddedDatabase postgres) {
+    return postgres.ownerDataSource();
   }
 
   static final String APP_ROLE = "itgc_app";

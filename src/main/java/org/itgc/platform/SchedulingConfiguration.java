@@ -22,6 +22,8 @@ public class SchedulingConfiguration {
   public static final String DEADLINES = "deadlinesScheduler";
   /** The detective SoD scan. */
   public static final String ACCESS = "accessScheduler";
+  /** The embedded database's watch (demo and tests): restarts a server that died. */
+  public static final String DATABASE_WATCH = "databaseWatchScheduler";
   /** The engine's own backups and restore tests. */
   public static final String CONTINUITY = "continuityScheduler";
 
@@ -48,6 +50,11 @@ public class SchedulingConfiguration {
   @Bean(name = ACCESS, destroyMethod = "shutdown")
   ThreadPoolTaskScheduler accessScheduler() {
     return scheduler("access-scan-");
+  }
+
+  @Bean(name = DATABASE_WATCH, destroyMethod = "shutdown")
+  ThreadPoolTaskScheduler databaseWatchScheduler() {
+    return scheduler("database-watch-");
   }
 
   @Bean(name = CONTINUITY, destroyMethod = "shutdown")

@@ -27,12 +27,16 @@ class IdentityStartup implements ApplicationRunner {
   private final ObjectProvider<DemoUsers> demoUsers;
   private final TransactionTemplate transactions;
   private final AuditRecorder audit;
+  /** The database lock key of the identity set-up at start (any constant unique to it). */
+  static final long STARTUP_LOCK = 0x17_6c_1d_00L;
+
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
   private final String adminUsername;
   private final String adminPassword;
   private final String adminEmail;
 
   IdentityStartup(CamundaIdentity camundaIdentity, UserAccounts accounts, ObjectProvider<DemoUsers> demoUsers,
-      TransactionTemplate transactions, AuditRecorder audit,
+      TransactionTemplate transactions, AuditRecorder audit, org.springframework.jdbc.core.JdbcTemplate jdbc,
       @Value("${itgc.bootstrap-admin.username:}") String adminUsername,
       @Value("${itgc.bootstrap-admin.password:}") String adminPassword,
       @Value("${itgc.bootstrap-admin.email:}") String adminEmail) {
@@ -41,6 +45,7 @@ class IdentityStartup implements ApplicationRunner {
     this.demoUsers = demoUsers;
     this.transactions = transactions;
     this.audit = audit;
+    this.jdbc = jdbc;
     this.adminUsername = adminUsername;
     this.adminPassword = adminPassword;
     this.adminEmail = adminEmail;
@@ -49,6 +54,9 @@ class IdentityStartup implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     transactions.executeWithoutResult(status -> {
+      // several nodes starting together on an empty database: one creates the groups and filters, the others wait
+      // for its commit and find them (create-if-absent under a transaction-scoped database lock)
+      jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, STARTUP_LOCK);
       camundaIdentity.ensureRolesAndFilters();
       Optional.ofNullable(demoUsers.getIfAvailable()).ifPresent(DemoUsers::ensure);
       bootstrapAdmin();

@@ -29,6 +29,13 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
   @Override
   public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
+    if (org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
+      // the password could not be checked because the database is away: an outage, not a wrong login
+      response.setHeader("Retry-After", String.valueOf(org.itgc.platform.web.DatabaseOutage.RETRY_AFTER_SECONDS));
+      write(response, HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", org.itgc.platform.web.DatabaseOutage
+          .problem().getDetail());
+      return;
+    }
     response.setHeader("WWW-Authenticate", "Basic realm=\"itgc-engine\"");
     write(response, HttpStatus.UNAUTHORIZED, "Unauthorized", "Log in first: this endpoint needs credentials.");
   }

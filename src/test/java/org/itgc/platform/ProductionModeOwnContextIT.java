@@ -33,7 +33,7 @@ class ProductionModeOwnContextIT {
           "--itgc.bootstrap-admin.password=a-long-bootstrap-password", "--itgc.bootstrap-admin.email=admin@example.com");
       try (var app = new SpringApplicationBuilder(ItgcEngineApplication.class).run(first)) {
         assertThat(app.getEnvironment().getActiveProfiles()).isEmpty();
-        assertThat(app.getBeanNamesForType(EmbeddedPostgres.class)).as("no embedded database").isEmpty();
+        assertThat(app.getBeanNamesForType(EmbeddedDatabase.class)).as("no embedded database").isEmpty();
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         // no password-only access in production: HTTP Basic is refused, the browser login takes a second factor
         assertThat(Http.as(port, "first.admin", "a-long-bootstrap-password").get("/api/me").status()).isEqualTo(401);

@@ -132,7 +132,19 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpectedOrOutage(Exception e) {
+    if (DatabaseOutage.isOutage(e)) {
+      return DatabaseOutage.response();
+    }
+    return ResponseEntity.internalServerError().body(unexpected(e));
+  }
+
   ProblemDetail unexpected(Exception e) {
+    if (DatabaseOutage.isOutage(e)) {
+      log.warn("The database is not reachable: {}", e.getMessage());
+      var problem = DatabaseOutage.problem();
+      return problem;
+    }
     log.error("Unexpected error in the API", e);
     var problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
         "The request could not be completed; the error was logged.");
