@@ -44,6 +44,7 @@ public class AuditSealer {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final AuditSigningKey key;
+  private final Path keyFile;
   private final ObjectMapper json;
   private final Clock clock;
   private final Path checkpointFolder;
@@ -88,6 +89,7 @@ public class AuditSealer {
     this.json = json;
     this.clock = clock;
     this.key = AuditSigningKey.loadOrCreate(keyFile);
+    this.keyFile = keyFile;
     this.checkpointFolder = checkpointFolder;
     this.checkpointEvery = checkpointEvery;
     this.checkpointInterval = checkpointInterval;
@@ -97,6 +99,15 @@ public class AuditSealer {
 
   public AuditSigningKey key() {
     return key;
+  }
+
+  /** The previous signing key's fingerprint, when a rotation from it is configured. */
+  public java.util.Optional<String> previousFingerprint() {
+    return java.util.Optional.ofNullable(previousKey).map(AuditSigningKey::fingerprint);
+  }
+
+  Path keyFile() {
+    return keyFile;
   }
 
   private volatile Map<String, java.security.PublicKey> trustedKeys;

@@ -49,7 +49,8 @@ public class EmbeddedDatabase implements AutoCloseable {
     return postgres.getPostgresDatabase();
   }
 
-  String jdbcUrl(String user) {
+  /** The JDBC URL of the embedded server for a login role. */
+  public String jdbcUrl(String user) {
     return postgres.getJdbcUrl(user, "postgres");
   }
 

@@ -22,12 +22,14 @@ import org.springframework.stereotype.Component;
  * anyone the second factors.
  */
 @Component
-class MfaSecrets {
+class MfaSecrets implements org.itgc.platform.SharedSecrets.Secret {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private final SecretKeySpec key;
+  private final Path file;
 
   MfaSecrets(@Value("${itgc.security.mfa-key-file:data/security/mfa-key}") Path file) {
+    this.file = file;
     try {
       if (!Files.exists(file)) {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -44,6 +46,28 @@ class MfaSecrets {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the MFA key file " + file, e);
     }
+  }
+
+  @Override
+  public String name() {
+    return "mfa-key";
+  }
+
+  /** HMAC-SHA256 of a fixed text under the key: names the key without revealing it. */
+  @Override
+  public String fingerprint() {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return java.util.HexFormat.of().formatHex(mac.doFinal("itgc-mfa-key-fingerprint".getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String source() {
+    return "itgc.security.mfa-key-file = " + file.toAbsolutePath();
   }
 
   String encrypt(String secret) {

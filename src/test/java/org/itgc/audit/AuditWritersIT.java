@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.itgc.platform.EmbeddedDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ class AuditWritersIT {
   @Autowired AuditSealer sealer;
   @Autowired AuditRecorder recorder;
   @Autowired SealerConnections sealerConnections;
-  @Autowired EmbeddedPostgres postgres;
+  @Autowired EmbeddedDatabase postgres;
   @Autowired @org.springframework.boot.autoconfigure.liquibase.LiquibaseDataSource DataSource ownerDataSource;
 
   private static final Timestamp LAST_YEAR = Timestamp.from(Instant.now().minusSeconds(365L * 24 * 3600));
@@ -144,7 +144,7 @@ class AuditWritersIT {
   void theAuditorsRoleReadsAndVerifiesButWritesNothingAndSeesNoSecrets() throws Exception {
     new JdbcTemplate(ownerDataSource).execute("alter role itgc_auditor with login password 'auditor-it-password'");
     var auditorSource = new org.postgresql.ds.PGSimpleDataSource();
-    auditorSource.setUrl(postgres.getJdbcUrl("itgc_auditor", "postgres"));
+    auditorSource.setUrl(postgres.jdbcUrl("itgc_auditor"));
     auditorSource.setUser("itgc_auditor");
     auditorSource.setPassword("auditor-it-password");
     var auditor = new JdbcTemplate(auditorSource);
@@ -161,7 +161,7 @@ class AuditWritersIT {
 
     sealer.checkpointNow();
     var out = new ByteArrayOutputStream();
-    int status = AuditVerifier.run(new String[] {postgres.getJdbcUrl("itgc_auditor", "postgres"), "itgc_auditor",
+    int status = AuditVerifier.run(new String[] {postgres.jdbcUrl("itgc_auditor"), "itgc_auditor",
         "auditor-it-password", sealer.checkpointFolder().toString(), sealer.key().fingerprint()},
         new PrintStream(out, true, StandardCharsets.UTF_8));
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("AUDIT TRAIL VERIFIED");

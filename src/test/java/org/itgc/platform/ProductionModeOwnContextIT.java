@@ -56,6 +56,24 @@ class ProductionModeOwnContextIT {
         assertThat(again.getBean(JdbcTemplate.class).queryForList("select username from sec_user", String.class))
             .containsExactly("first.admin");
       }
+      // another node set up with a key of its own (a folder of its own) refuses to start, naming the setting; each
+      // runs in a JVM of its own (a start that fails leaves Camunda's webapps pointing at an engine that is gone)
+      for (String[] otherKey : java.util.List.of(
+          new String[] {"--itgc.security.mfa-key-file=" + directory + "-other/mfa-key", "mfa-key"},
+          new String[] {"--itgc.audit.signing-key-file=" + directory + "-other/signing-key.pem", "audit-signing-key"})) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("java.class.path"), ItgcEngineApplication.class.getName()));
+        java.util.Arrays.stream(common).filter(a -> !a.startsWith(otherKey[0].substring(0, otherKey[0].indexOf('=') + 1)))
+            .forEach(command::add);
+        command.add(otherKey[0]);
+        Path log = Files.createTempFile(Path.of("target"), "other-node-", ".log");
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(node.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("the node stops by itself").isTrue();
+        assertThat(node.exitValue()).as("a node with another %s does not run", otherKey[1]).isNotZero();
+        assertThat(Files.readString(log)).contains("This node's " + otherKey[1])
+            .contains("every node must read the same key");
+      }
     }
   }
 
