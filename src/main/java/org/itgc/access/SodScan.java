@@ -39,9 +39,12 @@ public class SodScan {
   private final Clock clock;
   private final EngineRoleReconciliation engineRoles;
 
+  private final org.itgc.platform.ScheduledOnce once;
+
   SodScan(JdbcTemplate jdbc, javax.sql.DataSource dataSource, TransactionTemplate transactions, AccessCatalogue catalogue, SodRules rules,
-      AuditRecorder audit, Clock clock, EngineRoleReconciliation engineRoles) {
+      AuditRecorder audit, Clock clock, EngineRoleReconciliation engineRoles, org.itgc.platform.ScheduledOnce once) {
     this.engineRoles = engineRoles;
+    this.once = once;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.transactions = transactions;
@@ -62,9 +65,16 @@ public class SodScan {
 
   @Scheduled(cron = "#{@accessCatalogue.sodScanSchedule()}", scheduler = SchedulingConfiguration.ACCESS)
   void scheduled() {
-    scan("scheduled", "system");
-    // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
-    engineRoles.reconcileAndRaise();
+    scheduled(once.slotNow());
+  }
+
+  /** The scheduled scan of one slot: on the one node that claims it. */
+  boolean scheduled(java.time.Instant slot) {
+    return once.run("sod-scan", slot, () -> {
+      scan("scheduled", "system");
+      // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
+      engineRoles.reconcileAndRaise();
+    });
   }
 
   /** Runs a scan now; empty when another node or request is scanning. */

@@ -56,11 +56,14 @@ public class AuditArchive {
   private final org.springframework.transaction.support.TransactionTemplate transactions;
   private final int retrievalMax;
 
+  private final org.itgc.platform.ScheduledOnce once;
+
   AuditArchive(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate transactions,
       AuditSealer sealer, AuditRecorder audit, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder,
       @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention,
-      @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax) {
+      @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax, org.itgc.platform.ScheduledOnce once) {
+    this.once = once;
     this.jdbc = jdbc;
     this.sealer = sealer;
     this.audit = audit;
@@ -77,6 +80,16 @@ public class AuditArchive {
    * copy stays until the retention job removes the month, hot-days after its end).
    */
   @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
+  void scheduledArchive() {
+    once.run("audit-archive", once.slotNow(), () -> {
+      try {
+        archiveDue();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   public void archiveDue() throws IOException {
     YearMonth current = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
     var months = jdbc.queryForList("""
@@ -99,6 +112,16 @@ public class AuditArchive {
    * the segment's record stays, with the expiry beside it. Returns the labels expired.
    */
   @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
+  void scheduledExpiry() {
+    once.run("audit-archive-expiry", once.slotNow(), () -> {
+      try {
+        expireDue();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   public List<String> expireDue() throws IOException {
     Instant horizon = clock.instant().atZone(ZoneOffset.UTC).minus(archiveRetention).toInstant();
     List<String> expired = new ArrayList<>();
@@ -331,7 +354,7 @@ public class AuditArchive {
   /** Quarterly (control LG-02): a random segment retrieved, verified and compared event by event with the database. */
   @Scheduled(cron = "${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void scheduledTest() {
-    test("schedule");
+    once.run("audit-archive-test", once.slotNow(), () -> test("schedule"));
   }
 
   public Map<String, Object> test(String by) {

@@ -55,10 +55,13 @@ public class EngineContinuity {
   private final Path backupFolder;
   private final Path scratchFolder;
 
+  private final org.itgc.platform.ScheduledOnce once;
+
   EngineContinuity(DataSource dataSource, JdbcTemplate jdbc, TransactionTemplate transactions, SystemsInventory systems,
       ControlExceptions controlExceptions, AuditRecorder audit, ObjectMapper json, Clock clock,
       @Value("${itgc.continuity.engine-backup-folder}") Path backupFolder,
-      @Value("${itgc.continuity.restore-test-folder}") Path scratchFolder) {
+      @Value("${itgc.continuity.restore-test-folder}") Path scratchFolder, org.itgc.platform.ScheduledOnce once) {
+    this.once = once;
     this.dataSource = dataSource;
     this.jdbc = jdbc;
     this.transactions = transactions;
@@ -80,12 +83,13 @@ public class EngineContinuity {
 
   @Scheduled(cron = "#{@continuitySettings.engineBackupCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledBackup() {
-    exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database");
+    once.run("engine-backup", once.slotNow(), () -> exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database"));
   }
 
   @Scheduled(cron = "#{@continuitySettings.engineRestoreTestCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledRestoreTest() {
-    exclusively(RESTORE_LOCK, this::restoreTest, "restore test of the engine's backup");
+    once.run("engine-restore-test", once.slotNow(),
+        () -> exclusively(RESTORE_LOCK, this::restoreTest, "restore test of the engine's backup"));
   }
 
   private interface Work {

@@ -44,6 +44,7 @@ class AccessLifecycleIT {
   @Autowired ManagementService managementService;
   @Autowired BusinessCalendar calendar;
   @Autowired EngineRoleReconciliation engineRoles;
+  @Autowired SodScan sodScan;
 
   // ---------------------------------------------------------------- helpers
 
@@ -679,5 +680,30 @@ class AccessLifecycleIT {
         .forEach(f -> findings.add(f.get("identityId").asText() + ":" + f.get("ruleId").asText()));
     assertThat(findings).contains("E2001:SOD-03", "E2005:SOD-10");
     assertThat(Http.as(port, "rachel").post("/api/access/sod/scans", "{}").status()).isEqualTo(403);
+  }
+
+  @Test
+  void aScheduledScanRunsOnceForItsTimeHoweverManyNodesFireIt() throws Exception {
+    java.time.Instant slot = TestClock.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(3600 * 24 * 400);
+    int before = jdbc.queryForObject("select count(*) from sod_scan where kind = 'scheduled'", Integer.class);
+    // three nodes' schedulers fire the same minute at once, and a fourth a moment after the first finished
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      java.util.concurrent.Callable<Boolean> fire = () -> sodScan.scheduled(slot);
+      var runs = pool.invokeAll(java.util.List.of(fire, fire, fire));
+      int ran = 0;
+      for (var run : runs) {
+        ran += run.get() ? 1 : 0;
+      }
+      assertThat(ran).as("one node runs it").isEqualTo(1);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(sodScan.scheduled(slot)).as("a late node skips it").isFalse();
+    assertThat(jdbc.queryForObject("select count(*) from sod_scan where kind = 'scheduled'", Integer.class))
+        .isEqualTo(before + 1);
+    assertThat(jdbc.queryForObject("select count(*) from scheduled_run where job = 'sod-scan' and slot = ?", Integer.class,
+        java.sql.Timestamp.from(slot))).isEqualTo(1);
+    assertThat(sodScan.scheduled(slot.plusSeconds(60))).as("the next minute is another run").isTrue();
   }
 }

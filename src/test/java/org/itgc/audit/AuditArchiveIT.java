@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class AuditArchiveIT {
 
   @LocalServerPort int port;
+  @Autowired org.itgc.platform.ScheduledOnce once;
   @Autowired AuditArchive archive;
   @Autowired AuditSealer sealer;
   @Autowired AuditRecorder recorder;
@@ -60,7 +61,8 @@ class AuditArchiveIT {
     assertThat(jdbc.queryForObject("select count(*) from audit_archive_test where passed", Integer.class)).isPositive();
 
     // a period holding more than one answer carries is refused whole, not cut short
-    var small = new AuditArchive(jdbc, transactions, sealer, recorder, json, clock, folder, java.time.Period.ofYears(7), 2);
+    var small = new AuditArchive(jdbc, transactions, sealer, recorder, json, clock, folder, java.time.Period.ofYears(7), 2,
+        once);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.retrieve(from, Instant.now().plusSeconds(60)))
         .isInstanceOf(AuditArchive.TooMany.class).hasMessageContaining("more than 2");
 
