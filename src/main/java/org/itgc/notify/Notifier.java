@@ -54,12 +54,25 @@ public class Notifier {
           """);
       ps.setString(1, templateId);
       ps.setArray(2, con.createArrayOf("varchar", to.toArray()));
-      ps.setString(3, template.render(template.subject(), variables));
-      ps.setString(4, template.render(template.body(), variables));
+      ps.setString(3, subjectLine(template.render(template.subject(), variables)));
+      ps.setString(4, template.render(template.body(), variables).replace("\u0000", ""));
       ps.setTimestamp(5, now);
       ps.setTimestamp(6, now);
       return ps;
     }, rs -> rs.next() ? rs.getLong(1) : null);
     return id == null ? -1 : id;
+  }
+
+  /** The longest subject a mail gets; the full text is in the body. */
+  static final int SUBJECT_LIMIT = 200;
+
+  /**
+   * A subject that every mail server takes: one line, no control characters, at most {@link #SUBJECT_LIMIT}
+   * characters (shortened with an ellipsis), so that a mail about a control exception can never fail, nor roll back
+   * the exception it reports, because of what a title or a list of commits put in its subject.
+   */
+  static String subjectLine(String rendered) {
+    String line = rendered.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").replaceAll(" {2,}", " ").strip();
+    return line.length() <= SUBJECT_LIMIT ? line : line.substring(0, SUBJECT_LIMIT - 1).stripTrailing() + "\u2026";
   }
 }

@@ -151,4 +151,28 @@ class SourceControlDeliveriesIT {
     assertThat(jdbc.queryForObject("select external_ref from change_deployment where id = ?", String.class,
         merged.json().at("/judgement/deploymentId").asLong())).isEqualTo("mr:!7:" + last);
   }
+
+  @Test
+  void aPushOfManyUnapprovedCommitsKeepsItsControlExceptionAndItsMailIsDelivered() throws Exception {
+    StringBuilder commits = new StringBuilder("[");
+    String last = null;
+    for (int i = 0; i < 25; i++) {
+      last = ChangeManagementIT.sha(600 + i);
+      String one = commit(last, "unapproved " + i).strip();
+      commits.append(i == 0 ? "" : ",").append(one, 1, one.length() - 1);
+    }
+    commits.append("]");
+    byte[] body = githubPush("acme/ap-payments", "refs/heads/master", last, commits.toString())
+        .getBytes(StandardCharsets.UTF_8);
+    var response = deliver("application/json", body, "sha256=" + SourceControlWebhooks.hmac(GITHUB_SECRET, body));
+    assertThat(response.status()).as(response.toString()).isEqualTo(202);
+    long exception = response.json().at("/judgement/exceptionId").asLong();
+    assertThat(exception).as("the control exception is stored").isPositive();
+    String lastCommit = last;
+    var mail = org.itgc.support.TestMailServer.await(m -> org.itgc.support.TestMailServer.body(m).contains(lastCommit),
+        java.time.Duration.ofSeconds(30));
+    assertThat(mail.getSubject().length()).isLessThanOrEqualTo(200);
+    assertThat(jdbc.queryForObject("select count(*) from control_exception where id = ?", Integer.class, exception))
+        .isEqualTo(1);
+  }
 }
