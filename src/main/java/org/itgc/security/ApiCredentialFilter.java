@@ -47,7 +47,7 @@ public class ApiCredentialFilter extends OncePerRequestFilter {
     if (credential.isEmpty()) {
       audit.recordIndependently(AuditEvent.of("api-credential.refused", "endpoint", request.getMethod() + " " + request.getRequestURI())
           .actor("anonymous", null).clientAddress(request.getRemoteAddr()).denied("unknown, revoked or expired credential").build());
-      write(response, 401, "Unauthorized", "The credential is unknown, revoked or expired.");
+      write(request, response, 401, "Unauthorized", "The credential is unknown, revoked or expired.");
       return;
     }
     var scope = credential.get().scopes().stream().map(ApiCredentials.SCOPES::get)
@@ -57,7 +57,7 @@ public class ApiCredentialFilter extends OncePerRequestFilter {
       audit.recordIndependently(AuditEvent.of("api-credential.out-of-scope", "endpoint", request.getMethod() + " "
           + request.getRequestURI()).actor(actor, credential.get().scopes()).clientAddress(request.getRemoteAddr())
           .denied("outside the credential's scopes " + credential.get().scopes()).build());
-      write(response, 403, "Forbidden", "This credential's scopes " + credential.get().scopes() + " do not open "
+      write(request, response, 403, "Forbidden", "This credential's scopes " + credential.get().scopes() + " do not open "
           + request.getMethod() + " " + request.getRequestURI() + ".");
       return;
     }
@@ -73,7 +73,22 @@ public class ApiCredentialFilter extends OncePerRequestFilter {
     }
   }
 
-  private void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+  /** A refusal as problem+json, or in SCIM's error format (RFC 7644 section 3.12) under {@code /scim/}. */
+  private void write(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
+      throws IOException {
+    if (request.getRequestURI().startsWith(request.getContextPath() + "/scim/")) {
+      var body = new LinkedHashMap<String, Object>();
+      body.put("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
+      body.put("status", String.valueOf(status));
+      body.put("detail", detail);
+      response.setStatus(status);
+      response.setContentType("application/scim+json");
+      if (status == 401) {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"itgc-engine-scim\"");
+      }
+      json.writeValue(response.getOutputStream(), body);
+      return;
+    }
     var body = new LinkedHashMap<String, Object>();
     body.put("type", "about:blank");
     body.put("title", title);

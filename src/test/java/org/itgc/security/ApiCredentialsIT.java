@@ -124,6 +124,19 @@ class ApiCredentialsIT {
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", Map.of("employeeNumber", "E9702"))));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(Http.bearer(port, (String) scim.get("token")).get("/api/access/catalogue").status()).isEqualTo(403);
+    assertThat(jdbc.queryForObject("select actor from audit_event where action = 'scim.user.create' "
+        + "and details ->> 'userName' = 'ida.okta'", String.class)).as("the credential that wrote")
+        .isEqualTo("api:" + scim.get("id"));
+    // a refused credential under /scim is told so in SCIM's error format
+    var unknown = Http.bearer(port, "itgc_not-a-credential").get("/scim/v2/Users");
+    assertThat(unknown.status()).isEqualTo(401);
+    assertThat(unknown.contentType()).startsWith("application/scim+json");
+    assertThat(unknown.json().get("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+    assertThat(unknown.json().get("status").asText()).isEqualTo("401");
+    var deployments = issue("CI deploys", List.of("deployments"));
+    var outOfScope = Http.bearer(port, (String) deployments.get("token")).get("/scim/v2/Users");
+    assertThat(outOfScope.status()).isEqualTo(403);
+    assertThat(outOfScope.json().get("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
   }
 
   @Test
