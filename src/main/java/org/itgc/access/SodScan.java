@@ -65,7 +65,7 @@ public class SodScan {
 
   @Scheduled(cron = "#{@accessCatalogue.sodScanSchedule()}", scheduler = SchedulingConfiguration.ACCESS)
   void scheduled() {
-    scheduled(once.slotNow());
+    scheduled(once.slot(catalogue.sodScanSchedule()));
   }
 
   /** The scheduled scan of one slot: on the one node that claims it. */

@@ -57,13 +57,22 @@ public class AuditArchive {
   private final int retrievalMax;
 
   private final org.itgc.platform.ScheduledOnce once;
+  private final String archiveCron;
+  private final String expiryCron;
+  private final String testCron;
 
   AuditArchive(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate transactions,
       AuditSealer sealer, AuditRecorder audit, ObjectMapper json, @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.archive-folder:data/audit/archive}") Path folder,
       @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention,
-      @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax, org.itgc.platform.ScheduledOnce once) {
+      @Value("${itgc.audit.archive-retrieval-max:100000}") int retrievalMax, org.itgc.platform.ScheduledOnce once,
+      @Value("${itgc.audit.archive-schedule:0 0 3 2 * *}") String archiveCron,
+      @Value("${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}") String expiryCron,
+      @Value("${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}") String testCron) {
     this.once = once;
+    this.archiveCron = archiveCron;
+    this.expiryCron = expiryCron;
+    this.testCron = testCron;
     this.jdbc = jdbc;
     this.sealer = sealer;
     this.audit = audit;
@@ -81,7 +90,7 @@ public class AuditArchive {
    */
   @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   void scheduledArchive() {
-    once.run("audit-archive", once.slotNow(), () -> {
+    once.run("audit-archive", archiveCron, () -> {
       try {
         archiveDue();
       } catch (IOException e) {
@@ -113,7 +122,7 @@ public class AuditArchive {
    */
   @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   void scheduledExpiry() {
-    once.run("audit-archive-expiry", once.slotNow(), () -> {
+    once.run("audit-archive-expiry", expiryCron, () -> {
       try {
         expireDue();
       } catch (IOException e) {
@@ -354,7 +363,7 @@ public class AuditArchive {
   /** Quarterly (control LG-02): a random segment retrieved, verified and compared event by event with the database. */
   @Scheduled(cron = "${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void scheduledTest() {
-    once.run("audit-archive-test", once.slotNow(), () -> test("schedule"));
+    once.run("audit-archive-test", testCron, () -> test("schedule"));
   }
 
   public Map<String, Object> test(String by) {

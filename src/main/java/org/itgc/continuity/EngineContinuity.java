@@ -56,12 +56,15 @@ public class EngineContinuity {
   private final Path scratchFolder;
 
   private final org.itgc.platform.ScheduledOnce once;
+  private final ContinuitySettings settings;
 
   EngineContinuity(DataSource dataSource, JdbcTemplate jdbc, TransactionTemplate transactions, SystemsInventory systems,
       ControlExceptions controlExceptions, AuditRecorder audit, ObjectMapper json, Clock clock,
       @Value("${itgc.continuity.engine-backup-folder}") Path backupFolder,
-      @Value("${itgc.continuity.restore-test-folder}") Path scratchFolder, org.itgc.platform.ScheduledOnce once) {
+      @Value("${itgc.continuity.restore-test-folder}") Path scratchFolder, org.itgc.platform.ScheduledOnce once,
+      ContinuitySettings settings) {
     this.once = once;
+    this.settings = settings;
     this.dataSource = dataSource;
     this.jdbc = jdbc;
     this.transactions = transactions;
@@ -83,12 +86,12 @@ public class EngineContinuity {
 
   @Scheduled(cron = "#{@continuitySettings.engineBackupCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledBackup() {
-    once.run("engine-backup", once.slotNow(), () -> exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database"));
+    once.run("engine-backup", settings.engineBackupCron(), () -> exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database"));
   }
 
   @Scheduled(cron = "#{@continuitySettings.engineRestoreTestCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledRestoreTest() {
-    once.run("engine-restore-test", once.slotNow(),
+    once.run("engine-restore-test", settings.engineRestoreTestCron(),
         () -> exclusively(RESTORE_LOCK, this::restoreTest, "restore test of the engine's backup"));
   }
 

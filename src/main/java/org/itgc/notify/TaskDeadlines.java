@@ -44,6 +44,7 @@ public class TaskDeadlines {
   public static final String DEADLINE_TIMERS = "deadlineTimers";
 
   static final int PAGE = 500;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskDeadlines.class);
 
   private final TaskService taskService;
   private final org.camunda.bpm.engine.ManagementService managementService;
@@ -106,7 +107,12 @@ public class TaskDeadlines {
           .parameter("now", Date.from(now)).listPage(0, pageSize);
       for (Task task : due) {
         String kind = task.getDueDate().toInstant().isAfter(now) ? "reminder" : "escalation";
-        transactions.executeWithoutResult(status -> notify(task, kind, now));
+        try {
+          transactions.executeWithoutResult(status -> notify(task, kind, now));
+        } catch (RuntimeException e) {
+          // one task that cannot be notified (a task without a process, a model gone) does not stop the others
+          log.warn("No {} for task {} ({}): {}", kind, task.getId(), task.getName(), e.getMessage());
+        }
       }
       seen += due.size();
       if (due.size() < pageSize) {

@@ -28,6 +28,7 @@ public class EmbeddedDatabase implements AutoCloseable {
   private final boolean deleteOnClose;
   private volatile EmbeddedPostgres postgres;
   private volatile boolean closed;
+  private volatile int missed;
   private Duration backoff = FIRST_RETRY;
   private long nextAttempt;
   private int restarts;
@@ -59,41 +60,65 @@ public class EmbeddedDatabase implements AutoCloseable {
     return restarts;
   }
 
-  /** Checks that the server answers; starts it again when it does not (with back-off between attempts). */
+  /**
+   * Checks that the server is there; starts it again when its process is gone. A server whose postmaster still runs
+   * is never stopped here, however slowly it answers (the pools report that as an outage until it answers again); a
+   * dead one is declared dead after two looks in a row, then started again with back-off between attempts.
+   */
   @Scheduled(fixedDelayString = "${itgc.embedded-postgres.watch-interval:PT2S}",
       scheduler = SchedulingConfiguration.DATABASE_WATCH)
-  public synchronized void watch() {
-    if (closed || answers()) {
+  public void watch() {
+    if (closed || postmasterAlive() || answers()) {
+      missed = 0;
       return;
     }
-    long now = System.nanoTime();
-    if (now < nextAttempt) {
+    if (++missed < 2) {
       return;
     }
-    log.error("The embedded PostgreSQL of {} does not answer: starting it again on port {}", directory, port);
-    try {
-      try {
-        postgres.close();
-      } catch (IOException | RuntimeException stopFailed) {
-        log.debug("stopping the dead server failed as expected: {}", stopFailed.getMessage());
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-      OrphanedPostmaster.stopIfOrphaned(directory, Duration.ofSeconds(10));
-      postgres = starter.apply(port);
-      restarts++;
-      backoff = FIRST_RETRY;
-      log.warn("The embedded PostgreSQL of {} is running again (restart {})", directory, restarts);
-    } catch (IOException | RuntimeException e) {
-      nextAttempt = now + backoff.toNanos();
-      log.error("The embedded PostgreSQL of {} could not be started again ({}); next attempt in {}", directory,
-          e.getMessage(), backoff);
-      backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+      long now = System.nanoTime();
+      if (now < nextAttempt) {
+        return;
+      }
+      log.error("The embedded PostgreSQL of {} is gone: starting it again on port {}", directory, port);
+      try {
+        try {
+          postgres.close(); // releases the library's lock on the folder; its stop command finds no server
+        } catch (IOException | RuntimeException stopFailed) {
+          log.debug("stopping the dead server failed as expected: {}", stopFailed.getMessage());
+        }
+        postgres = starter.apply(port);
+        restarts++;
+        missed = 0;
+        backoff = FIRST_RETRY;
+        log.warn("The embedded PostgreSQL of {} is running again (restart {})", directory, restarts);
+      } catch (RuntimeException e) {
+        nextAttempt = now + backoff.toNanos();
+        log.error("The embedded PostgreSQL of {} could not be started again ({}); next attempt in {}", directory,
+            e.getMessage(), backoff);
+        backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+      }
     }
   }
 
+  /** Whether the process named in the folder's {@code postmaster.pid} runs. */
+  private boolean postmasterAlive() {
+    try {
+      var lines = java.nio.file.Files.readAllLines(directory.resolve("postmaster.pid"));
+      return !lines.isEmpty() && lines.get(0).strip().matches("\\d+")
+          && ProcessHandle.of(Long.parseLong(lines.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** One connection attempt with short timeouts (a frozen server must not hold the watch, nor the engine's stop). */
   private boolean answers() {
-    try (var connection = postgres.getPostgresDatabase().getConnection();
-        var statement = connection.createStatement()) {
-      statement.setQueryTimeout(5);
+    try (var connection = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres")
+        + "&connectTimeout=3&socketTimeout=5&loginTimeout=3"); var statement = connection.createStatement()) {
       return statement.execute("select 1");
     } catch (java.sql.SQLException | RuntimeException e) {
       return false;
@@ -101,9 +126,11 @@ public class EmbeddedDatabase implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    closed = true;
-    postgres.close();
+  public void close() throws IOException {
+    closed = true; // before the lock: a watch in progress ends without starting anything
+    synchronized (this) {
+      postgres.close();
+    }
     if (deleteOnClose) {
       delete(directory);
     }

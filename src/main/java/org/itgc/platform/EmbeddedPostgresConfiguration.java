@@ -36,6 +36,7 @@ public class EmbeddedPostgresConfiguration {
       OrphanedPostmaster.stopIfOrphaned(directory, Duration.ofSeconds(30));
     }
     if (properties.clean()) {
+      OrphanedPostmaster.requireNoRunningEngine(directory);
       EmbeddedDatabase.delete(directory);
       Files.createDirectories(directory);
     }

@@ -53,8 +53,9 @@ public final class OrphanedPostmaster {
     if (process.isEmpty()) {
       return Outcome.NONE; // a stale file: PostgreSQL itself starts over it
     }
-    if (!servesThisFolder(process.get(), directory, lines.get(1).strip())) {
-      log.warn("{} names process {}, which is not a PostgreSQL server of {}: left alone", pidFile, pid, directory);
+    if (!servesThisFolder(process.get(), directory, lines)) {
+      log.warn("{} names process {}, which is not this folder's PostgreSQL server (or not the one that wrote the "
+          + "file): left alone", pidFile, pid);
       return Outcome.NOT_OURS;
     }
     log.warn("Stopping the orphaned PostgreSQL server {} of {} (its engine ended without stopping it)", pid, directory);
@@ -62,14 +63,9 @@ public final class OrphanedPostmaster {
     try {
       process.get().onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("PostgreSQL server {} did not stop within {}: killing it", pid, wait);
-      process.get().destroyForcibly();
-      try {
-        process.get().onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception again) {
-        throw new IllegalStateException("the orphaned PostgreSQL server " + pid + " of " + directory
-            + " could not be stopped; stop it by hand (kill " + pid + ") and start again", again);
-      }
+      // never killed outright: a server that does not stop may be doing something a person should look at
+      throw new IllegalStateException("the orphaned PostgreSQL server " + pid + " of " + directory
+          + " did not stop within " + wait + "; stop it by hand (kill -INT " + pid + ") and start again");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping PostgreSQL server " + pid, e);
@@ -79,7 +75,7 @@ public final class OrphanedPostmaster {
     return Outcome.STOPPED;
   }
 
-  private static void requireNoRunningEngine(Path directory) throws IOException {
+  static void requireNoRunningEngine(Path directory) throws IOException {
     Path lockFile = directory.resolve("epg-lock");
     if (!Files.exists(lockFile)) {
       return;
@@ -99,14 +95,33 @@ public final class OrphanedPostmaster {
     }
   }
 
-  /** Whether the process is a PostgreSQL server whose data folder is this one. */
-  static boolean servesThisFolder(ProcessHandle process, Path directory, String pidFileDirectory) {
+  /**
+   * Whether the process is the PostgreSQL server of this folder that wrote the pid file: its program is
+   * {@code postgres}, it runs in this folder (its working directory, which the server sets to its data folder, or
+   * else its {@code -D} argument), and it started when the pid file says (a reused pid fails that). Anything it cannot
+   * establish counts against: it fails closed.
+   */
+  static boolean servesThisFolder(ProcessHandle process, Path directory, List<String> pidFile) {
     String command = process.info().command().orElse("");
-    List<String> arguments = process.info().arguments().map(List::of).orElse(List.of());
-    boolean postgres = command.endsWith("/postgres") || command.endsWith("/postmaster");
-    boolean thisFolder = samePath(pidFileDirectory, directory)
-        && (arguments.isEmpty() || arguments.stream().anyMatch(a -> samePath(a, directory)));
-    return postgres && thisFolder;
+    if (!(command.endsWith("/postgres") || command.endsWith("/postmaster"))) {
+      return false;
+    }
+    boolean inFolder;
+    try {
+      inFolder = Files.readSymbolicLink(Path.of("/proc", String.valueOf(process.pid()), "cwd")).toRealPath()
+          .equals(directory.toRealPath());
+    } catch (IOException | RuntimeException e) {
+      List<String> arguments = process.info().arguments().map(List::of).orElse(List.of());
+      inFolder = arguments.stream().anyMatch(a -> samePath(a, directory));
+    }
+    if (!inFolder) {
+      return false;
+    }
+    if (pidFile.size() >= 3 && pidFile.get(2).strip().matches("\\d+")) {
+      long written = Long.parseLong(pidFile.get(2).strip());
+      return process.info().startInstant().map(start -> Math.abs(start.getEpochSecond() - written) <= 2).orElse(false);
+    }
+    return false;
   }
 
   private static boolean samePath(String text, Path directory) {

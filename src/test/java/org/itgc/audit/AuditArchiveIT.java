@@ -62,7 +62,7 @@ class AuditArchiveIT {
 
     // a period holding more than one answer carries is refused whole, not cut short
     var small = new AuditArchive(jdbc, transactions, sealer, recorder, json, clock, folder, java.time.Period.ofYears(7), 2,
-        once);
+        once, "0 0 3 2 * *", "0 0 5 2 * *", "0 0 4 3 1,4,7,10 *");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.retrieve(from, Instant.now().plusSeconds(60)))
         .isInstanceOf(AuditArchive.TooMany.class).hasMessageContaining("more than 2");
 

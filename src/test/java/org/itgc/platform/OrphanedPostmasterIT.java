@@ -67,6 +67,20 @@ class OrphanedPostmasterIT {
       assertThat(OrphanedPostmaster.stopIfOrphaned(folder, Duration.ofSeconds(5)))
           .isEqualTo(OrphanedPostmaster.Outcome.NOT_OURS);
       assertThat(sleeper.isAlive()).isTrue();
+      // another folder's PostgreSQL server (its pid file copied here) is not this folder's: left running
+      Path otherFolder = Files.createTempDirectory(Path.of("target"), "orphan-another-").toAbsolutePath();
+      try (EmbeddedPostgres other = EmbeddedPostgres.builder().setDataDirectory(otherFolder).setCleanDataDirectory(true)
+          .setRegisterShutdownHook(false).start()) {
+        Files.copy(otherFolder.resolve("postmaster.pid"), folder.resolve("postmaster.pid"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long otherPid = Long.parseLong(Files.readAllLines(otherFolder.resolve("postmaster.pid")).get(0).strip());
+        assertThat(OrphanedPostmaster.stopIfOrphaned(folder, Duration.ofSeconds(5)))
+            .isEqualTo(OrphanedPostmaster.Outcome.NOT_OURS);
+        assertThat(ProcessHandle.of(otherPid).map(ProcessHandle::isAlive)).contains(true);
+        try (var connection = other.getPostgresDatabase().getConnection()) {
+          assertThat(connection.isValid(2)).isTrue();
+        }
+      }
       // a pid file whose process is gone is stale: nothing to stop
       Files.write(folder.resolve("postmaster.pid"), List.of("999999999", folder.toString()));
       assertThat(OrphanedPostmaster.stopIfOrphaned(folder, Duration.ofSeconds(5)))

@@ -11,8 +11,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * An outage of the database, told apart from a fault: a request that could not reach PostgreSQL is answered 503 with
- * {@code Retry-After}, never 401 (login needs the database too) nor 500; nothing was done, so the client may send it
- * again.
+ * {@code Retry-After}, never 401 (login needs the database too) nor 500. Whether a write that lost its connection while
+ * committing was stored cannot be known here: the answer says to look before sending it again.
  */
 public final class DatabaseOutage {
 
@@ -40,7 +40,8 @@ public final class DatabaseOutage {
 
   public static ProblemDetail problem() {
     var problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-        "The database is not reachable; nothing was done. Try again in " + RETRY_AFTER_SECONDS + " seconds.");
+        "The database is not reachable. Try again in " + RETRY_AFTER_SECONDS + " seconds; if the connection was lost "
+        + "while a change was being saved, look whether it was stored before sending it again.");
     problem.setTitle("Service unavailable");
     problem.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
     return problem;
