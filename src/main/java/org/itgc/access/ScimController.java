@@ -470,6 +470,11 @@ class ScimController {
   /** Anything unforeseen is still answered in SCIM's format (and logged with its cause for the operator). */
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+    if (org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
+      var outage = error(503, null, org.itgc.platform.web.DatabaseOutage.problem().getDetail());
+      return ResponseEntity.status(503).headers(outage.getHeaders()).header("Retry-After",
+          String.valueOf(org.itgc.platform.web.DatabaseOutage.RETRY_AFTER_SECONDS)).body(outage.getBody());
+    }
     org.slf4j.LoggerFactory.getLogger(ScimController.class).error("SCIM request failed", e);
     return error(500, null, "the request could not be carried out; the engine's log has the cause");
   }

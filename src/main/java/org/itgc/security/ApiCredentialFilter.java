@@ -43,7 +43,18 @@ public class ApiCredentialFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    var credential = credentials.authenticate(header.substring(7).strip());
+    java.util.Optional<ApiCredentials.Authenticated> credential;
+    try {
+      credential = credentials.authenticate(header.substring(7).strip());
+    } catch (RuntimeException e) {
+      if (!org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
+        throw e;
+      }
+      // the credential could not be checked because the database is away: an outage, not a refusal
+      response.setHeader("Retry-After", String.valueOf(org.itgc.platform.web.DatabaseOutage.RETRY_AFTER_SECONDS));
+      write(request, response, 503, "Service unavailable", org.itgc.platform.web.DatabaseOutage.problem().getDetail());
+      return;
+    }
     if (credential.isEmpty()) {
       audit.recordIndependently(AuditEvent.of("api-credential.refused", "endpoint", request.getMethod() + " " + request.getRequestURI())
           .actor("anonymous", null).clientAddress(request.getRemoteAddr()).denied("unknown, revoked or expired credential").build());

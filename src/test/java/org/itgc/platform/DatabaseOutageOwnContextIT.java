@@ -38,6 +38,12 @@ class DatabaseOutageOwnContextIT {
       assertThat(before.status()).as(before.toString()).isEqualTo(201);
       String stored = before.json().get("id").asText();
 
+      var issued = Http.as(port, "sam").post("/api/security/credentials", Http.json(java.util.Map.of("name", "outage scim",
+          "scopes", java.util.List.of("scim"), "expiresAt", org.itgc.support.TestClock.now().plus(java.time.Duration.ofDays(30))
+              .toString())));
+      assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+      String token = issued.json().get("token").asText();
+
       long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
       ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
       long killed = System.nanoTime();
@@ -53,6 +59,14 @@ class DatabaseOutageOwnContextIT {
       assertThat(refused.header("Retry-After")).isEqualTo("10");
       assertThat(refused.json().get("detail").asText()).contains("database is not reachable");
       System.out.printf("OUTAGE health and API answered 503 within %d ms of the kill%n", answeredAfter);
+      // machine clients too: an API credential that cannot be checked, and SCIM with the configured token
+      var credential = Http.bearer(port, token).get("/scim/v2/Users");
+      assertThat(credential.status()).as(credential.toString()).isEqualTo(503);
+      assertThat(credential.header("Retry-After")).isEqualTo("10");
+      assertThat(credential.json().get("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+      var scim = Http.bearer(port, "demo-scim-token").get("/scim/v2/Users");
+      assertThat(scim.status()).as(scim.toString()).isEqualTo(503);
+      assertThat(scim.json().get("status").asText()).isEqualTo("503");
 
       long until = System.nanoTime() + 120_000_000_000L;
       while (Http.anonymous(port).get("/actuator/health").status() != 200) {

@@ -114,21 +114,21 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
 
   /** A refusal thrown inside an engine command (a process step) arrives wrapped; answer what it is. */
   @ExceptionHandler(org.camunda.bpm.engine.ProcessEngineException.class)
-  ProblemDetail engine(org.camunda.bpm.engine.ProcessEngineException e) {
+  ResponseEntity<ProblemDetail> engine(org.camunda.bpm.engine.ProcessEngineException e) {
     RuntimeException refusal = org.itgc.platform.EngineRefusals.refusal(e);
     if (refusal instanceof InvalidInputException invalid) {
-      return invalidInput(invalid);
+      return ResponseEntity.badRequest().body(invalidInput(invalid));
     }
     if (refusal instanceof org.camunda.bpm.engine.AuthorizationException denied) {
-      return engineRefusal(denied);
+      return ResponseEntity.status(HttpStatus.FORBIDDEN).body(engineRefusal(denied));
     }
     if (refusal != null) {
       var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, refusal.getMessage());
       problem.setType(INVALID);
       problem.setTitle("Invalid request");
-      return problem;
+      return ResponseEntity.badRequest().body(problem);
     }
-    return unexpected(e);
+    return unexpectedOrOutage(e);
   }
 
   @ExceptionHandler(Exception.class)
