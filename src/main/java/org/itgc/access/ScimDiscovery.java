@@ -32,13 +32,24 @@ import org.springframework.stereotype.Component;
 @Component
 class ScimDiscovery {
 
+  /** This engine's extension of the service provider configuration: which resource types it serves. */
+  static final String SUPPORT = "urn:itgc:params:scim:schemas:extension:support:1.0:ServiceProviderConfig";
+
   ObjectNode serviceProviderConfig(String base) {
     ServiceProviderConfigResource config = new ServiceProviderConfigResource(null, new PatchConfig(true),
         new BulkConfig(false, 0, 0), new FilterConfig(true, ScimController.MAX_RESULTS), new ChangePasswordConfig(false),
         new SortConfig(false), new ETagConfig(true), List.of(new AuthenticationScheme("OAuth Bearer Token",
             "A bearer token: an API credential of scope scim issued by a security admin, or ITGC_ACCESS_SCIM_TOKEN",
             URI.create("https://www.rfc-editor.org/rfc/rfc6750"), null, "oauthbearertoken", true)));
-    return withMeta(JsonUtils.valueToNode(config), "ServiceProviderConfig", base + "/ServiceProviderConfig");
+    ObjectNode node = withMeta(JsonUtils.valueToNode(config), "ServiceProviderConfig", base + "/ServiceProviderConfig");
+    // RFC 7643 has no field for the resource types served; this extension says so for Groups (ResourceTypes lists
+    // User only): the engine's roles are granted through access requests, not pushed as groups
+    node.withArray("schemas").add(SUPPORT);
+    ObjectNode support = node.putObject(SUPPORT);
+    support.putObject("groups").put("supported", false)
+        .put("reason", "roles of this engine are granted through access requests, not provisioned as SCIM groups");
+    support.putObject("users").put("supported", true);
+    return node;
   }
 
   List<ObjectNode> schemas(String base) {

@@ -419,6 +419,9 @@ class ScimProvisioningIT {
     assertThat(config.at("/sort/supported").asBoolean()).isFalse();
     assertThat(config.at("/changePassword/supported").asBoolean()).isFalse();
     assertThat(config.at("/authenticationSchemes/0/type").asText()).isEqualTo("oauthbearertoken");
+    assertThat(config.get("schemas").toString()).contains(ScimDiscovery.SUPPORT);
+    assertThat(config.get(ScimDiscovery.SUPPORT).at("/groups/supported").asBoolean(true)).as("Groups declared unsupported")
+        .isFalse();
 
     JsonNode schemas = scim().get("/scim/v2/Schemas").json();
     List<String> ids = new ArrayList<>();
