@@ -83,10 +83,6 @@ public class Identities {
     return jdbc.query("select * from access_identity where user_name = ?", Identities::map, userName).stream().findFirst();
   }
 
-  public Optional<Identity> findByScimId(String scimId) {
-    return jdbc.query("select * from access_identity where scim_id = ?", Identities::map, scimId).stream().findFirst();
-  }
-
   public Identity require(String field, String id) {
     if (id == null || id.isBlank()) {
       throw InvalidInputException.of(field, "is required");

@@ -534,8 +534,7 @@ class ScimUsers {
     if (!user) {
       throw ScimError.invalidValue("schemas", "must contain " + USER);
     }
-    for (Iterator<String> names = List.copyOf(iterable(resource.fieldNames())).iterator(); names.hasNext(); ) {
-      String field = names.next();
+    for (String field : iterable(resource.fieldNames())) {
       for (String extension : EXTENSIONS) {
         if (field.length() > extension.length() && field.regionMatches(true, 0, extension + ":", 0, extension.length() + 1)) {
           ensureObject(resource, extension).set(field.substring(extension.length() + 1), resource.remove(field));
@@ -786,8 +785,8 @@ class ScimUsers {
     return parent.putObject(field);
   }
 
+  /** The names as a list of their own: callers change the object whose names they go through. */
   private static <T> List<T> iterable(Iterator<T> iterator) {
-    // a copy: callers change the object they iterate
     List<T> list = new ArrayList<>();
     iterator.forEachRemaining(list::add);
     return list;

@@ -90,13 +90,7 @@ public class AuditArchive {
    */
   @Scheduled(cron = "${itgc.audit.archive-schedule:0 0 3 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   void scheduledArchive() {
-    once.run("audit-archive", archiveCron, () -> {
-      try {
-        archiveDue();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    once.run("audit-archive", archiveCron, unchecked(this::archiveDue));
   }
 
   public void archiveDue() throws IOException {
@@ -122,13 +116,21 @@ public class AuditArchive {
    */
   @Scheduled(cron = "${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   void scheduledExpiry() {
-    once.run("audit-archive-expiry", expiryCron, () -> {
+    once.run("audit-archive-expiry", expiryCron, unchecked(() -> expireDue()));
+  }
+
+  private interface FileWork {
+    void run() throws IOException;
+  }
+
+  private static Runnable unchecked(FileWork work) {
+    return () -> {
       try {
-        expireDue();
+        work.run();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    };
   }
 
   public List<String> expireDue() throws IOException {

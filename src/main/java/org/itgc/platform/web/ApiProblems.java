@@ -139,12 +139,7 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     return ResponseEntity.internalServerError().body(unexpected(e));
   }
 
-  ProblemDetail unexpected(Exception e) {
-    if (DatabaseOutage.isOutage(e)) {
-      log.warn("The database is not reachable: {}", e.getMessage());
-      var problem = DatabaseOutage.problem();
-      return problem;
-    }
+  private ProblemDetail unexpected(Exception e) {
     log.error("Unexpected error in the API", e);
     var problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
         "The request could not be completed; the error was logged.");
