@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.itgc.ItgcEngineApplication;
+import org.itgc.support.ChangeLoad;
 import org.itgc.support.ChangeRequests;
 import org.itgc.support.Http;
 import org.itgc.support.TestMailServer;
@@ -15,7 +16,8 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 /**
  * A database outage is reported as one, and the demo recovers by itself: with the embedded PostgreSQL killed, health
  * answers 503 (database DOWN) and the API 503 problem+json with Retry-After (not 401, not 500) within seconds; the
- * engine starts the database again, and what was stored before is still there and new work is taken.
+ * engine starts the database again, and what was stored before is still there and new work is taken. Requesters
+ * submit changes all along (fault suite): they get 201 or 503, and every change acknowledged with 201 is stored.
  */
 class DatabaseOutageOwnContextIT {
 
@@ -44,6 +46,9 @@ class DatabaseOutageOwnContextIT {
       assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
       String token = issued.json().get("token").asText();
 
+      // requesters keep submitting through the outage
+      var load = new ChangeLoad(2, "rachel", () -> new int[] {port});
+      load.awaitAcknowledged(10, java.time.Duration.ofMinutes(1));
       long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
       ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
       long killed = System.nanoTime();
@@ -75,6 +80,21 @@ class DatabaseOutageOwnContextIT {
       }
       System.out.printf("OUTAGE recovered %d ms after the kill%n", (System.nanoTime() - killed) / 1_000_000);
       assertThat(context.getBean(EmbeddedDatabase.class).restarts()).isEqualTo(1);
+      // the load goes on by itself after the recovery; every change acknowledged before, during or after is stored
+      int acknowledgedAtRecovery = load.acknowledged().size();
+      load.awaitAcknowledged(acknowledgedAtRecovery + 10, java.time.Duration.ofMinutes(1));
+      load.close();
+      System.out.printf("OUTAGE load: answers %s%n", load.statuses());
+      assertThat(load.unexpected()).as("only 201 or 503 during the outage").isEmpty();
+      assertThat(load.statuses().keySet()).as("every request was answered").doesNotContain(0);
+      assertThat(load.statuses().get(503)).as("the load saw the outage").isPositive();
+      var auditor = Http.as(port, "audrey");
+      for (var change : load.acknowledged()) {
+        assertThat(auditor.get("/api/changes/" + change.id()).status()).as("acknowledged %s is stored", change.id())
+            .isEqualTo(200);
+      }
+      var verified = auditor.get("/api/audit/verify");
+      assertThat(verified.json().get("ok").asBoolean()).as(verified.toString()).isTrue();
       assertThat(Http.as(port, "audrey").get("/api/changes/" + stored).status()).as("nothing stored was lost")
           .isEqualTo(200);
       var after = rachel.post("/api/changes", Http.json(ChangeRequests.body("standard", "BI-REPORTING", null,

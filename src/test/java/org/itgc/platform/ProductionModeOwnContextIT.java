@@ -63,7 +63,7 @@ class ProductionModeOwnContextIT {
           new String[] {"--itgc.audit.signing-key-file=" + directory + "-other/signing-key.pem", "audit-signing-key"})) {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-            System.getProperty("java.class.path"), ItgcEngineApplication.class.getName()));
+            org.itgc.support.Node.classPath(), ItgcEngineApplication.class.getName()));
         java.util.Arrays.stream(common).filter(a -> !a.startsWith(otherKey[0].substring(0, otherKey[0].indexOf('=') + 1)))
             .forEach(command::add);
         command.add(otherKey[0]);

@@ -24,18 +24,36 @@ public final class DatabaseOutage {
 
   private DatabaseOutage() {}
 
-  /** Whether the exception, or any of its causes, says the database could not be reached. */
+  /**
+   * Whether the exception, or any of its causes, says the database could not be reached; also the exception a failed
+   * rollback replaced (a transaction whose connection died fails its rollback too, and the rollback's error is what
+   * surfaces) and suppressed ones.
+   */
   public static boolean isOutage(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException
-          || t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && sql.getSQLState() != null && OUTAGE_STATES.contains(sql.getSQLState())) {
+    return isOutage(error, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
+
+  private static boolean isOutage(Throwable t, Set<Throwable> seen) {
+    if (t == null || !seen.add(t)) {
+      return false;
+    }
+    if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException
+        || t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
+      return true;
+    }
+    if (t instanceof SQLException sql && sql.getSQLState() != null && OUTAGE_STATES.contains(sql.getSQLState())) {
+      return true;
+    }
+    if (t instanceof org.springframework.transaction.TransactionSystemException rollback
+        && isOutage(rollback.getApplicationException(), seen)) {
+      return true;
+    }
+    for (Throwable suppressed : t.getSuppressed()) {
+      if (isOutage(suppressed, seen)) {
         return true;
       }
     }
-    return false;
+    return isOutage(t.getCause(), seen);
   }
 
   public static ProblemDetail problem() {
