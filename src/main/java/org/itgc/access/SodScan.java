@@ -70,10 +70,13 @@ public class SodScan {
 
   /** The scheduled scan of one slot: on the one node that claims it. */
   boolean scheduled(java.time.Instant slot) {
-    return once.run("sod-scan", slot, () -> {
-      scan("scheduled", "system");
+    return once.runWithOutcome("sod-scan", slot, () -> {
+      if (scan("scheduled", "system").isEmpty()) {
+        return "skipped: another scan was still running";
+      }
       // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
       engineRoles.reconcileAndRaise();
+      return org.itgc.platform.ScheduledOnce.DONE;
     });
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -38,11 +39,17 @@ public final class AuditSigningKey {
   }
 
   public static AuditSigningKey loadOrCreate(Path file) throws IOException, GeneralSecurityException {
-    if (!Files.exists(file)) {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      Files.writeString(file, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-      Files.writeString(publicFile(file), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    boolean created = org.itgc.platform.KeyFiles.createIfAbsent(file, into -> {
+      KeyPair pair;
+      try {
+        pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot create an Ed25519 key", e);
+      }
+      Files.writeString(into.apply(publicFile(file)), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+      Files.writeString(into.apply(file), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    });
+    if (created) {
       log.warn("Created the audit signing key {}: protect it and back it up apart from the database", file.toAbsolutePath());
     }
     return load(file);

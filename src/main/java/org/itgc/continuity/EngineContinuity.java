@@ -86,12 +86,13 @@ public class EngineContinuity {
 
   @Scheduled(cron = "#{@continuitySettings.engineBackupCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledBackup() {
-    once.run("engine-backup", settings.engineBackupCron(), () -> exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database"));
+    once.runWithOutcome("engine-backup", settings.engineBackupCron(),
+        () -> exclusively(BACKUP_LOCK, this::backup, "backup of the engine's database"));
   }
 
   @Scheduled(cron = "#{@continuitySettings.engineRestoreTestCron()}", scheduler = SchedulingConfiguration.CONTINUITY)
   void scheduledRestoreTest() {
-    once.run("engine-restore-test", settings.engineRestoreTestCron(),
+    once.runWithOutcome("engine-restore-test", settings.engineRestoreTestCron(),
         () -> exclusively(RESTORE_LOCK, this::restoreTest, "restore test of the engine's backup"));
   }
 
@@ -99,8 +100,11 @@ public class EngineContinuity {
     Object run() throws IOException, SQLException;
   }
 
-  /** Runs the work on one node only: the first to take the session advisory lock; the others skip this round. */
-  private void exclusively(long key, Work work, String what) {
+  /**
+   * Runs the work on one node only: the first to take the session advisory lock; the others skip this round. Returns
+   * the outcome for {@code scheduled_run}.
+   */
+  private String exclusively(long key, Work work, String what) {
     try (var connection = dataSource.getConnection()) {
       boolean locked;
       try (var statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
@@ -112,7 +116,7 @@ public class EngineContinuity {
       }
       if (!locked) {
         log.info("Another node runs the {} now", what);
-        return;
+        return "skipped: another " + what + " was still running";
       }
       try {
         work.run();
@@ -122,8 +126,10 @@ public class EngineContinuity {
           statement.execute();
         }
       }
+      return org.itgc.platform.ScheduledOnce.DONE;
     } catch (IOException | SQLException | RuntimeException e) {
       log.error("Scheduled {} failed", what, e);
+      return "failed: " + e;
     }
   }
 

@@ -30,6 +30,9 @@ public class ScheduledOnce {
   private static final List<Duration> LOOK_BACK = List.of(Duration.ofMinutes(2), Duration.ofHours(2),
       Duration.ofDays(2), Duration.ofDays(40), Duration.ofDays(400));
 
+  /** The outcome of a run that did its work. */
+  public static final String DONE = "done";
+
   private final JdbcTemplate jdbc;
   private final Clock clock;
 
@@ -69,6 +72,23 @@ public class ScheduledOnce {
 
   /** Runs the job of one slot when this node is the first to claim it; returns whether it ran here. */
   public boolean run(String job, Instant slot, Runnable work) {
+    return runWithOutcome(job, slot, () -> {
+      work.run();
+      return DONE;
+    });
+  }
+
+  /** Runs the job of the cron's latest scheduled time; the work returns its outcome (see below). */
+  public boolean runWithOutcome(String job, String cron, java.util.function.Supplier<String> work) {
+    return runWithOutcome(job, slot(cron), work);
+  }
+
+  /**
+   * Runs the job of one slot when this node is the first to claim it, and records the outcome the work returns:
+   * {@link #DONE}, or in words why it did nothing (for example a run of an earlier slot still holding the job's lock),
+   * so that {@code scheduled_run} never shows as done a run that did not happen.
+   */
+  public boolean runWithOutcome(String job, Instant slot, java.util.function.Supplier<String> work) {
     int claimed = jdbc.update("insert into scheduled_run (job, slot, node, claimed_at) values (?, ?, ?, ?) "
         + "on conflict do nothing", job, Timestamp.from(slot), NODE, Timestamp.from(clock.instant()));
     if (claimed == 0) {
@@ -76,8 +96,7 @@ public class ScheduledOnce {
       return false;
     }
     try {
-      work.run();
-      finish(job, slot, "done");
+      finish(job, slot, work.get());
       return true;
     } catch (RuntimeException | Error e) {
       finish(job, slot, "failed: " + e);

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -31,17 +30,11 @@ class MfaSecrets implements org.itgc.platform.SharedSecrets.Secret {
   MfaSecrets(@Value("${itgc.security.mfa-key-file:data/security/mfa-key}") Path file) {
     this.file = file;
     try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+      org.itgc.platform.KeyFiles.createIfAbsent(file, into -> {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        Files.writeString(file, Base64.getEncoder().encodeToString(bytes) + "\n");
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system
-        }
-      }
+        Files.writeString(into.apply(file), Base64.getEncoder().encodeToString(bytes) + "\n");
+      });
       this.key = new SecretKeySpec(Base64.getDecoder().decode(Files.readString(file).strip()), "AES");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the MFA key file " + file, e);
