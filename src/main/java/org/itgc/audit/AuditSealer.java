@@ -81,7 +81,7 @@ public class AuditSealer {
           new org.springframework.jdbc.support.JdbcTransactionManager(own.dataSource()));
     } else {
       log.warn("The audit sealer has no role of its own (itgc.audit.sealer.username): it writes chain links with the "
-          + "application's connections, so the application's role can write links too. See README, production.");
+          + "application's connections, so the application's role can write links too. See docs/operations.md, production.");
       this.jdbc = appJdbc;
       this.transactions = appTransactions;
     }

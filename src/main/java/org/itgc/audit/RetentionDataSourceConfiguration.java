@@ -24,7 +24,7 @@ class RetentionDataSourceConfiguration {
     return new RetentionConnections(pool(url, username, password, "itgc-retention", 2));
   }
 
-  /** Production: the sealer's connections, when {@code itgc.audit.sealer.username} is set (see README). */
+  /** Production: the sealer's connections, when {@code itgc.audit.sealer.username} is set (see docs/operations.md). */
   @Bean
   @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("'${itgc.audit.sealer.username:}' != ''")
   SealerConnections sealerConnections(@Value("${itgc.audit.sealer.url:${spring.datasource.url}}") String url,

@@ -17,8 +17,6 @@ import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.itgc.platform.web.NotFoundException;
 import org.itgc.systems.SystemsInventory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -157,6 +155,10 @@ class ChangeController {
   }
 
   /** Every production deployment of a system in [from, to), with its change and approvals; JSON or CSV. */
+  private static final List<String> RECONCILIATION_COLUMNS = List.of("deployment_id", "system_id", "repository",
+      "source", "reference", "deployed_at", "deployed_by", "commits", "change_ids", "matched", "developer_differs",
+      "problem", "exception_id", "approvals");
+
   @GetMapping("/api/changes/reconciliation")
   @PreAuthorize("hasAnyAuthority('auditor', 'governance-lead', 'it-approver', 'cab', 'engine-admin')")
   ResponseEntity<?> reconciliation(@RequestParam @NotNull String system, @RequestParam Instant from,
@@ -176,27 +178,11 @@ class ChangeController {
     if ("json".equals(format)) {
       return ResponseEntity.ok(rows);
     }
-    var csv = new StringBuilder("deployment_id,system_id,repository,source,reference,deployed_at,deployed_by,commits,"
-        + "change_ids,matched,developer_differs,problem,exception_id,approvals\n");
-    for (var row : rows) {
-      csv.append(String.join(",", List.of(String.valueOf(row.deploymentId()), cell(row.systemId()), cell(row.repository()),
-          cell(row.source()), cell(row.reference()), row.deployedAt().toString(), cell(row.deployedBy()),
-          cell(String.join(" ", row.commits())), cell(String.join(" ", row.changeIds())), String.valueOf(row.matched()),
-          String.valueOf(row.developerDiffers()), cell(row.problem()),
-          row.exceptionId() == null ? "" : row.exceptionId().toString(), cell(String.join(" | ", row.approvals())))))
-          .append('\n');
-    }
-    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION,
-            "attachment; filename=\"reconciliation-" + system + ".csv\"")
-        .contentType(new MediaType("text", "csv")).body(csv.toString());
+    List<List<?>> csvRows = rows.stream().<List<?>>map(row -> java.util.Arrays.asList(row.deploymentId(), row.systemId(),
+        row.repository(), row.source(), row.reference(), row.deployedAt(), row.deployedBy(),
+        String.join(" ", row.commits()), String.join(" ", row.changeIds()), row.matched(), row.developerDiffers(),
+        row.problem(), row.exceptionId(), String.join(" | ", row.approvals()))).toList();
+    return org.itgc.platform.csv.Csv.download("reconciliation-" + system + ".csv", RECONCILIATION_COLUMNS, csvRows);
   }
 
-  private static String cell(String value) {
-    if (value == null) {
-      return "";
-    }
-    String safe = value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@")
-        ? "'" + value : value;
-    return "\"" + safe.replace("\"", "\"\"") + "\"";
-  }
 }

@@ -16,8 +16,6 @@ import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.web.BadRequestException;
 import org.itgc.systems.SystemsInventory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -135,20 +133,9 @@ class ContinuityController {
     if ("json".equals(format)) {
       return ResponseEntity.ok(rows);
     }
-    var csv = new StringBuilder();
     List<String> columns = rows.isEmpty() ? List.of("id") : new ArrayList<>(rows.get(0).keySet());
-    csv.append(String.join(",", columns)).append('\n');
-    for (Map<String, Object> row : rows) {
-      List<String> cells = new ArrayList<>();
-      for (String column : columns) {
-        Object value = row.get(column);
-        String text = value == null ? "" : value.toString();
-        cells.add("\"" + (text.matches("^[=+\\-@].*") ? "'" + text : text).replace("\"", "\"\"") + "\"");
-      }
-      csv.append(String.join(",", cells)).append('\n');
-    }
-    return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"continuity-" + system + ".csv\"")
-        .contentType(new MediaType("text", "csv")).body(csv.toString());
+    List<List<?>> csvRows = rows.stream().<List<?>>map(row -> columns.stream().map(row::get).toList()).toList();
+    return org.itgc.platform.csv.Csv.download("continuity-" + system + ".csv", columns, csvRows);
   }
 
   private void checkPeriod(String system, Instant from, Instant to) {

@@ -25,7 +25,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Restores an {@link EngineBackup} into an empty PostgreSQL database: creates the schema with the project's Liquibase
  * changelog (Camunda's included), loads every table with COPY with triggers off (the audit table's append-only
  * triggers would refuse the load), sets the sequences, and checks each table's row count and SHA-256 against the
- * manifest. The operator's command (see README):
+ * manifest. The operator's command (see docs/continuity.md):
  * {@code java -cp itgc-engine.jar -Dloader.main=org.itgc.continuity.EngineRestore
  * org.springframework.boot.loader.launch.PropertiesLauncher BACKUP.zip JDBC_URL USER PASSWORD}.
  */

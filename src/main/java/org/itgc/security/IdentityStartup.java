@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * At every start: role groups, grants and filters in Camunda; demo users in the demo profile; and, when no enabled
- * engine administrator exists, the first one from {@code itgc.bootstrap-admin.*} (production's way in, see README).
+ * engine administrator exists, the first one from {@code itgc.bootstrap-admin.*} (production's way in, see docs/operations.md).
  */
 @Component
 class IdentityStartup implements ApplicationRunner {
@@ -73,7 +73,7 @@ class IdentityStartup implements ApplicationRunner {
     }
     if (adminUsername.isBlank() || adminPassword.isBlank()) {
       log.warn("No engine administrator exists. Start once with ITGC_BOOTSTRAP_ADMIN_USERNAME, "
-          + "ITGC_BOOTSTRAP_ADMIN_PASSWORD and ITGC_BOOTSTRAP_ADMIN_EMAIL set to create the first one (see README).");
+          + "ITGC_BOOTSTRAP_ADMIN_PASSWORD and ITGC_BOOTSTRAP_ADMIN_EMAIL set to create the first one (see docs/operations.md).");
       return;
     }
     accounts.create(new UserAccounts.NewUser(adminUsername, "Engine administrator",

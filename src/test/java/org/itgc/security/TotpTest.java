@@ -22,6 +22,19 @@ class TotpTest {
   }
 
   @Test
+  void codesAreAsciiDigitsWhateverTheDefaultLocale() {
+    java.util.Locale before = java.util.Locale.getDefault(java.util.Locale.Category.FORMAT);
+    try {
+      // Arabic (Egypt) formats numbers with Arabic-Indic digits by default; a code must stay 0-9
+      java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.forLanguageTag("ar-EG"));
+      String secret = Totp.base32("12345678901234567890".getBytes(StandardCharsets.US_ASCII));
+      assertThat(Totp.code(secret, Totp.step(Instant.ofEpochSecond(59)))).isEqualTo("287082");
+    } finally {
+      java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, before);
+    }
+  }
+
+  @Test
   void aCodeOfTheStepBeforeOrAfterIsAcceptedAndNoOther() {
     String secret = Totp.newSecret();
     Instant now = Instant.parse("2026-11-29T12:00:15Z");

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,66 +44,38 @@ public final class Csv {
   /** A CSV text read: the column names of its first line and its data rows. */
   public record Table(List<String> header, List<Row> rows) {}
 
+  private static final CSVFormat READ = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+  private static final CSVFormat WRITE = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+
   /** The rows of a CSV text whose first line names the columns; blank lines are skipped. */
   public static Table read(String text) {
+    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    int[] lineStarts = lineStarts(body);
     List<List<String>> records = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
-    List<String> record = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    boolean any = false;
-    int line = 1;
-    int recordLine = 1;
-    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-    for (int i = 0; i < body.length(); i++) {
-      char c = body.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < body.length() && body.charAt(i + 1) == '"') {
-            cell.append('"');
-            i++;
-          } else {
-            quoted = false;
+    try (CSVParser parser = CSVParser.builder().setReader(new java.io.StringReader(body)).setFormat(READ).get()) {
+      var iterator = parser.iterator();
+      while (true) {
+        long before = parser.getCurrentLineNumber();
+        CSVRecord record;
+        try {
+          if (!iterator.hasNext()) {
+            break;
           }
-        } else {
-          if (c == '\n') {
-            line++;
-          }
-          cell.append(c);
+          record = iterator.next();
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+          throw new MalformedCsvException((int) before + 1, reason(e));
         }
-      } else if (c == '"' && cell.isEmpty()) {
-        quoted = true;
-        any = true;
-      } else if (c == ',') {
-        record.add(cell.toString());
-        cell.setLength(0);
-        any = true;
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && i + 1 < body.length() && body.charAt(i + 1) == '\n') {
-          i++;
+        records.add(record.toList());
+        // the record's position may be that of the blank lines skipped before it
+        int start = (int) record.getCharacterPosition();
+        while (start < body.length() && (body.charAt(start) == '\n' || body.charAt(start) == '\r')) {
+          start++;
         }
-        if (any || !cell.isEmpty()) {
-          record.add(cell.toString());
-          records.add(record);
-          lines.add(recordLine);
-        }
-        record = new ArrayList<>();
-        cell.setLength(0);
-        any = false;
-        line++;
-        recordLine = line;
-      } else {
-        cell.append(c);
-        any = true;
+        lines.add(lineOf(lineStarts, start));
       }
-    }
-    if (quoted) {
-      throw new MalformedCsvException(recordLine, "a quoted cell is not closed");
-    }
-    if (any || !cell.isEmpty()) {
-      record.add(cell.toString());
-      records.add(record);
-      lines.add(recordLine);
+    } catch (java.io.IOException e) {
+      throw new MalformedCsvException(1, reason(e));
     }
     if (records.isEmpty()) {
       throw new MalformedCsvException(1, "no header line");
@@ -120,38 +96,71 @@ public final class Csv {
     return new Table(header, rows);
   }
 
-  /** One cell, quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is defused for spreadsheets. */
-  public static String cell(Object value) {
+  private static String reason(Exception e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("eof reached before encapsulated token finished")) {
+      return "a quoted cell is not closed";
+    }
+    if (message.contains("between encapsulated token and delimiter")) {
+      return "a quoted cell is followed by text before the next comma";
+    }
+    return "not CSV as RFC 4180 has it";
+  }
+
+  /** Where each line of the text begins, to name the line a record starts on. */
+  private static int[] lineStarts(String text) {
+    List<Integer> starts = new ArrayList<>(List.of(0));
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
+        starts.add(i + 1);
+      }
+    }
+    return starts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int lineOf(int[] lineStarts, long position) {
+    int found = java.util.Arrays.binarySearch(lineStarts, (int) position);
+    return (found >= 0 ? found : -found - 2) + 1;
+  }
+
+  /**
+   * The one defusing rule of every export: a text that a spreadsheet would read as a formula or control (a leading =,
+   * +, -, @, tab or carriage return) gets a leading apostrophe; numbers stay numbers.
+   */
+  public static String defuse(Object value) {
     if (value == null) {
       return "";
     }
     String text = value.toString();
-    if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 && !(value instanceof Number)) {
-      text = "'" + text;
-    }
-    if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-      return '"' + text.replace("\"", "\"\"") + '"';
+    if (!(value instanceof Number) && !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+      return "'" + text;
     }
     return text;
   }
 
+  /** One cell as written: defused, and quoted when it holds a comma, a quote or a line break. */
+  public static String cell(Object value) {
+    String line = write(List.of("x"), List.of(java.util.Collections.singletonList(value)));
+    return line.substring(2, line.length() - 1);
+  }
+
   /** A CSV text of a header and rows. */
-  public static String write(List<String> header, List<List<?>> rows) {
-    StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
-    for (List<?> row : rows) {
-      for (int i = 0; i < row.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        out.append(cell(row.get(i)));
+  public static String write(List<String> header, List<? extends List<?>> rows) {
+    StringBuilder out = new StringBuilder();
+    try (CSVPrinter printer = new CSVPrinter(out, WRITE)) {
+      printer.printRecord(header);
+      for (List<?> row : rows) {
+        printer.printRecord(row.stream().map(Csv::defuse));
       }
-      out.append('\n');
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
     }
     return out.toString();
   }
 
   /** A CSV download. */
-  public static ResponseEntity<String> download(String fileName, List<String> header, List<List<?>> rows) {
+  public static ResponseEntity<String> download(String fileName, List<String> header, List<? extends List<?>> rows) {
     return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileName + "\"")
         .contentType(TEXT_CSV).body(write(header, rows));
   }
