@@ -32,7 +32,7 @@ import org.itgc.platform.TaskInputs;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;

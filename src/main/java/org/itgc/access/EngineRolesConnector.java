@@ -2,7 +2,7 @@ package org.itgc.access;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccount;
 import org.itgc.security.UserAccounts;
 import org.springframework.stereotype.Component;

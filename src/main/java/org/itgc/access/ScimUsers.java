@@ -30,7 +30,7 @@ import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;

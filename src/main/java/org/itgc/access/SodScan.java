@@ -181,13 +181,8 @@ public class SodScan {
    * sorted by their UTF-16 code units (Java's String order), joined by line feeds. The event stays small however many
    * findings a scan makes.
    */
-  public static String findingsDigest(java.util.Collection<String> keys) {
-    return org.itgc.platform.Hashes.sha256(String.join("\n", new java.util.TreeSet<>(keys))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
   private static String findingsDigest(List<Object[]> inserts) {
-    return findingsDigest(inserts.stream().map(row -> row[0] + "|" + row[1]).toList());
+    return org.itgc.controls.PopulationDigests.ofKeys(inserts.stream().map(row -> row[0] + "|" + row[1]).toList());
   }
 
   private void insertFindings(List<Object[]> rows, Timestamp seen, long scanId) {

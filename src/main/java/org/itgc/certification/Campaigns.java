@@ -36,7 +36,7 @@ import org.itgc.platform.web.ConflictException;
 import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.itgc.platform.web.NotFoundException;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccount;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;

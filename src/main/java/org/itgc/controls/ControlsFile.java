@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.itgc.platform.config.ConfigFiles;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 
 /** The shape of {@code config/controls.yaml}. */
 record ControlsFile(@NotEmpty @Valid List<Control> controls) implements ConfigFiles.SelfValidating {

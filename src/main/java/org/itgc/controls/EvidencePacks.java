@@ -364,7 +364,7 @@ public class EvidencePacks {
 
   /**
    * AC-05's population (SoD findings first seen in the period) against the scans that found them: each scan's event
-   * carries the digest of the findings it added ({@code SodScan.findingsDigest}); the table's findings of that scan
+   * carries the digest of the findings it added ({@link PopulationDigests}); the table's findings of that scan
    * must give it again, and every finding of the population must come from a recorded scan.
    */
   private void reconcileFindings(Control control, List<Map<String, Object>> population, Instant from, Instant to,
@@ -397,7 +397,7 @@ public class EvidencePacks {
     for (String scan : scans) {
       List<String> keys = jdbc.queryForList("select identity_id || '|' || rule_id from sod_finding where first_scan_id = ?",
           String.class, Long.parseLong(scan));
-      if (!org.itgc.access.SodScan.findingsDigest(keys).equals(digests.get(scan))) {
+      if (!PopulationDigests.ofKeys(keys).equals(digests.get(scan))) {
         altered.add("scan " + scan);
       }
     }

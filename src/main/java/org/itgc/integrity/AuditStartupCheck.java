@@ -9,7 +9,7 @@ import org.itgc.audit.AuditRecorder;
 import org.itgc.audit.AuditSealer;
 import org.itgc.audit.AuditVerifier;
 import org.itgc.notify.Notifier;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -26,7 +26,7 @@ import org.itgc.change.ChangeService;
 import org.itgc.notify.Notifier;
 import org.itgc.platform.RefusalCapture;
 import org.itgc.platform.web.InvalidInputException;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;

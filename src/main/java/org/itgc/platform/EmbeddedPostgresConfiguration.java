@@ -95,26 +95,8 @@ public class EmbeddedPostgresConfiguration {
     return pool(postgres, APP_ROLE, "itgc-embedded", 20);
   }
 
-  /**
-   * The retention role's connections ({@code itgc_retention}): it reads the audit tables and removes archived months
-   * through the one function open to it (changesets {@code 010} and {@code 011}), used by the archive job only.
-   */
-  @Bean
-  org.itgc.audit.RetentionConnections retentionConnections(EmbeddedDatabase postgres) throws java.sql.SQLException {
-    return new org.itgc.audit.RetentionConnections(pool(postgres, RETENTION_ROLE, "itgc-retention", 2));
-  }
-
-  /**
-   * The sealer's connections ({@code itgc_sealer}): the only role that writes chain links and checkpoints, and one that
-   * cannot write events (changeset {@code 016}).
-   */
-  @Bean
-  org.itgc.audit.SealerConnections sealerConnections(EmbeddedDatabase postgres) throws java.sql.SQLException {
-    return new org.itgc.audit.SealerConnections(pool(postgres, SEALER_ROLE, "itgc-sealer", 3));
-  }
-
   /** A pool of a login role, which gets a new password now; the password never leaves this process. */
-  private static DataSource pool(EmbeddedDatabase postgres, String role, String name, int size) throws java.sql.SQLException {
+  public static DataSource pool(EmbeddedDatabase postgres, String role, String name, int size) throws java.sql.SQLException {
     String password = java.util.HexFormat.of().formatHex(randomBytes());
     try (var connection = postgres.ownerDataSource().getConnection(); var statement = connection.createStatement()) {
       statement.execute("alter role " + role + " with login password '" + password + "'");
@@ -138,8 +120,8 @@ public class EmbeddedPostgresConfiguration {
   }
 
   static final String APP_ROLE = "itgc_app";
-  static final String RETENTION_ROLE = "itgc_retention";
-  static final String SEALER_ROLE = "itgc_sealer";
+  public static final String RETENTION_ROLE = "itgc_retention";
+  public static final String SEALER_ROLE = "itgc_sealer";
   static final String AUDITOR_ROLE = "itgc_auditor";
 
   private static byte[] randomBytes() {

@@ -6,7 +6,6 @@ import java.util.List;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
-import org.itgc.security.Role;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -34,14 +33,11 @@ public class EngineConfiguration {
 
   @Bean
   @Order(0)
-  AbstractProcessEnginePlugin itgcEnginePlugin(org.itgc.audit.AuditRecorder audit) {
+  AbstractProcessEnginePlugin itgcEnginePlugin() {
     return new AbstractProcessEnginePlugin() {
       @Override
       public void preInit(ProcessEngineConfigurationImpl configuration) {
-        // every user operation and every value a user submits also goes to the audit trail (the engine's own
-        // history handler keeps writing Camunda's history tables)
-        configuration.setCustomHistoryEventHandlers(
-            new ArrayList<>(List.of(new org.itgc.audit.EngineOperationsAudit(audit))));
+        // (the audit trail adds its history handler and command interceptor with a plugin of its own)
         // deploy only the model files that changed, so that unchanged models keep their version
         if (configuration instanceof SpringProcessEngineConfiguration spring) {
           spring.setDeployChangedOnly(true);
@@ -64,13 +60,6 @@ public class EngineConfiguration {
         }
         pre.add(new RefusalCapture());
         configuration.setCustomPreCommandInterceptorsTxRequired(pre);
-        // comments and deployments in detail, inside the command's transaction (after the command context)
-        List<org.camunda.bpm.engine.impl.interceptor.CommandInterceptor> post = new ArrayList<>();
-        if (configuration.getCustomPostCommandInterceptorsTxRequired() != null) {
-          post.addAll(configuration.getCustomPostCommandInterceptorsTxRequired());
-        }
-        post.add(new org.itgc.audit.EngineCommandsAudit(audit));
-        configuration.setCustomPostCommandInterceptorsTxRequired(post);
         // the user operation log records who did what even outside an authenticated webapp session
         configuration.setRestrictUserOperationLogToAuthenticatedUsers(false);
       }

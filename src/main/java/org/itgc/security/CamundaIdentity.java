@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import java.util.EnumSet;
 import java.util.Optional;
 import org.itgc.audit.AuditEvent;

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults;
 
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;

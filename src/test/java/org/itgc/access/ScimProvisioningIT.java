@@ -578,7 +578,7 @@ class ScimProvisioningIT {
     assertThat(identity("SVC-AP-BATCH").get("kind")).isEqualTo("service");
 
     accounts.create(new UserAccounts.NewUser("scim.root", "Root Admin", "root@corp.example",
-        "Correct-Horse-Battery-Staple-77", Set.of(org.itgc.security.Role.ENGINE_ADMIN)), "test");
+        "Correct-Horse-Battery-Staple-77", Set.of(org.itgc.platform.Role.ENGINE_ADMIN)), "test");
     String root = scim().send("POST", "/scim/v2/Users", SCIM, Http.json(Map.of("schemas", List.of(USER),
         "userName", "root@corp.example"))).json().get("id").asText();
     assertThat(identity(root).get("user_name")).as("an administrator's login is never bound by SCIM").isNull();

@@ -1,5 +1,6 @@
 package org.itgc.security;
 
+import org.itgc.platform.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.camunda.bpm.engine.HistoryService;

@@ -8,8 +8,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.itgc.audit.AuditEvent;
-import org.itgc.audit.AuditRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -38,10 +36,10 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
   private static final URI INVALID = URI.create("urn:itgc:problem:invalid-request");
 
-  private final AuditRecorder audit;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  public ApiProblems(AuditRecorder audit) {
-    this.audit = audit;
+  public ApiProblems(org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
   }
 
   /** A problem for one field. */
@@ -103,8 +101,7 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
   @ExceptionHandler(AccessDeniedException.class)
   ProblemDetail accessDenied(AccessDeniedException e, WebRequest request) {
     String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : "?";
-    audit.recordIndependently(AuditEvent.of("access.denied", "endpoint", path)
-        .denied(e.getMessage() == null ? "access denied" : e.getMessage()).build());
+    events.publishEvent(new AccessRefused(path, e.getMessage() == null ? "access denied" : e.getMessage()));
     var problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
         e.getMessage() == null || e.getMessage().equals("Access Denied")
             ? "Your roles do not allow this." : e.getMessage());

@@ -1,5 +1,6 @@
-package org.itgc.notify;
+package org.itgc.reminders;
 
+import org.itgc.notify.Notifier;
 import org.itgc.platform.SchedulingConfiguration;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.ModelProperties;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,4 +1,4 @@
-package org.itgc.notify;
+package org.itgc.reminders;
 
 import java.time.Duration;
 import java.time.Instant;

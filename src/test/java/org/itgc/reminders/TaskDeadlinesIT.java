@@ -1,4 +1,4 @@
-package org.itgc.notify;
+package org.itgc.reminders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package org.itgc.notify;
+package org.itgc.reminders;
 
+import org.itgc.notify.Notifier;
 import org.itgc.platform.SchedulingConfiguration;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.calendar.BusinessCalendar;
-import org.itgc.security.Role;
+import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;

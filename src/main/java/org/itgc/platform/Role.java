@@ -1,4 +1,4 @@
-package org.itgc.security;
+package org.itgc.platform;
 
 import java.util.Arrays;
 import java.util.Optional;

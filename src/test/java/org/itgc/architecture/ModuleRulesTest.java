@@ -1,0 +1,39 @@
+package org.itgc.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The module rules of docs/architecture.md, executable: the build fails on a package cycle between capabilities. */
+class ModuleRulesTest {
+
+  private static final String[] CAPABILITIES = {"org.itgc.security..", "org.itgc.audit..", "org.itgc.notify..",
+      "org.itgc.reminders..", "org.itgc.systems..", "org.itgc.controls..", "org.itgc.change..", "org.itgc.access..",
+      "org.itgc.certification..", "org.itgc.continuity..", "org.itgc.integrity.."};
+
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.itgc");
+
+  @Test
+  void capabilitiesHaveNoCycles() {
+    slices().matching("org.itgc.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void thePlatformKnowsNoCapability() {
+    noClasses().that().resideInAPackage("org.itgc.platform..").should().dependOnClassesThat()
+        .resideInAnyPackage(CAPABILITIES).because("platform is what every capability stands on").check(MAIN);
+  }
+
+  @Test
+  void theAuditPortAndTheMailOutboxKnowNoBusinessCapability() {
+    noClasses().that().resideInAnyPackage("org.itgc.audit..", "org.itgc.notify..").should().dependOnClassesThat()
+        .resideInAnyPackage("org.itgc.change..", "org.itgc.access..", "org.itgc.certification..",
+            "org.itgc.continuity..", "org.itgc.controls..", "org.itgc.reminders..")
+        .because("every capability records and mails through them").check(MAIN);
+  }
+}
