@@ -73,7 +73,7 @@ class ContinuityIT {
     var csv = Http.as(port, "audrey").get("/api/continuity/tests?system=ERP-GL&from=2020-01-01T00:00:00Z"
         + "&to=2100-01-01T00:00:00Z&format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
-    assertThat(csv.body()).startsWith("id,kind,system_id").contains("\"sofia\"");
+    assertThat(csv.body()).startsWith("id,kind,system_id").contains(",sofia,");
   }
 
   @Test
