@@ -475,6 +475,11 @@ class ScimController {
       return ResponseEntity.status(503).headers(outage.getHeaders()).header("Retry-After",
           String.valueOf(org.itgc.platform.web.DatabaseOutage.RETRY_AFTER_SECONDS)).body(outage.getBody());
     }
+    var refused = org.itgc.platform.web.DataRefusals.problem(e);
+    if (refused.isPresent()) {
+      return error(refused.get().getStatus(), refused.get().getStatus() == 409 ? "uniqueness" : "invalidValue",
+          refused.get().getDetail());
+    }
     org.slf4j.LoggerFactory.getLogger(ScimController.class).error("SCIM request failed", e);
     return error(500, null, "the request could not be carried out; the engine's log has the cause");
   }

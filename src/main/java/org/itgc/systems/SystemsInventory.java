@@ -80,7 +80,7 @@ public class SystemsInventory {
   }
 
   public Optional<FinancialSystem> find(String id) {
-    return Optional.ofNullable(byId.get(id));
+    return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
   }
 
   /** The system a source repository (owner/name) deploys to, if it is mapped to one. */

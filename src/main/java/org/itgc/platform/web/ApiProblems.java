@@ -128,10 +128,20 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     return unexpectedOrOutage(e);
   }
 
+  @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+  ProblemDetail unreadableMultipart(org.springframework.web.multipart.MultipartException e) {
+    return invalid("body", "is not a readable multipart/form-data body");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpectedOrOutage(Exception e) {
     if (DatabaseOutage.isOutage(e)) {
       return DatabaseOutage.response();
+    }
+    var refusedByTheDatabase = DataRefusals.problem(e);
+    if (refusedByTheDatabase.isPresent()) {
+      log.warn("The database refused a request's data: {}", e.getMessage());
+      return ResponseEntity.status(refusedByTheDatabase.get().getStatus()).body(refusedByTheDatabase.get());
     }
     return ResponseEntity.internalServerError().body(unexpected(e));
   }
@@ -179,11 +189,26 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     }
     if (cause instanceof InvalidFormatException format) {
       return ResponseEntity.badRequest().body(invalid(path(format),
-          "'" + format.getValue() + "' is not a valid " + format.getTargetType().getSimpleName()));
+          "'" + shown(format.getValue()) + "' is not " + kind(format.getTargetType())));
+    }
+    if (cause instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+        && mismatch.getTargetType() != null && !mismatch.getPath().isEmpty()) {
+      return ResponseEntity.badRequest().body(invalid(path(mismatch), "must be " + kind(mismatch.getTargetType())));
     }
     if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      String reason = mapping.getOriginalMessage().lines().findFirst().orElse("invalid value");
-      return ResponseEntity.badRequest().body(invalid(path(mapping), reason));
+      // the message of a check of ours (StrictText, a record's constructor), never one naming Java types
+      String reason = mapping.getOriginalMessage() == null ? "" : mapping.getOriginalMessage().lines().findFirst()
+          .orElse("");
+      return ResponseEntity.badRequest().body(invalid(path(mapping), reason.isBlank() || reason.contains("java.")
+          || reason.contains("`") ? "has a value that cannot be read" : reason));
+    }
+    if (cause instanceof com.fasterxml.jackson.core.exc.InputCoercionException number) {
+      return ResponseEntity.badRequest().body(invalid("body", "holds a number out of the range its field allows"
+          + location(number)));
+    }
+    if (cause instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException limit) {
+      return ResponseEntity.badRequest().body(invalid("body", "exceeds a limit of the JSON reader (nesting depth, "
+          + "number or text length)" + location(limit)));
     }
     return ResponseEntity.badRequest().body(invalid("body", "is not valid JSON"
         + (cause instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
@@ -195,7 +220,51 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
     String type = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName();
-    return ResponseEntity.badRequest().body(invalid(String.valueOf(name), "'" + e.getValue() + "' is not a valid " + type));
+    return ResponseEntity.badRequest().body(invalid(String.valueOf(name), "'" + shown(e.getValue()) + "' is not a valid " + type));
+  }
+
+  /** A value as an error message may repeat it: at most 60 characters, control characters shown as U+XXXX. */
+  static String shown(Object value) {
+    String text = String.valueOf(value);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 60; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "U+%04X", (int) c) : String.valueOf(c));
+    }
+    return text.length() > 60 ? out + "..." : out.toString();
+  }
+
+  /** What a field of this type must be, in words rather than a Java type. */
+  static String kind(Class<?> type) {
+    if (type == null) {
+      return "a valid value";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class) {
+      return "a text";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != void.class)) {
+      return "a number";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+      return "a date or time in ISO 8601 form (" + (type == java.time.LocalDate.class ? "2027-01-31"
+          : type == java.time.Instant.class || type == java.time.OffsetDateTime.class ? "2027-01-31T09:30:00Z"
+          : "2027-01-31T09:30:00") + ")";
+    }
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+    }
+    return "an object";
+  }
+
+  private static String location(com.fasterxml.jackson.core.JsonProcessingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+        + e.getLocation().getColumnNr() + ")";
   }
 
   private static ProblemDetail withErrors(List<Map<String, String>> errors) {

@@ -14,20 +14,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The outermost filter: a database outage met anywhere below it (a login's bookkeeping inside Spring Security, a
+ * The outermost filter, for failures that happen before any handler of the application could answer them. A body
+ * sent as multipart/form-data that cannot be parsed (the servlet container parses it before Spring MVC picks a
+ * handler) is a 400 naming the body. A database outage met anywhere below it (a login's bookkeeping inside Spring Security, a
  * filter of Camunda's, a controller) is answered 503 problem+json with {@code Retry-After}, under {@code /scim} in
  * SCIM's error format, and never reaches the servlet container as a 500. Handlers inside Spring MVC answer outages
  * themselves ({@link ApiProblems}); this covers what runs before them.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class OutageFilter extends OncePerRequestFilter {
+public class RequestFailuresFilter extends OncePerRequestFilter {
 
-  private static final Logger log = LoggerFactory.getLogger(OutageFilter.class);
+  private static final Logger log = LoggerFactory.getLogger(RequestFailuresFilter.class);
 
   private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-  public OutageFilter(com.fasterxml.jackson.databind.ObjectMapper json) {
+  public RequestFailuresFilter(com.fasterxml.jackson.databind.ObjectMapper json) {
     this.json = json;
   }
 
@@ -37,27 +39,42 @@ public class OutageFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } catch (RuntimeException | ServletException e) {
+      if (!response.isCommitted() && unreadableMultipart(e)) {
+        var problem = ApiProblems.invalid("body", "is not a readable multipart/form-data body");
+        write(request, response, 400, problem.getDetail(), problem);
+        return;
+      }
       if (!DatabaseOutage.isOutage(e) || response.isCommitted()) {
         throw e;
       }
       log.warn("{} {} answered 503: the database is not reachable ({})", request.getMethod(), request.getRequestURI(),
           e.getMessage());
-      write(request, response);
+      response.setHeader("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+      var problem = DatabaseOutage.problem();
+      write(request, response, 503, problem.getDetail(), problem);
     }
   }
 
-  /** Writes the outage answer: problem+json, or SCIM's error message under {@code /scim}. */
-  private void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  private static boolean unreadableMultipart(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.springframework.web.multipart.MultipartException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Writes the answer: problem+json, or SCIM's error message under {@code /scim}. */
+  private void write(HttpServletRequest request, HttpServletResponse response, int status, String detail,
+      org.springframework.http.ProblemDetail problem) throws IOException {
     response.resetBuffer();
-    response.setStatus(503);
-    response.setHeader("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+    response.setStatus(status);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    var problem = DatabaseOutage.problem();
     Object body;
     if (request.getRequestURI().startsWith(request.getContextPath() + "/scim/")) {
       response.setContentType("application/scim+json");
       body = java.util.Map.of("schemas", java.util.List.of("urn:ietf:params:scim:api:messages:2.0:Error"),
-          "status", "503", "detail", problem.getDetail());
+          "status", String.valueOf(status), "detail", detail);
     } else {
       response.setContentType("application/problem+json");
       try {

@@ -1,0 +1,74 @@
+package org.itgc.platform.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * What answers an error that no handler answered (no such path, a filter's sendError, a refusal before Spring MVC):
+ * problem+json (RFC 9457) for the API and machines, SCIM's error message under {@code /scim}, a plain page for a
+ * browser; never Spring's Whitelabel page, a stack trace or a class name. Replaces Spring Boot's BasicErrorController.
+ */
+@Controller
+@RequestMapping("${server.error.path:/error}")
+public class ProblemErrorController implements ErrorController {
+
+  private final ObjectMapper json;
+
+  public ProblemErrorController(ObjectMapper json) {
+    this.json = json;
+  }
+
+  @RequestMapping
+  public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    int status = code instanceof Integer number ? number : 500;
+    HttpStatus known = HttpStatus.resolve(status);
+    String title = known == null ? "Error" : known.getReasonPhrase();
+    Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    String path = uri == null ? request.getRequestURI() : uri.toString();
+    String detail = switch (status) {
+      case 400 -> "The request could not be read.";
+      case 401 -> "Log in first.";
+      case 403 -> "Your roles do not allow this.";
+      case 404 -> "There is nothing at this address.";
+      case 405 -> "This address does not take that method.";
+      case 413 -> "The request is too large.";
+      case 415 -> "This address does not take that content type.";
+      default -> status >= 500 ? "The request could not be completed; the error was logged." : title + ".";
+    };
+    response.setStatus(status);
+    response.setCharacterEncoding("UTF-8");
+    String accept = String.valueOf(request.getHeader("Accept"));
+    if (path.startsWith("/scim/")) {
+      response.setContentType("application/scim+json");
+      json.writeValue(response.getWriter(), Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:Error"),
+          "status", String.valueOf(status), "detail", detail));
+    } else if (accept.contains("text/html") && !path.startsWith("/api/") && !path.startsWith("/engine-rest/")) {
+      response.setContentType("text/html");
+      response.getWriter().write("<!doctype html><html lang=en><head><meta charset=utf-8><title>" + status + " "
+          + HtmlUtils.htmlEscape(title) + " - ITGC Engine</title></head><body><main><h1>" + HtmlUtils.htmlEscape(title)
+          + "</h1><p>" + HtmlUtils.htmlEscape(detail) + "</p><p><a href=\"/camunda/app/tasklist/\">Tasklist</a></p>"
+          + "</main></body></html>");
+    } else {
+      response.setContentType("application/problem+json");
+      Map<String, Object> problem = new LinkedHashMap<>();
+      problem.put("type", "about:blank");
+      problem.put("title", title);
+      problem.put("status", status);
+      problem.put("detail", detail);
+      problem.put("instance", path);
+      json.writeValue(response.getWriter(), problem);
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package org.itgc.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.itgc.ItgcEngineApplication;
+import org.itgc.support.ChangeRequests;
+import org.itgc.support.Http;
+import org.itgc.support.TestMailServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Fuzz suite (issue #16): every endpoint of {@code /api} and {@code /scim/v2}, found from the application's own request
+ * mappings (so a new endpoint is fuzzed without being listed here), is sent a generated corpus as a user its roles
+ * allow: path variables and query parameters with control characters, long strings, unicode edge cases, negative and
+ * enormous numbers and impossible dates; bodies that are not the JSON asked for (wrong types, deep nesting, huge
+ * arrays, broken JSON); and the known request bodies with each field replaced by each corpus value. Every answer must
+ * be below 500, a 4xx must be problem+json (SCIM's error format under /scim) naming no Java class, and the records the
+ * refused requests aimed at must be unchanged. Runs in a context of its own: the requests that the corpus makes valid
+ * create records, which the shared context's tests must not see. Prints the number of requests and of 5xx.
+ */
+class FuzzOwnContextIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CLASS_NAME = Pattern.compile(
+      "(?:java|javax|jakarta|org\\.springframework|org\\.camunda|org\\.itgc|com\\.fasterxml|org\\.postgresql|org\\.apache"
+      + "|com\\.unboundid)\\.[a-zA-Z_$.]+|\\b[A-Z][A-Za-z]+(?:Exception|Error)\\b");
+  private static final Map<String, String> USER_OF_ROLE = Map.ofEntries(Map.entry("requester", "rachel"),
+      Map.entry("line-manager", "lucas"), Map.entry("system-owner", "sofia"), Map.entry("cab", "carlos"),
+      Map.entry("it-approver", "ivan"), Map.entry("finance-approver", "fiona"), Map.entry("deployer", "dmitri"),
+      Map.entry("security-admin", "sam"), Map.entry("governance-lead", "grace"), Map.entry("auditor", "audrey"),
+      Map.entry("engine-admin", "admin"));
+  /** Endpoints that do real work when called without a body; fuzzing them would only repeat that work. */
+  private static final Set<String> WORK_WITHOUT_INPUT = Set.of("POST /api/audit/archive", "POST /api/audit/archive/tests",
+      "POST /api/continuity/engine-backups", "POST /api/continuity/engine-restore-tests", "POST /api/access/sod/scans");
+
+  /** Values for path variables and query parameters (sent URL-encoded). */
+  static final List<String> TEXT_VALUES = List.of("", "-1", "99999999999999999999", "\u0000", "a\u0001b\u001fc",
+      "\r\nX-Injected: 1", "../../etc/passwd", "<script>alert(1)</script>", "\uD83D\uDE00\u202E\u200B",
+      "a".repeat(5000), "+10000-01-01", "2026-02-30", "{\"a\":1}");
+
+  /** Values a JSON field gets instead of the one it should have. */
+  static List<Object> fieldValues() {
+    Map<String, Object> nested = new LinkedHashMap<>();
+    Map<String, Object> inner = nested;
+    for (int i = 0; i < 50; i++) {
+      Map<String, Object> next = new LinkedHashMap<>();
+      inner.put("n", next);
+      inner = next;
+    }
+    List<Object> values = new ArrayList<>(List.of("", " ", "\u0000", "title\u0000with NUL", "a\u0007\u001b[31mb",
+        "line\nbreak\rreturn", "x".repeat(1_000_000), "\uD83D\uDE00\u202Eevil\u200B", "\uD800", "=cmd|' /C calc'!A0",
+        -1, 0, Long.MAX_VALUE, Double.MAX_VALUE, -1e308, 1.5, true, false, List.of(), List.of(1, "two", List.of()),
+        Map.of("nested", Map.of("deeper", 1)), nested, "-0001-01-01T00:00:00", "+10000-01-01T00:00:00",
+        "2026-02-30T10:00:00", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"));
+    values.add(null);
+    values.add(java.util.Collections.nCopies(20_000, "c0ffee0000000000000000000000000000000000"));
+    return values;
+  }
+
+  /** Whole bodies that are not what the endpoint reads. */
+  static List<String> bodies() {
+    return List.of("", "null", "[]", "\"text\"", "123", "true", "{", "{\"a\":", "{}", "{\"title\": \"\u0000\"}",
+        "[".repeat(20_000) + "]".repeat(20_000), "{\"a\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_001),
+        "[" + "1,".repeat(300_000) + "1]", "{\"x\":\"" + "y".repeat(2_000_000) + "\"}", "\u0000\u0001\u0002",
+        "{\"unknown\": 1, \"more\": [1, {\"x\": null}]}");
+  }
+
+  private final List<String> failures = new ArrayList<>();
+  private final Map<Integer, Integer> statuses = new TreeMap<>();
+  private int requests;
+  private int port;
+
+  @Test
+  void everyEndpointAnswersBadInputWithA4xxThatNamesTheFieldAndNoClass() throws Exception {
+    Path data = Files.createTempDirectory(Path.of("target"), "fuzz-it-");
+    try (var context = new SpringApplicationBuilder(ItgcEngineApplication.class).profiles("demo", "test")
+        .run("--server.port=0", "--camunda.bpm.process-engine-name=fuzzIt",
+            "--itgc.embedded-postgres.data-directory=" + data, "--spring.mail.port=" + TestMailServer.port())) {
+      port = ((WebServerApplicationContext) context).getWebServer().getPort();
+      var mappings = context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+      int endpoints = 0;
+      for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
+        for (String pattern : mapping.getKey().getPatternValues()) {
+          if (!pattern.startsWith("/api/") && !pattern.startsWith("/scim/v2")) {
+            continue;
+          }
+          Set<RequestMethod> methods = mapping.getKey().getMethodsCondition().getMethods();
+          for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
+            endpoints++;
+            fuzzEndpoint(method.name(), pattern, mapping.getValue());
+          }
+        }
+      }
+      fuzzKnownBodies();
+      System.out.printf("FUZZ %d endpoints, %d requests, answers by status %s, %d failures%n", endpoints, requests,
+          statuses, failures.size());
+      Files.write(Path.of("target", "fuzz-failures.txt"), failures);
+      assertThat(endpoints).as("the mappings were found").isGreaterThan(50);
+      assertThat(failures).as("answers that are a server error, not problem+json, or name a class").isEmpty();
+    }
+  }
+
+  private void fuzzEndpoint(String method, String pattern, HandlerMethod handler) {
+    String key = method + " " + pattern;
+    if (WORK_WITHOUT_INPUT.contains(key)) {
+      return;
+    }
+    Http client = clientFor(pattern, handler);
+    boolean hasBody = false;
+    List<String> queryNames = new ArrayList<>();
+    for (MethodParameter parameter : handler.getMethodParameters()) {
+      parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+      if (parameter.hasParameterAnnotation(RequestBody.class)) {
+        hasBody = true;
+      }
+      RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+      if (param != null && !Map.class.isAssignableFrom(parameter.getParameterType())) {
+        String name = !param.name().isEmpty() ? param.name() : !param.value().isEmpty() ? param.value()
+            : parameter.getParameterName();
+        queryNames.add(name);
+      }
+    }
+    boolean hasPathVariables = pattern.contains("{");
+    if (method.equals("POST") && !hasBody && !hasPathVariables && queryNames.isEmpty()) {
+      return; // an action without input: nothing to fuzz
+    }
+    String contentType = pattern.startsWith("/scim") ? "application/scim+json" : "application/json";
+    // path variables
+    if (hasPathVariables) {
+      for (String value : TEXT_VALUES) {
+        send(client, method, pattern.replaceAll("\\{[^}]+}", encode(value)), hasBody ? contentType : null,
+            hasBody ? "{}" : null);
+      }
+    }
+    String path = pattern.replaceAll("\\{[^}]+}", "FUZZ-0");
+    // query parameters, one at a time, plus paging nonsense and unknown parameters
+    for (String name : queryNames) {
+      for (String value : TEXT_VALUES) {
+        send(client, method, path + "?" + name + "=" + encode(value), hasBody ? contentType : null,
+            hasBody ? "{}" : null);
+      }
+    }
+    if (method.equals("GET")) {
+      send(client, method, path + "?page=-1&size=-5&startIndex=-1&count=-1", null, null);
+      send(client, method, path + "?size=2147483648&count=99999999999", null, null);
+      send(client, method, path + "?nonsense=1&" + "x".repeat(40) + "=" + encode("\u0000"), null, null);
+    }
+    if (hasBody) {
+      for (String body : bodies()) {
+        send(client, method, path, contentType, body);
+      }
+      send(client, method, path, "text/plain", "not json");
+      send(client, method, path, "application/xml", "<a/>");
+      send(client, method, path, "multipart/form-data; boundary=x", "--x\r\nbroken");
+    }
+  }
+
+  /** The known request bodies, each field in turn replaced by each corpus value. */
+  private void fuzzKnownBodies() throws Exception {
+    var change = ChangeRequests.body("standard", "BI-REPORTING", null, ChangeRequests.plannedSaturday(900));
+    mutate(Http.as(port, "rachel"), "POST", "/api/changes", "application/json", JSON.writeValueAsString(change));
+    mutate(Http.as(port, "rachel"), "POST", "/api/access/requests", "application/json",
+        "{\"entitlements\": [\"ERP-GL/GL_READ_ONLY\"], \"justification\": \"Month-end reporting\"}");
+    mutate(Http.as(port, "sam"), "POST", "/api/security/credentials", "application/json",
+        "{\"name\": \"fuzz\", \"scopes\": [\"scim\"], \"expiresAt\": \""
+        + org.itgc.support.TestClock.now().plus(java.time.Duration.ofDays(30)) + "\"}");
+    mutate(Http.as(port, "sam"), "POST", "/api/users", "application/json",
+        "{\"username\": \"fuzz.user\", \"displayName\": \"Fuzz User\", \"email\": \"fuzz@example.com\","
+        + " \"password\": \"a-long-fuzz-password-1\", \"roles\": [\"auditor\"]}");
+    mutate(Http.as(port, "sam"), "POST", "/api/access/revocations", "application/json",
+        "{\"identityId\": \"E9403\", \"reason\": \"sod-remediation\"}");
+    mutate(Http.as(port, "sofia"), "POST", "/api/continuity/backups", "application/json",
+        "{\"systemId\": \"PAYROLL\", \"takenAt\": \"2026-07-01T12:00:00Z\", \"location\": \"vault://payroll\","
+        + " \"sizeBytes\": 1000, \"checksum\": \"" + "ab".repeat(32) + "\", \"rowCount\": 5000}");
+    Http scim = Http.bearer(port, "demo-scim-token");
+    mutate(scim, "POST", "/scim/v2/Users", "application/scim+json", """
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+         "userName": "fuzz.person@example.com", "externalId": "fuzz-1", "active": true,
+         "name": {"givenName": "Fuzz", "familyName": "Person"}, "title": "Clerk",
+         "emails": [{"value": "fuzz.person@example.com", "primary": true}],
+         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "F0001",
+           "manager": {"value": "E1001"}}}""");
+    // an existing SCIM user, whose record must not change under refused patches
+    var created = scim.send("POST", "/scim/v2/Users", "application/scim+json", """
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "fuzz.target@example.com",
+         "name": {"givenName": "Fuzz", "familyName": "Target"}, "active": true}""");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    String before = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
+    int refusedBefore = failures.size();
+    List<Integer> patchStatuses = new ArrayList<>();
+    for (Object value : fieldValues()) {
+      for (String path : List.of("userName", "name.givenName", "active", "title",
+          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")) {
+        if (value instanceof String text && !text.isBlank() && text.length() < 100 && !text.contains("\u0000")
+            && Character.isLetter(text.codePointAt(0))) {
+          continue; // a plain text is a valid value of most of these: it would change the record on purpose
+        }
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("op", "replace");
+        op.put("path", path);
+        op.put("value", value);
+        var answer = send(scim, "PATCH", "/scim/v2/Users/" + id, "application/scim+json", JSON.writeValueAsString(
+            Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations", List.of(op))));
+        patchStatuses.add(answer == null ? 0 : answer.status());
+      }
+    }
+    String after = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
+    if (patchStatuses.stream().allMatch(status -> status >= 400) && !before.equals(after)) {
+      failures.add("refused SCIM patches changed user " + id + ": " + before + " -> " + after);
+    }
+    assertThat(failures.size()).isGreaterThanOrEqualTo(refusedBefore);
+  }
+
+  private static String withoutMeta(String body) {
+    return body.replaceAll("\"meta\"\\s*:\\s*\\{[^}]*}", "");
+  }
+
+  private void mutate(Http client, String method, String path, String contentType, String valid) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = JSON.readValue(valid, Map.class);
+    for (String field : new ArrayList<>(body.keySet())) {
+      for (Object value : fieldValues()) {
+        Map<String, Object> changed = new LinkedHashMap<>(body);
+        changed.put(field, value);
+        send(client, method, path, contentType, JSON.writeValueAsString(changed));
+      }
+      Map<String, Object> missing = new LinkedHashMap<>(body);
+      missing.remove(field);
+      send(client, method, path, contentType, JSON.writeValueAsString(missing));
+    }
+  }
+
+  private Http.Response send(Http client, String method, String path, String contentType, String body) {
+    requests++;
+    String request = method + " " + (path.length() > 120 ? path.substring(0, 120) + "..." : path)
+        + (body == null ? "" : " body " + (body.length() > 100 ? body.substring(0, 100) + "..." : body));
+    Http.Response answer;
+    try {
+      answer = client.send(method, path, contentType, body);
+    } catch (AssertionError | IllegalArgumentException unsent) {
+      // the client itself refuses some paths (an unencoded space or NUL): nothing reached the server
+      statuses.merge(-1, 1, Integer::sum);
+      return null;
+    }
+    statuses.merge(answer.status(), 1, Integer::sum);
+    if (answer.status() >= 500) {
+      failures.add(answer.status() + " for " + request + ": " + cut(answer.body()));
+    } else if (answer.status() >= 400) {
+      boolean scim = path.startsWith("/scim");
+      String type = answer.contentType();
+      if (scim ? !(type.startsWith("application/scim+json") || type.startsWith("application/json"))
+          : !type.startsWith("application/problem+json")) {
+        failures.add(answer.status() + " as " + type + " for " + request + ": " + cut(answer.body()));
+      }
+      Matcher leak = CLASS_NAME.matcher(answer.body());
+      if (leak.find()) {
+        failures.add(answer.status() + " naming " + leak.group() + " for " + request + ": " + cut(answer.body()));
+      }
+    }
+    return answer;
+  }
+
+  private Http clientFor(String pattern, HandlerMethod handler) {
+    if (pattern.startsWith("/scim")) {
+      return Http.bearer(port, "demo-scim-token");
+    }
+    PreAuthorize rule = handler.getMethodAnnotation(PreAuthorize.class);
+    if (rule == null) {
+      rule = handler.getBeanType().getAnnotation(PreAuthorize.class);
+    }
+    if (rule != null) {
+      Matcher role = Pattern.compile("'([a-z-]+)'").matcher(rule.value());
+      while (role.find()) {
+        String user = USER_OF_ROLE.get(role.group(1));
+        if (user != null) {
+          return Http.as(port, user);
+        }
+      }
+    }
+    return Http.as(port, "rachel");
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String cut(String text) {
+    return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  }
+}
