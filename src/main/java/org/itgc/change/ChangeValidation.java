@@ -25,11 +25,23 @@ public class ChangeValidation {
   private final SystemsInventory systems;
   private final BusinessCalendar calendar;
   private final StandardChangeCatalogue standardChanges;
+  private final java.time.Clock clock;
 
-  public ChangeValidation(SystemsInventory systems, BusinessCalendar calendar, StandardChangeCatalogue standardChanges) {
+  /** The longest free text a field takes (the engine keeps it as a process variable too, whose column holds 4,000). */
+  static final int MAX_TEXT = 4000;
+  /** The most commits one change lists. */
+  static final int MAX_COMMITS = 100;
+  /** A plan starts at most this long before today (emergency changes are recorded afterwards) ... */
+  static final java.time.Period PLAN_BEFORE = java.time.Period.ofYears(1);
+  /** ... and at most this long after it. */
+  static final java.time.Period PLAN_AFTER = java.time.Period.ofYears(20);
+
+  public ChangeValidation(SystemsInventory systems, BusinessCalendar calendar, StandardChangeCatalogue standardChanges,
+      java.time.Clock clock) {
     this.systems = systems;
     this.calendar = calendar;
     this.standardChanges = standardChanges;
+    this.clock = clock;
   }
 
   /** Throws {@link InvalidInputException} naming every field at fault. */
@@ -38,6 +50,9 @@ public class ChangeValidation {
     required(errors, "title", input.title());
     if (input.title() != null && input.title().length() > 200) {
       errors.add(new FieldError("title", "must have at most 200 characters"));
+    }
+    if (input.title() != null && (input.title().contains("\n") || input.title().contains("\r"))) {
+      errors.add(new FieldError("title", "must be one line"));
     }
     if (required(errors, "systemId", input.systemId()) && systems.find(input.systemId()).isEmpty()) {
       errors.add(new FieldError("systemId", "'" + input.systemId() + "' is not a system of config/systems.yaml; known: "
@@ -72,6 +87,27 @@ public class ChangeValidation {
     }
     if (input.plannedStart() != null && input.plannedEnd() != null && !input.plannedEnd().isAfter(input.plannedStart())) {
       errors.add(new FieldError("plannedEnd", "must be after plannedStart"));
+    }
+    var today = java.time.LocalDate.now(clock.withZone(calendar.zone()));
+    var earliest = today.minus(PLAN_BEFORE).atStartOfDay(calendar.zone()).toInstant();
+    var latest = today.plus(PLAN_AFTER).atStartOfDay(calendar.zone()).toInstant();
+    for (var planned : java.util.Map.of("plannedStart", java.util.Optional.ofNullable(input.plannedStart()),
+        "plannedEnd", java.util.Optional.ofNullable(input.plannedEnd())).entrySet()) {
+      planned.getValue().filter(at -> at.isBefore(earliest) || at.isAfter(latest)).ifPresent(at -> errors.add(
+          new FieldError(planned.getKey(), "must lie between " + earliest + " and " + latest
+              + " (a year before today to twenty years after it)")));
+    }
+    for (var text : java.util.Map.of("description", String.valueOf(input.description()), "justification",
+        String.valueOf(input.justification()), "implementationPlan", String.valueOf(input.implementationPlan()),
+        "rollbackPlan", String.valueOf(input.rollbackPlan()), "testEvidence", String.valueOf(input.testEvidence()))
+        .entrySet()) {
+      if (text.getValue().length() > MAX_TEXT) {
+        errors.add(new FieldError(text.getKey(), "must have at most " + MAX_TEXT + " characters"));
+      }
+    }
+    if (input.commits().size() > MAX_COMMITS) {
+      errors.add(new FieldError("commits", "must list at most " + MAX_COMMITS + " commits (" + input.commits().size()
+          + " were sent); split the change"));
     }
     if (input.repository() != null && !input.repository().isBlank() && !REPOSITORY.matcher(input.repository()).matches()) {
       errors.add(new FieldError("repository", "must look like owner/name"));

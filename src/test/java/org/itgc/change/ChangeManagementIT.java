@@ -450,4 +450,27 @@ class ChangeManagementIT {
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     org.itgc.support.RoleApprovals.approvePending(port, name);
   }
+
+  @Test
+  void aChangeOutsideTheLimitsIsRefusedNamingTheFieldAndNothingIsStored() {
+    var rachel = Http.as(port, "rachel");
+    Integer before = jdbc.queryForObject("select count(*) from change_request", Integer.class);
+    Map<String, Object[]> cases = new java.util.LinkedHashMap<>();
+    cases.put("plannedStart", new Object[] {"plannedStart", "+10000-01-01T22:30:00Z"});
+    cases.put("plannedEnd", new Object[] {"plannedEnd", "-0001-01-01T23:30:00Z"});
+    cases.put("description", new Object[] {"description", "d".repeat(4001)});
+    cases.put("title", new Object[] {"title", "two\nlines"});
+    cases.put("commits", new Object[] {"commits", java.util.stream.IntStream.range(0, 101)
+        .mapToObj(i -> String.format(java.util.Locale.ROOT, "%040x", i + 1)).toList()});
+    for (var entry : cases.entrySet()) {
+      var body = org.itgc.support.ChangeRequests.body("standard", "BI-REPORTING", null,
+          org.itgc.support.ChangeRequests.plannedSaturday(5));
+      body.put((String) entry.getValue()[0], entry.getValue()[1]);
+      var refused = rachel.post("/api/changes", Http.json(body));
+      assertThat(refused.status()).as(entry.getKey() + ": " + refused).isEqualTo(400);
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      assertThat(refused.json().get("errors").findValuesAsText("field")).as(refused.toString()).contains(entry.getKey());
+    }
+    assertThat(jdbc.queryForObject("select count(*) from change_request", Integer.class)).isEqualTo(before);
+  }
 }
