@@ -150,11 +150,23 @@ public class Identities {
     int unchanged = 0;
     List<RowError> rowErrors = new ArrayList<>();
     List<HrEvent> hrEvents = new ArrayList<>();
+    // HR's chain as it will be: the registry's managers, with this file's rows over them
+    java.util.Map<String, String> managers = new java.util.HashMap<>();
+    jdbc.query("select id, manager_id from access_identity", rs -> {
+      managers.put(rs.getString(1), rs.getString(2));
+    });
+    for (Csv.Row row : table.rows()) {
+      if (row.get("employeeId") != null) {
+        managers.put(row.get("employeeId"), row.get("managerId"));
+      }
+    }
     for (Csv.Row row : table.rows()) {
       List<FieldError> errors = new ArrayList<>();
       Identity identity = fromRow(row, errors);
       if (identity != null) {
         errors.addAll(validate(identity));
+        managerProblem(identity.id(), identity.managerId(), managers)
+            .ifPresent(reason -> errors.add(new FieldError("managerId", reason)));
       }
       if (!errors.isEmpty()) {
         errors.forEach(e -> rowErrors.add(new RowError(row.line(), e.field(), e.reason())));
@@ -179,6 +191,32 @@ public class Identities {
         .detail("rejected", rowErrors.stream().map(RowError::line).distinct().count()).detail("events", hrEvents.size())
         .build());
     return new ImportReport(table.rows().size(), created, updated, unchanged, rowErrors, hrEvents);
+  }
+
+  /**
+   * Why a manager cannot stand, or empty: a manager must be a person in the registry or in the same file (a missing
+   * one would let any line manager approve the person's requests), and HR's chain must not come back to the person.
+   */
+  static java.util.Optional<String> managerProblem(String id, String managerId, java.util.Map<String, String> managers) {
+    if (managerId == null) {
+      return java.util.Optional.empty();
+    }
+    if (!managers.containsKey(managerId)) {
+      return java.util.Optional.of("'" + managerId + "' is neither in the registry nor in this file; the row is held "
+          + "until the manager exists");
+    }
+    List<String> chain = new ArrayList<>(List.of(id, managerId));
+    for (String current = managers.get(managerId); current != null && chain.size() <= managers.size() + 1;
+        current = managers.get(current)) {
+      chain.add(current);
+      if (current.equals(id)) {
+        return java.util.Optional.of("would make a cycle in HR's chain: " + String.join(" -> ", chain));
+      }
+      if (chain.indexOf(current) < chain.size() - 1) {
+        break; // a cycle elsewhere, not through this person: reported on its own rows
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Service accounts of config/access.yaml, kept as identities of their own (source {@code config}). */

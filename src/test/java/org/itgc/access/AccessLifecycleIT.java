@@ -113,6 +113,24 @@ class AccessLifecycleIT {
     org.itgc.support.RoleApprovals.approvePending(port, username);
   }
 
+  @Test
+  void anHrRowWhoseManagerIsUnknownOrMakesACycleIsHeldWithTheReason() {
+    var response = importHr("""
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E8801,Nora Nomanager,nora@example.com,E99999,Finance,Clerk,active,2024-01-02,,
+        E8802,Cyril Cycle,cyril@example.com,E8803,Finance,Clerk,active,2024-01-02,,
+        E8803,Cora Cycle,cora@example.com,E8802,Finance,Clerk,active,2024-01-02,,
+        E8804,Walter Wellmanaged,walter@example.com,E1000,Finance,Clerk,active,2024-01-02,,
+        """);
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    var errors = response.json().get("errors");
+    assertThat(errors.findValuesAsText("line")).as(response.toString()).containsExactlyInAnyOrder("2", "3", "4");
+    assertThat(errors.findValuesAsText("field")).containsOnly("managerId");
+    assertThat(errors.toString()).contains("E99999").contains("cycle");
+    assertThat(jdbc.queryForList("select id from access_identity where id like 'E880%'", String.class))
+        .as("only the row whose manager stands is stored").containsExactly("E8804");
+  }
+
   Http.Response importHr(String csv) {
     return Http.as(port, "sam").post("/api/access/identities/import", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
   }
