@@ -41,6 +41,8 @@ public class Identities {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Identities.class);
+
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final ApplicationEventPublisher events;
@@ -150,24 +152,54 @@ public class Identities {
     int unchanged = 0;
     List<RowError> rowErrors = new ArrayList<>();
     List<HrEvent> hrEvents = new ArrayList<>();
-    // HR's chain as it will be: the registry's managers, with this file's rows over them
-    java.util.Map<String, String> managers = new java.util.HashMap<>();
-    jdbc.query("select id, manager_id from access_identity", rs -> {
-      managers.put(rs.getString(1), rs.getString(2));
-    });
-    for (Csv.Row row : table.rows()) {
-      if (row.get("employeeId") != null) {
-        managers.put(row.get("employeeId"), row.get("managerId"));
-      }
-    }
+    // each row read and checked on its own first
+    List<Identity> parsed = new ArrayList<>();
+    List<List<FieldError>> rowFieldErrors = new ArrayList<>();
     for (Csv.Row row : table.rows()) {
       List<FieldError> errors = new ArrayList<>();
       Identity identity = fromRow(row, errors);
       if (identity != null) {
         errors.addAll(validate(identity));
-        managerProblem(identity.id(), identity.managerId(), managers)
-            .ifPresent(reason -> errors.add(new FieldError("managerId", reason)));
       }
+      parsed.add(identity);
+      rowFieldErrors.add(errors);
+    }
+    // HR's chain as it will be: the registry's managers, with this file's accepted rows over them; a row held for its
+    // manager leaves the chain, so the rows it manages are checked again
+    java.util.Map<String, String> registry = new java.util.HashMap<>();
+    jdbc.query("select id, manager_id from access_identity", rs -> {
+      registry.put(rs.getString(1), rs.getString(2));
+    });
+    java.util.Map<String, String> managers = new java.util.HashMap<>(registry);
+    for (int i = 0; i < parsed.size(); i++) {
+      if (parsed.get(i) != null && rowFieldErrors.get(i).isEmpty()) {
+        managers.put(parsed.get(i).id(), parsed.get(i).managerId());
+      }
+    }
+    for (boolean changed = true; changed; ) {
+      changed = false;
+      var chains = new ManagerChains(managers);
+      for (int i = 0; i < parsed.size(); i++) {
+        Identity identity = parsed.get(i);
+        if (identity == null || !rowFieldErrors.get(i).isEmpty()) {
+          continue;
+        }
+        var problem = chains.problem(identity.id(), identity.managerId());
+        if (problem.isPresent()) {
+          rowFieldErrors.get(i).add(new FieldError("managerId", problem.get()));
+          if (registry.containsKey(identity.id())) {
+            managers.put(identity.id(), registry.get(identity.id()));
+          } else {
+            managers.remove(identity.id());
+          }
+          changed = true;
+        }
+      }
+    }
+    for (int r = 0; r < table.rows().size(); r++) {
+      Csv.Row row = table.rows().get(r);
+      Identity identity = parsed.get(r);
+      List<FieldError> errors = rowFieldErrors.get(r);
       if (!errors.isEmpty()) {
         errors.forEach(e -> rowErrors.add(new RowError(row.line(), e.field(), e.reason())));
         continue;
@@ -184,6 +216,14 @@ public class Identities {
         }
       } catch (InvalidInputException e) {
         e.errors().forEach(f -> rowErrors.add(new RowError(row.line(), f.field(), f.reason())));
+      } catch (org.springframework.dao.DataAccessException e) {
+        // a value the database refuses (a check missed it): this row is not stored, the others go on
+        var refused = org.itgc.platform.web.DataRefusals.problem(e);
+        if (refused.isEmpty() || org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
+          throw e;
+        }
+        log.warn("HR row {} refused by the database", row.line(), e);
+        rowErrors.add(new RowError(row.line(), "row", refused.get().getDetail().replaceFirst("^body: ", "")));
       }
     }
     audit.record(AuditEvent.of("access.hr-import", "hr-feed", "csv").detail("rows", table.rows().size())
@@ -193,30 +233,9 @@ public class Identities {
     return new ImportReport(table.rows().size(), created, updated, unchanged, rowErrors, hrEvents);
   }
 
-  /**
-   * Why a manager cannot stand, or empty: a manager must be a person in the registry or in the same file (a missing
-   * one would let any line manager approve the person's requests), and HR's chain must not come back to the person.
-   */
+  /** Why a manager cannot stand, or empty (see {@link ManagerChains}). */
   static java.util.Optional<String> managerProblem(String id, String managerId, java.util.Map<String, String> managers) {
-    if (managerId == null) {
-      return java.util.Optional.empty();
-    }
-    if (!managers.containsKey(managerId)) {
-      return java.util.Optional.of("'" + managerId + "' is neither in the registry nor in this file; the row is held "
-          + "until the manager exists");
-    }
-    List<String> chain = new ArrayList<>(List.of(id, managerId));
-    for (String current = managers.get(managerId); current != null && chain.size() <= managers.size() + 1;
-        current = managers.get(current)) {
-      chain.add(current);
-      if (current.equals(id)) {
-        return java.util.Optional.of("would make a cycle in HR's chain: " + String.join(" -> ", chain));
-      }
-      if (chain.indexOf(current) < chain.size() - 1) {
-        break; // a cycle elsewhere, not through this person: reported on its own rows
-      }
-    }
-    return java.util.Optional.empty();
+    return new ManagerChains(managers).problem(id, managerId);
   }
 
   /** Service accounts of config/access.yaml, kept as identities of their own (source {@code config}). */

@@ -382,9 +382,28 @@ class ScimController {
       if (node == null || !node.isObject()) {
         throw ScimError.invalidSyntax("body: must be a JSON object");
       }
+      refuseControlCharacters(node, "");
       return node;
     } catch (IOException e) {
       throw ScimError.invalidSyntax("body: not valid JSON");
+    }
+  }
+
+  /** The same rule as every JSON body of the API ({@link org.itgc.platform.web.StrictText}), in SCIM's format. */
+  private static void refuseControlCharacters(JsonNode node, String path) {
+    if (node.isTextual()) {
+      int at = org.itgc.platform.web.StrictText.firstForbidden(node.asText());
+      if (at >= 0) {
+        throw ScimError.invalidValue(path.isEmpty() ? "body" : path, String.format(java.util.Locale.ROOT,
+            "holds the control character U+%04X, which no attribute accepts", (int) node.asText().charAt(at)));
+      }
+    } else if (node.isObject()) {
+      node.fields().forEachRemaining(field -> refuseControlCharacters(field.getValue(),
+          path.isEmpty() ? field.getKey() : path + "." + field.getKey()));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        refuseControlCharacters(node.get(i), path + "[" + i + "]");
+      }
     }
   }
 
@@ -477,6 +496,8 @@ class ScimController {
     }
     var refused = org.itgc.platform.web.DataRefusals.problem(e);
     if (refused.isPresent()) {
+      org.slf4j.LoggerFactory.getLogger(ScimController.class)
+          .warn("The database refused a SCIM request's data, which no check caught", e);
       return error(refused.get().getStatus(), refused.get().getStatus() == 409 ? "uniqueness" : "invalidValue",
           refused.get().getDetail());
     }

@@ -71,12 +71,12 @@ public class SodScan {
   /** The scheduled scan of one slot: on the one node that claims it. */
   boolean scheduled(java.time.Instant slot) {
     return once.runWithOutcome("sod-scan", slot, () -> {
-      if (scan("scheduled", "system").isEmpty()) {
-        return "skipped: another scan was still running";
-      }
-      // the same detective run checks that every engine role stands on a registry grant (audited with what it found)
+      boolean scanned = scan("scheduled", "system").isPresent();
+      // the same detective run checks that every engine role stands on a registry grant (audited with what it found),
+      // whether or not the scan itself ran
       engineRoles.reconcileAndRaise();
-      return org.itgc.platform.ScheduledOnce.DONE;
+      return scanned ? org.itgc.platform.ScheduledOnce.DONE
+          : "skipped: another scan was still running (engine roles reconciled)";
     });
   }
 

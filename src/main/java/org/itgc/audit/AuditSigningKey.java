@@ -52,7 +52,22 @@ public final class AuditSigningKey {
     if (created) {
       log.warn("Created the audit signing key {}: protect it and back it up apart from the database", file.toAbsolutePath());
     }
+    permissions(file, "rw-------");
+    permissions(publicFile(file), "rw-r--r--"); // the public half is for verifiers, who may run as other users
     return load(file);
+  }
+
+  /** Sets a file's POSIX permissions where they differ (a key written by an earlier version was readable by all). */
+  private static void permissions(Path file, String wanted) throws IOException {
+    try {
+      var target = java.nio.file.attribute.PosixFilePermissions.fromString(wanted);
+      if (Files.exists(file) && !Files.getPosixFilePermissions(file).equals(target)) {
+        Files.setPosixFilePermissions(file, target);
+        log.warn("Set the permissions of {} to {}", file.toAbsolutePath(), wanted);
+      }
+    } catch (UnsupportedOperationException notPosix) {
+      // not a POSIX file system: its own access control applies
+    }
   }
 
   /** An existing key (PKCS#8 PEM, its public half beside it as {@code file.pub}). */

@@ -108,6 +108,17 @@ public class ChangeValidation {
     if (input.commits().size() > MAX_COMMITS) {
       errors.add(new FieldError("commits", "must list at most " + MAX_COMMITS + " commits (" + input.commits().size()
           + " were sent); split the change"));
+    } else if (String.join("\n", input.commits()).length() > MAX_TEXT) {
+      errors.add(new FieldError("commits", "must take at most " + MAX_TEXT + " characters together; split the change"));
+    }
+    if (input.commits().stream().anyMatch(commit -> commit != null && commit.length() > 200)) {
+      errors.add(new FieldError("commits", "each must have at most 200 characters"));
+    }
+    if (input.repository() != null && input.repository().length() > 200) {
+      errors.add(new FieldError("repository", "must have at most 200 characters"));
+    }
+    if (input.testEvidenceLinks() != null && String.join("\n", input.testEvidenceLinks()).length() > MAX_TEXT) {
+      errors.add(new FieldError("testEvidenceLinks", "must take at most " + MAX_TEXT + " characters together"));
     }
     if (input.repository() != null && !input.repository().isBlank() && !REPOSITORY.matcher(input.repository()).matches()) {
       errors.add(new FieldError("repository", "must look like owner/name"));

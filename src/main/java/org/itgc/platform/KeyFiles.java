@@ -11,8 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Key files that the first start creates (the MFA key, the audit signing key): several nodes starting at once on one
  * shared folder must end up with one key, not each its own. Creation takes an exclusive lock on a lock file beside
- * the key (held across processes), looks again, and writes each file whole (a temporary file moved into place), so a
- * node never reads half a key or overwrites another node's. Within one JVM the method is synchronized (a file lock is
+ * the key (held across processes; a shared folder on NFS needs its lock service), looks again, writes each file whole
+ * and synced to a temporary file, and publishes the main file with a hard link, which fails rather than replace a key
+ * another node published meanwhile; so a node never reads half a key or overwrites another node's. Within one JVM the method is synchronized (a file lock is
  * held per JVM, not per thread).
  */
 public final class KeyFiles {
@@ -39,24 +40,51 @@ public final class KeyFiles {
         return false; // another node created it while this one waited
       }
       java.util.Map<Path, Path> written = new java.util.LinkedHashMap<>();
-      writer.write(target -> written.computeIfAbsent(target.toAbsolutePath(), t -> {
-        try {
-          Path temporary = Files.createTempFile(folder, "." + t.getFileName(), ".tmp");
-          ownerOnly(temporary);
-          return temporary;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+      try {
+        writer.write(target -> written.computeIfAbsent(target.toAbsolutePath(), t -> {
+          try {
+            Path temporary = Files.createTempFile(folder, "." + t.getFileName(), ".tmp");
+            ownerOnly(temporary);
+            return temporary;
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }));
+        for (Path temporary : written.values()) {
+          try (FileChannel data = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            data.force(true); // on disk before it is published: a power cut leaves no empty key
+          }
         }
-      }));
-      // the main file last: whoever sees it sees the whole key
-      Path main = file.toAbsolutePath();
-      for (var entry : written.entrySet()) {
-        if (!entry.getKey().equals(main)) {
-          Files.move(entry.getValue(), entry.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // the other files first, then the main one, which is published with link(2): it fails if the name exists
+        // (another node's key, even one this node's cached view of the folder has not seen), never replacing it
+        Path main = file.toAbsolutePath();
+        for (var entry : written.entrySet()) {
+          if (!entry.getKey().equals(main)) {
+            Files.move(entry.getValue(), entry.getKey(), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        try {
+          Files.createLink(main, written.get(main));
+        } catch (java.nio.file.FileAlreadyExistsException another) {
+          return false;
+        }
+        syncFolder(folder);
+        return true;
+      } finally {
+        for (Path temporary : written.values()) {
+          Files.deleteIfExists(temporary);
         }
       }
-      Files.move(written.get(main), main, StandardCopyOption.ATOMIC_MOVE);
-      return true;
+    }
+  }
+
+  /** Makes the folder's entries durable (a no-op where the platform cannot open a folder). */
+  private static void syncFolder(Path folder) {
+    try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException | UnsupportedOperationException notSupported) {
+      // some platforms cannot sync a folder; the files themselves are on disk
     }
   }
 

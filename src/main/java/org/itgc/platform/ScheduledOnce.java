@@ -96,7 +96,8 @@ public class ScheduledOnce {
       return false;
     }
     try {
-      finish(job, slot, work.get());
+      String outcome = work.get();
+      finish(job, slot, outcome == null ? DONE : outcome);
       return true;
     } catch (RuntimeException | Error e) {
       finish(job, slot, "failed: " + e);

@@ -121,11 +121,15 @@ class AccessLifecycleIT {
         E8802,Cyril Cycle,cyril@example.com,E8803,Finance,Clerk,active,2024-01-02,,
         E8803,Cora Cycle,cora@example.com,E8802,Finance,Clerk,active,2024-01-02,,
         E8804,Walter Wellmanaged,walter@example.com,E1000,Finance,Clerk,active,2024-01-02,,
+        E8805,Rita Rejected,not-an-email,E1000,Finance,Clerk,active,2024-01-02,,
+        E8806,Mel Managedbyrejected,mel@example.com,E8805,Finance,Clerk,active,2024-01-02,,
         """);
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
     var errors = response.json().get("errors");
-    assertThat(errors.findValuesAsText("line")).as(response.toString()).containsExactlyInAnyOrder("2", "3", "4");
-    assertThat(errors.findValuesAsText("field")).containsOnly("managerId");
+    assertThat(errors.findValuesAsText("line")).as(response.toString()).containsExactlyInAnyOrder("2", "3", "4", "6",
+        "7");
+    // a manager whose own row is refused does not count as existing
+    assertThat(errors.toString()).contains("'E8805' is neither in the registry nor in this file");
     assertThat(errors.toString()).contains("E99999").contains("cycle");
     assertThat(jdbc.queryForList("select id from access_identity where id like 'E880%'", String.class))
         .as("only the row whose manager stands is stored").containsExactly("E8804");

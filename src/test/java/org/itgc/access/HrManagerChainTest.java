@@ -29,4 +29,20 @@ class HrManagerChainTest {
     managers.put("C", "A");
     assertThat(Identities.managerProblem("C", "A", managers)).isEmpty();
   }
+
+  @Test
+  void aChainOfAHundredThousandIsWalkedOnceNotOncePerPerson() {
+    Map<String, String> managers = new HashMap<>();
+    managers.put("P0", null);
+    for (int i = 1; i < 100_000; i++) {
+      managers.put("P" + i, "P" + (i - 1));
+    }
+    var chains = new ManagerChains(managers);
+    for (int i = 99_999; i >= 1; i--) {
+      assertThat(chains.problem("P" + i, "P" + (i - 1))).isEmpty();
+    }
+    managers.put("P0", "P99999"); // the top now reports to the bottom: everyone is on one cycle
+    var cycle = new ManagerChains(managers);
+    assertThat(cycle.problem("P5", "P4")).get().asString().startsWith("would make a cycle in HR's chain: P5 -> P4");
+  }
 }

@@ -211,31 +211,30 @@ class FuzzOwnContextIT {
          "name": {"givenName": "Fuzz", "familyName": "Target"}, "active": true}""");
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.json().get("id").asText();
-    String before = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
-    int refusedBefore = failures.size();
-    List<Integer> patchStatuses = new ArrayList<>();
+    String current = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
+    int refused = 0;
     for (Object value : fieldValues()) {
       for (String path : List.of("userName", "name.givenName", "active", "title",
           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
           "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager")) {
-        if (value instanceof String text && !text.isBlank() && text.length() < 100 && !text.contains("\u0000")
-            && Character.isLetter(text.codePointAt(0))) {
-          continue; // a plain text is a valid value of most of these: it would change the record on purpose
-        }
         Map<String, Object> op = new LinkedHashMap<>();
         op.put("op", "replace");
         op.put("path", path);
         op.put("value", value);
         var answer = send(scim, "PATCH", "/scim/v2/Users/" + id, "application/scim+json", JSON.writeValueAsString(
             Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations", List.of(op))));
-        patchStatuses.add(answer == null ? 0 : answer.status());
+        String after = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
+        if (answer != null && answer.status() >= 400) {
+          refused++;
+          if (!after.equals(current)) {
+            failures.add("a refused SCIM patch of " + path + " changed user " + id + ": " + cut(current) + " -> "
+                + cut(after));
+          }
+        }
+        current = after; // an accepted patch changes the user on purpose
       }
     }
-    String after = withoutMeta(scim.get("/scim/v2/Users/" + id).body());
-    if (patchStatuses.stream().allMatch(status -> status >= 400) && !before.equals(after)) {
-      failures.add("refused SCIM patches changed user " + id + ": " + before + " -> " + after);
-    }
-    assertThat(failures.size()).isGreaterThanOrEqualTo(refusedBefore);
+    assertThat(refused).as("most corrupt patches are refused").isGreaterThan(50);
   }
 
   private static String withoutMeta(String body) {
@@ -264,9 +263,14 @@ class FuzzOwnContextIT {
     Http.Response answer;
     try {
       answer = client.send(method, path, contentType, body);
-    } catch (AssertionError | IllegalArgumentException unsent) {
-      // the client itself refuses some paths (an unencoded space or NUL): nothing reached the server
+    } catch (IllegalArgumentException unsent) {
+      // the client itself refuses some addresses: nothing reached the server
       statuses.merge(-1, 1, Integer::sum);
+      return null;
+    } catch (AssertionError noAnswer) {
+      // the connection was cut or the server is gone: as bad as a 5xx
+      statuses.merge(0, 1, Integer::sum);
+      failures.add("no answer for " + request + ": " + noAnswer.getMessage());
       return null;
     }
     statuses.merge(answer.status(), 1, Integer::sum);

@@ -48,4 +48,30 @@ class KeyFilesTest {
       throw new AssertionError("an existing key is never written again");
     })).isFalse();
   }
+
+  @Test
+  void nodesInJvmsOfTheirOwnStartingTogetherEndWithOneKey() throws Exception {
+    Path key = folder.resolve("shared/mfa-key");
+    Path go = folder.resolve("go");
+    List<Process> racers = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      racers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          org.itgc.support.Node.classPath(), KeyFileRacer.class.getName(), key.toString(), go.toString())
+          .redirectErrorStream(true).start());
+    }
+    for (Process racer : racers) {
+      var ready = new java.io.BufferedReader(new java.io.InputStreamReader(racer.getInputStream())).readLine();
+      assertThat(ready).isEqualTo("READY");
+    }
+    Files.createFile(go); // all four go at once
+    List<String> answers = new java.util.ArrayList<>();
+    for (Process racer : racers) {
+      assertThat(racer.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      String out = new String(racer.getInputStream().readAllBytes()).strip();
+      answers.add(out.substring(out.lastIndexOf('\n') + 1));
+    }
+    assertThat(answers.stream().filter(a -> a.startsWith("CREATED "))).as(answers.toString()).hasSize(1);
+    String theKey = Files.readString(key);
+    assertThat(answers).as("every node read the one key").allMatch(a -> a.endsWith(" " + theKey));
+  }
 }

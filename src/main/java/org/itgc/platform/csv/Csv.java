@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -45,7 +44,14 @@ public final class Csv {
   public record Table(List<String> header, List<Row> rows) {}
 
   private static final CSVFormat READ = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+  /** Cells quoted where RFC 4180 needs it (a comma, a quote, a line break). */
   private static final CSVFormat WRITE = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+  /**
+   * Cells holding a semicolon are quoted too: a spreadsheet that splits on semicolons (many locales do) keeps a quoted
+   * cell whole, so {@code x;=cmd} cannot become a formula cell of its own.
+   */
+  private static final CSVFormat QUOTED = CSVFormat.RFC4180.builder().setRecordSeparator("\n")
+      .setQuoteMode(org.apache.commons.csv.QuoteMode.ALL_NON_NULL).get();
 
   /** The rows of a CSV text whose first line names the columns; blank lines are skipped. */
   public static Table read(String text) {
@@ -139,7 +145,7 @@ public final class Csv {
     return text;
   }
 
-  /** One cell as written: defused, and quoted when it holds a comma, a quote or a line break. */
+  /** One cell as written: defused, and quoted where it needs it. */
   public static String cell(Object value) {
     String line = write(List.of("x"), List.of(java.util.Collections.singletonList(value)));
     return line.substring(2, line.length() - 1);
@@ -148,15 +154,26 @@ public final class Csv {
   /** A CSV text of a header and rows. */
   public static String write(List<String> header, List<? extends List<?>> rows) {
     StringBuilder out = new StringBuilder();
-    try (CSVPrinter printer = new CSVPrinter(out, WRITE)) {
-      printer.printRecord(header);
+    try {
+      line(out, header);
       for (List<?> row : rows) {
-        printer.printRecord(row.stream().map(Csv::defuse));
+        line(out, row.stream().map(value -> value == null ? null : defuse(value)).toList());
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
     }
     return out.toString();
+  }
+
+  private static void line(StringBuilder out, List<?> cells) throws java.io.IOException {
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Object cell = cells.get(i);
+      (cell != null && cell.toString().contains(";") ? QUOTED : WRITE).print(cell, out, true);
+    }
+    out.append('\n');
   }
 
   /** A CSV download. */

@@ -140,7 +140,7 @@ public class ApiProblems extends ResponseEntityExceptionHandler {
     }
     var refusedByTheDatabase = DataRefusals.problem(e);
     if (refusedByTheDatabase.isPresent()) {
-      log.warn("The database refused a request's data: {}", e.getMessage());
+      log.warn("The database refused a request's data, which no check of the endpoint caught", e);
       return ResponseEntity.status(refusedByTheDatabase.get().getStatus()).body(refusedByTheDatabase.get());
     }
     return ResponseEntity.internalServerError().body(unexpected(e));

@@ -8,8 +8,10 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * The last line behind the checks of each request: data the database refuses (SQLSTATE class 22, data exceptions, and
- * class 23, integrity constraints) is the client's input, answered 4xx in words, never a 500. Each endpoint checks its
- * fields first and names them; this catches what a check missed, and nothing is stored (the statement failed).
+ * class 23, integrity constraints, except a missing value, which is the server's own fault) is the client's input,
+ * answered 4xx in words, never a 500. Each endpoint checks its fields first and names them; this catches what a check
+ * missed, and the failed statement's transaction stores nothing. Each one is logged with its stack trace, since it
+ * means a check is missing.
  */
 public final class DataRefusals {
 
@@ -21,7 +23,6 @@ public final class DataRefusals {
       Map.entry("22008", "a date or time is out of the range its field allows"),
       Map.entry("22007", "a date or time is not valid"),
       Map.entry("22P02", "a value has the wrong form for its field"),
-      Map.entry("23502", "a required value is missing"),
       Map.entry("23503", "a value refers to something that does not exist"),
       Map.entry("23514", "a value is outside what its field allows"));
 

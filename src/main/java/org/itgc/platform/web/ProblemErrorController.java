@@ -29,6 +29,19 @@ public class ProblemErrorController implements ErrorController {
     this.json = json;
   }
 
+  private static boolean csrf(HttpServletRequest request) {
+    for (String attribute : new String[] {RequestDispatcher.ERROR_EXCEPTION,
+        org.springframework.security.web.WebAttributes.ACCESS_DENIED_403}) {
+      for (Object t = request.getAttribute(attribute); t instanceof Throwable error; t = error.getCause() == error ? null
+          : error.getCause()) {
+        if (error instanceof org.springframework.security.web.csrf.CsrfException) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   @RequestMapping
   public void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -40,7 +53,8 @@ public class ProblemErrorController implements ErrorController {
     String detail = switch (status) {
       case 400 -> "The request could not be read.";
       case 401 -> "Log in first.";
-      case 403 -> "Your roles do not allow this.";
+      case 403 -> csrf(request) ? "The page's security token is missing or has expired: reload the page and try again."
+          : "Your roles do not allow this.";
       case 404 -> "There is nothing at this address.";
       case 405 -> "This address does not take that method.";
       case 413 -> "The request is too large.";
@@ -58,7 +72,8 @@ public class ProblemErrorController implements ErrorController {
       response.setContentType("text/html");
       response.getWriter().write("<!doctype html><html lang=en><head><meta charset=utf-8><title>" + status + " "
           + HtmlUtils.htmlEscape(title) + " - ITGC Engine</title></head><body><main><h1>" + HtmlUtils.htmlEscape(title)
-          + "</h1><p>" + HtmlUtils.htmlEscape(detail) + "</p><p><a href=\"/camunda/app/tasklist/\">Tasklist</a></p>"
+          + "</h1><p>" + HtmlUtils.htmlEscape(detail) + "</p><p><a href=\"" + request.getContextPath()
+          + "/camunda/app/tasklist/\">Tasklist</a> &middot; <a href=\"" + request.getContextPath() + "/login\">Log in</a></p>"
           + "</main></body></html>");
     } else {
       response.setContentType("application/problem+json");

@@ -30,10 +30,13 @@ public class ProblemErrorReportValve extends ErrorReportValve {
       }
       response.setContentType("application/problem+json");
       response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-      response.getReporter().write("{\"type\":\"about:blank\",\"title\":\"" + (status >= 500 ? "Server error"
-          : "Bad request") + "\",\"status\":" + status + ",\"detail\":\"" + (status >= 500
-          ? "The request could not be completed." : "The request was refused before it reached the application: its "
-          + "address or headers are not valid (for example an encoded NUL or slash in the path).") + "\"}");
+      var known = org.springframework.http.HttpStatus.resolve(status);
+      String title = known == null ? "Error" : known.getReasonPhrase();
+      response.getReporter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+          + ",\"detail\":\"" + (status >= 500 ? "The request could not be completed."
+          : status == 400 ? "The request was refused before it reached the application: its address or headers are "
+          + "not valid (for example an encoded NUL or slash in the path)."
+          : "The request was answered before it reached the application.") + "\"}");
     } catch (IOException | IllegalStateException e) {
       // the connection is gone or the answer already started: nothing more to say
     }

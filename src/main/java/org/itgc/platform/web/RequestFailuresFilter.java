@@ -40,6 +40,8 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
     } catch (RuntimeException | ServletException e) {
       if (!response.isCommitted() && unreadableMultipart(e)) {
+        log.warn("{} {} answered 400: its multipart body could not be read", request.getMethod(),
+            request.getRequestURI(), e);
         var problem = ApiProblems.invalid("body", "is not a readable multipart/form-data body");
         write(request, response, 400, problem.getDetail(), problem);
         return;
@@ -49,7 +51,6 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
       }
       log.warn("{} {} answered 503: the database is not reachable ({})", request.getMethod(), request.getRequestURI(),
           e.getMessage());
-      response.setHeader("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
       var problem = DatabaseOutage.problem();
       write(request, response, 503, problem.getDetail(), problem);
     }
@@ -67,8 +68,11 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
   /** Writes the answer: problem+json, or SCIM's error message under {@code /scim}. */
   private void write(HttpServletRequest request, HttpServletResponse response, int status, String detail,
       org.springframework.http.ProblemDetail problem) throws IOException {
-    response.resetBuffer();
+    response.reset(); // no header of the answer that was being prepared (a file name, a length) survives
     response.setStatus(status);
+    if (status == 503) {
+      response.setHeader("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+    }
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     Object body;
     if (request.getRequestURI().startsWith(request.getContextPath() + "/scim/")) {
@@ -84,6 +88,7 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
       }
       body = problem;
     }
-    json.writeValue(response.getWriter(), body);
+    // bytes, whichever of writer and stream the code below had taken
+    response.getOutputStream().write(json.writeValueAsBytes(body));
   }
 }

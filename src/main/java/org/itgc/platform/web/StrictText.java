@@ -52,9 +52,12 @@ public class StrictText extends SimpleModule {
     @Override
     public void extendMessageConverters(
         java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
+      // every Jackson reader (JSON, and YAML, CBOR or Smile where their libraries are present): the same rule, and
+      // unknown fields refused whatever the format
       for (var converter : converters) {
-        if (converter instanceof org.springframework.http.converter.json.MappingJackson2HttpMessageConverter jackson) {
-          jackson.setObjectMapper(jackson.getObjectMapper().copy().registerModule(new StrictText()));
+        if (converter instanceof org.springframework.http.converter.json.AbstractJackson2HttpMessageConverter jackson) {
+          jackson.setObjectMapper(jackson.getObjectMapper().copy().registerModule(new StrictText())
+              .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
         }
       }
     }

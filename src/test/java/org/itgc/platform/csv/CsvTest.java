@@ -56,11 +56,12 @@ class CsvTest {
     List<List<?>> rows = List.of(
         Arrays.asList(1, "=cmd|' /C calc'!A0", -12.5, null),
         Arrays.asList(2, "comma, \"quote\" and\nline break", 0, "@user"),
-        Arrays.asList(3, "Ünïcødé ✓", 7, "\ttabbed"));
+        Arrays.asList(3, "Ünïcødé ✓", 7, "\ttabbed"),
+        Arrays.asList(4, "x;=SUM(1)", null, null));
     String written = Csv.write(header, rows);
     List<CSVRecord> records = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
         .parse(new StringReader(written)).getRecords();
-    assertThat(records).hasSize(3);
+    assertThat(records).hasSize(4);
     assertThat(records.get(0).get("title")).isEqualTo("'=cmd|' /C calc'!A0");
     assertThat(records.get(0).get("amount")).isEqualTo("-12.5");
     assertThat(records.get(0).get("note")).isEmpty();
@@ -72,5 +73,7 @@ class CsvTest {
     assertThat(Csv.read(written).rows().get(1).get("title")).isEqualTo("comma, \"quote\" and\nline break");
     assertThat(Csv.cell("a,b")).isEqualTo("\"a,b\"");
     assertThat(Csv.cell("=x")).isEqualTo("'=x");
+    // quoted whole, so that a spreadsheet splitting on semicolons keeps the cell one text
+    assertThat(written).contains("\"x;=SUM(1)\"");
   }
 }
