@@ -88,7 +88,7 @@ public class ChangeValidation {
     if (input.plannedStart() != null && input.plannedEnd() != null && !input.plannedEnd().isAfter(input.plannedStart())) {
       errors.add(new FieldError("plannedEnd", "must be after plannedStart"));
     }
-    var today = java.time.LocalDate.now(clock.withZone(calendar.zone()));
+    var today = clock.instant().atZone(calendar.zone()).toLocalDate();
     var earliest = today.minus(PLAN_BEFORE).atStartOfDay(calendar.zone()).toInstant();
     var latest = today.plus(PLAN_AFTER).atStartOfDay(calendar.zone()).toInstant();
     for (var planned : java.util.Map.of("plannedStart", java.util.Optional.ofNullable(input.plannedStart()),
