@@ -365,7 +365,14 @@ public class AuditArchive {
   /** Quarterly (control LG-02): a random segment retrieved, verified and compared event by event with the database. */
   @Scheduled(cron = "${itgc.audit.archive-test-schedule:0 0 4 3 1,4,7,10 *}", scheduler = SchedulingConfiguration.AUDIT_HOUSEKEEPING)
   public void scheduledTest() {
-    once.run("audit-archive-test", testCron, () -> test("schedule"));
+    once.runWithOutcome("audit-archive-test", testCron, () -> {
+      Map<String, Object> result = test("schedule");
+      if (Boolean.FALSE.equals(result.get("tested"))) {
+        return "skipped: " + result.get("reason");
+      }
+      return Boolean.TRUE.equals(result.get("passed")) ? org.itgc.platform.ScheduledOnce.DONE
+          : "failed: the retrieved segment " + result.get("label") + " did not match: " + result.get("problem");
+    });
   }
 
   public Map<String, Object> test(String by) {

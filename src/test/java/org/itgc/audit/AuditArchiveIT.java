@@ -79,5 +79,17 @@ class AuditArchiveIT {
     assertThat(Http.as(port, "audrey").get("/api/audit/archive?from=" + Instant.now() + "&to=" + from).status())
         .isEqualTo(400);
     assertThat(Http.as(port, "rachel").post("/api/audit/archive/tests", "{}").status()).isEqualTo(403);
+
+    // the quarterly test's run says how it ended: done only when the retrieved segment matched
+    archive.scheduledTest();
+    Boolean passed = jdbc.queryForObject("select passed from audit_archive_test where tested_by = 'schedule' "
+        + "order by id desc limit 1", Boolean.class);
+    String outcome = jdbc.queryForObject("select outcome from scheduled_run where job = 'audit-archive-test' "
+        + "order by slot desc limit 1", String.class);
+    if (Boolean.TRUE.equals(passed)) {
+      assertThat(outcome).isEqualTo("done");
+    } else {
+      assertThat(outcome).startsWith("failed: the retrieved segment ");
+    }
   }
 }
