@@ -207,6 +207,7 @@ public class SourceControlWebhooks {
       if (root == null || !root.isObject()) {
         throw new BadRequestException("body", "must be a JSON object");
       }
+      cleanText(root);
       return root;
     } catch (JsonProcessingException e) {
       throw new BadRequestException("body", "is not valid JSON (line " + e.getLocation().getLineNr() + ")");
@@ -223,6 +224,34 @@ public class SourceControlWebhooks {
       }
     }
     return null;
+  }
+
+  /**
+   * A delivery is evidence of what was pushed and is never refused for its text: control characters that cannot be
+   * stored (a NUL in a commit message) become U+FFFD in what is kept; the signature was checked over the raw body.
+   */
+  private static void cleanText(JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      var names = new ArrayList<String>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode value = object.get(name);
+        if (value.isTextual() && org.itgc.platform.web.StrictText.firstForbidden(value.asText()) >= 0) {
+          object.put(name, org.itgc.platform.web.StrictText.replaced(value.asText()));
+        } else {
+          cleanText(value);
+        }
+      }
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode value = array.get(i);
+        if (value.isTextual() && org.itgc.platform.web.StrictText.firstForbidden(value.asText()) >= 0) {
+          array.set(i, array.textNode(org.itgc.platform.web.StrictText.replaced(value.asText())));
+        } else {
+          cleanText(value);
+        }
+      }
+    }
   }
 
   private static String text(JsonNode node, String field) {

@@ -94,6 +94,17 @@ class SourceControlDeliveriesIT {
   }
 
   @Test
+  void aPushWhoseCommitMessageHoldsANulIsKeptWithTheCharacterReplacedNotRefused() {
+    String sha = "ab" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 30) + "cdef0123";
+    byte[] body = githubPush("acme/bi-reporting", "refs/heads/feature", sha, commit(sha, "fix\\u0000 posting\\u0007"))
+        .getBytes(StandardCharsets.UTF_8);
+    var response = deliver("application/json", body, "sha256=" + SourceControlWebhooks.hmac(GITHUB_SECRET, body));
+    assertThat(response.status()).as(response.toString()).isEqualTo(202);
+    assertThat(jdbc.queryForObject("select message from scm_commit where sha = ?", String.class, sha))
+        .isEqualTo("fix\uFFFD posting\uFFFD");
+  }
+
+  @Test
   void aJsonGitHubPushThatDeletesABranchDeploysNothing() {
     String json = """
         {"ref": "refs/heads/master", "before": "6113728f27ae82c7b1a177c8d03f9e96e0adf246",

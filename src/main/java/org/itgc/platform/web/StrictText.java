@@ -21,6 +21,16 @@ public class StrictText extends SimpleModule {
     addDeserializer(String.class, new Deserializer());
   }
 
+  /** The text with every character that no field accepts replaced by U+FFFD (for evidence that is kept as sent). */
+  public static String replaced(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      out.append((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ? '\uFFFD' : c);
+    }
+    return out.toString();
+  }
+
   /** The first character of the text that no field accepts, or -1. */
   public static int firstForbidden(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
