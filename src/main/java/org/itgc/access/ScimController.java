@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +48,7 @@ class ScimController {
   static final String ENTERPRISE = ScimUsers.ENTERPRISE;
   static final String HR = ScimUsers.HR;
   static final String PATCH = ScimUsers.PATCH_OP;
-  static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
+  static final String ERROR = org.itgc.platform.web.ErrorAnswers.SCIM_ERROR;
   static final String LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
   static final String SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
   static final MediaType SCIM_JSON = MediaType.parseMediaType("application/scim+json");
@@ -510,15 +509,9 @@ class ScimController {
   }
 
   private static Map<String, Object> errorBody(int status, String scimType, String detail) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("schemas", List.of(ERROR));
-    body.put("status", String.valueOf(status));
-    if (scimType != null) {
-      body.put("scimType", scimType);
-    }
-    body.put("detail", detail);
-    return body;
+    return org.itgc.platform.web.ErrorAnswers.scimBody(status, scimType, detail);
   }
+
 
   static void writeError(ObjectMapper json, HttpServletResponse response, int status, String scimType, String detail)
       throws IOException {

@@ -6,7 +6,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -87,26 +86,13 @@ public class ApiCredentialFilter extends OncePerRequestFilter {
   /** A refusal as problem+json, or in SCIM's error format (RFC 7644 section 3.12) under {@code /scim/}. */
   private void write(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
       throws IOException {
-    if (request.getRequestURI().startsWith(request.getContextPath() + "/scim/")) {
-      var body = new LinkedHashMap<String, Object>();
-      body.put("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
-      body.put("status", String.valueOf(status));
-      body.put("detail", detail);
-      response.setStatus(status);
-      response.setContentType("application/scim+json");
-      if (status == 401) {
-        response.setHeader("WWW-Authenticate", "Bearer realm=\"itgc-engine-scim\"");
-      }
-      json.writeValue(response.getOutputStream(), body);
-      return;
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (status == 401 && path.startsWith("/scim/")) {
+      response.setHeader("WWW-Authenticate", "Bearer realm=\"itgc-engine-scim\"");
     }
-    var body = new LinkedHashMap<String, Object>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    response.setStatus(status);
-    response.setContentType("application/problem+json");
-    json.writeValue(response.getOutputStream(), body);
+    var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
+        org.springframework.http.HttpStatusCode.valueOf(status), detail);
+    problem.setTitle(title);
+    org.itgc.platform.web.ErrorAnswers.write(response, json, path, problem);
   }
 }

@@ -30,7 +30,7 @@ public final class DataRefusals {
 
   /** The answer when the exception (or a cause) is the database refusing the data; empty otherwise. */
   public static Optional<ProblemDetail> problem(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : (Iterable<Throwable>) Causes.of(error)::iterator) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState();
         if (state.equals("23505")) {

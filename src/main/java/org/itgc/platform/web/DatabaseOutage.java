@@ -30,30 +30,10 @@ public final class DatabaseOutage {
    * surfaces) and suppressed ones.
    */
   public static boolean isOutage(Throwable error) {
-    return isOutage(error, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-  }
-
-  private static boolean isOutage(Throwable t, Set<Throwable> seen) {
-    if (t == null || !seen.add(t)) {
-      return false;
-    }
-    if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException
-        || t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
-      return true;
-    }
-    if (t instanceof SQLException sql && sql.getSQLState() != null && OUTAGE_STATES.contains(sql.getSQLState())) {
-      return true;
-    }
-    if (t instanceof org.springframework.transaction.TransactionSystemException rollback
-        && isOutage(rollback.getApplicationException(), seen)) {
-      return true;
-    }
-    for (Throwable suppressed : t.getSuppressed()) {
-      if (isOutage(suppressed, seen)) {
-        return true;
-      }
-    }
-    return isOutage(t.getCause(), seen);
+    return Causes.of(error).anyMatch(t -> t instanceof DataAccessResourceFailureException
+        || t instanceof CannotCreateTransactionException || t instanceof SQLTransientConnectionException
+        || t instanceof java.net.ConnectException
+        || t instanceof SQLException sql && sql.getSQLState() != null && OUTAGE_STATES.contains(sql.getSQLState()));
   }
 
   public static ProblemDetail problem() {

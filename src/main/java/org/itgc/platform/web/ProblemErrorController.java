@@ -5,9 +5,6 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -30,16 +27,11 @@ public class ProblemErrorController implements ErrorController {
   }
 
   private static boolean csrf(HttpServletRequest request) {
-    for (String attribute : new String[] {RequestDispatcher.ERROR_EXCEPTION,
-        org.springframework.security.web.WebAttributes.ACCESS_DENIED_403}) {
-      for (Object t = request.getAttribute(attribute); t instanceof Throwable error; t = error.getCause() == error ? null
-          : error.getCause()) {
-        if (error instanceof org.springframework.security.web.csrf.CsrfException) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return java.util.stream.Stream.of(RequestDispatcher.ERROR_EXCEPTION,
+            org.springframework.security.web.WebAttributes.ACCESS_DENIED_403)
+        .map(request::getAttribute).filter(Throwable.class::isInstance)
+        .flatMap(error -> Causes.of((Throwable) error))
+        .anyMatch(org.springframework.security.web.csrf.CsrfException.class::isInstance);
   }
 
   @RequestMapping
@@ -61,29 +53,22 @@ public class ProblemErrorController implements ErrorController {
       case 415 -> "This address does not take that content type.";
       default -> status >= 500 ? "The request could not be completed; the error was logged." : title + ".";
     };
-    response.setStatus(status);
-    response.setCharacterEncoding("UTF-8");
     String accept = String.valueOf(request.getHeader("Accept"));
-    if (path.startsWith("/scim/")) {
-      response.setContentType("application/scim+json");
-      json.writeValue(response.getWriter(), Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:Error"),
-          "status", String.valueOf(status), "detail", detail));
-    } else if (accept.contains("text/html") && !path.startsWith("/api/") && !path.startsWith("/engine-rest/")) {
+    if (accept.contains("text/html") && !path.startsWith("/scim/") && !path.startsWith("/api/")
+        && !path.startsWith("/engine-rest/")) {
+      response.setStatus(status);
+      response.setCharacterEncoding("UTF-8");
       response.setContentType("text/html");
       response.getWriter().write("<!doctype html><html lang=en><head><meta charset=utf-8><title>" + status + " "
           + HtmlUtils.htmlEscape(title) + " - ITGC Engine</title></head><body><main><h1>" + HtmlUtils.htmlEscape(title)
           + "</h1><p>" + HtmlUtils.htmlEscape(detail) + "</p><p><a href=\"" + request.getContextPath()
           + "/camunda/app/tasklist/\">Tasklist</a> &middot; <a href=\"" + request.getContextPath() + "/login\">Log in</a></p>"
           + "</main></body></html>");
-    } else {
-      response.setContentType("application/problem+json");
-      Map<String, Object> problem = new LinkedHashMap<>();
-      problem.put("type", "about:blank");
-      problem.put("title", title);
-      problem.put("status", status);
-      problem.put("detail", detail);
-      problem.put("instance", path);
-      json.writeValue(response.getWriter(), problem);
+      return;
     }
+    var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
+        org.springframework.http.HttpStatusCode.valueOf(status), detail);
+    problem.setTitle(title);
+    ErrorAnswers.write(response, json, path, problem);
   }
 }

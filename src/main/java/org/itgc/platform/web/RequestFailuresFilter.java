@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -43,7 +42,7 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
         log.warn("{} {} answered 400: its multipart body could not be read", request.getMethod(),
             request.getRequestURI(), e);
         var problem = ApiProblems.invalid("body", "is not a readable multipart/form-data body");
-        write(request, response, 400, problem.getDetail(), problem);
+        write(request, response, 400, problem);
         return;
       }
       if (!DatabaseOutage.isOutage(e) || response.isCommitted()) {
@@ -52,43 +51,21 @@ public class RequestFailuresFilter extends OncePerRequestFilter {
       log.warn("{} {} answered 503: the database is not reachable ({})", request.getMethod(), request.getRequestURI(),
           e.getMessage());
       var problem = DatabaseOutage.problem();
-      write(request, response, 503, problem.getDetail(), problem);
+      write(request, response, 503, problem);
     }
   }
 
   private static boolean unreadableMultipart(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof org.springframework.web.multipart.MultipartException) {
-        return true;
-      }
-    }
-    return false;
+    return Causes.of(error).anyMatch(org.springframework.web.multipart.MultipartException.class::isInstance);
   }
 
-  /** Writes the answer: problem+json, or SCIM's error message under {@code /scim}. */
-  private void write(HttpServletRequest request, HttpServletResponse response, int status, String detail,
+  /** Writes the answer in place of whatever was being prepared. */
+  private void write(HttpServletRequest request, HttpServletResponse response, int status,
       org.springframework.http.ProblemDetail problem) throws IOException {
     response.reset(); // no header of the answer that was being prepared (a file name, a length) survives
-    response.setStatus(status);
     if (status == 503) {
       response.setHeader("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
     }
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    Object body;
-    if (request.getRequestURI().startsWith(request.getContextPath() + "/scim/")) {
-      response.setContentType("application/scim+json");
-      body = java.util.Map.of("schemas", java.util.List.of("urn:ietf:params:scim:api:messages:2.0:Error"),
-          "status", String.valueOf(status), "detail", detail);
-    } else {
-      response.setContentType("application/problem+json");
-      try {
-        problem.setInstance(new java.net.URI(request.getRequestURI()));
-      } catch (java.net.URISyntaxException notAUri) {
-        // left out: the path as sent is not a URI
-      }
-      body = problem;
-    }
-    // bytes, whichever of writer and stream the code below had taken
-    response.getOutputStream().write(json.writeValueAsBytes(body));
+    ErrorAnswers.write(response, json, request.getRequestURI().substring(request.getContextPath().length()), problem);
   }
 }

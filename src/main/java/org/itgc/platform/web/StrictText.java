@@ -21,12 +21,17 @@ public class StrictText extends SimpleModule {
     addDeserializer(String.class, new Deserializer());
   }
 
+  /** A control character other than tab, line feed and carriage return. */
+  private static boolean forbidden(char c) {
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+  }
+
   /** The text with every character that no field accepts replaced by U+FFFD (for evidence that is kept as sent). */
   public static String replaced(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      out.append((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ? '\uFFFD' : c);
+      out.append(forbidden(c) ? '\uFFFD' : c);
     }
     return out.toString();
   }
@@ -34,8 +39,7 @@ public class StrictText extends SimpleModule {
   /** The first character of the text that no field accepts, or -1. */
   public static int firstForbidden(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      if (forbidden(text.charAt(i))) {
         return i;
       }
     }
