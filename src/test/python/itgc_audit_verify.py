@@ -146,7 +146,7 @@ def verify_pack(path, pinned):
         files = {n: z.read(n) for n in names}
     pem = files.get("public-key.pem", b"").decode()
     if not pem or fingerprint(pem) != pinned.lower():
-        return ["public-key.pem is not the pinned key " + pinned]
+        return ["public-key.pem is not the pinned key " + pinned], "the pack is signed by another key"
     manifest = files["manifest.json"]
     if not ed25519_ok(pem, manifest.decode("utf-8"), files["manifest.sig"].decode().strip()):
         problems.append("manifest.sig does not verify")

@@ -87,16 +87,24 @@ public class ChangeService {
 
   /**
    * Whether a change is an emergency change of {@code systemId} that is under way (approved, or implemented and
-   * awaiting its retrospective approval; not closed) and that {@code admin} neither requested nor implemented: what an
-   * engine admin's break-glass on the engine must name.
+   * awaiting the rest of its retrospective approval; not closed), that {@code admin} neither requested nor implemented,
+   * and that at least one other person has approved with nobody rejecting it: what an engine admin's break-glass on
+   * the engine must name. An emergency change is approved after its implementation, so the first retrospective
+   * approval (the CAB's, typically) is what opens the glass.
    */
   public boolean isActiveEmergencyChange(String id, String systemId, String admin) {
     return id != null && records.find(id).filter(c -> c.changeType().equals("emergency"))
         .filter(c -> c.systemId().equals(systemId))
         .filter(c -> ChangeProcess.Status.APPROVED.equals(c.status()) || ChangeProcess.Status.IMPLEMENTED.equals(c.status()))
-        .filter(c -> !c.requester().equals(admin) && !admin.equals(c.implementedBy())).isPresent();
+        .filter(c -> !c.requester().equals(admin) && !admin.equals(c.implementedBy()))
+        .filter(c -> approvedByAnother(records.approvals(c.id()), admin)).isPresent();
   }
 
+  /** At least one approval by someone other than the admin, and no rejection: the emergency is one others vouch for. */
+  private static boolean approvedByAnother(List<ChangeRecords.Approval> approvals, String admin) {
+    return approvals.stream().noneMatch(a -> "reject".equals(a.decision()))
+        && approvals.stream().anyMatch(a -> "approve".equals(a.decision()) && !admin.equals(a.decidedBy()));
+  }
 
   /** Starts a change for the logged-in requester, with the engine's authorization checks applied to them. */
   public String submit(ChangeRequestInput input, String requester, List<String> groups) {

@@ -187,6 +187,12 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
     }
     List<InvalidInputException.FieldError> errors = undeclared(operation.kind(), body, declared.get(), json);
     if (!errors.isEmpty()) {
+      if (operation.kind() == EngineOperation.Kind.COMPLETE) {
+        // a completion that tries to set what its form does not declare is an attempt, not a typo: the task goes
+        // back to its candidates before the answer leaves (a listener's 400 for a missing comment keeps the claim,
+        // so the user can correct it)
+        release(operation.taskId(), currentUser());
+      }
       refuse(request, response, operation, 400, "Only the fields of form " + declared.get().formId()
           + " may be submitted here.", errors);
       return;
@@ -392,7 +398,8 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
     }
     if (!changes.isActiveEmergencyChange(changeId.strip(), ModelChanges.SYSTEM, currentUser())) {
       refuse(request, response, operation, 403, "Break-glass must name an emergency change of ITGC-ENGINE that is "
-          + "under way (approved or implemented, not closed) and that the admin neither requested nor implemented.",
+          + "under way (approved or implemented, not closed), that the admin neither requested nor implemented, and that "
+          + "another person has approved (its retrospective CAB, IT or finance approval) with nobody rejecting it.",
           null);
       return;
     }

@@ -78,6 +78,13 @@ class FormFields {
     return new Declared(root.path("id").asText("(unnamed)"), keys);
   }
 
+  /** The field keys of a parsed Camunda Form (buttons are not fields). */
+  static Set<String> keys(JsonNode form) {
+    Set<String> keys = new LinkedHashSet<>();
+    collect(form, keys);
+    return keys;
+  }
+
   private static void collect(JsonNode node, Set<String> keys) {
     for (JsonNode component : node.path("components")) {
       if (component.hasNonNull("key") && !component.path("type").asText().equals("button")) {

@@ -8,16 +8,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.camunda.bpm.model.dmn.Dmn;
 import org.camunda.bpm.model.dmn.instance.Decision;
 import org.itgc.audit.AuditEvent;
@@ -101,6 +106,9 @@ public class ModelChanges {
       } catch (InvalidInputException e) {
         errors.addAll(e.errors());
       }
+    }
+    if (errors.isEmpty()) {
+      errors.addAll(controlFactProblems(prepared));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
@@ -215,6 +223,79 @@ public class ModelChanges {
         .detail("files", files.stream().map(f -> f.name() + " " + Hashes.sha256(f.content())).toList())
         .detail("deployments", deployments).build());
     return changeId;
+  }
+
+  /**
+   * The rules of {@link ControlFactRules} over what the change would make live: each submitted process, and each
+   * deployed process that uses a submitted form, with the submitted forms in place of the deployed ones. A model
+   * change that lets an approver write a control fact or steer a gateway is refused before anyone approves it.
+   */
+  private List<FieldError> controlFactProblems(List<Map<String, Object>> prepared) {
+    Map<String, Set<String>> submittedForms = new HashMap<>();
+    Map<String, String> formFiles = new HashMap<>();
+    Map<String, BpmnModelInstance> models = new LinkedHashMap<>();
+    Map<String, String> modelFiles = new HashMap<>();
+    Set<String> submittedKeys = new HashSet<>();
+    for (var file : prepared) {
+      String name = (String) file.get("name");
+      byte[] content = (byte[]) file.get("content");
+      if (name.endsWith(".form")) {
+        try {
+          var form = new com.fasterxml.jackson.databind.ObjectMapper().readTree(content);
+          submittedForms.put(form.get("id").asText(), FormFields.keys(form));
+          formFiles.put(form.get("id").asText(), name);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e); // parsed once already in prepare
+        }
+      } else if (name.endsWith(".bpmn")) {
+        var model = Bpmn.readModelFromStream(new ByteArrayInputStream(content));
+        models.put(name, model);
+        modelFiles.put(name, name);
+        model.getModelElementsByType(Process.class).forEach(p -> submittedKeys.add(p.getId()));
+      }
+    }
+    if (!submittedForms.isEmpty()) {
+      org.itgc.platform.AsServer.run(identity, () -> {
+        for (var definition : repository.createProcessDefinitionQuery().latestVersion().list()) {
+          if (submittedKeys.contains(definition.getKey())) {
+            continue;
+          }
+          var model = repository.getBpmnModelInstance(definition.getId());
+          List<String> usedForms = model.getModelElementsByType(UserTask.class).stream()
+              .map(UserTask::getCamundaFormRef).filter(submittedForms::containsKey).distinct().toList();
+          if (!usedForms.isEmpty()) {
+            String label = definition.getResourceName() + " (deployed) with " + String.join(", ",
+                usedForms.stream().map(formFiles::get).toList());
+            models.put(label, model);
+            modelFiles.put(label, String.join(", ", usedForms.stream().map(formFiles::get).toList()));
+          }
+        }
+      });
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (var model : models.entrySet()) {
+      for (String problem : ControlFactRules.problems(model.getKey(), model.getValue(),
+          formId -> submittedForms.containsKey(formId) ? submittedForms.get(formId) : deployedFormFields(formId))) {
+        errors.add(new FieldError(modelFiles.get(model.getKey()), problem
+            + ": the server decides that, no person's form may set it"));
+      }
+    }
+    return errors;
+  }
+
+  /** The fields of the latest deployed Camunda Form of an id; none when no such form is deployed. */
+  private Set<String> deployedFormFields(String formId) {
+    var definition = jdbc.queryForList("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
+        + "order by version_ desc limit 1", formId);
+    if (definition.isEmpty()) {
+      return Set.of();
+    }
+    try (InputStream in = repository.getResourceAsStream((String) definition.get(0).get("deployment_id_"),
+        (String) definition.get(0).get("resource_name_"))) {
+      return FormFields.keys(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
+    } catch (IOException | ProcessEngineException e) {
+      return Set.of();
+    }
   }
 
   /** The requester of a release's model change: the release itself, so that no person is both. */

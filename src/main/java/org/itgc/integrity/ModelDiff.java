@@ -111,6 +111,10 @@ final class ModelDiff {
     if (LAYOUT_NAMESPACES.contains(element.getNamespaceURI())) {
       return;
     }
+    if (element.getLocalName().equals("rule") && element.getParentNode() instanceof Element table) {
+      elements.put("rule " + element.getAttribute("id"), rule(element, table));
+      return;
+    }
     if (element.hasAttribute("id") && element.getParentNode() instanceof Element) {
       Map<String, String> properties = new LinkedHashMap<>();
       flatten(element, "", properties, true);
@@ -152,6 +156,58 @@ final class ModelDiff {
     if (!content.isEmpty()) {
       properties.put(prefix.isEmpty() ? "text" : prefix.substring(0, prefix.length() - 1), content);
     }
+  }
+
+  /**
+   * A DMN rule as a reader of the table sees it: its decision, its description, and "when" each input column's
+   * entry and "then" each output column's, the columns named by their labels (their expression or name otherwise).
+   */
+  private static Map<String, String> rule(Element rule, Element table) {
+    List<String> inputs = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    for (Element column : children(table)) {
+      if (column.getLocalName().equals("input")) {
+        String expression = children(column).stream().filter(e -> e.getLocalName().equals("inputExpression"))
+            .map(e -> e.getTextContent().strip()).findFirst().orElse(column.getAttribute("id"));
+        inputs.add(column.hasAttribute("label") ? column.getAttribute("label") : expression);
+      } else if (column.getLocalName().equals("output")) {
+        outputs.add(column.hasAttribute("label") ? column.getAttribute("label")
+            : column.hasAttribute("name") ? column.getAttribute("name") : column.getAttribute("id"));
+      }
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    Node decision = table.getParentNode();
+    if (decision instanceof Element decisionElement) {
+      properties.put("decision", decisionElement.getAttribute("id"));
+    }
+    int input = 0;
+    int output = 0;
+    for (Element entry : children(rule)) {
+      String text = entry.getTextContent().strip();
+      switch (entry.getLocalName()) {
+        case "description" -> properties.put("description", text);
+        case "inputEntry" -> {
+          properties.put("when " + (input < inputs.size() ? inputs.get(input) : "input " + (input + 1)), text);
+          input++;
+        }
+        case "outputEntry" -> {
+          properties.put("then " + (output < outputs.size() ? outputs.get(output) : "output " + (output + 1)), text);
+          output++;
+        }
+        default -> { }
+      }
+    }
+    return properties;
+  }
+
+  private static List<Element> children(Element element) {
+    List<Element> children = new ArrayList<>();
+    for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+      if (child instanceof Element childElement) {
+        children.add(childElement);
+      }
+    }
+    return children;
   }
 
   // ---------------------------------------------------------------- forms

@@ -85,7 +85,25 @@ class AuditFormatIT {
     assertThat(refused.output()).contains("FAILED: population.csv");
     assertThat(refused.status()).isEqualTo(1);
     // a stranger's pin
-    assertThat(python("pack", file.toString(), "0".repeat(64)).status()).isEqualTo(1);
+    var stranger = python("pack", file.toString(), "0".repeat(64));
+    assertThat(stranger.output()).as(stranger.output()).contains("FAILED: public-key.pem is not the pinned key");
+    assertThat(stranger.status()).isEqualTo(1);
+    // a second entry of one name after the real one (the JDK refuses to write one: a placeholder of the same length
+    // is renamed in the bytes, headers and central directory alike)
+    Map<String, byte[]> withSecond = new java.util.LinkedHashMap<>(unzip(pack));
+    withSecond.put("populatioN.csv", csv);
+    byte[] bytes = zip(withSecond);
+    byte[] placeholder = "populatioN.csv".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int i = 0; i + placeholder.length <= bytes.length; i++) {
+      if (java.util.Arrays.equals(bytes, i, i + placeholder.length, placeholder, 0, placeholder.length)) {
+        bytes[i + 9] = 'n';
+      }
+    }
+    Path twice = Files.createTempFile(Path.of("target"), "pack-twice-", ".zip");
+    Files.write(twice, bytes);
+    var duplicate = python("pack", twice.toString(), fingerprint);
+    assertThat(duplicate.output()).as(duplicate.output()).contains("FAILED: the ZIP holds two entries of one name");
+    assertThat(duplicate.status()).isEqualTo(1);
 
     sealer.checkpointNow();
     var chain = python("chain", "http://localhost:" + port, "audrey", Http.DEMO_PASSWORD, fingerprint);

@@ -11,42 +11,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
-import org.camunda.bpm.model.bpmn.instance.ConditionExpression;
-import org.camunda.bpm.model.bpmn.instance.FlowNode;
-import org.camunda.bpm.model.bpmn.instance.Gateway;
-import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.junit.jupiter.api.Test;
 
 /**
- * Over every model in {@code processes/} (a new model gets this for free): what a gateway decides on, and the facts
- * the segregation-of-duties listeners rest on, cannot be written by the candidates of a user task. The engine's
- * guard lets a completion carry exactly its form's fields ({@link EngineSurfaceGuard}), so it is enough that:
- * <ul>
- *   <li>a variable that a gateway condition reads is a field of no approver's form, except the form of the task
- *       the gateway directly follows (that task's own answer, such as the post-implementation review's outcome);</li>
- *   <li>no approver's form declares a control fact (requester, record ids, system, flags, assessment outputs).</li>
- * </ul>
- * The requester's own forms (start form, rework) carry the request itself, which the server validates again when
- * it registers it.
+ * Over every model in {@code processes/} (a new model gets this for free), the rules of {@link ControlFactRules}: what a
+ * gateway decides on, and the facts the segregation-of-duties listeners rest on, cannot be written by the candidates
+ * of a user task; and every task takes exactly its form's fields. A model change from Camunda Modeler is held to the
+ * same rules when it is opened ({@code ModelDeploymentIT}).
  */
 class ControlFactsTest {
-
-  static final Set<String> CONTROL_FACTS = Set.of("requester", "changeId", "requestId", "accessRequestId",
-      "revocationId", "campaignId", "testId", "systemId", "systemTier", "privileged", "criticality",
-      "cabReviewRequired", "financeApprovalRequired", "testEvidenceRequired", "scheduleConflict",
-      "outsideMaintenanceWindow", "rejected", "sodConflict", "sodExceptionGranted", "drPassed", "restorePassed",
-      "beneficiaryId", "businessKey");
-
-  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
-  private static final Pattern IDENTIFIER = Pattern.compile("(?<![.\\w'])([A-Za-z_]\\w*)(?!\\s*\\()(?![\\w'])");
-  private static final Set<String> KEYWORDS = Set.of("true", "false", "null", "and", "or", "not", "empty", "eq", "ne",
-      "lt", "gt", "le", "ge", "div", "mod", "instanceof", "execution", "task");
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -76,30 +53,15 @@ class ControlFactsTest {
         "steered.bpmn: Task_Other's form declares control fact 'systemId'");
   }
 
-  List<String> problems(String name, BpmnModelInstance model, int[] approverTasks) throws IOException {
-    List<String> problems = new ArrayList<>();
-    for (UserTask task : model.getModelElementsByType(UserTask.class)) {
-      if (isRequestersOwn(task)) {
-        continue;
+  List<String> problems(String name, BpmnModelInstance model, int[] approverTasks) {
+    approverTasks[0] += ControlFactRules.approverTasks(model).size();
+    return ControlFactRules.problems(name, model, formId -> {
+      try {
+        return formFields(formId);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-      approverTasks[0]++;
-      Set<String> fields = formFields(task.getCamundaFormRef());
-      for (String field : fields.stream().sorted().toList()) {
-        if (CONTROL_FACTS.contains(field)) {
-          problems.add(name + ": " + task.getId() + "'s form declares control fact '" + field + "'");
-        }
-      }
-      for (Gateway gateway : model.getModelElementsByType(Gateway.class)) {
-        boolean follows = gateway.getIncoming().stream().anyMatch(f -> f.getSource() == task);
-        for (String variable : conditionVariables(gateway)) {
-          if (fields.contains(variable) && !follows) {
-            problems.add(name + ": gateway " + gateway.getId() + " reads '" + variable + "', which " + task.getId()
-                + "'s form lets its candidates write");
-          }
-        }
-      }
-    }
-    return problems;
+    });
   }
 
   @Test
@@ -185,8 +147,7 @@ class ControlFactsTest {
   }
 
   static boolean isRequestersOwn(UserTask task) {
-    String groups = task.getCamundaCandidateGroups();
-    return "requester".equals(groups) || "${requester}".equals(task.getCamundaAssignee());
+    return ControlFactRules.isRequestersOwn(task);
   }
 
   Set<String> formFields(String formId) throws IOException {
@@ -207,25 +168,5 @@ class ControlFactsTest {
       }
       collect(component, keys);
     }
-  }
-
-  static Set<String> conditionVariables(FlowNode gateway) {
-    Set<String> variables = new HashSet<>();
-    for (SequenceFlow flow : gateway.getOutgoing()) {
-      ConditionExpression condition = flow.getConditionExpression();
-      if (condition == null) {
-        continue;
-      }
-      Matcher expression = EXPRESSION.matcher(condition.getTextContent());
-      while (expression.find()) {
-        Matcher identifier = IDENTIFIER.matcher(expression.group(1));
-        while (identifier.find()) {
-          if (!KEYWORDS.contains(identifier.group(1))) {
-            variables.add(identifier.group(1));
-          }
-        }
-      }
-    }
-    return variables;
   }
 }

@@ -47,7 +47,19 @@ class EngineOperationTest {
       "POST, /engine-rest/process-definition/key/%61ccess-request/start, WRITE",
       "POST, /engine-rest/engine/other/task/t1/complete, WRITE",
       "POST, /camunda/api/engine/engine/other/task/t1/complete, WRITE",
-      "PATCH, /engine-rest/task/t1/complete, WRITE"
+      "PATCH, /engine-rest/task/t1/complete, WRITE",
+      "POST, /engine-rest/migration/execute, WRITE",
+      "POST, /engine-rest/migration/executeAsync, WRITE",
+      "POST, /engine-rest/process-definition/pd1/restart, WRITE",
+      "POST, /engine-rest/process-definition/pd1/restart-async, WRITE",
+      "PUT, /engine-rest/incident/i1/annotation, WRITE",
+      "DELETE, /engine-rest/incident/i1, WRITE",
+      "PUT, /engine-rest/process-instance/suspended, WRITE",
+      "POST, /engine-rest/external-task/fetchAndLock, WRITE",
+      "DELETE, /engine-rest/history/process-instance/p1, WRITE",
+      "POST, /engine-rest/history/process-instance/delete, WRITE",
+      "POST, /engine-rest/batch/b1/suspended, WRITE",
+      "POST, /camunda/api/engine/engine/default/process-instance/p1/modification, WRITE"
   })
   void eachRequestIsWhatItDoes(String method, String uri, Kind kind) {
     assertThat(EngineOperation.of(method, uri)).hasValueSatisfying(op -> assertThat(op.kind()).isEqualTo(kind));

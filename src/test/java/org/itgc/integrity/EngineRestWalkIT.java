@@ -21,7 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * A walk of every operation of Camunda's REST API that is not a read, found by reflection over the engine's own REST
  * resources (so that an operation added by a Camunda upgrade is walked too): each is sent by an approver, and each
- * leaves an audit event, whatever the answer (done, refused by the engine's surface, refused by the engine, or failed).
+ * leaves an audit event, whatever the answer (done, refused by the engine's surface, refused by the engine, or failed);
+ * every generic write is refused with 403, and nothing answers with a server error.
  */
 @IntegrationTest
 class EngineRestWalkIT {
@@ -65,6 +66,7 @@ class EngineRestWalkIT {
     List<String> silent = new ArrayList<>();
     List<String> serverErrors = new ArrayList<>();
     List<String> queries = new ArrayList<>();
+    List<String> writesNotRefused = new ArrayList<>();
     int walked = 0;
     for (String operation : operations) {
       String verb = operation.substring(0, operation.indexOf(' '));
@@ -80,6 +82,9 @@ class EngineRestWalkIT {
       if (response.status() >= 500) {
         serverErrors.add(operation + " -> " + response.status());
       }
+      if (kind == EngineOperation.Kind.WRITE && response.status() != 403) {
+        writesNotRefused.add(operation + " -> " + response.status());
+      }
       int events = jdbc.queryForObject("select count(*) from audit_event where id > ? and action not in "
           + "('login.success')", Integer.class, before);
       if (events == 0) {
@@ -93,5 +98,8 @@ class EngineRestWalkIT {
         && QUERY.matcher(q.substring(5)).matches());
     assertThat(walked).isGreaterThan(100);
     assertThat(silent).as("operations that left no audit event").isEmpty();
+    assertThat(writesNotRefused).as("generic writes (variables, modification, migration, restart, deletion, jobs, "
+        + "incidents, messages, signals, identity) answered otherwise than 403 for a person").isEmpty();
+    assertThat(serverErrors).as("operations answered with a server error").isEmpty();
   }
 }

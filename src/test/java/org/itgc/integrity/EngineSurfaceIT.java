@@ -116,10 +116,16 @@ class EngineSurfaceIT {
     assertThat(skipApprovals.contentType()).startsWith("application/problem+json");
     assertThat(skipApprovals.json().findValuesAsText("field"))
         .containsExactlyInAnyOrder("cabReviewRequired", "financeApprovalRequired", "scheduleConflict");
+    // the attempt is not left claimed by the one who made it: the task is back with its candidates
+    assertThat(taskService.createTaskQuery().taskId(review).singleResult().getAssignee()).isNull();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'task.released-after-refusal' "
+        + "and object_id = ? and details->>'user' = 'sofia'", Integer.class, review)).isEqualTo(1);
+    sofia.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "sofia")));
     var otherChange = sofia.post("/engine-rest/task/" + review + "/complete", typed(Map.of("decision", "approve",
         "comment", "fine", "changeId", other)));
     assertThat(otherChange.status()).isEqualTo(400);
     assertThat(otherChange.json().findValuesAsText("field")).containsExactly("changeId");
+    sofia.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "sofia")));
     var serialized = sofia.post("/engine-rest/task/" + review + "/complete", Http.json(Map.of("variables",
         Map.of("decision", Map.of("value", "rO0ABX", "type", "Object")))));
     assertThat(serialized.status()).isEqualTo(400);
@@ -130,6 +136,7 @@ class EngineSurfaceIT {
     assertThat(refusals("engine.write-refused", "POST task/" + review + "/complete")).isEqualTo(3);
 
     // the form's own fields go through, and the change goes on to the CAB its assessment requires
+    sofia.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "sofia")));
     assertThat(sofia.post("/engine-rest/task/" + review + "/complete",
         typed(Map.of("decision", "approve", "comment", "fine"))).status()).isEqualTo(204);
     assertThat(taskService.createTaskQuery().processInstanceBusinessKey(change)
@@ -337,6 +344,18 @@ class EngineSurfaceIT {
     }
     String emergency = emergencyChange("ITGC-ENGINE", "Integrity: the engine is stuck");
     var glass = Map.of("X-ITGC-Break-Glass", emergency);
+    // implemented but nobody has approved it yet: one requester, one deployer and the admin are not enough
+    var unapproved = admin.send("PUT", path, "application/json", body, glass);
+    assertThat(unapproved.status()).as(unapproved.toString()).isEqualTo(403);
+    assertThat(unapproved.json().get("message").asText()).contains("another person has approved");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'engine.write-refused' "
+        + "and actor = 'admin' and details::text like '%another person has approved%'", Integer.class)).isPositive();
+    String retroCab = task(emergency, ChangeProcess.Elements.RETRO_CAB);
+    var carlos = Http.as(port, "carlos");
+    carlos.post("/engine-rest/task/" + retroCab + "/claim", Http.json(Map.of("userId", "carlos")));
+    var approved = carlos.post("/engine-rest/task/" + retroCab + "/complete", typed(Map.of("decision", "approve",
+        "comment", "the engine had to be unstuck")));
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(204);
     assertThat(Http.as(port, "sofia").send("PUT", path, "application/json", body, glass).status())
         .as("engine admins only").isEqualTo(403);
     // never users, groups or authorizations, whatever the change

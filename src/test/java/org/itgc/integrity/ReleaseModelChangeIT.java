@@ -62,4 +62,35 @@ class ReleaseModelChangeIT {
       tracked.recordModels(models);
     }
   }
+
+  @Test
+  void aControlParameterChangedBetweenStartsIsRecordedWithItsHashAndDiff() throws Exception {
+    Map<String, byte[]> config = tracked.configFiles();
+    byte[] original = config.get("sampling.yaml");
+    assertThat(original).as("the engine's config folder holds sampling.yaml").isNotNull();
+    assertThat(tracked.record("config", config)).as("the files the engine started with").isEmpty();
+
+    // someone lowers the daily sample from 25 to 2 and restarts
+    String lowered = new String(original, StandardCharsets.UTF_8).replace("  daily: 25", "  daily: 2");
+    assertThat(lowered).isNotEqualTo(new String(original, StandardCharsets.UTF_8));
+    Map<String, byte[]> changed = new TreeMap<>(config);
+    changed.put("sampling.yaml", lowered.getBytes(StandardCharsets.UTF_8));
+    long before = jdbc.queryForObject("select coalesce(max(id), 0) from audit_event", Long.class);
+    try {
+      assertThat(tracked.record("config", changed)).containsExactly("sampling.yaml");
+      var event = jdbc.queryForMap("select actor, details->>'from' as from_sha, details->>'to' as to_sha, "
+          + "details->>'diff' as diff from audit_event where id > ? and action = 'config.change' and object_id = "
+          + "'sampling.yaml'", before);
+      assertThat(event.get("from_sha")).isEqualTo(Hashes.sha256(original));
+      assertThat(event.get("to_sha")).isEqualTo(Hashes.sha256(changed.get("sampling.yaml")));
+      assertThat((String) event.get("diff")).containsPattern("(?m)^-\\d+:   daily: 25$")
+          .containsPattern("(?m)^\\+\\d+:   daily: 2$");
+      var versions = tracked.versions("config", "sampling.yaml");
+      assertThat(versions.get(0).sha256()).isEqualTo(Hashes.sha256(changed.get("sampling.yaml")));
+      assertThat(versions.get(0).diff()).contains("daily: 2");
+    } finally {
+      // the shared engine's files are as they were: recorded again (another change, reverting)
+      tracked.record("config", config);
+    }
+  }
 }

@@ -78,9 +78,13 @@ class ModelDeploymentIT {
 
     // the author cannot approve their own model change
     String review = task(changeId, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    long before = jdbc.queryForObject("select coalesce(max(id), 0) from audit_event", Long.class);
     var own = Http.as(port, "grace").post("/engine-rest/task/" + review + "/complete",
         Http.json(Map.of("variables", Map.of("decision", Map.of("value", "approve"), "comment", Map.of("value", "mine")))));
     assertThat(own.status()).isEqualTo(403);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where id > ? and actor = 'grace' "
+        + "and outcome = 'DENIED' and object_id like ?", Integer.class, before, "%" + review + "%"))
+        .as("the refused self-approval is on the trail").isPositive();
 
     List<String> approvedBy = approveAll(changeId);
     assertThat(approvedBy).contains("sofia").doesNotContain("grace");
@@ -104,12 +108,50 @@ class ModelDeploymentIT {
     assertThat(secondFile.get("diff").toString()).contains("added userTask Task_Check")
         .contains("candidateGroups='cab'").contains("changed sequenceFlow Flow_ToEnd: targetRef: 'EndEvent_Demo' -> 'Task_Check'");
 
-    // a rollback is a model change of the earlier version's bytes
+    approveAll(secondId);
+    String secondDeployment = deployedBy(secondId);
+    assertThat(sha256(secondDeployment)).isEqualTo(Hashes.sha256(V2.getBytes(StandardCharsets.UTF_8)));
+
+    // a rollback is a model change of the earlier version's bytes, approved like any other, then live
     var rollback = Http.as(port, "grace").post("/api/model-changes/rollback", Http.json(Map.of(
         "deploymentId", deploymentId, "resourceName", "it-model-change-demo.bpmn")));
     assertThat(rollback.status()).as(rollback.toString()).isEqualTo(201);
-    JsonNode rolledBack = Http.as(port, "audrey").get("/api/model-changes/" + rollback.json().get("id").asText()).json();
+    String rollbackId = rollback.json().get("id").asText();
+    JsonNode rolledBack = Http.as(port, "audrey").get("/api/model-changes/" + rollbackId).json();
     assertThat(rolledBack.get("files").get(0).get("sha256").asText()).isEqualTo(file.get("sha256").asText());
+    assertThat(rolledBack.get("files").get(0).get("replacesDeploymentId").asText()).isEqualTo(secondDeployment);
+    assertThat(rolledBack.get("files").get(0).get("diff").toString()).contains("removed userTask Task_Check");
+    assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey(KEY).latestVersion()
+        .singleResult().getDeploymentId()).as("nothing changes before the approval").isEqualTo(secondDeployment);
+    assertThat(approveAll(rollbackId)).doesNotContain("grace");
+    String rolledBackDeployment = deployedBy(rollbackId);
+    var live = repositoryService.createProcessDefinitionQuery().processDefinitionKey(KEY).latestVersion().singleResult();
+    assertThat(live.getDeploymentId()).isEqualTo(rolledBackDeployment);
+    assertThat(live.getVersion()).as("a rollback is a new version holding the old bytes").isEqualTo(3);
+    assertThat(sha256(rolledBackDeployment)).as("the first version's bytes are live again")
+        .isEqualTo(file.get("sha256").asText());
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'model.deploy' and object_id = ? "
+        + "and outcome = 'SUCCESS'", Integer.class, rollbackId)).isEqualTo(1);
+  }
+
+  private static String readString(String path) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(path), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private String deployedBy(String changeId) {
+    JsonNode deployed = Http.as(port, "audrey").get("/api/model-changes/" + changeId).json().get("deployment");
+    assertThat(deployed.path("problem").isTextual()).as(deployed.toString()).isFalse();
+    return deployed.get("deployment_id").asText();
+  }
+
+  private String sha256(String deploymentId) throws java.io.IOException {
+    try (InputStream in = repositoryService.getResourceAsStream(deploymentId, "it-model-change-demo.bpmn")) {
+      return Hashes.sha256(in.readAllBytes());
+    }
   }
 
   @Test
@@ -131,6 +173,20 @@ class ModelDeploymentIT {
     assertThat(notXml.json().get("message").asText()).contains("not-xml.bpmn");
     var script = deploy("grace", "run.sh", "rm -rf /");
     assertThat(script.status()).isEqualTo(400);
+    // an approval form that would let its approver decide whether the CAB sees the change: refused before anyone
+    // approves it, naming the deployed processes whose approvers it would arm
+    String approvalForm = readString("forms/change-approval.form");
+    var armed = deploy("grace", "change-approval.form", approvalForm.replaceFirst("\"components\": \\[",
+        "\"components\": [ { \"type\": \"checkbox\", \"key\": \"cabReviewRequired\", \"label\": \"CAB\" },"));
+    assertThat(armed.status()).as(armed.toString()).isEqualTo(400);
+    assertThat(armed.json().get("message").asText()).contains("change-request.bpmn (deployed)")
+        .contains("declares control fact 'cabReviewRequired'");
+    // a process whose gateway reads an answer of an approver's form other than the task right before it
+    String process = readString("processes/change-request.bpmn");
+    var steered = deploy("grace", "change-request.bpmn", process.replace("${changeType == 'emergency'}",
+        "${decision == 'emergency'}"));
+    assertThat(steered.status()).as(steered.toString()).isEqualTo(400);
+    assertThat(steered.json().get("message").asText()).contains("gateway Gateway_ChangeType reads 'decision'");
     assertThat(jdbc.queryForObject("select count(*) from change_request", Integer.class)).isEqualTo(changes);
   }
 
