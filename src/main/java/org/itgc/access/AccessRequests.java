@@ -580,7 +580,7 @@ public class AccessRequests {
   private String step(DelegateTask task) {
     return switch (task.getTaskDefinitionKey()) {
       case Elements.LINE_MANAGER_APPROVAL -> "line-manager";
-      case Elements.SYSTEM_OWNER_APPROVAL -> "system-owner:" + task.getVariable(Variables.SYSTEM_ID);
+      case Elements.SYSTEM_OWNER_APPROVAL -> "system-owner:" + task.getExecution().getVariableLocal(Variables.SYSTEM_ID);
       case Elements.SECURITY_ADMIN_APPROVAL -> "security-admin";
       case Elements.SECURITY_EXCEPTION_APPROVAL -> "exception-security";
       case Elements.FINANCE_EXCEPTION_APPROVAL -> "exception-finance";

@@ -85,6 +85,9 @@ class ContinuityIT {
         Map.of("signOffConfirmed", true, "signOffComment", "IT ok", "drPassed", true));
     assertThat(forged.status()).as(forged.toString()).isEqualTo(400);
     assertThat(forged.json().findValuesAsText("field")).containsExactly("drPassed");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'engine.write-refused' and "
+        + "actor = 'ivan' and outcome = 'DENIED' and details->'fields' @> '[\"drPassed\"]'", Integer.class))
+        .as("the attempt is on the trail").isEqualTo(1);
     Http.as(port, "ivan").post("/engine-rest/task/" + task("ivan", instance, DrTestProcess.Elements.IT_SIGN_OFF)
         + "/unclaim", "{}");
     signOff(instance);

@@ -233,6 +233,20 @@ class EngineSurfaceIT {
     assertThat(ordinary.status()).as(ordinary.toString()).isEqualTo(400);
     assertThat(ordinary.json().findValuesAsText("field")).containsExactly("privileged");
     assertThat(runtimeService.getVariable(instance, "privileged")).isEqualTo(true);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'engine.write-refused' and "
+        + "actor = 'lucas' and outcome = 'DENIED' and details->'fields' @> '[\"privileged\"]'", Integer.class)).isEqualTo(1);
+    // the same attempt through Tasklist's own API, with a logged-in session and its CSRF token
+    var session = tasklist("lucas", Http.DEMO_PASSWORD);
+    String api = "/camunda/api/engine/engine/default/task/" + lineTask;
+    assertThat(session.api("POST", api + "/claim", Http.json(Map.of("userId", "lucas"))).status()).isEqualTo(204);
+    var throughTasklist = session.api("POST", api + "/submit-form", typed(Map.of("decision", "approve",
+        "comment", "fine", "privileged", false)));
+    assertThat(throughTasklist.status()).as(throughTasklist.body()).isEqualTo(400);
+    assertThat(throughTasklist.body()).contains("privileged").doesNotContain("ENGINE-");
+    assertThat(runtimeService.getVariable(instance, "privileged")).isEqualTo(true);
+    assertThat(taskService.createTaskQuery().taskId(lineTask).singleResult().getAssignee())
+        .as("released from the one who tried").isNull();
+    lucas.post("/engine-rest/task/" + lineTask + "/claim", Http.json(Map.of("userId", "lucas")));
 
     assertThat(lucas.post("/engine-rest/task/" + lineTask + "/complete", typed(Map.of("decision", "approve",
         "comment", "the line manager's own reasons"))).status()).isEqualTo(204);
@@ -242,6 +256,63 @@ class EngineSurfaceIT {
     JsonNode form = Http.as(port, "sofia").get("/engine-rest/task/" + ownerTask + "/form-variables").json();
     assertThat(form.path("decision").path("value").isTextual()).as(form.toString()).isFalse();
     assertThat(form.path("comment").path("value").isTextual()).as(form.toString()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- 2, in depth: the checks never read variables
+
+  @Test
+  void theSodChecksReadTheServersRecordsEvenWhenVariablesOfTheTaskSayOtherwise() {
+    // the surface refuses every variable write (tested above); were one to get through, the checks would still
+    // hold: the server plants what an insider would have written, and the requester tries to approve their own
+    createUser("quentin.planted", "requester", "system-owner");
+    String change = submitChange("quentin.planted", PASSWORD, "Integrity: variables planted on the task");
+    String other = submitChange("rachel", Http.DEMO_PASSWORD, "Integrity: somebody else's change");
+    String review = task(change, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    String instance = taskService.createTaskQuery().taskId(review).singleResult().getProcessInstanceId();
+    taskService.setVariableLocal(review, "requester", "rachel");
+    taskService.setVariableLocal(review, "changeId", other);
+    taskService.setVariableLocal(review, "systemId", "PAYROLL");
+    runtimeService.setVariable(instance, "requester", "rachel");
+    var quentin = Http.as(port, "quentin.planted", PASSWORD);
+    assertThat(quentin.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "quentin.planted")))
+        .status()).isEqualTo(204);
+    var own = quentin.post("/engine-rest/task/" + review + "/complete", typed(Map.of("decision", "approve",
+        "comment", "looks fine to me")));
+    assertThat(own.status()).as(own.toString()).isEqualTo(403);
+    assertThat(own.json().get("message").asText()).contains("The requester of " + change + " cannot decide");
+    assertThat(jdbc.queryForObject("select count(*) from change_approval where change_id in (?, ?)", Integer.class,
+        change, other)).as("no decision recorded on either change").isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'change.sod-violation' "
+        + "and object_id = ? and actor = 'quentin.planted'", Integer.class, change)).isEqualTo(1);
+
+    // an access request: a planted system id does not make a non-owner the owner of the system being approved
+    var requested = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("PAYROLL/PAYROLL_DBA"), "justification", "planted system id")));
+    assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
+    String requestId = requested.json().get("id").asText();
+    String accessInstance = jdbc.queryForObject("select process_instance_id from access_request where id = ?",
+        String.class, requestId);
+    String lineTask = taskService.createTaskQuery().processInstanceId(accessInstance)
+        .taskDefinitionKey("Task_LineManagerApproval").singleResult().getId();
+    var lucas = Http.as(port, "lucas");
+    lucas.post("/engine-rest/task/" + lineTask + "/claim", Http.json(Map.of("userId", "lucas")));
+    assertThat(lucas.post("/engine-rest/task/" + lineTask + "/complete", typed(Map.of("decision", "approve",
+        "comment", "ok"))).status()).isEqualTo(204);
+    var ownerTask = taskService.createTaskQuery().processInstanceId(accessInstance)
+        .taskDefinitionKey("Task_SystemOwnerApproval").list().get(0);
+    taskService.setVariableLocal(ownerTask.getId(), "systemId", "ITGC-ENGINE");
+    taskService.setVariableLocal(ownerTask.getId(), "accessRequestId", "AR-planted");
+    var sofia = Http.as(port, "sofia");
+    sofia.post("/engine-rest/task/" + ownerTask.getId() + "/claim", Http.json(Map.of("userId", "sofia")));
+    var approval = sofia.post("/engine-rest/task/" + ownerTask.getId() + "/complete", typed(Map.of("decision",
+        "approve", "comment", "as owner of PAYROLL")));
+    // sofia owns PAYROLL (config/systems.yaml): her approval counts for PAYROLL, whatever the task says
+    assertThat(approval.status()).as(approval.toString()).isEqualTo(204);
+    assertThat(jdbc.queryForList("select step from access_approval where request_id = ? and approver = 'sofia'",
+        String.class, requestId)).as("recorded against the system of the loop, never the planted one")
+        .containsExactly("system-owner:PAYROLL");
+    assertThat(jdbc.queryForObject("select count(*) from access_approval where request_id = 'AR-planted'",
+        Integer.class)).isZero();
   }
 
   // ---------------------------------------------------------------- 11: confidentiality of history
