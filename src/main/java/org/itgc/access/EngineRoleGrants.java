@@ -12,8 +12,10 @@ import org.springframework.stereotype.Component;
  * {@link RoleChanges}): each role added is a grant of {@code ITGC-ENGINE/<role>} with the role change, its asker and
  * its approver as provenance; each role removed ends the person's grant. Roles that would combine conflicting duties
  * (the {@code sod-conflicts} decision, as for access requests) refuse the approval. Runs in the approval's
- * transaction, so both change together or not at all. A login with no HR identity has no registry entry: the detective check
- * ({@link EngineRoleReconciliation}) lists it.
+ * transaction, so both change together or not at all. A login bound to no identity of the registry gets no role
+ * (409, audited): the registry and the engine's memberships never disagree, and a person's second login cannot act
+ * as a second person. The detective check ({@link EngineRoleReconciliation}) still lists any membership without a
+ * grant (a role set by a database administrator, say).
  */
 @Component
 class EngineRoleGrants {
@@ -39,7 +41,18 @@ class EngineRoleGrants {
 
   @EventListener
   void applied(RoleChanges.Applied applied) {
-    identities.findByUserName(applied.username()).ifPresent(identity -> {
+    var bound = identities.findByUserName(applied.username());
+    if (bound.isEmpty() && !applied.added().isEmpty()) {
+      // a role given to a login that the registry cannot name would be a grant nobody certifies, and a second login
+      // of one person could act as a second person: roles go to logins bound to an identity only
+      audit.recordIndependently(org.itgc.audit.AuditEvent.of("access.role-change.refused", "role-change",
+          applied.roleChangeId()).denied("login " + applied.username() + " is bound to no identity in the access "
+          + "registry").detail("username", applied.username()).detail("roles", applied.added()).build());
+      throw new org.itgc.platform.web.ConflictException("Role change " + applied.roleChangeId() + " cannot be applied: "
+          + "login " + applied.username() + " is bound to no identity in the access registry (HR import or SCIM "
+          + "userName). Engine roles are granted to registered people only, so that the registry lists every grant.");
+    }
+    bound.ifPresent(identity -> {
       // the same preventive SoD check as an access request: a role that would combine conflicting duties is refused,
       // and the whole approval with it (one transaction)
       var added = applied.added().stream().map(role -> catalogue.entitlement(SYSTEM, role)

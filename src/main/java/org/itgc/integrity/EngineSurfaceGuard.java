@@ -165,6 +165,16 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
           List.of(new InvalidInputException.FieldError("userId", "must be your own user name")));
       return;
     }
+    String holder = org.itgc.platform.AsServer.call(identity, () -> {
+      var task = tasks.createTaskQuery().taskId(operation.taskId()).singleResult();
+      return task == null ? null : task.getAssignee();
+    });
+    if (holder != null && !holder.equals(user)) {
+      // Camunda answers this with a 500 (TaskAlreadyClaimedException): it is a conflict, and says who holds it
+      refuse(request, response, operation, 409, "Task " + operation.taskId() + " is already claimed by " + holder
+          + "; it can be claimed when they unclaim it.", null);
+      return;
+    }
     passAuditingRefusals(operation, new CachedBody(request, body), response, chain);
   }
 
@@ -447,7 +457,8 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
       List<InvalidInputException.FieldError> errors) throws IOException {
     var body = new LinkedHashMap<String, Object>();
     body.put("type", "about:blank");
-    body.put("title", status == 400 ? "Bad Request" : status == 403 ? "Forbidden" : "Refused");
+    body.put("title", status == 400 ? "Bad Request" : status == 403 ? "Forbidden" : status == 409 ? "Conflict"
+        : "Refused");
     body.put("status", status);
     String message = errors == null || errors.isEmpty() ? detail : detail + " " + String.join("; ",
         errors.stream().map(e -> e.field() + ": " + e.reason()).toList());

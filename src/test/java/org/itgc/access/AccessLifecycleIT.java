@@ -270,8 +270,9 @@ class AccessLifecycleIT {
 
   @Test
   void nobodyApprovesTheirOwnRequestAndAnExceptionReopensAsAFindingWhenItExpires() throws Exception {
-    createUser("oscar", "Oscar Owner-Requester", "requester", "system-owner");
+    // HR's identity first: engine roles go to logins bound to a registered person only
     scimCreate(scimUser("E9201", "oscar", "Oscar Owner-Requester", "Accounts Payable Supervisor", "E1003", true, null));
+    createUser("oscar", "Oscar Owner-Requester", "requester", "system-owner");
 
     // oscar requests for himself and tries to approve as a system owner: refused, audited, the task stays open
     String own = submit("oscar", Map.of("entitlements", List.of("ERP-GL/GL_READ_ONLY"), "justification", "Ledger enquiries"));
@@ -504,13 +505,13 @@ class AccessLifecycleIT {
 
   @Test
   void aLeaverWithALoginLosesTheEngineRoleThroughTheConnectorAndAMoverKeepsOnlyWhatTheNewJobJustifies() throws Exception {
-    createUser("tina", "Tina Transient", "requester");
     var imported = importHr("""
         employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
         E9401,Tina Transient,tina@demo.itgc.local,E1003,Finance Operations,Accounts Payable Clerk,active,2025-02-03,,tina
         E9402,Mo Mover,mo@demo.itgc.local,E1007,Finance Operations,Accounts Payable Clerk,active,2025-02-03,,
         """);
     assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+    createUser("tina", "Tina Transient", "requester");
     importBaseline("""
         employeeId,systemId,entitlementId,grantedAt
         E9401,ITGC-ENGINE,requester,2025-02-03

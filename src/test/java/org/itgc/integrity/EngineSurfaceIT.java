@@ -459,6 +459,13 @@ class EngineSurfaceIT {
     assertThat(taskService.createTaskQuery().taskId(review).singleResult().getAssignee()).isNull();
     assertThat(sofia.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "sofia"))).status())
         .isEqualTo(204);
+    // another candidate claiming it too: a conflict naming the holder, not the engine's 500
+    createUser("olivia.owner", "system-owner");
+    var second = Http.as(port, "olivia.owner", PASSWORD).post("/engine-rest/task/" + review + "/claim",
+        Http.json(Map.of("userId", "olivia.owner")));
+    assertThat(second.status()).as(second.toString()).isEqualTo(409);
+    assertThat(second.json().get("message").asText()).contains("already claimed by sofia");
+    assertThat(taskService.createTaskQuery().taskId(review).singleResult().getAssignee()).isEqualTo("sofia");
     String encoded = "%" + Integer.toHexString(review.charAt(0)) + review.substring(1);
     var smuggled = sofia.post("/engine-rest/engine/default/task/" + encoded + "/complete", typed(Map.of(
         "decision", "approve", "comment", "fine", "cabReviewRequired", false)));

@@ -39,10 +39,28 @@ class UsersIT {
         .isEqualTo(403);
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role-change.approve' "
         + "and object_id = ? and outcome = 'DENIED'", Integer.class, changeId)).isEqualTo(1);
+    // a login that no person of the access registry holds gets no role (the registry would not list it, and it
+    // could be someone's second login): refused and audited, the change still waiting
+    var unbound = Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}");
+    assertThat(unbound.status()).as(unbound.toString()).isEqualTo(409);
+    assertThat(unbound.json().get("detail").asText()).contains("nina.new is bound to no identity");
+    assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.role-change.refused' "
+        + "and object_id = ? and outcome = 'DENIED'", Integer.class, changeId)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select status from role_change where id = ?", String.class, changeId))
+        .isEqualTo("pending");
+    // HR's import names her: the same approval now applies, and the registry holds the grant with its provenance
+    var hr = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", """
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9501,Nina New,nina@example.com,E1003,IT,Release Engineer,active,2026-01-05,,nina.new
+        """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(hr.status()).as(hr.toString()).isEqualTo(200);
     var approved = Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}");
     assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
     assertThat(approved.json().get("status").asText()).isEqualTo("approved");
     assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from access_grant where identity_id = 'E9501' and system_id = "
+        + "'ITGC-ENGINE' and entitlement_id = 'deployer' and removed_at is null and source = 'role-change'", Integer.class)).isEqualTo(1);
     assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles").get(0).asText())
         .isEqualTo("deployer");
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.grant' "
