@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 /**
  * Who reads the history of which instance. With the engine's historic instance permissions on, a requester reads
  * the history (variables, tasks, comments) of the instances they requested, and no one else's: the capability that
- * registers a request grants it here. Approver roles read the history of the processes they approve in
- * ({@link RolePermissions#HISTORY_READERS}); auditors read everything.
+ * registers a request grants it here. An approver reads the history of the instances whose tasks they are assigned
+ * ({@link ApproverHistoryAccess}); auditors read everything.
  */
 @Component
 public class HistoryAccess {
@@ -23,8 +23,13 @@ public class HistoryAccess {
 
   /** Lets {@code user} read the history of one process instance (idempotent). */
   public void grantRequester(String processInstanceId, String user) {
-    if (user == null || authorizations.createAuthorizationQuery().userIdIn(user)
-        .resourceType(Resources.HISTORIC_PROCESS_INSTANCE).resourceId(processInstanceId).count() > 0) {
+    grantReader(processInstanceId, user);
+  }
+
+  /** Lets {@code user} read the history of one process instance (idempotent). */
+  public void grantReader(String processInstanceId, String user) {
+    if (user == null || grantedInThisCommand(processInstanceId, user) || authorizations.createAuthorizationQuery()
+        .userIdIn(user).resourceType(Resources.HISTORIC_PROCESS_INSTANCE).resourceId(processInstanceId).count() > 0) {
       return;
     }
     Authorization authorization = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
@@ -33,5 +38,14 @@ public class HistoryAccess {
     authorization.setResourceId(processInstanceId);
     authorization.addPermission(HistoricProcessInstancePermissions.READ);
     authorizations.saveAuthorization(authorization);
+  }
+
+  /** A grant made earlier in the same engine command is not flushed yet, so a query does not see it. */
+  private static boolean grantedInThisCommand(String processInstanceId, String user) {
+    var command = org.camunda.bpm.engine.impl.context.Context.getCommandContext();
+    return command != null && command.getDbEntityManager().getCachedEntitiesByType(
+        org.camunda.bpm.engine.impl.persistence.entity.AuthorizationEntity.class).stream()
+        .anyMatch(a -> user.equals(a.getUserId()) && processInstanceId.equals(a.getResourceId())
+            && a.getResourceType() == Resources.HISTORIC_PROCESS_INSTANCE.resourceType());
   }
 }

@@ -39,9 +39,9 @@ final class RolePermissions {
       Role.LINE_MANAGER, List.of("access-request"));
 
   /**
-   * Processes whose history members of a role may read: needed to attach evidence to their tasks and to see a task's
-   * history in Tasklist. The change-control roles read the change process's history; a requester reads only the
-   * history of their own requests ({@link HistoryAccess}).
+   * Processes whose approvers' roles once read every instance's history. Now they read the definition only; the
+   * history of one instance is opened to the person who works one of its tasks ({@link ApproverHistoryAccess}), and a
+   * requester reads only the history of their own requests ({@link HistoryAccess}).
    */
   static final Map<String, List<Role>> HISTORY_READERS = Map.of(
       // requesters read the history of their own requests only (HistoryAccess, per instance)
@@ -65,7 +65,9 @@ final class RolePermissions {
     }
     HISTORY_READERS.forEach((key, roles) -> {
       if (roles.contains(role)) {
-        grants.add(new Grant(PROCESS_DEFINITION, key, READ, READ_HISTORY));
+        // READ only: an approver reads the history of the instances whose tasks they work (ApproverHistoryAccess),
+        // not of every instance of the process; the grant stays so that an older READ_HISTORY is taken away
+        grants.add(new Grant(PROCESS_DEFINITION, key, READ));
       }
     });
     if (STARTABLE_PROCESSES.containsKey(role)) {

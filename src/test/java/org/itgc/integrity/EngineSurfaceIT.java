@@ -335,9 +335,29 @@ class EngineSurfaceIT {
     for (JsonNode variable : justifications) {
       assertThat(variable.get("processInstanceId").asText()).isNotEqualTo(theirInstance);
     }
-    // the approvers of changes read the history of the changes they decide on
-    assertThat(Http.as(port, "sofia").get("/engine-rest/history/variable-instance?processInstanceId=" + theirInstance)
-        .json()).isNotEmpty();
+    // an approver reads the history of an instance once a task of it is theirs, and not before
+    var sofia = Http.as(port, "sofia");
+    String historyOfTheirs = "/engine-rest/history/variable-instance?processInstanceId=" + theirInstance;
+    assertThat(sofia.get(historyOfTheirs).json()).as("a system owner with no task of it").isEmpty();
+    assertThat(sofia.get("/engine-rest/history/variable-instance?variableName=justification").json()
+        .findValuesAsText("processInstanceId")).as("nor its justification by way of the process")
+        .doesNotContain(theirInstance, myInstance);
+    String review = task(theirs, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    assertThat(sofia.post("/engine-rest/task/" + review + "/claim", Http.json(Map.of("userId", "sofia"))).status())
+        .isEqualTo(204);
+    assertThat(sofia.get(historyOfTheirs).json()).as("the change she now reviews").isNotEmpty();
+    assertThat(sofia.get("/engine-rest/history/variable-instance?processInstanceId=" + myInstance).json())
+        .as("still not the other one").isEmpty();
+    // a line manager reads the request he approves, named as its assignee when the task is created
+    var requested = Http.as(port, "ryan").post("/api/access/requests", Http.json(Map.of(
+        "entitlements", List.of("ERP-GL/GL_READ_ONLY"), "justification", "History for the line manager")));
+    assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
+    String accessInstance = jdbc.queryForObject("select process_instance_id from access_request where id = ?",
+        String.class, requested.json().get("id").asText());
+    String accessHistory = "/engine-rest/history/variable-instance?processInstanceId=" + accessInstance;
+    assertThat(Http.as(port, "lucas").get(accessHistory).json()).as("ryan's manager").isNotEmpty();
+    assertThat(Http.as(port, "fiona").get(accessHistory).json()).as("a finance approver with no task of it")
+        .isEmpty();
   }
 
   // ---------------------------------------------------------------- 7: the governance lead's generic powers are gone
