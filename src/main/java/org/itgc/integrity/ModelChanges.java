@@ -284,7 +284,7 @@ public class ModelChanges {
   }
 
   /** The fields of the latest deployed Camunda Form of an id; none when no such form is deployed. */
-  private Set<String> deployedFormFields(String formId) {
+  Set<String> deployedFormFields(String formId) {
     var definition = jdbc.queryForList("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
         + "order by version_ desc limit 1", formId);
     if (definition.isEmpty()) {

@@ -73,12 +73,42 @@ class TrackedFiles {
     }
     List<ModelChanges.ReleasedFile> released = new ArrayList<>();
     for (String name : changed) {
-      var versions = jdbc.query("select sha256, diff from tracked_file where kind = 'model' and name = ? "
-          + "order by recorded_at desc limit 2", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)}, name);
-      released.add(new ModelChanges.ReleasedFile(name, models.get(name), versions.size() > 1 ? versions.get(1)[0] : null,
-          versions.get(0)[1] == null ? "" : versions.get(0)[1]));
+      var versions = jdbc.query("select sha256, diff, recorded_at from tracked_file where kind = 'model' and name = ? "
+          + "order by recorded_at desc limit 2", (rs, i) -> new Object[] {rs.getString(1), rs.getString(2),
+          rs.getTimestamp(3)}, name);
+      String previousSha = versions.size() > 1 ? (String) versions.get(1)[0] : null;
+      String diff = versions.get(0)[1] == null ? "" : (String) versions.get(0)[1];
+      // what was live before this start may be a model change approved since the last release: the release replaces
+      // that version, and its diff is shown against it
+      var approved = approvedSince(name, versions.size() > 1 ? (Timestamp) versions.get(1)[2] : null);
+      if (approved != null && !approved.getKey().equals(Hashes.sha256(models.get(name)))) {
+        previousSha = approved.getKey();
+        diff = "replaces the version deployed by approved model change " + approved.getValue().changeId() + ":\n"
+            + diff("model", name, approved.getValue().content(), models.get(name));
+      }
+      released.add(new ModelChanges.ReleasedFile(name, models.get(name), previousSha, diff));
     }
     return org.itgc.platform.AsServer.call(identity, () -> modelChanges.recordRelease(released));
+  }
+
+  private record Approved(String changeId, byte[] content) {}
+
+  /**
+   * The sha256 and bytes of the file of this name that the last approved model change from Camunda Modeler (or a
+   * rollback) deployed after {@code after}; null when none did. Release changes are the release's own versions.
+   */
+  private Map.Entry<String, Approved> approvedSince(String name, Timestamp after) {
+    String file = name.substring(name.lastIndexOf('/') + 1);
+    var rows = jdbc.query("""
+        select f.sha256, f.content, f.change_id from model_change_file f
+        join model_change_deployment d on d.change_id = f.change_id
+        join change_request c on c.id = f.change_id
+        where (f.resource_name = ? or f.resource_name = ?) and d.deployment_id is not null and d.problem is null
+          and c.requester <> ? and (?::timestamptz is null or d.deployed_at > ?)
+        order by d.deployed_at desc limit 1
+        """, (rs, i) -> Map.entry(rs.getString(1), new Approved(rs.getString(3), rs.getBytes(2))), file, name,
+        ModelChanges.RELEASE_ACTOR, after, after);
+    return rows.isEmpty() ? null : rows.get(0);
   }
 
   Map<String, byte[]> models() throws IOException {

@@ -329,6 +329,10 @@ class ChangeManagementIT {
   void testEvidenceAttachedToATaskAppearsInTheChangesEvidence() {
     String id = submit("rachel", request("normal", "ERP-GL", null));
     String taskId = taskOf("sofia", id, ChangeProcess.Elements.TECHNICAL_REVIEW);
+    // the reviewer takes the task first: a candidate does not read (nor add to) the history of a change until it is
+    // theirs (Camunda checks attachments against the task's history)
+    assertThat(Http.as(port, "sofia").post("/engine-rest/task/" + taskId + "/claim",
+        Http.json(Map.of("userId", "sofia"))).status()).isEqualTo(204);
     String boundary = "itgc-attachment";
     String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"attachment-name\"\r\n\r\n"
         + "qa-report.txt\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"attachment-type\"\r\n\r\n"

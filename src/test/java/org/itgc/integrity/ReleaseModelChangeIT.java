@@ -10,7 +10,9 @@ import org.itgc.change.ChangeProcess;
 import org.itgc.platform.Hashes;
 import org.itgc.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.itgc.support.ModelerClient;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -92,5 +94,49 @@ class ReleaseModelChangeIT {
       // the shared engine's files are as they were: recorded again (another change, reverting)
       tracked.record("config", config);
     }
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void aReleaseThatChangesAModelApprovedFromModelerShowsItsDifferenceToTheApprovedVersion() throws Exception {
+    String key = "it-release-over-approved";
+    String name = "processes/" + key + ".bpmn";
+    String released = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+            xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_Release" targetNamespace="http://itgc.org/test">
+          <bpmn:process id="it-release-over-approved" name="Release over approved" isExecutable="true" camunda:historyTimeToLive="P2557D">
+            <bpmn:startEvent id="StartEvent_Release" name="Started" />
+            <bpmn:sequenceFlow id="Flow_ToEnd" sourceRef="StartEvent_Release" targetRef="EndEvent_Release" />
+            <bpmn:endEvent id="EndEvent_Release" name="Done" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+    // the approved version adds a check by the CAB
+    String approved = released.replace("targetRef=\"EndEvent_Release\" />", "targetRef=\"Task_Check\" />"
+        + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
+        + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_Release\" />");
+    Map<String, byte[]> models = new TreeMap<>(tracked.models());
+    models.put(name, released.getBytes(StandardCharsets.UTF_8));
+    assertThat(tracked.recordModels(models)).as("first seen: part of the baseline").isNull();
+
+    var opened = ModelerClient.deploy(port, "grace", key + ".bpmn", approved);
+    assertThat(opened.status()).as(opened.toString()).isEqualTo(403);
+    String modelChange = opened.json().get("changeId").asText();
+    ModelerClient.approveAll(port, taskService, jdbc, modelChange);
+    assertThat(jdbc.queryForObject("select deployment_id from model_change_deployment where change_id = ?",
+        String.class, modelChange)).isNotNull();
+
+    // the next release changes the file in the repository without the CAB's check: it replaces the approved version,
+    // and says so, with the difference to what was live
+    models.put(name, released.replace("name=\"Done\"", "name=\"Finished\"").getBytes(StandardCharsets.UTF_8));
+    String release = tracked.recordModels(models);
+    assertThat(release).isNotNull();
+    var file = jdbc.queryForMap("select replaces_sha256, diff from model_change_file where change_id = ? "
+        + "and resource_name = ?", release, name);
+    assertThat(file.get("replaces_sha256")).isEqualTo(Hashes.sha256(approved.getBytes(StandardCharsets.UTF_8)));
+    assertThat((String) file.get("diff")).contains("approved model change " + modelChange)
+        .contains("removed userTask Task_Check").contains("name: 'Done' -> 'Finished'");
   }
 }

@@ -3,11 +3,8 @@ package org.itgc.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.RepositoryService;
@@ -15,6 +12,7 @@ import org.camunda.bpm.engine.TaskService;
 import org.itgc.change.ChangeProcess;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
+import org.itgc.support.ModelerClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -47,10 +45,6 @@ class ModelDeploymentIT {
               + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
               + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_Demo\" />");
   private static final String BROKEN = V1.replace("targetRef=\"EndEvent_Demo\"", "targetRef=\"Missing_Task\"");
-
-  private static final Map<String, String> APPROVERS = Map.of(ChangeProcess.Elements.TECHNICAL_REVIEW, "sofia",
-      ChangeProcess.Elements.CAB_REVIEW, "carlos", ChangeProcess.Elements.IT_APPROVAL, "ivan",
-      ChangeProcess.Elements.FINANCE_APPROVAL, "fiona");
 
   @LocalServerPort int port;
   @Autowired RepositoryService repositoryService;
@@ -205,43 +199,11 @@ class ModelDeploymentIT {
         .getId();
   }
 
-  /** Gives every approval the change's assessment requires, each by its role's demo user; returns who approved. */
   private List<String> approveAll(String changeId) throws InterruptedException {
-    List<String> approvedBy = new ArrayList<>();
-    for (int round = 0; round < 10; round++) {
-      var open = taskService.createTaskQuery().processInstanceBusinessKey(changeId).list();
-      var approval = open.stream().filter(t -> APPROVERS.containsKey(t.getTaskDefinitionKey())).findFirst();
-      if (approval.isEmpty()) {
-        break;
-      }
-      String user = APPROVERS.get(approval.get().getTaskDefinitionKey());
-      var http = Http.as(port, user);
-      assertThat(http.post("/engine-rest/task/" + approval.get().getId() + "/claim",
-          Http.json(Map.of("userId", user))).status()).isEqualTo(204);
-      Map<String, Object> variables = new HashMap<>();
-      variables.put("decision", Map.of("value", "approve"));
-      variables.put("comment", Map.of("value", "model change reviewed by " + user));
-      var done = http.post("/engine-rest/task/" + approval.get().getId() + "/complete", Http.json(Map.of("variables", variables)));
-      assertThat(done.status()).as(done.toString()).isEqualTo(204);
-      approvedBy.add(user);
-    }
-    // the deployment follows the approving transaction's commit
-    for (int i = 0; i < 50 && jdbc.queryForObject("select count(*) from model_change_deployment where change_id = ?",
-        Integer.class, changeId) == 0; i++) {
-      Thread.sleep(100);
-    }
-    return approvedBy;
+    return ModelerClient.approveAll(port, taskService, jdbc, changeId);
   }
 
   private Http.Response deploy(String user, String fileName, String content) {
-    String boundary = "itgc-boundary-42";
-    var body = new ByteArrayOutputStream();
-    String part = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nmodeler\r\n"
-        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"deploy-changed-only\"\r\n\r\ntrue\r\n"
-        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"" + fileName + "\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-    body.writeBytes(part.getBytes(StandardCharsets.UTF_8));
-    return Http.as(port, user).post("/engine-rest/deployment/create", "multipart/form-data; boundary=" + boundary,
-        body.toByteArray());
+    return ModelerClient.deploy(port, user, fileName, content);
   }
 }
