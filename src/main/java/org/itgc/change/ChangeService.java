@@ -97,13 +97,29 @@ public class ChangeService {
         .filter(c -> c.systemId().equals(systemId))
         .filter(c -> ChangeProcess.Status.APPROVED.equals(c.status()) || ChangeProcess.Status.IMPLEMENTED.equals(c.status()))
         .filter(c -> !c.requester().equals(admin) && !admin.equals(c.implementedBy()))
-        .filter(c -> approvedByAnother(records.approvals(c.id()), admin)).isPresent();
+        // a change the server opened for a release at start is no emergency a person declared
+        .filter(c -> !RELEASE_REQUESTER.equals(c.requester()))
+        .filter(c -> approvedByAnother(records.approvals(c.id()), admin, c.requester(), c.implementedBy()))
+        .isPresent();
   }
 
-  /** At least one approval by someone other than the admin, and no rejection: the emergency is one others vouch for. */
-  private static boolean approvedByAnother(List<ChangeRecords.Approval> approvals, String admin) {
+  /** The requester of the model change a release opens at start (ModelChanges.RELEASE_ACTOR). */
+  private static final String RELEASE_REQUESTER = "release";
+
+  /**
+   * At least one approval by someone who is neither the admin nor the change's requester or implementer, and no
+   * rejection: the emergency is one an independent person vouches for.
+   */
+  private static boolean approvedByAnother(List<ChangeRecords.Approval> approvals, String admin, String requester,
+      String implementer) {
     return approvals.stream().noneMatch(a -> "reject".equals(a.decision()))
-        && approvals.stream().anyMatch(a -> "approve".equals(a.decision()) && !admin.equals(a.decidedBy()));
+        && approvals.stream().anyMatch(a -> "approve".equals(a.decision()) && !admin.equals(a.decidedBy())
+            && !a.decidedBy().equals(requester) && !a.decidedBy().equals(implementer));
+  }
+
+  /** The process instance of a change, so that break-glass never reaches the change that opened it. */
+  public java.util.Optional<String> processInstanceOf(String changeId) {
+    return records.find(changeId).map(ChangeRecords.Change::processInstanceId);
   }
 
   /** Starts a change for the logged-in requester, with the engine's authorization checks applied to them. */

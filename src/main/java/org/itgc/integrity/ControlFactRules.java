@@ -34,9 +34,13 @@ public final class ControlFactRules {
       "revocationId", "campaignId", "testId", "drTestId", "restoreTestId", "itemId", "reviewer", "systemId",
       "systemTier", "privileged", "criticality", "cabReviewRequired", "financeApprovalRequired",
       "testEvidenceRequired", "scheduleConflict", "outsideMaintenanceWindow", "rejected", "sodConflict",
-      "sodExceptionGranted", "drPassed", "restorePassed", "beneficiaryId", "businessKey", "initiator");
+      "sodExceptionGranted", "drPassed", "restorePassed", "beneficiaryId", "businessKey", "initiator", "changeType",
+      "standardChangeType", "assessment", "entitlements", "exceptionRequested");
 
-  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
+  /** JUEL's immediate and deferred expressions. */
+  private static final Pattern EXPRESSION = Pattern.compile("[$#]\\{([^}]*)}");
+  /** A variable read by name: execution.getVariable('x'), getVariableLocal("x"), variables 'x' in a script. */
+  private static final Pattern NAMED_READ = Pattern.compile("getVariable(?:Local|Typed)?\\(\\s*['\"]([A-Za-z_]\\w*)['\"]");
   private static final Pattern IDENTIFIER = Pattern.compile("(?<![.\\w'])([A-Za-z_]\\w*)(?!\\s*\\()(?![\\w'])");
   private static final Set<String> KEYWORDS = Set.of("true", "false", "null", "and", "or", "not", "empty", "eq", "ne",
       "lt", "gt", "le", "ge", "div", "mod", "instanceof", "execution", "task");
@@ -50,6 +54,19 @@ public final class ControlFactRules {
    */
   public static List<String> problems(String name, BpmnModelInstance model, Function<String, Set<String>> formFields) {
     List<String> problems = new ArrayList<>();
+    for (UserTask task : model.getModelElementsByType(UserTask.class)) {
+      // the form the engine will use must be the one these rules read: a Camunda Form by formRef, latest or the
+      // deployment's version (a formKey or a pinned version would let a form outside the check in)
+      if (task.getCamundaFormKey() != null) {
+        problems.add(name + ": " + task.getId() + " names its form by formKey; a task names a Camunda Form by formRef");
+      }
+      String binding = task.getCamundaFormRefBinding();
+      if (task.getCamundaFormRef() != null && binding != null && !binding.equals("latest")
+          && !binding.equals("deployment")) {
+        problems.add(name + ": " + task.getId() + "'s form is bound to '" + binding + "'; only 'latest' or "
+            + "'deployment' keep the form that is checked the form that is used");
+      }
+    }
     for (UserTask task : approverTasks(model)) {
       Set<String> fields = task.getCamundaFormRef() == null ? Set.of() : formFields.apply(task.getCamundaFormRef());
       for (String field : fields.stream().sorted().toList()) {
@@ -57,12 +74,17 @@ public final class ControlFactRules {
           problems.add(name + ": " + task.getId() + "'s form declares control fact '" + field + "'");
         }
       }
-      for (Gateway gateway : model.getModelElementsByType(Gateway.class)) {
-        boolean follows = gateway.getIncoming().stream().anyMatch(f -> f.getSource() == task);
-        for (String variable : conditionVariables(gateway).stream().sorted().toList()) {
+      // every element with conditional outgoing flows decides on what its conditions read: a gateway, or a task
+      // or event with conditional flows of its own
+      for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
+        if (node == task && !(node instanceof Gateway)) {
+          continue; // the task's own conditional flows decide on its own answer
+        }
+        boolean follows = node.getIncoming().stream().anyMatch(f -> f.getSource() == task);
+        for (String variable : conditionVariables(node).stream().sorted().toList()) {
           if (fields.contains(variable) && !follows) {
-            problems.add(name + ": gateway " + gateway.getId() + " reads '" + variable + "', which " + task.getId()
-                + "'s form lets its candidates write");
+            problems.add(name + ": " + (node instanceof Gateway ? "gateway " : "element ") + node.getId()
+                + " reads '" + variable + "', which " + task.getId() + "'s form lets its candidates write");
           }
         }
       }
@@ -88,7 +110,20 @@ public final class ControlFactRules {
       if (condition == null) {
         continue;
       }
-      Matcher expression = EXPRESSION.matcher(condition.getTextContent());
+      String text = condition.getTextContent();
+      Matcher named = NAMED_READ.matcher(text);
+      while (named.find()) {
+        variables.add(named.group(1));
+      }
+      if (condition.getLanguage() != null && !condition.getLanguage().isBlank()) {
+        // a script condition: any identifier it names may be a variable
+        Matcher identifier = IDENTIFIER.matcher(text);
+        while (identifier.find()) {
+          variables.add(identifier.group(1));
+        }
+        continue;
+      }
+      Matcher expression = EXPRESSION.matcher(text);
       while (expression.find()) {
         Matcher identifier = IDENTIFIER.matcher(expression.group(1));
         while (identifier.find()) {

@@ -145,6 +145,15 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
    */
   private void claimForOneselfThenPass(EngineOperation operation, HttpServletRequest request,
       HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
+    if (operation.path().endsWith("/unclaim")) {
+      String holder = holderOf(operation.taskId());
+      if (holder != null && !holder.equals(currentUser())) {
+        // otherwise a candidate could unclaim the holder, then claim it for themselves (a named line manager's task)
+        refuse(request, response, operation, 403, "Task " + operation.taskId() + " is claimed by " + holder
+            + "; only they unclaim it.", null);
+        return;
+      }
+    }
     if (!operation.path().endsWith("/claim")) {
       passAuditingRefusals(operation, request, response, chain);
       return;
@@ -165,10 +174,7 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
           List.of(new InvalidInputException.FieldError("userId", "must be your own user name")));
       return;
     }
-    String holder = org.itgc.platform.AsServer.call(identity, () -> {
-      var task = tasks.createTaskQuery().taskId(operation.taskId()).singleResult();
-      return task == null ? null : task.getAssignee();
-    });
+    String holder = holderOf(operation.taskId());
     if (holder != null && !holder.equals(user)) {
       // Camunda answers this with a 500 (TaskAlreadyClaimedException): it is a conflict, and says who holds it
       refuse(request, response, operation, 409, "Task " + operation.taskId() + " is already claimed by " + holder
@@ -299,6 +305,28 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
     }
   }
 
+  /** Who holds a task (its assignee), read as the server; null when nobody does or there is no such task. */
+  private String holderOf(String taskId) {
+    return org.itgc.platform.AsServer.call(identity, () -> {
+      var task = tasks.createTaskQuery().taskId(taskId).singleResult();
+      return task == null ? null : task.getAssignee();
+    });
+  }
+
+  private static final java.util.regex.Pattern TASK_PATH = java.util.regex.Pattern.compile("task/([^/?]+)");
+
+  /** The process instance of the task a path names ("task/{id}/..."), or null. */
+  private String instanceOfTaskIn(String path) {
+    var matcher = TASK_PATH.matcher(path);
+    if (!matcher.lookingAt()) {
+      return null;
+    }
+    return org.itgc.platform.AsServer.call(identity, () -> {
+      var task = tasks.createTaskQuery().taskId(matcher.group(1)).singleResult();
+      return task == null ? null : task.getProcessInstanceId();
+    });
+  }
+
   /** A task stays with nobody rather than with the user whose completion was refused. */
   private void release(String taskId, String user) {
     org.itgc.platform.AsServer.run(identity, () -> {
@@ -408,14 +436,23 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
     }
     if (!changes.isActiveEmergencyChange(changeId.strip(), ModelChanges.SYSTEM, currentUser())) {
       refuse(request, response, operation, 403, "Break-glass must name an emergency change of ITGC-ENGINE that is "
-          + "under way (approved or implemented, not closed), that the admin neither requested nor implemented, and that "
-          + "another person has approved (its retrospective CAB, IT or finance approval) with nobody rejecting it.",
+          + "under way (approved or implemented, not closed), that a person declared (not a release at start), that "
+          + "the admin neither requested nor implemented, and that another person has approved (its retrospective "
+          + "CAB, IT or finance approval; not its requester or implementer) with nobody rejecting it.",
           null);
       return;
     }
     byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
     if (body.length > MAX_BODY) {
       refuse(request, response, operation, 413, "The request body is larger than " + MAX_BODY + " bytes.", null);
+      return;
+    }
+    String ownInstance = changes.processInstanceOf(changeId.strip()).orElse("");
+    if (!ownInstance.isEmpty() && (operation.path().contains(ownInstance)
+        || new String(body, java.nio.charset.StandardCharsets.UTF_8).contains(ownInstance)
+        || ownInstance.equals(instanceOfTaskIn(operation.path())))) {
+      refuse(request, response, operation, 403, "Break-glass never reaches the process of the emergency change it "
+          + "names: its remaining approvals are given on their tasks.", null);
       return;
     }
     // the engine runs it as the server (no authorization check: Camunda's administrators have no runtime rights of

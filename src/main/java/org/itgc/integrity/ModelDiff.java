@@ -169,16 +169,30 @@ final class ModelDiff {
       if (column.getLocalName().equals("input")) {
         String expression = children(column).stream().filter(e -> e.getLocalName().equals("inputExpression"))
             .map(e -> e.getTextContent().strip()).findFirst().orElse(column.getAttribute("id"));
-        inputs.add(column.hasAttribute("label") ? column.getAttribute("label") : expression);
+        inputs.add(unique(inputs, column.hasAttribute("label") ? column.getAttribute("label") : expression));
       } else if (column.getLocalName().equals("output")) {
-        outputs.add(column.hasAttribute("label") ? column.getAttribute("label")
-            : column.hasAttribute("name") ? column.getAttribute("name") : column.getAttribute("id"));
+        outputs.add(unique(outputs, column.hasAttribute("label") ? column.getAttribute("label")
+            : column.hasAttribute("name") ? column.getAttribute("name") : column.getAttribute("id")));
       }
     }
     Map<String, String> properties = new LinkedHashMap<>();
     Node decision = table.getParentNode();
     if (decision instanceof Element decisionElement) {
       properties.put("decision", decisionElement.getAttribute("id"));
+    }
+    // where the first matching rule wins (or rules are applied in order), a rule's place is part of what it says
+    String hitPolicy = table.getAttribute("hitPolicy");
+    if (hitPolicy.equals("FIRST") || hitPolicy.equals("RULE ORDER")) {
+      int position = 1;
+      for (Element sibling : children(table)) {
+        if (sibling == rule) {
+          break;
+        }
+        if (sibling.getLocalName().equals("rule")) {
+          position++;
+        }
+      }
+      properties.put("position (" + hitPolicy + ")", String.valueOf(position));
     }
     int input = 0;
     int output = 0;
@@ -198,6 +212,15 @@ final class ModelDiff {
       }
     }
     return properties;
+  }
+
+  /** A column's name, made unique when another column of the table has the same label ("Amount (2)"). */
+  private static String unique(List<String> names, String name) {
+    String candidate = name;
+    for (int n = 2; names.contains(candidate); n++) {
+      candidate = name + " (" + n + ")";
+    }
+    return candidate;
   }
 
   private static List<Element> children(Element element) {

@@ -53,6 +53,25 @@ class ControlFactsTest {
         "steered.bpmn: Task_Other's form declares control fact 'systemId'");
   }
 
+  @Test
+  void theCheckFindsAFormOutsideItsSightAndAConditionReadByNameOrWithoutAGateway() throws IOException {
+    // a form named by formKey or pinned to a version is not the form the check reads; a condition may read a
+    // variable through getVariable('...') or #{...}, and a task's conditional flow decides like a gateway does
+    BpmnModelInstance model = Bpmn.createExecutableProcess("evasive").startEvent()
+        .userTask("Task_Keyed").camundaCandidateGroups("cab").camundaFormKey("camunda-forms:deployment:x.form")
+        .userTask("Task_Pinned").camundaCandidateGroups("cab").camundaFormRef("change-approval")
+        .camundaFormRefBinding("version").camundaFormRefVersion("1")
+        .userTask("Task_Approve").camundaCandidateGroups("it-approver").camundaFormRef("change-approval")
+        .userTask("Task_Next").camundaCandidateGroups("cab").camundaFormRef("change-review")
+        .condition("by name", "${execution.getVariable('decision') == 'approve'}").endEvent()
+        .moveToActivity("Task_Next").condition("deferred", "#{decision != 'approve'}").endEvent().done();
+    assertThat(problems("evasive.bpmn", model, new int[1])).contains(
+        "evasive.bpmn: Task_Keyed names its form by formKey; a task names a Camunda Form by formRef",
+        "evasive.bpmn: Task_Pinned's form is bound to 'version'; only 'latest' or 'deployment' keep the form that is "
+            + "checked the form that is used",
+        "evasive.bpmn: element Task_Next reads 'decision', which Task_Pinned's form lets its candidates write");
+  }
+
   List<String> problems(String name, BpmnModelInstance model, int[] approverTasks) {
     approverTasks[0] += ControlFactRules.approverTasks(model).size();
     return ControlFactRules.problems(name, model, formId -> {

@@ -455,6 +455,16 @@ class EngineSurfaceIT {
         .status()).isEqualTo(403);
     assertThat(admin.send("PUT", "/engine-rest/group/cab/members/rachel", "application/json", "{}", glass).status())
         .isEqualTo(403);
+    // never the emergency change's own process: its remaining approvals stay with their approvers
+    String emergencyInstance = jdbc.queryForObject("select process_instance_id from change_request where id = ?",
+        String.class, emergency);
+    var ownProcess = admin.send("PUT", "/engine-rest/process-instance/" + emergencyInstance + "/variables/note",
+        "application/json", body, glass);
+    assertThat(ownProcess.status()).as(ownProcess.toString()).isEqualTo(403);
+    assertThat(ownProcess.json().get("message").asText()).contains("never reaches the process of the emergency change");
+    String retroIt = task(emergency, ChangeProcess.Elements.RETRO_IT);
+    assertThat(admin.send("DELETE", "/engine-rest/task/" + retroIt, null, null, glass).status()).isEqualTo(403);
+    assertThat(taskService.createTaskQuery().taskId(retroIt).count()).isEqualTo(1);
     var used = admin.send("PUT", path, "application/json", body, glass);
     assertThat(used.status()).as(used.toString()).isEqualTo(204);
     assertThat(runtimeService.getVariable(instance, "note")).isEqualTo("break-glass test");
@@ -485,6 +495,10 @@ class EngineSurfaceIT {
         Http.json(Map.of("userId", "olivia.owner")));
     assertThat(second.status()).as(second.toString()).isEqualTo(409);
     assertThat(second.json().get("message").asText()).contains("already claimed by sofia");
+    // nor does it unclaim her first, to claim it then
+    var unclaim = Http.as(port, "olivia.owner", PASSWORD).post("/engine-rest/task/" + review + "/unclaim", "{}");
+    assertThat(unclaim.status()).as(unclaim.toString()).isEqualTo(403);
+    assertThat(unclaim.json().get("message").asText()).contains("only they unclaim it");
     assertThat(taskService.createTaskQuery().taskId(review).singleResult().getAssignee()).isEqualTo("sofia");
     String encoded = "%" + Integer.toHexString(review.charAt(0)) + review.substring(1);
     var smuggled = sofia.post("/engine-rest/engine/default/task/" + encoded + "/complete", typed(Map.of(

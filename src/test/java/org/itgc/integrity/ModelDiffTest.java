@@ -38,8 +38,10 @@ class ModelDiffTest {
 
     // the same rule removed: every entry of it is named, so the approver sees what stops applying
     List<String> removed = diff("change-criticality.dmn", live, live.replace(emergencyRule, ""));
-    assertThat(removed).hasSize(1);
-    assertThat(removed.get(0)).startsWith("removed rule Rule_Emergency (decision='ChangeCriticality'".replace(
+    // the table's hit policy is FIRST: every later rule moves up one place, and says so
+    assertThat(removed.stream().filter(l -> !l.startsWith("removed")))
+        .allMatch(l -> l.matches("changed rule \\w+: position \\(FIRST\\): '\\d+' -> '\\d+'"));
+    assertThat(removed.stream().filter(l -> l.startsWith("removed")).findFirst().orElseThrow()).startsWith("removed rule Rule_Emergency (decision='ChangeCriticality'".replace(
         "ChangeCriticality", decisionId(live))).contains("when Change type='\"emergency\"'")
         .contains("then Criticality='\"critical\"'").contains("description='Emergency: deployed first");
 
@@ -48,9 +50,26 @@ class ModelDiffTest {
         .replace("<inputEntry id=\"Rule_EmergencyTier3_In2\"><text></text>",
             "<inputEntry id=\"Rule_EmergencyTier3_In2\"><text>\"tier3\"</text>");
     List<String> more = diff("change-criticality.dmn", live, live.replace(emergencyRule, emergencyRule + added));
-    assertThat(more).hasSize(1);
-    assertThat(more.get(0)).startsWith("added rule Rule_EmergencyTier3").contains("when System tier='\"tier3\"'")
+    assertThat(more.stream().filter(l -> l.startsWith("added")).findFirst().orElseThrow())
+        .startsWith("added rule Rule_EmergencyTier3").contains("when System tier='\"tier3\"'")
         .contains("when Touches financial data=''");
+  }
+
+  @Test
+  void aRuleMovedUpInAFirstHitTableIsAChange() throws Exception {
+    // under FIRST, moving the tier-3 low-risk rule above the tier-1 rule would make normal changes low risk: the
+    // same rules in another order are another decision
+    String live = read("dmn/change-criticality.dmn");
+    int first = live.indexOf("<rule ");
+    int second = live.indexOf("<rule ", first + 1);
+    int secondEnd = live.indexOf("</rule>", second) + "</rule>".length();
+    String secondRule = live.substring(second, secondEnd);
+    String swapped = live.substring(0, first) + secondRule + "\n      " + live.substring(first, second).strip()
+        + live.substring(secondEnd);
+    String movedId = secondRule.substring("<rule id=\"".length(), secondRule.indexOf('"', "<rule id=\"".length()));
+    List<String> lines = diff("change-criticality.dmn", live, swapped);
+    assertThat(lines).contains("changed rule " + movedId + ": position (FIRST): '2' -> '1'");
+    assertThat(lines).hasSize(2);
   }
 
   @Test
