@@ -423,6 +423,17 @@ public class ModelChanges {
       }
     }
     if (problem == null) {
+      // checked again against what is live now: another change approved in between may combine with this one
+      // (a form with a control fact, then a task switched to it)
+      List<Map<String, Object>> prepared = files.stream().map(f -> Map.<String, Object>of(
+          "name", f.get("resource_name"), "content", f.get("content"))).toList();
+      List<FieldError> broken = controlFactProblems(prepared);
+      if (!broken.isEmpty()) {
+        problem = "the control-fact rules refuse it against what is live now: " + String.join("; ",
+            broken.stream().map(FieldError::reason).toList());
+      }
+    }
+    if (problem == null) {
       try {
         var builder = repository.createDeployment().name("model change " + changeId).source("itgc-model-change");
         for (var file : files) {

@@ -149,6 +149,41 @@ class ModelDeploymentIT {
   }
 
   @Test
+  void twoModelChangesThatPassAloneButBreakTheRulesTogetherAreNotBothDeployed() throws Exception {
+    // a new form with a control fact, used by nothing yet; then a process whose approver uses it: each passes when
+    // opened, and the second is checked again against what is live when it is approved
+    String form = """
+        {"id": "it-armed-form", "type": "default", "schemaVersion": 16, "components": [
+          {"type": "select", "key": "decision", "label": "Decision",
+           "values": [{"label": "Approve", "value": "approve"}], "validate": {"required": true}},
+          {"type": "checkbox", "key": "cabReviewRequired", "label": "CAB review required"}]}
+        """;
+    var formChange = deploy("grace", "it-armed-form.form", form);
+    assertThat(formChange.status()).as(formChange.toString()).isEqualTo(403);
+    String process = V1.replace("it-model-change-demo", "it-combined").replace("Definitions_Demo", "Definitions_Combined")
+        .replace("<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"EndEvent_Demo\" />",
+            "<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"Task_Approve\" />"
+                + "<bpmn:userTask id=\"Task_Approve\" name=\"Approve\" camunda:candidateGroups=\"cab\" "
+                + "camunda:formRef=\"it-armed-form\" camunda:formRefBinding=\"latest\" />"
+                + "<bpmn:sequenceFlow id=\"Flow_Approved\" sourceRef=\"Task_Approve\" targetRef=\"EndEvent_Demo\" />");
+    var processChange = deploy("grace", "it-combined.bpmn", process);
+    assertThat(processChange.status()).as("no such form is live yet: " + processChange).isEqualTo(403);
+    String formChangeId = formChange.json().get("changeId").asText();
+    String processChangeId = processChange.json().get("changeId").asText();
+
+    approveAll(formChangeId);
+    assertThat(deployedBy(formChangeId)).isNotBlank();
+    approveAll(processChangeId);
+    var outcome = jdbc.queryForMap("select deployment_id, problem from model_change_deployment where change_id = ?",
+        processChangeId);
+    assertThat(outcome.get("deployment_id")).as("not deployed").isNull();
+    assertThat((String) outcome.get("problem")).contains("declares control fact 'cabReviewRequired'");
+    assertThat(repositoryService.createProcessDefinitionQuery().processDefinitionKey("it-combined").count()).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from control_exception where control_id = 'CM-03' "
+        + "and object_id = ?", Integer.class, processChangeId)).isEqualTo(1);
+  }
+
+  @Test
   void onlyGovernanceLeadsOpenModelChangesAndABrokenModelOpensNothing() {
     int changes = jdbc.queryForObject("select count(*) from change_request", Integer.class);
     for (String user : new String[] {"rachel", "admin"}) {
