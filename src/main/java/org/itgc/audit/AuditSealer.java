@@ -225,6 +225,26 @@ public class AuditSealer {
   private volatile Boolean signing;
   private volatile String tampering;
 
+  /** Published once when tampering is found while the engine runs (the start-up check reports its own verdict). */
+  public record TamperingDetected(String problem) {}
+
+  private org.springframework.context.ApplicationEventPublisher events;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  void setEvents(org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
+  }
+
+  private void tamperingFound(String problem) {
+    boolean first = tampering == null;
+    signing = false;
+    tampering = problem;
+    log.error("AUDIT TRAIL TAMPERING, nothing more is signed: {}", problem);
+    if (first && events != null) {
+      events.publishEvent(new TamperingDetected(problem));
+    }
+  }
+
   /**
    * The verdict of the start-up verification (see {@code AuditStartupCheck}): signing starts only when the chain the
    * database holds extends the checkpoints published outside it; otherwise nothing is ever signed over it.
@@ -354,9 +374,7 @@ public class AuditSealer {
     String unexpected = unexpectedLinks(seq, previous);
     if (unexpected != null) {
       // links the sealer did not write and that do not verify (written with the sealer's login, not by it)
-      signing = false;
-      tampering = unexpected;
-      log.error("AUDIT TRAIL TAMPERING, nothing more is signed: {}", unexpected);
+      tamperingFound(unexpected);
       return new int[] {-1, 1};
     }
     long horizon = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", Long.class);
@@ -527,9 +545,7 @@ public class AuditSealer {
       String forged = forgedCheckpoint(last.get(0), seq);
       if (forged != null) {
         // a row the sealer did not sign (written with the sealer's database login, not its key): stop signing
-        signing = false;
-        tampering = forged;
-        log.error("AUDIT TRAIL TAMPERING, nothing more is signed: {}", forged);
+        tamperingFound(forged);
         return;
       }
     }

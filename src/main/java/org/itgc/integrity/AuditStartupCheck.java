@@ -81,14 +81,24 @@ class AuditStartupCheck implements HealthIndicator {
     String problem = (result.firstBadSequence() == null ? "" : "at sequence " + result.firstBadSequence() + ": ")
         + result.problem();
     log.error("AUDIT TRAIL TAMPERING at start-up, nothing will be signed over it: {}", problem);
+    report(problem, "at start-up");
+  }
+
+  /** Tampering the sealer finds while the engine runs: recorded and mailed like the start-up verdict. */
+  @org.springframework.context.event.EventListener
+  void whileRunning(org.itgc.audit.AuditSealer.TamperingDetected detected) {
+    report(detected.problem(), "while running");
+  }
+
+  private void report(String problem, String when) {
     audit.recordIndependently(AuditEvent.system("audit.tampering-detected", "audit-trail", "chain")
-        .outcome(AuditEvent.Outcome.FAILURE).detail("problem", problem).build());
+        .outcome(AuditEvent.Outcome.FAILURE).detail("problem", problem).detail("found", when).build());
     List<String> to = new ArrayList<>(users.emailsOf(Role.AUDITOR));
     if (!mailbox.isBlank()) {
       to.add(mailbox);
     }
     if (!to.isEmpty()) {
-      notifier.send("audit-tampering", to, Map.of("problem", problem));
+      notifier.send("audit-tampering", to, Map.of("problem", problem, "when", when));
     }
   }
 

@@ -106,6 +106,13 @@ class AuditTamperingOwnContextIT {
       sealer.seal();
       assertThat(sealer.tampering()).get().asString().contains("was not sealed from its event");
       assertThat(Http.anonymous(port(running)).get("/actuator/health").status()).isEqualTo(503);
+      // found while running, it is on the trail and in the auditors' mail at once, as a start-up finding would be
+      assertThat(running.getBean(JdbcTemplate.class).queryForObject("select count(*) from audit_event where action = "
+          + "'audit.tampering-detected' and details->>'found' = 'while running' and details->>'problem' like "
+          + "'%was not sealed from its event%'", Integer.class)).isEqualTo(1);
+      var mail = TestMailServer.await(m -> TestMailServer.subject(m).equals(
+          "Audit trail tampering detected while running"), Duration.ofSeconds(30));
+      assertThat(mail.getAllRecipients()).extracting(Object::toString).contains("audrey@demo.itgc.local");
       sealer.checkpointNow();
       assertThat(running.getBean(JdbcTemplate.class).queryForObject("select max(seq) from audit_checkpoint", Long.class))
           .as("nothing signed over the stranger's link").isEqualTo(signed);
