@@ -118,10 +118,12 @@ class AuditController {
   @GetMapping("/api/audit/key-rotations")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
   List<Map<String, Object>> keyRotations() {
-    return jdbc.query("select previous_fingerprint, next_fingerprint, next_public_key, rotated_at, signature "
-        + "from audit_key_rotation order by rotated_at", (rs, i) -> {
+    return jdbc.query("select previous_fingerprint, previous_public_key, next_fingerprint, next_public_key, rotated_at, "
+        + "signature from audit_key_rotation order by rotated_at", (rs, i) -> {
           Map<String, Object> rotation = new java.util.LinkedHashMap<>();
           rotation.put("previousFingerprint", rs.getString("previous_fingerprint"));
+          // the public half of the pinned key, so that its signature below can be checked from this record alone
+          rotation.put("previousPublicKey", rs.getString("previous_public_key"));
           rotation.put("nextFingerprint", rs.getString("next_fingerprint"));
           rotation.put("nextPublicKey", rs.getString("next_public_key"));
           rotation.put("rotatedAt", rs.getTimestamp("rotated_at").toInstant().toString());

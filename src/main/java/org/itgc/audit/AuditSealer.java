@@ -180,10 +180,11 @@ public class AuditSealer {
         throw new IllegalStateException("cannot sign the audit key rotation", e);
       }
       jdbc.update("insert into audit_key_rotation (next_fingerprint, previous_fingerprint, next_public_key, rotated_at, "
-          + "signature) values (?, ?, ?, ?, ?)", key.fingerprint(), previousKey.fingerprint(), key.publicPem(),
-          Timestamp.from(Instant.parse(rotatedAt)), signature);
+          + "signature, previous_public_key) values (?, ?, ?, ?, ?, ?)", key.fingerprint(), previousKey.fingerprint(),
+          key.publicPem(), Timestamp.from(Instant.parse(rotatedAt)), signature, previousKey.publicPem());
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("previousFingerprint", previousKey.fingerprint());
+      record.put("previousPublicKey", previousKey.publicPem());
       record.put("nextFingerprint", key.fingerprint());
       record.put("nextPublicKey", key.publicPem());
       record.put("rotatedAt", rotatedAt);

@@ -180,6 +180,19 @@ class AuditWritersIT {
     assertThat(sealer.recordKeyRotation(previous)).as("recorded once").isFalse();
     assertThat(jdbc.queryForObject("select previous_fingerprint from audit_key_rotation where next_fingerprint = ?",
         String.class, sealer.key().fingerprint())).isEqualTo(previous.fingerprint());
+    // the record carries the pinned key's public half: the rotation's signature is checked from it alone
+    String previousPem = jdbc.queryForObject("select previous_public_key from audit_key_rotation "
+        + "where next_fingerprint = ?", String.class, sealer.key().fingerprint());
+    assertThat(previousPem).isEqualTo(previous.publicPem());
+    var rotation = jdbc.queryForMap("select rotated_at, signature from audit_key_rotation where next_fingerprint = ?",
+        sealer.key().fingerprint());
+    var rotatedAt = ((java.sql.Timestamp) rotation.get("rotated_at")).toInstant().toString();
+    var verifier = java.security.Signature.getInstance("Ed25519");
+    verifier.initVerify(previous.publicKey());
+    verifier.update(AuditChain.rotationText(previous.fingerprint(), sealer.key().fingerprint(), rotatedAt)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(verifier.verify(java.util.Base64.getDecoder().decode((String) rotation.get("signature"))))
+        .as("signed by the pinned key").isTrue();
     var pinnedPrevious = AuditVerifier.verify(jdbc.getDataSource(), sealer.checkpointFolder(), Set.of(previous.fingerprint()));
     assertThat(pinnedPrevious.ok()).as(String.valueOf(pinnedPrevious.problem())).isTrue();
 
