@@ -58,7 +58,7 @@ public class AuditSealer {
   private volatile Instant lastMailed = Instant.EPOCH;
   private volatile long lastMailedSeq;
 
-  AuditSealer(JdbcTemplate appJdbc, TransactionTemplate appTransactions,
+  AuditSealer(
       org.springframework.beans.factory.ObjectProvider<SealerConnections> sealerConnections, ObjectMapper json,
       @Qualifier("auditTrailClock") Clock clock,
       @Value("${itgc.audit.signing-key-file}") Path keyFile, @Value("${itgc.audit.checkpoint-folder}") Path checkpointFolder,
@@ -80,10 +80,11 @@ public class AuditSealer {
       this.transactions = new TransactionTemplate(
           new org.springframework.jdbc.support.JdbcTransactionManager(own.dataSource()));
     } else {
-      log.warn("The audit sealer has no role of its own (itgc.audit.sealer.username): it writes chain links with the "
-          + "application's connections, so the application's role can write links too. See docs/operations.md, production.");
-      this.jdbc = appJdbc;
-      this.transactions = appTransactions;
+      // the embedded database always has the sealer's role (EmbeddedAuditConnections): this is an external one
+      throw new IllegalStateException("The audit sealer has no database login of its own: set itgc.audit.sealer.username "
+          + "and itgc.audit.sealer.password (ITGC_AUDIT_SEALER_USERNAME and ITGC_AUDIT_SEALER_PASSWORD) to the role "
+          + "itgc_sealer, created once with 'create role itgc_sealer login password ...' (docs/operations.md). Without "
+          + "it the application's own login would write the chain's links, and could forge history.");
     }
     this.previousKey = previousKeyFile.isBlank() ? null : AuditSigningKey.load(Path.of(previousKeyFile));
     this.json = json;

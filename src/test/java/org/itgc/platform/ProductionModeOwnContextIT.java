@@ -24,8 +24,13 @@ class ProductionModeOwnContextIT {
     Path directory = Files.createTempDirectory(Path.of("target"), "external-pg-");
     try (var external = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
       String url = external.getJdbcUrl("postgres", "postgres");
+      // the operator creates the sealer's login once (docs/operations.md); the schema's last changeset grants it
+      try (var connection = external.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+        statement.execute("create role itgc_sealer login password 'a-sealer-password'");
+      }
       String[] common = {"--server.port=0", "--camunda.bpm.process-engine-name=productionIt",
           "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+          "--itgc.audit.sealer.username=itgc_sealer", "--itgc.audit.sealer.password=a-sealer-password",
           "--spring.mail.port=" + TestMailServer.port(), "--itgc.audit.signing-key-file=" + directory + "-key/signing-key.pem",
           "--itgc.audit.checkpoint-folder=" + directory + "-checkpoints",
           "--itgc.security.mfa-key-file=" + directory + "-key/mfa-key"};
@@ -58,6 +63,18 @@ class ProductionModeOwnContextIT {
       }
       // another node set up with a key of its own (a folder of its own) refuses to start, naming the setting; each
       // runs in a JVM of its own (a start that fails leaves Camunda's webapps pointing at an engine that is gone)
+      // and without the sealer's own login a production node does not start: the application's login would write
+      // the chain's links
+      java.util.List<String> noSealer = new java.util.ArrayList<>(java.util.List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          org.itgc.support.Node.classPath(), ItgcEngineApplication.class.getName()));
+      java.util.Arrays.stream(common).filter(a -> !a.startsWith("--itgc.audit.sealer.")).forEach(noSealer::add);
+      Path noSealerLog = Files.createTempFile(Path.of("target"), "no-sealer-node-", ".log");
+      Process refused = new ProcessBuilder(noSealer).redirectErrorStream(true).redirectOutput(noSealerLog.toFile()).start();
+      assertThat(refused.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("the node stops by itself").isTrue();
+      assertThat(refused.exitValue()).isNotZero();
+      assertThat(Files.readString(noSealerLog)).contains("The audit sealer has no database login of its own")
+          .contains("itgc.audit.sealer.username");
       for (String[] otherKey : java.util.List.of(
           new String[] {"--itgc.security.mfa-key-file=" + directory + "-other/mfa-key", "mfa-key"},
           new String[] {"--itgc.audit.signing-key-file=" + directory + "-other/signing-key.pem", "audit-signing-key"})) {
