@@ -38,8 +38,20 @@ class AuditStartupCheck implements HealthIndicator {
   private final UserAccounts users;
   private final String mailbox;
 
+  private final int retries;
+  private final java.time.Duration retryDelay;
+
+  /** Waits between two verifications; the tests give one that does not sleep. */
+  interface Pause {
+    void sleep(long millis) throws InterruptedException;
+  }
+
   AuditStartupCheck(AuditSealer sealer, DataSource dataSource, AuditRecorder audit, Notifier notifier,
-      UserAccounts users, @Value("${itgc.audit.mailbox:}") String mailbox) {
+      UserAccounts users, @Value("${itgc.audit.mailbox:}") String mailbox,
+      @Value("${itgc.audit.startup-verify-retries:2}") int retries,
+      @Value("${itgc.audit.startup-verify-retry-delay:PT3S}") java.time.Duration retryDelay) {
+    this.retries = retries;
+    this.retryDelay = retryDelay;
     this.sealer = sealer;
     this.dataSource = dataSource;
     this.audit = audit;
@@ -68,7 +80,13 @@ class AuditStartupCheck implements HealthIndicator {
           ? new AuditVerifier.Result(false, 0, 0, null, "the checkpoint folder " + sealer.checkpointFolder()
               + " holds none of the " + inDatabase + " checkpoints the database holds: restore it (backup, audit "
               + "mailbox) before signing resumes")
-          : sealer.verifySealed(dataSource);
+          : verifyAgainUntilSteady(() -> {
+            try {
+              return sealer.verifySealed(dataSource);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }, retries, retryDelay, Thread::sleep);
     } catch (java.io.IOException | RuntimeException e) {
       result = new AuditVerifier.Result(false, 0, 0, null, "the audit trail could not be verified: " + e.getMessage());
     }
@@ -82,6 +100,27 @@ class AuditStartupCheck implements HealthIndicator {
         + result.problem();
     log.error("AUDIT TRAIL TAMPERING at start-up, nothing will be signed over it: {}", problem);
     report(problem, "at start-up");
+  }
+
+  /**
+   * The verdict of a verification that is verified again, after a pause, when it fails: a finding that goes away
+   * (another node's transaction committing late, while this one starts) is no tampering, and stopping to sign on it
+   * would take the audit trail DOWN for nothing. Tampering stays, and is reported after the last attempt.
+   */
+  static AuditVerifier.Result verifyAgainUntilSteady(java.util.function.Supplier<AuditVerifier.Result> verify,
+      int retries, java.time.Duration delay, Pause pause) {
+    AuditVerifier.Result result = verify.get();
+    for (int attempt = 0; attempt < retries && !result.ok(); attempt++) {
+      log.warn("Audit trail did not verify at start-up ({}); verifying again in {}", result.problem(), delay);
+      try {
+        pause.sleep(delay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return result;
+      }
+      result = verify.get();
+    }
+    return result;
   }
 
   /** Tampering the sealer finds while the engine runs: recorded and mailed like the start-up verdict. */
