@@ -187,7 +187,7 @@ public class AccessRequests {
         values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), 'open', ?)
         """, id, execution.getProcessInstanceId(), requester, beneficiary.id(), justification, write(items),
         write(check.asMap()), Timestamp.from(now));
-    history.grantRequester(execution.getProcessInstanceId(), requester);
+    history.grantReader(execution.getProcessInstanceId(), requester);
     boolean privileged = requested.stream().anyMatch(i -> i.entitlement().privileged());
     execution.setVariable(Variables.REQUEST_ID, id);
     execution.setVariable(Variables.BENEFICIARY_ID, beneficiary.id());

@@ -103,8 +103,8 @@ public class ChangeService {
         .isPresent();
   }
 
-  /** The requester of the model change a release opens at start (ModelChanges.RELEASE_ACTOR). */
-  private static final String RELEASE_REQUESTER = "release";
+  /** The requester of the model change a release opens at start: the release itself, so that no person is both. */
+  public static final String RELEASE_REQUESTER = "release";
 
   /**
    * At least one approval by someone who is neither the admin nor the change's requester or implementer, and no
@@ -207,7 +207,7 @@ public class ChangeService {
     String findingText = findings.isEmpty() ? "none" : String.join("; ", findings);
     if (first) {
       records.insert(id, execution.getProcessInstanceId(), input, requester, outside, !freezes.isEmpty(), findingText, now);
-      history.grantRequester(execution.getProcessInstanceId(), requester);
+      history.grantReader(execution.getProcessInstanceId(), requester);
       execution.setProcessBusinessKey(id);
       execution.setVariable(Variables.CHANGE_ID, id);
       Object followUpOf = execution.getVariable(Variables.FOLLOW_UP_OF);

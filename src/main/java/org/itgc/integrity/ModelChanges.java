@@ -285,21 +285,19 @@ public class ModelChanges {
 
   /** The fields of the latest deployed Camunda Form of an id; none when no such form is deployed. */
   Set<String> deployedFormFields(String formId) {
-    var definition = jdbc.queryForList("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
-        + "order by version_ desc limit 1", formId);
-    if (definition.isEmpty()) {
+    var deployed = deployedVersion(formId + ".form", List.of(formId));
+    if (deployed == null) {
       return Set.of();
     }
-    try (InputStream in = repository.getResourceAsStream((String) definition.get(0).get("deployment_id_"),
-        (String) definition.get(0).get("resource_name_"))) {
-      return FormFields.keys(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
-    } catch (IOException | ProcessEngineException e) {
+    try {
+      return FormFields.keys(new com.fasterxml.jackson.databind.ObjectMapper().readTree(deployed.getValue()));
+    } catch (IOException e) {
       return Set.of();
     }
   }
 
   /** The requester of a release's model change: the release itself, so that no person is both. */
-  public static final String RELEASE_ACTOR = "release";
+  public static final String RELEASE_ACTOR = ChangeService.RELEASE_REQUESTER;
 
   private Map<String, Object> prepare(ModelFile file) {
     String name = file.name() == null ? "" : file.name().strip();

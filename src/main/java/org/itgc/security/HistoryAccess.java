@@ -22,11 +22,6 @@ public class HistoryAccess {
   }
 
   /** Lets {@code user} read the history of one process instance (idempotent). */
-  public void grantRequester(String processInstanceId, String user) {
-    grantReader(processInstanceId, user);
-  }
-
-  /** Lets {@code user} read the history of one process instance (idempotent). */
   public void grantReader(String processInstanceId, String user) {
     if (user == null || grantedInThisCommand(processInstanceId, user) || authorizations.createAuthorizationQuery()
         .userIdIn(user).resourceType(Resources.HISTORIC_PROCESS_INSTANCE).resourceId(processInstanceId).count() > 0) {

@@ -102,21 +102,9 @@ class ReleaseModelChangeIT {
   void aReleaseThatChangesAModelApprovedFromModelerShowsItsDifferenceToTheApprovedVersion() throws Exception {
     String key = "it-release-over-approved";
     String name = "processes/" + key + ".bpmn";
-    String released = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-            xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_Release" targetNamespace="http://itgc.org/test">
-          <bpmn:process id="it-release-over-approved" name="Release over approved" isExecutable="true" camunda:historyTimeToLive="P2557D">
-            <bpmn:startEvent id="StartEvent_Release" name="Started" />
-            <bpmn:sequenceFlow id="Flow_ToEnd" sourceRef="StartEvent_Release" targetRef="EndEvent_Release" />
-            <bpmn:endEvent id="EndEvent_Release" name="Done" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
+    String released = ModelerClient.process(key, "Release over approved", "Release");
     // the approved version adds a check by the CAB
-    String approved = released.replace("targetRef=\"EndEvent_Release\" />", "targetRef=\"Task_Check\" />"
-        + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
-        + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_Release\" />");
+    String approved = ModelerClient.withCheck(released, "Release");
     Map<String, byte[]> models = new TreeMap<>(tracked.models());
     models.put(name, released.getBytes(StandardCharsets.UTF_8));
     assertThat(tracked.recordModels(models)).as("first seen: part of the baseline").isNull();

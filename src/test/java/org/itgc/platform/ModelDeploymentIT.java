@@ -28,22 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ModelDeploymentIT {
 
   private static final String KEY = "it-model-change-demo";
-  private static final String V1 = """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-          xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_Demo" targetNamespace="http://itgc.org/test">
-        <bpmn:process id="it-model-change-demo" name="Model change demo" isExecutable="true" camunda:historyTimeToLive="P2557D">
-          <bpmn:startEvent id="StartEvent_Demo" name="Started" />
-          <bpmn:sequenceFlow id="Flow_ToEnd" sourceRef="StartEvent_Demo" targetRef="EndEvent_Demo" />
-          <bpmn:endEvent id="EndEvent_Demo" name="Done" />
-        </bpmn:process>
-      </bpmn:definitions>
-      """;
-  private static final String V2 = V1
-      .replace("<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"EndEvent_Demo\" />",
-          "<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_Demo\" targetRef=\"Task_Check\" />"
-              + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
-              + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_Demo\" />");
+  private static final String V1 = ModelerClient.process(KEY, "Model change demo", "Demo");
+  private static final String V2 = ModelerClient.withCheck(V1, "Demo");
   private static final String BROKEN = V1.replace("targetRef=\"EndEvent_Demo\"", "targetRef=\"Missing_Task\"");
 
   @LocalServerPort int port;

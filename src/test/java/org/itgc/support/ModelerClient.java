@@ -24,6 +24,30 @@ public final class ModelerClient {
 
   private ModelerClient() {}
 
+  /** A throwaway process a governance lead might draw: start, one flow, end (ids end in {@code suffix}). */
+  public static String process(String key, String name, String suffix) {
+    return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+            xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_%3$s" targetNamespace="http://itgc.org/test">
+          <bpmn:process id="%1$s" name="%2$s" isExecutable="true" camunda:historyTimeToLive="P2557D">
+            <bpmn:startEvent id="StartEvent_%3$s" name="Started" />
+            <bpmn:sequenceFlow id="Flow_ToEnd" sourceRef="StartEvent_%3$s" targetRef="EndEvent_%3$s" />
+            <bpmn:endEvent id="EndEvent_%3$s" name="Done" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """.formatted(key, name, suffix);
+  }
+
+  /** The same process with a check by the CAB between start and end. */
+  public static String withCheck(String process, String suffix) {
+    return process.replace("<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_" + suffix
+        + "\" targetRef=\"EndEvent_" + suffix + "\" />", "<bpmn:sequenceFlow id=\"Flow_ToEnd\" sourceRef=\"StartEvent_"
+        + suffix + "\" targetRef=\"Task_Check\" />"
+        + "<bpmn:userTask id=\"Task_Check\" name=\"Check\" camunda:candidateGroups=\"cab\" />"
+        + "<bpmn:sequenceFlow id=\"Flow_Checked\" sourceRef=\"Task_Check\" targetRef=\"EndEvent_" + suffix + "\" />");
+  }
+
   /** Deploys one file as Camunda Modeler does. */
   public static Http.Response deploy(int port, String user, String fileName, String content) {
     String boundary = "itgc-boundary-42";
