@@ -59,6 +59,28 @@ class ReleaseModelChangeIT {
           .taskDefinitionKey(ChangeProcess.Elements.IMPLEMENT_EMERGENCY).count()).isEqualTo(1);
       assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'model.release-change-open' "
           + "and object_id = ?", Integer.class, changeId)).isEqualTo(1);
+
+      // the change is an emergency change of ITGC-ENGINE, confirmed and approved by the CAB: still no break-glass,
+      // since no person declared that emergency
+      String implement = taskService.createTaskQuery().processInstanceBusinessKey(changeId)
+          .taskDefinitionKey(ChangeProcess.Elements.IMPLEMENT_EMERGENCY).singleResult().getId();
+      var dmitri = org.itgc.support.Http.as(port, "dmitri");
+      dmitri.post("/engine-rest/task/" + implement + "/claim", org.itgc.support.Http.json(Map.of("userId", "dmitri")));
+      assertThat(dmitri.post("/engine-rest/task/" + implement + "/complete", EngineSurfaceIT.typed(Map.of(
+          "deploymentReference", "release at start", "implementationNotes", "confirmed"))).status()).isEqualTo(204);
+      String cab = taskService.createTaskQuery().processInstanceBusinessKey(changeId)
+          .taskDefinitionKey(ChangeProcess.Elements.RETRO_CAB).singleResult().getId();
+      var carlos = org.itgc.support.Http.as(port, "carlos");
+      carlos.post("/engine-rest/task/" + cab + "/claim", org.itgc.support.Http.json(Map.of("userId", "carlos")));
+      assertThat(carlos.post("/engine-rest/task/" + cab + "/complete", EngineSurfaceIT.typed(Map.of(
+          "decision", "approve", "comment", "the release is fine"))).status()).isEqualTo(204);
+      String someInstance = taskService.createTaskQuery().taskDefinitionKey(ChangeProcess.Elements.RETRO_IT)
+          .processInstanceBusinessKey(changeId).singleResult().getProcessInstanceId();
+      var glass = org.itgc.support.Http.as(port, "admin").send("PUT", "/engine-rest/execution/" + someInstance
+          + "/localVariables/note", "application/json", org.itgc.support.Http.json(Map.of("value", "x")),
+          Map.of("X-ITGC-Break-Glass", changeId));
+      assertThat(glass.status()).as(glass.toString()).isEqualTo(403);
+      assertThat(glass.json().get("message").asText()).contains("not a release at start");
     } finally {
       // the shared engine runs the repository's models: record them again (a second release change, reverting)
       tracked.recordModels(models);
