@@ -80,13 +80,6 @@ class AccessController {
     return identities.find(id).orElseThrow(() -> new NotFoundException("identity", id));
   }
 
-  /** An HR CSV file (columns of config/hr-identities.csv); good rows are stored, bad rows reported by line and field. */
-  @PostMapping(path = "/api/access/identities/import", consumes = {"text/csv", "text/plain"})
-  @PreAuthorize(ADMINS)
-  Identities.ImportReport importIdentities(@RequestBody String csv, Authentication authentication) {
-    return identities.importCsv(csv, authentication.getName());
-  }
-
   /** Pre-existing grants (columns of config/access-baseline.csv), recorded as "pre-existing, imported". */
   @PostMapping(path = "/api/access/grants/import", consumes = {"text/csv", "text/plain"})
   @PreAuthorize(ADMINS)

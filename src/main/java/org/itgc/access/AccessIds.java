@@ -22,6 +22,6 @@ class AccessIds {
   /** For example AR-2026-00042. */
   String next(String prefix) {
     return prefix + "-" + clock.instant().atZone(calendar.zone()).getYear() + "-"
-        + String.format("%05d", jdbc.queryForObject("select nextval('access_number')", Long.class));
+        + String.format(java.util.Locale.ROOT, "%05d", jdbc.queryForObject("select nextval('access_number')", Long.class));
   }
 }

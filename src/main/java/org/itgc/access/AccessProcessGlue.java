@@ -30,6 +30,10 @@ public class AccessProcessGlue {
     return requests.lineManagerOf(execution);
   }
 
+  public String lineManagerGroupOf(DelegateExecution execution) {
+    return requests.lineManagerGroupOf(execution);
+  }
+
   public List<String> systemsOf(DelegateExecution execution) {
     return requests.systemsOf(execution);
   }

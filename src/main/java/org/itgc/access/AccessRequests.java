@@ -262,10 +262,16 @@ public class AccessRequests {
   /**
    * Who approves as line manager: the beneficiary's manager; when that manager is the requester (a manager asking for
    * a report), the manager's own manager, so that nobody approves their own request. Null when HR names nobody with a
-   * login: then any line manager but the requester and the beneficiary may approve.
+   * login: then a security admin approves in the manager's place (never any line manager: see
+   * {@link #lineManagerGroupOf}), and the person is a finding of {@code /api/access/identities/without-manager}.
    */
   String lineManager(Identity beneficiary, String requester) {
     return identities.managerLogin(beneficiary, requester).orElse(null);
+  }
+
+  /** The group of the line manager's task: line managers, or security admins when HR names no manager. */
+  String lineManagerGroupOf(DelegateExecution execution) {
+    return lineManagerOf(execution) == null ? Role.SECURITY_ADMIN.groupId() : Role.LINE_MANAGER.groupId();
   }
 
   /** The approval tasks: who may decide is checked here, on the server, whatever the form shows. */
@@ -287,6 +293,10 @@ public class AccessRequests {
         if (manager != null && !manager.equals(actor)) {
           refuse(requestId, task, actor, "only " + beneficiary.name() + "'s line manager (" + manager
               + ") approves as line manager");
+        }
+        if (manager == null && users.find(actor).filter(a -> a.roles().contains(Role.SECURITY_ADMIN)).isEmpty()) {
+          refuse(requestId, task, actor, "HR names no line manager for " + beneficiary.name() + " ("
+              + beneficiary.id() + "): a security admin approves in the manager's place until HR names one");
         }
       }
       case Elements.SYSTEM_OWNER_APPROVAL -> {

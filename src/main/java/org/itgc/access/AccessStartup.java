@@ -30,15 +30,17 @@ class AccessStartup implements ApplicationRunner {
   private final Provisioning provisioning;
   private final Identities identities;
   private final AccessRegistry registry;
+  private final HrImports hrImports;
   private final ConfigFiles configFiles;
   private final boolean loadSamples;
 
   AccessStartup(AccessCatalogue catalogue, Provisioning provisioning, Identities identities, AccessRegistry registry,
-      ConfigFiles configFiles, @Value("${itgc.access.load-samples:false}") boolean loadSamples) {
+      HrImports hrImports, ConfigFiles configFiles, @Value("${itgc.access.load-samples:false}") boolean loadSamples) {
     this.catalogue = catalogue;
     this.provisioning = provisioning;
     this.identities = identities;
     this.registry = registry;
+    this.hrImports = hrImports;
     this.configFiles = configFiles;
     this.loadSamples = loadSamples;
   }
@@ -54,7 +56,7 @@ class AccessStartup implements ApplicationRunner {
     identities.storeServiceAccounts(catalogue.serviceAccounts());
     if (loadSamples) {
       Path hr = configFiles.resolve(HR_SAMPLE);
-      var people = identities.importCsv(Files.readString(hr), "sample-data");
+      var people = hrImports.start(Files.readString(hr), "sample-data", false);
       Path baseline = configFiles.resolve(BASELINE_SAMPLE);
       var grants = registry.importBaseline(Files.readString(baseline), "sample-data");
       log.info("Access samples: {} identities ({} new, {} rejected rows), {} baseline grants ({} new, {} rejected rows)",

@@ -68,9 +68,6 @@ public class Identities {
   /** One CSV row that was not imported: its line, the field and why. */
   public record RowError(int line, String field, String reason) {}
 
-  /** What a CSV import did. */
-  public record ImportReport(int rows, int created, int updated, int unchanged, List<RowError> errors,
-      List<HrEvent> events) {}
 
   // ------------------------------------------------------------------ queries
 
@@ -119,6 +116,52 @@ public class Identities {
     return Optional.empty();
   }
 
+  /** An active person whose line manager's approval nobody in HR's chain can give, and why. */
+  public record ManagerFinding(String identityId, String name, String department, String job, String managerId,
+      String reason) {}
+
+  /**
+   * Active people for whom HR names no line manager who can approve: no manager, a manager unknown to the registry or
+   * gone, or nobody with a login up the chain. Their requests' line-manager step goes to security admins; each is a
+   * finding for HR to correct, not an open door.
+   */
+  public List<ManagerFinding> withoutManager() {
+    Map<String, Identity> all = new java.util.HashMap<>();
+    jdbc.query("select * from access_identity", rs -> {
+      Identity identity = map(rs, 0);
+      all.put(identity.id(), identity);
+    });
+    List<ManagerFinding> findings = new ArrayList<>();
+    all.values().stream().filter(i -> i.active() && Identity.PERSON.equals(i.kind()))
+        .sorted(java.util.Comparator.comparing(Identity::id)).forEach(person -> {
+          String reason = null;
+          Identity manager = person.managerId() == null ? null : all.get(person.managerId());
+          if (person.managerId() == null) {
+            reason = "HR names no manager";
+          } else if (manager == null) {
+            reason = "the manager " + person.managerId() + " is not in the registry";
+          } else if (!manager.active()) {
+            reason = "the manager " + person.managerId() + " has left";
+          } else {
+            Identity current = person;
+            boolean login = false;
+            for (int depth = 0; depth < 10 && current != null && current.managerId() != null && !login; depth++) {
+              current = all.get(current.managerId());
+              login = current != null && current.active() && current.userName() != null
+                  && !current.userName().equals(person.userName());
+            }
+            if (!login) {
+              reason = "nobody above them in HR's chain has a login of this engine";
+            }
+          }
+          if (reason != null) {
+            findings.add(new ManagerFinding(person.id(), person.name(), person.department(), person.job(),
+                person.managerId(), reason));
+          }
+        });
+    return findings;
+  }
+
   // ------------------------------------------------------------------ updates
 
   /**
@@ -134,8 +177,23 @@ public class Identities {
     return transactions.execute(status -> store(incoming, source, actor));
   }
 
-  /** Imports an HR CSV file: each good row is stored in its own transaction; bad rows are reported, not stored. */
-  public ImportReport importCsv(String text, String actor) {
+  /** An HR file read and checked before anything is stored: the rows to store and the rows refused with why. */
+  record PreparedImport(int rows, List<CsvLine> accepted, List<RowError> errors, List<String> withoutManager) {}
+
+  /** One accepted row of an HR file: its line and the identity it says. */
+  record CsvLine(int line, Identity identity) {}
+
+  /** What storing a batch of accepted rows did. */
+  record BatchOutcome(int rows, int created, int updated, int unchanged, int hrEvents, List<RowError> errors) {}
+
+  /**
+   * Reads and checks an HR CSV file as a whole: each row's fields, then HR's chain as it will be (the registry's
+   * managers with this file's accepted rows over them; a row held for its manager leaves the chain, so the rows it
+   * manages are checked again).
+   *
+   * @throws InvalidInputException when the file is not CSV or lacks a column; nothing is stored then
+   */
+  PreparedImport prepareCsv(String text) {
     Csv.Table table;
     try {
       table = Csv.read(text);
@@ -147,12 +205,6 @@ public class Identities {
       throw InvalidInputException.of("header", "missing columns " + String.join(", ", missing) + "; expected "
           + String.join(",", CSV_COLUMNS));
     }
-    int created = 0;
-    int updated = 0;
-    int unchanged = 0;
-    List<RowError> rowErrors = new ArrayList<>();
-    List<HrEvent> hrEvents = new ArrayList<>();
-    // each row read and checked on its own first
     List<Identity> parsed = new ArrayList<>();
     List<List<FieldError>> rowFieldErrors = new ArrayList<>();
     for (Csv.Row row : table.rows()) {
@@ -164,13 +216,11 @@ public class Identities {
       parsed.add(identity);
       rowFieldErrors.add(errors);
     }
-    // HR's chain as it will be: the registry's managers, with this file's accepted rows over them; a row held for its
-    // manager leaves the chain, so the rows it manages are checked again
-    java.util.Map<String, String> registry = new java.util.HashMap<>();
+    Map<String, String> registry = new java.util.HashMap<>();
     jdbc.query("select id, manager_id from access_identity", rs -> {
       registry.put(rs.getString(1), rs.getString(2));
     });
-    java.util.Map<String, String> managers = new java.util.HashMap<>(registry);
+    Map<String, String> managers = new java.util.HashMap<>(registry);
     for (int i = 0; i < parsed.size(); i++) {
       if (parsed.get(i) != null && rowFieldErrors.get(i).isEmpty()) {
         managers.put(parsed.get(i).id(), parsed.get(i).managerId());
@@ -196,41 +246,79 @@ public class Identities {
         }
       }
     }
+    List<CsvLine> accepted = new ArrayList<>();
+    List<RowError> rowErrors = new ArrayList<>();
     for (int r = 0; r < table.rows().size(); r++) {
-      Csv.Row row = table.rows().get(r);
-      Identity identity = parsed.get(r);
-      List<FieldError> errors = rowFieldErrors.get(r);
-      if (!errors.isEmpty()) {
-        errors.forEach(e -> rowErrors.add(new RowError(row.line(), e.field(), e.reason())));
-        continue;
-      }
-      try {
-        Outcome outcome = transactions.execute(status -> store(identity, "hr-csv", actor));
-        switch (outcome.change()) {
-          case "created" -> created++;
-          case "updated" -> updated++;
-          default -> unchanged++;
-        }
-        if (outcome.event() != null) {
-          hrEvents.add(outcome.event());
-        }
-      } catch (InvalidInputException e) {
-        e.errors().forEach(f -> rowErrors.add(new RowError(row.line(), f.field(), f.reason())));
-      } catch (org.springframework.dao.DataAccessException e) {
-        // a value the database refuses (a check missed it): this row is not stored, the others go on
-        var refused = org.itgc.platform.web.DataRefusals.problem(e);
-        if (refused.isEmpty() || org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
-          throw e;
-        }
-        log.warn("HR row {} refused by the database", row.line(), e);
-        rowErrors.add(new RowError(row.line(), "row", refused.get().getDetail().replaceFirst("^body: ", "")));
+      int line = table.rows().get(r).line();
+      if (rowFieldErrors.get(r).isEmpty()) {
+        accepted.add(new CsvLine(line, parsed.get(r)));
+      } else {
+        rowFieldErrors.get(r).forEach(e -> rowErrors.add(new RowError(line, e.field(), e.reason())));
       }
     }
-    audit.record(AuditEvent.of("access.hr-import", "hr-feed", "csv").detail("rows", table.rows().size())
-        .detail("created", created).detail("updated", updated).detail("unchanged", unchanged)
-        .detail("rejected", rowErrors.stream().map(RowError::line).distinct().count()).detail("events", hrEvents.size())
-        .build());
-    return new ImportReport(table.rows().size(), created, updated, unchanged, rowErrors, hrEvents);
+    List<String> withoutManager = accepted.stream().map(CsvLine::identity)
+        .filter(i -> i.active() && Identity.PERSON.equals(i.kind()) && i.managerId() == null).map(Identity::id)
+        .toList();
+    return new PreparedImport(table.rows().size(), accepted, rowErrors, withoutManager);
+  }
+
+  /**
+   * Stores a batch of accepted rows in one transaction, and hands what it did to {@code progress} inside that
+   * transaction (an import job counts it there, so its count is exactly what is stored). When the database refuses
+   * the batch (a value a check missed, or another writer's row in the way), its rows are stored again one by one, so
+   * that only the refused row is lost and its line is named.
+   */
+  void storeBatch(List<CsvLine> lines, String actor, java.util.function.Consumer<BatchOutcome> progress) {
+    try {
+      transactions.executeWithoutResult(status -> progress.accept(
+          outcome(lines, storeAll(lines.stream().map(CsvLine::identity).toList(), "hr-csv", actor))));
+      return;
+    } catch (org.springframework.dao.DataAccessException e) {
+      if (org.itgc.platform.web.DatabaseOutage.isOutage(e)) {
+        throw e;
+      }
+      if (lines.size() > 1) {
+        log.warn("HR batch of {} rows from line {} refused by the database; storing its rows one by one",
+            lines.size(), lines.get(0).line(), e);
+      } else {
+        var refused = org.itgc.platform.web.DataRefusals.problem(e);
+        if (refused.isEmpty()) {
+          throw e;
+        }
+        log.warn("HR row {} refused by the database", lines.get(0).line(), e);
+        RowError error = new RowError(lines.get(0).line(), "row",
+            refused.get().getDetail().replaceFirst("^body: ", ""));
+        transactions.executeWithoutResult(status -> progress.accept(new BatchOutcome(1, 0, 0, 0, 0, List.of(error))));
+        return;
+      }
+    }
+    for (CsvLine line : lines) {
+      storeBatch(List.of(line), actor, progress);
+    }
+  }
+
+  private static BatchOutcome outcome(List<CsvLine> lines, List<Stored> stored) {
+    int created = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int hrEvents = 0;
+    List<RowError> errors = new ArrayList<>();
+    for (int i = 0; i < stored.size(); i++) {
+      Stored one = stored.get(i);
+      if (one.refusal() != null) {
+        errors.add(new RowError(lines.get(i).line(), one.refusal().field(), one.refusal().reason()));
+        continue;
+      }
+      switch (one.outcome().change()) {
+        case "created" -> created++;
+        case "updated" -> updated++;
+        default -> unchanged++;
+      }
+      if (one.outcome().event() != null) {
+        hrEvents++;
+      }
+    }
+    return new BatchOutcome(lines.size(), created, updated, unchanged, hrEvents, errors);
   }
 
   /** Why a manager cannot stand, or empty (see {@link ManagerChains}). */
@@ -261,77 +349,184 @@ public class Identities {
   }
 
   private Outcome store(Identity incoming, String source, String actor) {
-    Instant now = clock.instant();
-    Optional<Identity> stored = jdbc.query("select * from access_identity where id = ? for update", Identities::map,
-        incoming.id()).stream().findFirst();
-    if (incoming.userName() != null) {
-      Optional<Identity> holder = findByUserName(incoming.userName());
-      if (holder.isPresent() && !holder.get().id().equals(incoming.id())) {
-        throw InvalidInputException.of("userName", "'" + incoming.userName() + "' already belongs to identity "
-            + holder.get().id());
-      }
+    Stored stored = storeAll(List.of(incoming), source, actor).get(0);
+    if (stored.refusal() != null) {
+      throw new InvalidInputException(List.of(stored.refusal()));
     }
-    if (stored.isEmpty()) {
-      jdbc.update("""
+    return stored.outcome();
+  }
+
+  /** What storing one identity of a batch did: its outcome, or the field that refused it (nothing stored then). */
+  record Stored(Outcome outcome, FieldError refusal) {}
+
+  /**
+   * Stores identities from a feed, in their order, in the caller's transaction: one lock and read of the stored rows
+   * for all, then inserts, updates, HR events and audit events written in batches, and each HR event published
+   * (revocation starts in this transaction or not at all). A row whose login name belongs to another identity is
+   * refused on its own; the others are stored. The same identity twice is stored as its rows say in turn.
+   */
+  List<Stored> storeAll(List<Identity> incoming, String source, String actor) {
+    Instant now = clock.instant();
+    Timestamp at = Timestamp.from(now);
+    List<String> ids = incoming.stream().map(Identity::id).distinct().sorted().toList();
+    Map<String, Identity> current = new java.util.HashMap<>();
+    jdbc.query("select * from access_identity where id = any(?) order by id for update",
+        rs -> {
+          Identity identity = map(rs, 0);
+          current.put(identity.id(), identity);
+        }, (Object) ids.toArray(String[]::new));
+    Map<String, Identity> original = Map.copyOf(current);
+    Map<String, String> logins = new java.util.HashMap<>();
+    String[] userNames = incoming.stream().map(Identity::userName).filter(Objects::nonNull).distinct()
+        .toArray(String[]::new);
+    if (userNames.length > 0) {
+      jdbc.query("select user_name, id from access_identity where user_name = any(?)",
+          rs -> {
+            logins.put(rs.getString(1), rs.getString(2));
+          }, (Object) userNames);
+    }
+    List<Stored> results = new ArrayList<>();
+    List<Integer> eventOfResult = new ArrayList<>();
+    Map<String, Identity> writes = new LinkedHashMap<>();
+    List<AuditEvent> trail = new ArrayList<>();
+    List<PendingEvent> pending = new ArrayList<>();
+    for (Identity next : incoming) {
+      String holder = next.userName() == null ? null : logins.get(next.userName());
+      if (holder != null && !holder.equals(next.id())) {
+        results.add(new Stored(null, new FieldError("userName", "'" + next.userName()
+            + "' already belongs to identity " + holder)));
+        eventOfResult.add(-1);
+        continue;
+      }
+      Identity before = current.get(next.id());
+      if (before == null) {
+        trail.add(AuditEvent.of("access.identity.create", "identity", next.id()).actor(actor, null)
+            .detail("source", source).detail("status", next.status()).detail("job", next.job()).build());
+        PendingEvent joiner = Identity.PERSON.equals(next.kind()) && next.active()
+            ? pending(next, HrEvent.JOINER, Map.of("job", String.valueOf(next.job()), "department",
+                String.valueOf(next.department())), trail.size())
+            : null;
+        eventOfResult.add(joiner == null ? -1 : pending.size());
+        remember(next, null, current, logins, writes, joiner, pending);
+        results.add(new Stored(new Outcome(next.id(), "created", null), null));
+        continue;
+      }
+      Identity after = next.scimId() == null && before.scimId() != null ? next.withScimId(before.scimId()) : next;
+      Map<String, Object> changed = differences(before, after);
+      if (changed.isEmpty()) {
+        results.add(new Stored(new Outcome(after.id(), "unchanged", null), null));
+        eventOfResult.add(-1);
+        continue;
+      }
+      trail.add(AuditEvent.of("access.identity.update", "identity", after.id()).actor(actor, null)
+          .detail("source", source).detail("changed", changed).build());
+      PendingEvent event = null;
+      if (before.active() && !after.active()) {
+        event = pending(after, HrEvent.LEAVER, changed, trail.size());
+      } else if (!before.active() && after.active()) {
+        event = pending(after, HrEvent.REHIRE, changed, trail.size());
+      } else if (after.active() && Identity.PERSON.equals(after.kind())
+          && (!Objects.equals(before.job(), after.job()) || !Objects.equals(before.department(), after.department()))) {
+        event = pending(after, HrEvent.MOVER, changed, trail.size());
+      }
+      eventOfResult.add(event == null ? -1 : pending.size());
+      remember(after, before, current, logins, writes, event, pending);
+      results.add(new Stored(new Outcome(after.id(), "updated", null), null));
+    }
+    List<Object[]> inserts = new ArrayList<>();
+    List<Object[]> updates = new ArrayList<>();
+    writes.values().forEach(identity -> {
+      if (original.containsKey(identity.id())) {
+        updates.add(new Object[] {identity.kind(), identity.name(), identity.email(), identity.managerId(),
+            identity.department(), identity.job(), identity.status(), date(identity.hireDate()),
+            date(identity.terminationDate()), identity.userName(), identity.ownerId(), source, identity.scimId(), at,
+            identity.id()});
+      } else {
+        inserts.add(new Object[] {identity.id(), identity.kind(), identity.name(), identity.email(),
+            identity.managerId(), identity.department(), identity.job(), identity.status(), date(identity.hireDate()),
+            date(identity.terminationDate()), identity.userName(), identity.ownerId(), source, identity.scimId(), at,
+            at});
+      }
+    });
+    // a login name may move from one identity to another in this batch: the identities whose login changes give theirs
+    // up first, as the unique index checks each row
+    List<Object[]> loginsGivenUp = writes.values().stream().filter(i -> original.containsKey(i.id())
+        && original.get(i.id()).userName() != null && !original.get(i.id()).userName().equals(i.userName()))
+        .map(i -> new Object[] {i.id()}).toList();
+    if (!loginsGivenUp.isEmpty()) {
+      jdbc.batchUpdate("update access_identity set user_name = null where id = ?", loginsGivenUp);
+    }
+    if (!updates.isEmpty()) {
+      jdbc.batchUpdate("""
+          update access_identity set kind = ?, name = ?, email = ?, manager_id = ?, department = ?, job = ?, status = ?,
+              hire_date = ?, termination_date = ?, user_name = ?, owner_id = ?, source = ?, scim_id = ?, updated_at = ?
+          where id = ?
+          """, updates);
+    }
+    if (!inserts.isEmpty()) {
+      jdbc.batchUpdate("""
           insert into access_identity (id, kind, name, email, manager_id, department, job, status, hire_date,
               termination_date, user_name, owner_id, source, scim_id, created_at, updated_at)
           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, incoming.id(), incoming.kind(), incoming.name(), incoming.email(), incoming.managerId(),
-          incoming.department(), incoming.job(), incoming.status(), date(incoming.hireDate()),
-          date(incoming.terminationDate()), incoming.userName(), incoming.ownerId(), source, incoming.scimId(),
-          Timestamp.from(now), Timestamp.from(now));
-      audit.record(AuditEvent.of("access.identity.create", "identity", incoming.id()).actor(actor, null)
-          .detail("source", source).detail("status", incoming.status()).detail("job", incoming.job()).build());
-      HrEvent event = Identity.PERSON.equals(incoming.kind()) && incoming.active()
-          ? event(incoming, HrEvent.JOINER,
-              Map.of("job", String.valueOf(incoming.job()), "department", String.valueOf(incoming.department())),
-              source, actor, now)
-          : null;
-      return new Outcome(incoming.id(), "created", event);
+          """, inserts);
     }
-    Identity before = stored.get();
-    Identity after = incoming.scimId() == null && before.scimId() != null ? incoming.withScimId(before.scimId()) : incoming;
-    if (same(before, after)) {
-      return new Outcome(after.id(), "unchanged", null);
+    List<HrEvent> published = new ArrayList<>();
+    if (!pending.isEmpty()) {
+      List<Long> eventIds = jdbc.queryForList(
+          "select nextval(pg_get_serial_sequence('access_hr_event', 'id')) from generate_series(1, ?)", Long.class,
+          pending.size());
+      List<Object[]> rows = new ArrayList<>();
+      // each HR event's audit record follows the record of the identity change it comes from
+      for (int i = pending.size() - 1; i >= 0; i--) {
+        PendingEvent p = pending.get(i);
+        long id = eventIds.get(i);
+        Instant effective = HrEvent.LEAVER.equals(p.kind()) && p.identity().terminationDate() != null
+            ? p.identity().terminationDate().atStartOfDay(calendar.zone()).toInstant() : now;
+        rows.add(0, new Object[] {id, p.identity().id(), p.kind(), Timestamp.from(effective), toJson(p.details()),
+            source, at, actor});
+        trail.add(p.trailPosition(), AuditEvent.of("access.hr-event", "identity", p.identity().id())
+            .actor(actor, null).detail("kind", p.kind()).detail("hrEventId", id)
+            .detail("effectiveAt", effective.toString()).detail("source", source).build());
+        published.add(0, new HrEvent(id, p.identity().id(), p.kind(), effective, p.details(), actor));
+      }
+      jdbc.batchUpdate("""
+          insert into access_hr_event (id, identity_id, kind, effective_at, details, source, received_at, received_by)
+          values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
+          """, rows);
     }
-    jdbc.update("""
-        update access_identity set kind = ?, name = ?, email = ?, manager_id = ?, department = ?, job = ?, status = ?,
-            hire_date = ?, termination_date = ?, user_name = ?, owner_id = ?, source = ?, scim_id = ?, updated_at = ?
-        where id = ?
-        """, after.kind(), after.name(), after.email(), after.managerId(), after.department(), after.job(),
-        after.status(), date(after.hireDate()), date(after.terminationDate()), after.userName(), after.ownerId(), source,
-        after.scimId(), Timestamp.from(now), after.id());
-    Map<String, Object> changed = differences(before, after);
-    audit.record(AuditEvent.of("access.identity.update", "identity", after.id()).actor(actor, null)
-        .detail("source", source).detail("changed", changed).build());
-    HrEvent event = null;
-    if (before.active() && !after.active()) {
-      event = event(after, HrEvent.LEAVER, changed, source, actor, now);
-    } else if (!before.active() && after.active()) {
-      event = event(after, HrEvent.REHIRE, changed, source, actor, now);
-    } else if (after.active() && Identity.PERSON.equals(after.kind())
-        && (!Objects.equals(before.job(), after.job()) || !Objects.equals(before.department(), after.department()))) {
-      event = event(after, HrEvent.MOVER, changed, source, actor, now);
+    audit.recordAll(trail);
+    // the outcomes name their events, and revocation starts from each in this transaction
+    List<Stored> named = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      Stored stored = results.get(i);
+      int event = eventOfResult.get(i);
+      named.add(event < 0 ? stored : new Stored(new Outcome(stored.outcome().identityId(), stored.outcome().change(),
+          published.get(event)), null));
     }
-    return new Outcome(after.id(), "updated", event);
+    published.forEach(events::publishEvent);
+    return named;
   }
 
-  private HrEvent event(Identity identity, String kind, Map<String, Object> details, String source, String actor,
-      Instant now) {
-    Instant effective = now;
-    if (HrEvent.LEAVER.equals(kind) && identity.terminationDate() != null) {
-      effective = identity.terminationDate().atStartOfDay(calendar.zone()).toInstant();
+  /** An HR event to store: of which identity (as stored), what kind, and where its audit record goes. */
+  private record PendingEvent(Identity identity, String kind, Map<String, Object> details, int trailPosition) {}
+
+  private static PendingEvent pending(Identity identity, String kind, Map<String, Object> details, int trailPosition) {
+    return new PendingEvent(identity, kind, details, trailPosition);
+  }
+
+  private static void remember(Identity stored, Identity before, Map<String, Identity> current,
+      Map<String, String> logins, Map<String, Identity> writes, PendingEvent event, List<PendingEvent> pending) {
+    if (before != null && before.userName() != null && before.id().equals(logins.get(before.userName()))) {
+      logins.remove(before.userName());
     }
-    Long id = jdbc.queryForObject("""
-        insert into access_hr_event (identity_id, kind, effective_at, details, source, received_at, received_by)
-        values (?, ?, ?, cast(? as jsonb), ?, ?, ?) returning id
-        """, Long.class, identity.id(), kind, Timestamp.from(effective), toJson(details), source, Timestamp.from(now),
-        actor);
-    HrEvent event = new HrEvent(id, identity.id(), kind, effective, details, actor);
-    audit.record(AuditEvent.of("access.hr-event", "identity", identity.id()).actor(actor, null).detail("kind", kind)
-        .detail("hrEventId", id).detail("effectiveAt", effective.toString()).detail("source", source).build());
-    events.publishEvent(event);
-    return event;
+    if (stored.userName() != null) {
+      logins.put(stored.userName(), stored.id());
+    }
+    current.put(stored.id(), stored);
+    writes.put(stored.id(), stored);
+    if (event != null) {
+      pending.add(event);
+    }
   }
 
   void linkRevocation(long hrEventId, String revocationId) {

@@ -150,6 +150,9 @@ public class Revocations {
   /** Leavers lose every grant; movers the grants their new job does not justify. */
   @EventListener
   void onHrEvent(HrEvent event) {
+    if (!HrEvent.LEAVER.equals(event.kind()) && !HrEvent.MOVER.equals(event.kind())) {
+      return;
+    }
     Identity identity = identities.find(event.identityId()).orElseThrow();
     Optional<String> started = Optional.empty();
     if (HrEvent.LEAVER.equals(event.kind())) {

@@ -71,7 +71,7 @@ public class ControlExceptions {
     to.removeIf(r -> r == null || r.isBlank());
     if (!to.isEmpty()) {
       var lines = new ArrayList<String>();
-      details.forEach((k, v) -> lines.add(k + ": " + v));
+      details.forEach((k, v) -> lines.add(k + ": " + Notifier.summary(v)));
       Map<String, Object> variables = new LinkedHashMap<>();
       variables.put("recipientName", "control owner");
       variables.put("controlId", controlId);

@@ -52,7 +52,7 @@ record MailTemplate(@NotBlank String subject, @NotBlank String body, List<String
     Matcher matcher = PLACEHOLDER.matcher(text);
     var out = new StringBuilder();
     while (matcher.find()) {
-      matcher.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(values.get(matcher.group(1)))));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(Notifier.summary(values.get(matcher.group(1)))));
     }
     matcher.appendTail(out);
     return out.toString();

@@ -75,4 +75,31 @@ public class Notifier {
     String line = rendered.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").replaceAll(" {2,}", " ").strip();
     return line.length() <= SUBJECT_LIMIT ? line : line.substring(0, SUBJECT_LIMIT - 1).stripTrailing() + "\u2026";
   }
+
+  /** Items of a list a mail shows before it says how many more there are. */
+  static final int LIST_ITEMS_SHOWN = 10;
+  /** The longest text one value takes in a mail's body. */
+  static final int VALUE_LIMIT = 2_000;
+
+  /**
+   * A value as a mail shows it: a list of more than {@link #LIST_ITEMS_SHOWN} items as its first items and how many more
+   * there are, a text longer than {@link #VALUE_LIMIT} characters shortened, saying by how much. The whole value is in
+   * the engine (the record the mail is about); the mail is a pointer to it and must never grow with it.
+   */
+  public static String summary(Object value) {
+    if (value instanceof java.util.Collection<?> items) {
+      if (items.size() <= LIST_ITEMS_SHOWN) {
+        return shortened(items.stream().map(Notifier::summary).toList().toString());
+      }
+      return shortened(items.stream().limit(LIST_ITEMS_SHOWN).map(Notifier::summary)
+          .collect(java.util.stream.Collectors.joining(", ", "[", ", ... and "
+              + String.format(java.util.Locale.ROOT, "%,d", items.size() - LIST_ITEMS_SHOWN) + " more]")));
+    }
+    return shortened(String.valueOf(value));
+  }
+
+  private static String shortened(String text) {
+    return text.length() <= VALUE_LIMIT ? text : text.substring(0, VALUE_LIMIT) + "... ("
+        + String.format(java.util.Locale.ROOT, "%,d", text.length() - VALUE_LIMIT) + " characters more)";
+  }
 }

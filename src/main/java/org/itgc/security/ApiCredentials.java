@@ -48,6 +48,7 @@ public class ApiCredentials {
           List.of(PATHS.matcher(HttpMethod.POST, "/api/changes/deployments"))),
       "hr-feed", new Scope("hr-feed", "HR imports: identities, baseline grants, usage", Role.SECURITY_ADMIN.groupId(),
           List.of(PATHS.matcher(HttpMethod.POST, "/api/access/identities/import"),
+              PATHS.matcher(HttpMethod.GET, "/api/access/identities/imports/**"),
               PATHS.matcher(HttpMethod.POST, "/api/access/grants/import"),
               PATHS.matcher(HttpMethod.POST, "/api/access/usage"))),
       "scim", new Scope("scim", "an identity provider pushing users by SCIM 2.0", "hr-feed",

@@ -55,6 +55,7 @@ class AccessRequestProcessTest {
     Mocks.register("accessProcess", glue);
     when(glue.systemsOf(any())).thenReturn(List.of("ERP-GL"));
     when(glue.lineManagerOf(any())).thenReturn("lucas");
+    when(glue.lineManagerGroupOf(any())).thenReturn("line-manager");
     // an approver's decision: a rejection is what the gateways read
     doAnswer(call -> {
       DelegateTask task = call.getArgument(0);
@@ -123,6 +124,18 @@ class AccessRequestProcessTest {
     assertThat(instance).hasPassed(END_GRANTED).isEnded();
     assertThat(instance).hasNotPassed(SECURITY_ADMIN_APPROVAL, SECURITY_EXCEPTION_APPROVAL);
     verify(glue).fulfil(any());
+  }
+
+  @Test
+  void whenHrNamesNoManagerTheLineManagersStepGoesToSecurityAdminsNotToAnyLineManager() {
+    registerAs(false, false);
+    when(glue.lineManagerOf(any())).thenReturn(null);
+    when(glue.lineManagerGroupOf(any())).thenReturn("security-admin");
+    ProcessInstance instance = start(false);
+    assertThat(instance).isWaitingAt(LINE_MANAGER_APPROVAL);
+    assertThat(task(instance, LINE_MANAGER_APPROVAL)).isNotAssigned().hasCandidateGroup("security-admin");
+    org.assertj.core.api.Assertions.assertThat(taskService().createTaskQuery().processInstanceId(instance.getId())
+        .taskCandidateGroup("line-manager").count()).as("no line manager sees the task").isZero();
   }
 
   @Test
