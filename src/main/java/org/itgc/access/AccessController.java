@@ -83,14 +83,18 @@ class AccessController {
   /** Pre-existing grants (columns of config/access-baseline.csv), recorded as "pre-existing, imported". */
   @PostMapping(path = "/api/access/grants/import", consumes = {"text/csv", "text/plain"})
   @PreAuthorize(ADMINS)
-  AccessRegistry.BaselineReport importBaseline(@RequestBody String csv, Authentication authentication) {
+  AccessRegistry.BaselineReport importBaseline(jakarta.servlet.http.HttpServletRequest request,
+      Authentication authentication) throws java.io.IOException {
+    String csv = Csv.upload(request);
     return registry.importBaseline(csv, authentication.getName());
   }
 
   /** When grants were last used, as a system reports it (columns employeeId, systemId, entitlementId, lastUsedAt). */
   @PostMapping(path = "/api/access/usage", consumes = {"text/csv", "text/plain"})
   @PreAuthorize(ADMINS)
-  AccessRegistry.UsageReport importUsage(@RequestBody String csv, Authentication authentication) {
+  AccessRegistry.UsageReport importUsage(jakarta.servlet.http.HttpServletRequest request,
+      Authentication authentication) throws java.io.IOException {
+    String csv = Csv.upload(request);
     return registry.importUsage(csv, authentication.getName());
   }
 
@@ -160,7 +164,7 @@ class AccessController {
 
   /** Starts {@code access-request} for the caller (a requester, or a line manager for a report). */
   @PostMapping("/api/access/requests")
-  ResponseEntity<Map<String, String>> request(@RequestBody AccessRequests.NewRequest body, Authentication authentication) {
+  ResponseEntity<Map<String, String>> request(@jakarta.validation.Valid @RequestBody AccessRequests.NewRequest body, Authentication authentication) {
     if (body == null) {
       throw new BadRequestException("body", "is required");
     }
@@ -202,12 +206,13 @@ class AccessController {
 
   // ---------------------------------------------------------------- revocations
 
-  record RevocationBody(String identityId, String reason, List<Long> grantIds, String triggeredAt, String sourceRef) {}
+  record RevocationBody(String identityId, @org.itgc.platform.web.FitsColumn("access_revocation.reason") String reason, List<Long> grantIds,
+      String triggeredAt, @org.itgc.platform.web.FitsColumn("access_revocation.source_ref") String sourceRef) {}
 
   /** Starts a revocation by hand (SoD remediation, or a certification revoke from outside). */
   @PostMapping("/api/access/revocations")
   @PreAuthorize(ADMINS)
-  ResponseEntity<Map<String, Object>> revoke(@RequestBody RevocationBody body, Authentication authentication) {
+  ResponseEntity<Map<String, Object>> revoke(@jakarta.validation.Valid @RequestBody RevocationBody body, Authentication authentication) {
     if (body == null || body.reason() == null) {
       throw InvalidInputException.of("reason", "is required: one of " + String.join(", ", Revocations.REASONS));
     }

@@ -97,7 +97,8 @@ public class AccessRequests {
   }
 
   /** What the API accepts. */
-  public record NewRequest(String beneficiaryId, List<String> entitlements, String justification,
+  public record NewRequest(String beneficiaryId, List<String> entitlements,
+      @org.itgc.platform.web.FitsColumn(value = "access_request.justification", max = 4000) String justification,
       Boolean exceptionRequested) {}
 
   /** A stored request with its approvals. */

@@ -13,7 +13,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -48,8 +47,10 @@ class HrImportController {
 
   @PostMapping(path = "/api/access/identities/import", consumes = {"text/csv", "text/plain"})
   @PreAuthorize(AccessController.ADMINS)
-  ResponseEntity<HrImports.Job> start(@RequestBody String csv,
-      @RequestHeader(name = "Prefer", required = false) String prefer, Authentication authentication) {
+  ResponseEntity<HrImports.Job> start(jakarta.servlet.http.HttpServletRequest request,
+      @RequestHeader(name = "Prefer", required = false) String prefer, Authentication authentication)
+      throws java.io.IOException {
+    String csv = org.itgc.platform.csv.Csv.upload(request);
     boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
     HrImports.Job job = imports.start(csv, authentication.getName(), async);
     return ResponseEntity.status(job.finished() ? HttpStatus.OK : HttpStatus.ACCEPTED)

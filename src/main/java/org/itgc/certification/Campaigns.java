@@ -101,7 +101,7 @@ public class Campaigns {
   }
 
   /** What the API accepts to start a campaign by hand. */
-  public record NewCampaign(String name, List<String> tiers, List<String> systems, Boolean includePrivileged,
+  public record NewCampaign(@org.itgc.platform.web.FitsColumn("cert_campaign.name") String name, List<String> tiers, List<String> systems, Boolean includePrivileged,
       Boolean includeServiceAccounts, Integer dueBusinessDays) {}
 
   /** A campaign with its progress per reviewer. */

@@ -48,7 +48,7 @@ class CertificationController {
   }
 
   @PostMapping("/api/certifications")
-  ResponseEntity<Map<String, Object>> start(@RequestBody(required = false) Campaigns.NewCampaign body,
+  ResponseEntity<Map<String, Object>> start(@jakarta.validation.Valid @RequestBody(required = false) Campaigns.NewCampaign body,
       Authentication authentication) {
     Campaigns.NewCampaign request = body == null ? new Campaigns.NewCampaign(null, null, null, null, null, null) : body;
     String id = campaigns.start(request, authentication.getName(), roles(authentication));
@@ -83,20 +83,22 @@ class CertificationController {
         size);
   }
 
-  record DecisionBody(List<Long> itemIds, String decision, String reason) {}
+  record DecisionBody(List<Long> itemIds, String decision,
+      @org.itgc.platform.web.FitsColumn(value = "cert_item.decision_reason", max = 4000) String reason) {}
 
   @PostMapping("/api/certifications/{id}/decisions")
-  Map<String, Object> decide(@PathVariable String id, @RequestBody DecisionBody body, Authentication authentication) {
+  Map<String, Object> decide(@PathVariable String id, @jakarta.validation.Valid @RequestBody DecisionBody body, Authentication authentication) {
     if (body == null) {
       throw new BadRequestException("body", "is required: {itemIds, decision, reason}");
     }
     return campaigns.decide(id, authentication.getName(), body.itemIds(), body.decision(), body.reason());
   }
 
-  record ReassignBody(List<Long> itemIds, String to, String reason) {}
+  record ReassignBody(List<Long> itemIds, String to,
+      @org.itgc.platform.web.FitsColumn(value = "cert_reassignment.reason", max = 4000) String reason) {}
 
   @PostMapping("/api/certifications/{id}/reassignments")
-  Map<String, Object> reassign(@PathVariable String id, @RequestBody ReassignBody body, Authentication authentication) {
+  Map<String, Object> reassign(@PathVariable String id, @jakarta.validation.Valid @RequestBody ReassignBody body, Authentication authentication) {
     if (body == null) {
       throw new BadRequestException("body", "is required: {itemIds, to, reason}");
     }

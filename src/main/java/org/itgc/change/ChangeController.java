@@ -111,8 +111,12 @@ class ChangeController {
   }
 
   /** A production deployment reported by a pipeline. */
-  record PipelineDeployment(String systemId, String repository, @NotBlank String reference, String deployedAt,
-      @NotBlank String deployedBy, List<String> commits, String changeId, String environment) {}
+  record PipelineDeployment(String systemId, @org.itgc.platform.web.FitsColumn("change_deployment.repository") String repository,
+      @NotBlank @org.itgc.platform.web.FitsColumn("change_deployment.external_ref") String reference, String deployedAt,
+      @NotBlank @org.itgc.platform.web.FitsColumn("change_deployment.deployed_by") String deployedBy,
+      @jakarta.validation.constraints.Size(max = 1000, message = "must list at most 1000 commits")
+      @org.itgc.platform.web.FitsColumn(value = "change_deployment.commits", max = 64) List<String> commits, String changeId,
+      @org.itgc.platform.web.FitsColumn("change_deployment.environment") String environment) {}
 
   @PostMapping("/api/changes/deployments")
   @PreAuthorize("hasAnyAuthority('deployer', 'engine-admin')")

@@ -63,8 +63,10 @@ class ContinuityController {
   }
 
   /** A backup taken by whatever tool makes it. */
-  record BackupRegistration(@NotBlank String systemId, @NotNull Instant takenAt, @NotBlank String location,
-      @NotNull @Min(0) Long sizeBytes, @NotBlank String checksum, String checksumAlgorithm, @Min(0) Long rowCount) {}
+  record BackupRegistration(@NotBlank String systemId, @NotNull Instant takenAt,
+      @NotBlank @org.itgc.platform.web.FitsColumn("continuity_backup.location") String location, @NotNull @Min(0) Long sizeBytes,
+      @NotBlank @org.itgc.platform.web.FitsColumn("continuity_backup.checksum") String checksum,
+      @org.itgc.platform.web.FitsColumn("continuity_backup.checksum_algorithm") String checksumAlgorithm, @Min(0) Long rowCount) {}
 
   @PostMapping("/api/continuity/backups")
   @PreAuthorize("hasAnyAuthority('system-owner', 'engine-admin')")

@@ -31,6 +31,22 @@ public class EngineConfiguration {
     return Clock.systemUTC();
   }
 
+  /**
+   * Errors of Camunda's REST API and of the webapps' own API as problem+json (see
+   * {@link org.itgc.platform.web.EngineRestProblems}); outside the surface guard (110), so that its answers pass and
+   * the engine's are rewritten.
+   */
+  @Bean
+  org.springframework.boot.web.servlet.FilterRegistrationBean<org.itgc.platform.web.EngineRestProblems> engineRestProblems(
+      com.fasterxml.jackson.databind.ObjectMapper json) {
+    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+        new org.itgc.platform.web.EngineRestProblems(json));
+    registration.addUrlPatterns("/engine-rest/*", "/camunda/api/*");
+    registration.setName("itgc-engine-rest-problems");
+    registration.setOrder(105);
+    return registration;
+  }
+
   @Bean
   @Order(0)
   AbstractProcessEnginePlugin itgcEnginePlugin() {

@@ -93,13 +93,14 @@ class UsersController {
     return Map.of("username", principal.getName(), "password", "changed");
   }
 
-  record CredentialRequest(String name, List<String> scopes, java.time.Instant expiresAt) {}
+  record CredentialRequest(@org.itgc.platform.web.FitsColumn("api_credential.name") String name, List<String> scopes,
+      java.time.Instant expiresAt) {}
 
   /** Issues a credential for a machine; the token is in this answer only. */
   @PostMapping("/api/security/credentials")
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('security-admin')")
-  Map<String, Object> issueCredential(@RequestBody CredentialRequest request, Principal principal) {
+  Map<String, Object> issueCredential(@jakarta.validation.Valid @RequestBody CredentialRequest request, Principal principal) {
     if (request == null) {
       throw new BadRequestException("body", "is required: {name, scopes, expiresAt}");
     }
@@ -159,10 +160,11 @@ class UsersController {
           String username,
       @NotBlank @Size(max = 200) String displayName,
       @NotBlank @Email String email,
-      @NotNull String password,
+      @NotNull @Size(max = 1024, message = "must have at most 1024 characters") String password,
       @NotEmpty List<@NotBlank String> roles) {}
 
-  record RolesRequest(@NotNull List<@NotBlank String> roles, String reason) {}
+  record RolesRequest(@NotNull List<@NotBlank String> roles,
+      @org.itgc.platform.web.FitsColumn(value = "role_change.reason", max = 4000) String reason) {}
 
   record Me(String username, List<String> roles) {}
 

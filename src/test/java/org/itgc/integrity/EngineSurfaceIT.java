@@ -82,19 +82,8 @@ class EngineSurfaceIT {
     }
   }
 
-  /** A Tasklist login with password and second factor; a new user enrols on the way. */
   WebSession tasklist(String user, String password) {
-    var session = new WebSession(port);
-    var afterPassword = session.password(user, password);
-    if ("/mfa/enrol".equals(afterPassword.location())) {
-      var secret = Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(session.get("/mfa/enrol").body());
-      assertThat(secret.find()).isTrue();
-      assertThat(session.post("/mfa/enrol", Map.of("code", Codes.next(user, secret.group(1)))).status()).isEqualTo(200);
-    } else {
-      assertThat(session.code(Codes.next(user)).status()).isEqualTo(302);
-    }
-    assertThat(session.get("/api/me").status()).isEqualTo(200);
-    return session;
+    return WebSession.tasklist(port, user, password);
   }
 
   // ---------------------------------------------------------------- 1, 4: completions carry the form's fields only

@@ -28,7 +28,23 @@ public final class WebSession {
   }
 
   /** A response: status, where it redirects (path only), body. */
-  public record Page(int status, String location, String body) {}
+  public record Page(int status, String location, String body, String contentType) {}
+
+  /** A Tasklist login with password and second factor; a new user enrols on the way. */
+  public static WebSession tasklist(int port, String user, String password) {
+    var session = new WebSession(port);
+    var afterPassword = session.password(user, password);
+    if ("/mfa/enrol".equals(afterPassword.location())) {
+      var secret = Pattern.compile("id=secret>([A-Z2-7]+)<").matcher(session.get("/mfa/enrol").body());
+      org.assertj.core.api.Assertions.assertThat(secret.find()).isTrue();
+      org.assertj.core.api.Assertions.assertThat(session.post("/mfa/enrol",
+          Map.of("code", Codes.next(user, secret.group(1)))).status()).isEqualTo(200);
+    } else {
+      org.assertj.core.api.Assertions.assertThat(session.code(Codes.next(user)).status()).isEqualTo(302);
+    }
+    org.assertj.core.api.Assertions.assertThat(session.get("/api/me").status()).isEqualTo(200);
+    return session;
+  }
 
   public Page get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
@@ -87,7 +103,8 @@ public final class WebSession {
         csrf = m.group(1) != null ? m.group(1) : m.group(2);
       }
       String location = response.headers().firstValue("Location").map(l -> l.replace(base, "")).orElse(null);
-      return new Page(response.statusCode(), location, response.body());
+      return new Page(response.statusCode(), location, response.body(),
+          response.headers().firstValue("Content-Type").orElse(""));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -53,6 +53,43 @@ public final class Csv {
   private static final CSVFormat QUOTED = CSVFormat.RFC4180.builder().setRecordSeparator("\n")
       .setQuoteMode(org.apache.commons.csv.QuoteMode.ALL_NON_NULL).get();
 
+  /** The most rows an uploaded file may have (an HR file of a very large company has a few hundred thousand). */
+  public static final int MAX_ROWS = 500_000;
+  /** The largest upload read, in bytes. */
+  public static final int MAX_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * The body of an HTTP request that carries a CSV file, read up to {@link #MAX_BYTES} (a larger one is refused with 413
+   * naming {@code file} before it is read whole).
+   */
+  public static String upload(jakarta.servlet.http.HttpServletRequest request) throws java.io.IOException {
+    if (request.getContentLengthLong() > MAX_BYTES) {
+      throw tooLarge();
+    }
+    byte[] body = request.getInputStream().readNBytes(MAX_BYTES + 1);
+    if (body.length > MAX_BYTES) {
+      throw tooLarge();
+    }
+    String charset = request.getCharacterEncoding();
+    try {
+      return new String(body, charset == null ? java.nio.charset.StandardCharsets.UTF_8
+          : java.nio.charset.Charset.forName(charset));
+    } catch (java.nio.charset.IllegalCharsetNameException | java.nio.charset.UnsupportedCharsetException e) {
+      throw org.itgc.platform.web.InvalidInputException.of("charset", "'" + charset + "' is not a character set");
+    }
+  }
+
+  private static org.springframework.web.ErrorResponseException tooLarge() {
+    var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
+        org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, "file: larger than " + MAX_BYTES / (1024 * 1024)
+            + " MB; split it into smaller files");
+    problem.setTitle("File too large");
+    problem.setProperty("errors", List.of(Map.of("field", "file", "reason", "is larger than "
+        + MAX_BYTES / (1024 * 1024) + " MB")));
+    return new org.springframework.web.ErrorResponseException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
+        problem, null);
+  }
+
   /** The rows of a CSV text whose first line names the columns; blank lines are skipped. */
   public static Table read(String text) {
     String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
@@ -71,6 +108,10 @@ public final class Csv {
           record = iterator.next();
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
           throw new MalformedCsvException((int) before + 1, reason(e));
+        }
+        if (records.size() > MAX_ROWS) {
+          throw new MalformedCsvException((int) before + 1, "more than " + String.format(java.util.Locale.ROOT,
+              "%,d", MAX_ROWS) + " rows; split the file");
         }
         records.add(record.toList());
         // the record's position may be that of the blank lines skipped before it
