@@ -327,6 +327,17 @@ public class AccessRequests {
       }
       default -> { }
     }
+    // a security admin gives one approval of a request: standing in for a missing line manager, approving privileged
+    // access and approving an SoD exception are three different people's
+    boolean securityAdminStep = Elements.SECURITY_ADMIN_APPROVAL.equals(task.getTaskDefinitionKey())
+        || Elements.SECURITY_EXCEPTION_APPROVAL.equals(task.getTaskDefinitionKey())
+        || (Elements.LINE_MANAGER_APPROVAL.equals(task.getTaskDefinitionKey())
+            && lineManager(beneficiary, request.requester()) == null);
+    if (securityAdminStep) {
+      request.approvals().stream().filter(a -> actor.equals(a.get("approver")) && !step.equals(a.get("step")))
+          .findFirst().ifPresent(a -> refuse(requestId, task, actor, actor + " already gave the " + a.get("step")
+              + " approval of " + requestId + "; a security admin gives one approval of a request"));
+    }
     List<FieldError> errors = new ArrayList<>();
     String decision = TaskInputs.required(task, "decision", errors);
     if (decision != null && !List.of(APPROVE, REJECT).contains(decision)) {
@@ -418,7 +429,8 @@ public class AccessRequests {
     String requestId = requestId(execution);
     StoredRequest request = find(requestId).orElseThrow();
     Identity beneficiary = identities.find(request.beneficiaryId()).orElseThrow();
-    provisioning.attempt(execution, "access-request:" + requestId, () -> {
+    provisioning.attempt(execution.getProcessInstanceId(), execution.getCurrentActivityId(),
+        "access-request:" + requestId, () -> {
       for (Map<String, Object> item : request.items()) {
         String systemId = (String) item.get("systemId");
         String entitlementId = (String) item.get("entitlementId");

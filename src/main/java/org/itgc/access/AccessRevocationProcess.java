@@ -1,5 +1,7 @@
 package org.itgc.access;
 
+import org.itgc.platform.ProcessVariable;
+
 /** The contract of {@code processes/access-revocation.bpmn}: key, element ids and variables that code and tests use. */
 public final class AccessRevocationProcess {
 
@@ -23,26 +25,33 @@ public final class AccessRevocationProcess {
     private Elements() {}
   }
 
-  /** Variables; all but the first three are local to the removal of one grant. */
-  public static final class Variables {
-    public static final String REVOCATION_ID = "revocationId";
-    public static final String IDENTITY_ID = "identityId";
+  /** The process's data, each declared once with its type; all but the first three are local to one removal. */
+  public static final class Data {
+    public static final ProcessVariable<String> REVOCATION = ProcessVariable.text("revocationId");
+    public static final ProcessVariable<String> IDENTITY = ProcessVariable.text("identityId");
     /** termination, role-change, certification-revoke or sod-remediation (input of revocation-sla). */
-    public static final String REASON = "reason";
-    /** Element variable: the id of one access_revocation_item. */
-    public static final String ITEM_ID = "revocationItemId";
-    public static final String SYSTEM_ID = "systemId";
-    public static final String ENTITLEMENT_ID = "entitlementId";
-    public static final String SYSTEM_TIER = "systemTier";
-    public static final String PRIVILEGED = "privileged";
-    public static final String SLA_BUSINESS_DAYS = "slaBusinessDays";
-    public static final String DEADLINE = "removalDeadline";
-    public static final String REMINDER_AT = "removalReminderAt";
-    public static final String SUMMARY = "removalSummary";
+    public static final ProcessVariable<String> REASON = ProcessVariable.text("reason");
+    /** The loop's element: the id of one access_revocation_item. */
+    public static final ProcessVariable<String> ITEM = ProcessVariable.text("revocationItemId");
+    public static final ProcessVariable<String> SYSTEM = ProcessVariable.text("systemId");
+    public static final ProcessVariable<String> ENTITLEMENT = ProcessVariable.text("entitlementId");
+    public static final ProcessVariable<String> SYSTEM_TIER = ProcessVariable.text("systemTier");
+    public static final ProcessVariable<Boolean> PRIVILEGED = ProcessVariable.flag("privileged");
+    /** Output of revocation-sla. */
+    public static final ProcessVariable<Long> SLA_BUSINESS_DAYS = ProcessVariable.number("slaBusinessDays");
+    public static final ProcessVariable<java.time.Instant> DEADLINE = ProcessVariable.instant("removalDeadline");
+    public static final ProcessVariable<java.time.Instant> REMINDER_AT = ProcessVariable.instant("removalReminderAt");
+    public static final ProcessVariable<String> SUMMARY = ProcessVariable.text("removalSummary");
+
+    private Data() {}
+  }
+
+  /** The fields of the removal form. */
+  public static final class Fields {
     public static final String REMOVED_AT = "removedAt";
     public static final String METHOD = "removalMethod";
     public static final String REFERENCE = "removalReference";
 
-    private Variables() {}
+    private Fields() {}
   }
 }

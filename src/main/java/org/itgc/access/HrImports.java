@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.itgc.access.Identities.RowError;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -26,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.concurrent.DelegatingSecurityContextRunnable;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 
 /**
@@ -55,11 +54,15 @@ public class HrImports {
   private final AccessIds ids;
   private final ObjectMapper json;
   private final Clock clock;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "itgc-hr-import");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** One import runs at a time on this node and one more may wait: a third is refused until one ends. */
+  private final java.util.concurrent.ThreadPoolExecutor worker = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+      java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1), r -> {
+        Thread thread = new Thread(r, "itgc-hr-import");
+        thread.setDaemon(true);
+        return thread;
+      });
+  /** The jobs this node has taken and not finished, to end them as failed when the node stops. */
+  private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   HrImports(Identities identities, JdbcTemplate jdbc, AuditRecorder audit, AccessIds ids, ObjectMapper json,
       Clock clock) {
@@ -72,9 +75,9 @@ public class HrImports {
   }
 
   /**
-   * An import job as its status resource shows it. {@code state} is running, done, failed, or interrupted (running
-   * on a node that stopped: the rows done are stored, importing the same file again stores the rest and leaves those
-   * unchanged).
+   * An import job as its status resource shows it. {@code state} is queued (waiting for the import thread), running,
+   * done, failed, or interrupted (running on a node that stopped without ending it: the rows done are stored,
+   * importing the same file again stores the rest and leaves those unchanged).
    */
   public record Job(String id, String state, int rows, int rowsDone, int created, int updated, int unchanged,
       int rejected, int hrEvents, int errorCount, List<RowError> errors, List<String> withoutManager,
@@ -109,11 +112,23 @@ public class HrImports {
     audit.record(AuditEvent.of("access.hr-import.start", "hr-import", id).detail("rows", prepared.rows())
         .detail("fileSha256", sha256(bytes)).detail("fileBytes", bytes.length)
         .detail("refusedBeforeStoring", rejectedRows(errors)).build());
-    Runnable run = () -> run(id, prepared, actor);
     if (!preferAsync && prepared.rows() <= WAIT_LIMIT_ROWS) {
-      run.run();
-    } else {
-      worker.execute(new DelegatingSecurityContextRunnable(run));
+      run(id, prepared, actor, true);
+      return find(id).orElseThrow();
+    }
+    // the job runs as the person who started it, whatever their session does meanwhile (a logout)
+    var snapshot = SecurityContextHolder.createEmptyContext();
+    snapshot.setAuthentication(SecurityContextHolder.getContext().getAuthentication());
+    jdbc.update("update access_import_job set state = 'queued' where id = ?", id);
+    unfinished.add(id);
+    try {
+      worker.execute(new DelegatingSecurityContextRunnable(() -> run(id, prepared, actor, false), snapshot));
+    } catch (java.util.concurrent.RejectedExecutionException busy) {
+      unfinished.remove(id);
+      String reason = "another HR import is running and one is waiting on this node; try again when one has ended";
+      jdbc.update("update access_import_job set state = 'failed', failure = ?, finished_at = ? where id = ?", reason,
+          Timestamp.from(clock.instant()), id);
+      throw new org.itgc.platform.web.ConflictException(reason);
     }
     return find(id).orElseThrow();
   }
@@ -126,15 +141,28 @@ public class HrImports {
     return jdbc.query("select * from access_import_job order by started_at desc, id desc limit ?", this::map, limit);
   }
 
-  private void run(String id, Identities.PreparedImport prepared, String actor) {
+  /**
+   * Stores the accepted rows batch by batch. A failure ends the job as failed (the rows of the batches before it are
+   * stored); a caller that waits gets the failure itself ({@code rethrow}: a 503 for an outage, else a 500).
+   */
+  private void run(String id, Identities.PreparedImport prepared, String actor, boolean rethrow) {
     List<Identities.CsvLine> lines = prepared.accepted();
     try {
+      jdbc.update("update access_import_job set state = 'running', progress_at = ? where id = ?",
+          Timestamp.from(clock.instant()), id);
       for (int from = 0; from < lines.size(); from += BATCH_ROWS) {
         List<Identities.CsvLine> batch = lines.subList(from, Math.min(lines.size(), from + BATCH_ROWS));
         identities.storeBatch(batch, actor, outcome -> progress(id, outcome));
       }
-      jdbc.update("update access_import_job set state = 'done', finished_at = ?, progress_at = ? where id = ?",
-          Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), id);
+      // who of this file HR leaves without a line manager who could approve, by the same rule as the finding
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      lines.forEach(line -> ids.add(line.identity().id()));
+      List<String> withoutManager = identities.withoutManager().stream()
+          .map(Identities.ManagerFinding::identityId).filter(ids::contains).toList();
+      jdbc.update("""
+          update access_import_job set state = 'done', finished_at = ?, progress_at = ?,
+              without_manager = cast(? as jsonb) where id = ?
+          """, Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), toJson(withoutManager), id);
       Job job = find(id).orElseThrow();
       audit.record(AuditEvent.of("access.hr-import", "hr-feed", "csv").actor(actor, null).detail("job", id)
           .detail("rows", job.rows()).detail("created", job.created()).detail("updated", job.updated())
@@ -149,6 +177,11 @@ public class HrImports {
           Timestamp.from(clock.instant()), id);
       audit.recordIndependently(AuditEvent.of("access.hr-import.fail", "hr-import", id).actor(actor, null)
           .detail("reason", reason).build());
+      if (rethrow) {
+        throw e;
+      }
+    } finally {
+      unfinished.remove(id);
     }
   }
 
@@ -159,15 +192,29 @@ public class HrImports {
         update access_import_job set rows_done = rows_done + ?, created = created + ?, updated = updated + ?,
             unchanged = unchanged + ?, hr_events = hr_events + ?, rejected = rejected + ?,
             error_count = error_count + ?, progress_at = ?,
-            errors = case when jsonb_array_length(errors) < ? then errors || cast(? as jsonb) else errors end
+            errors = (select coalesce(jsonb_agg(e), '[]'::jsonb) from
+                (select e from jsonb_array_elements(errors || cast(? as jsonb)) e limit ?) listed)
         where id = ?
         """, outcome.rows(), outcome.created(), outcome.updated(), outcome.unchanged(), outcome.hrEvents(),
-        rejectedRows(errors), errors.size(), Timestamp.from(clock.instant()), ERRORS_LISTED, toJson(errors), id);
+        rejectedRows(errors), errors.size(), Timestamp.from(clock.instant()), toJson(errors), ERRORS_LISTED, id);
   }
 
+  /** A stopping node ends its jobs: the running one after its current batch, the waiting one at once, as failed. */
   @PreDestroy
-  void stop() {
+  void stop() throws InterruptedException {
     worker.shutdownNow();
+    worker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    for (String id : List.copyOf(unfinished)) {
+      try {
+        jdbc.update("""
+            update access_import_job set state = 'failed', finished_at = ?,
+                failure = 'the node stopped; import the same file again (stored rows stay unchanged)'
+            where id = ? and state in ('queued', 'running')
+            """, Timestamp.from(clock.instant()), id);
+      } catch (RuntimeException e) {
+        log.warn("HR import {} could not be ended as the node stopped; it shows as interrupted", id, e);
+      }
+    }
   }
 
   private static int rejectedRows(List<RowError> errors) {

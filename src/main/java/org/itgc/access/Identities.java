@@ -98,7 +98,7 @@ public class Identities {
   }
 
   /**
-   * The login of the first manager above {@code from}, in HR's chain, who has a login and is not
+   * The login of the first manager above {@code from}, in HR's chain, who is active, has a login and is not
    * {@code notThisLogin} (a requester, or the person themselves); empty when HR names nobody such.
    */
   public Optional<String> managerLogin(Identity from, String notThisLogin) {
@@ -108,7 +108,8 @@ public class Identities {
       if (manager == null) {
         return Optional.empty();
       }
-      if (manager.userName() != null && !manager.userName().equals(notThisLogin)) {
+      // a manager who has left approves nothing, even while their login still exists: the chain goes on above them
+      if (manager.active() && manager.userName() != null && !manager.userName().equals(notThisLogin)) {
         return Optional.of(manager.userName());
       }
       current = manager;
@@ -244,6 +245,19 @@ public class Identities {
           }
           changed = true;
         }
+      }
+    }
+    // the same person twice in one file is ambiguous (which row is HR's word?): the later rows are held
+    Map<String, Integer> firstLine = new java.util.HashMap<>();
+    for (int r = 0; r < table.rows().size(); r++) {
+      Identity identity = parsed.get(r);
+      if (identity == null || identity.id() == null || !rowFieldErrors.get(r).isEmpty()) {
+        continue;
+      }
+      Integer first = firstLine.putIfAbsent(identity.id(), table.rows().get(r).line());
+      if (first != null) {
+        rowFieldErrors.get(r).add(new FieldError("employeeId", "'" + identity.id() + "' is already on line " + first
+            + " of this file"));
       }
     }
     List<CsvLine> accepted = new ArrayList<>();

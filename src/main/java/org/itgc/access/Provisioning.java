@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.delegate.BpmnError;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.springframework.stereotype.Component;
@@ -51,18 +50,18 @@ class Provisioning {
    * and so outlive the failed attempt (the job being executed cannot be read back inside it, and each retry runs on a
    * new execution): {@code subject} names what is provisioned, the same at every attempt.
    */
-  void attempt(DelegateExecution execution, String subject, Runnable work) {
+  void attempt(String processInstanceId, String activityId, String subject, Runnable work) {
     try {
       work.run();
     } catch (RuntimeException e) {
       Integer before = jdbc.queryForObject("""
           select count(*) from audit_event where action = 'access.provisioning.failure' and object_id = ?
             and details->>'subject' = ? and details->>'activity' = ?
-          """, Integer.class, execution.getProcessInstanceId(), subject, execution.getCurrentActivityId());
+          """, Integer.class, processInstanceId, subject, activityId);
       int attempt = (before == null ? 0 : before) + 1;
       audit.recordIndependently(AuditEvent.system("access.provisioning.failure", "process-instance",
-          execution.getProcessInstanceId()).outcome(AuditEvent.Outcome.FAILURE).detail("activity",
-          execution.getCurrentActivityId()).detail("subject", subject)
+          processInstanceId).outcome(AuditEvent.Outcome.FAILURE).detail("activity", activityId)
+          .detail("subject", subject)
           .detail("error", String.valueOf(e.getMessage())).detail("attempt", attempt).detail("attempts", ATTEMPTS).build());
       if (attempt >= ATTEMPTS) {
         throw new BpmnError(FAILED, "connector failed " + attempt + " times: " + e.getMessage());

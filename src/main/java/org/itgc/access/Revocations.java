@@ -1,12 +1,11 @@
 package org.itgc.access;
 
-import static org.itgc.access.AccessRevocationProcess.Variables;
+import org.itgc.access.AccessRevocationProcess.Data;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,13 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.controls.ControlExceptions;
 import org.itgc.notify.Notifier;
-import org.itgc.platform.TaskInputs;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
@@ -55,7 +51,6 @@ public class Revocations {
   private final UserAccounts users;
   private final Notifier notifier;
   private final AuditRecorder audit;
-  private final TaskInputs inputs;
   private final BusinessCalendar calendar;
   private final RuntimeService runtimeService;
   private final Clock clock;
@@ -64,7 +59,7 @@ public class Revocations {
 
   Revocations(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SystemsInventory systems, Provisioning provisioning, ControlExceptions controlExceptions, UserAccounts users,
-      Notifier notifier, AuditRecorder audit, TaskInputs inputs, BusinessCalendar calendar, RuntimeService runtimeService,
+      Notifier notifier, AuditRecorder audit, BusinessCalendar calendar, RuntimeService runtimeService,
       Clock clock, @Value("${itgc.base-url}") String baseUrl, AccessIds ids) {
     this.jdbc = jdbc;
     this.identities = identities;
@@ -76,7 +71,6 @@ public class Revocations {
     this.users = users;
     this.notifier = notifier;
     this.audit = audit;
-    this.inputs = inputs;
     this.calendar = calendar;
     this.runtimeService = runtimeService;
     this.clock = clock;
@@ -138,8 +132,8 @@ public class Revocations {
       jdbc.update("insert into access_revocation_item (revocation_id, grant_id) values (?, ?)", id, grant.id());
     }
     var instance = runtimeService.createProcessInstanceByKey(AccessRevocationProcess.KEY).businessKey(id)
-        .setVariable(Variables.REVOCATION_ID, id).setVariable(Variables.IDENTITY_ID, identity.id())
-        .setVariable(Variables.REASON, reason).execute();
+        .setVariable(Data.REVOCATION.name(), id).setVariable(Data.IDENTITY.name(), identity.id())
+        .setVariable(Data.REASON.name(), reason).execute();
     jdbc.update("update access_revocation set process_instance_id = ? where id = ?", instance.getId(), id);
     audit.record(AuditEvent.of("access.revocation.start", "access-revocation", id).actor(requestedBy, null)
         .detail("identityId", identity.id()).detail("reason", reason).detail("triggeredAt", triggeredAt.toString())
@@ -176,79 +170,81 @@ public class Revocations {
 
   // ---------------------------------------------------------------- process steps
 
-  List<String> itemsOf(DelegateExecution execution) {
+  /** The items of a revocation, one removal each (the loop of access-revocation). */
+  List<String> itemIdsOf(String revocationId) {
     return jdbc.queryForList("select id from access_revocation_item where revocation_id = ? order by id", Long.class,
-        execution.getVariable(Variables.REVOCATION_ID)).stream().map(String::valueOf).toList();
+        revocationId).stream().map(String::valueOf).toList();
   }
+
+  /** What the SLA decision and the removal's task need to know about one item. */
+  record Removal(String systemId, String entitlementId, String systemTier, boolean privileged, String summary) {}
 
   /** Start of one removal: what the SLA decision needs. */
-  void startItem(DelegateExecution execution) {
-    Item item = item(execution);
+  Removal startItem(long itemId) {
+    Item item = item(itemId);
     FinancialSystem system = systems.find(item.systemId()).orElseThrow();
-    execution.setVariable(Variables.SYSTEM_ID, item.systemId());
-    execution.setVariable(Variables.ENTITLEMENT_ID, item.entitlementId());
-    execution.setVariable(Variables.SYSTEM_TIER, system.tier().value());
-    execution.setVariable(Variables.PRIVILEGED, item.privileged());
-    execution.setVariable(Variables.SUMMARY, "Remove " + item.systemId() + "/" + item.entitlementId()
-        + (item.privileged() ? " (privileged)" : "") + " from " + item.identityName() + " (" + item.identityId()
-        + "), reason " + item.reason() + ", triggered " + item.triggeredAt());
+    return new Removal(item.systemId(), item.entitlementId(), system.tier().value(), item.privileged(),
+        "Remove " + item.systemId() + "/" + item.entitlementId() + (item.privileged() ? " (privileged)" : "")
+            + " from " + item.identityName() + " (" + item.identityId() + "), reason " + item.reason()
+            + ", triggered " + item.triggeredAt());
   }
 
-  /** Task_ScheduleRemoval: the deadline in business days from the trigger, and the reminder before it. */
-  void schedule(DelegateExecution execution) {
-    Item item = item(execution);
-    Object sla = execution.getVariable(Variables.SLA_BUSINESS_DAYS);
-    if (!(sla instanceof Number number) || number.intValue() < 1) {
-      throw new IllegalStateException("revocation-sla gave no business days for " + item.reason() + " on "
-          + item.systemId() + ": " + sla);
+  /** When a removal is due, and when its reminder goes. */
+  record Schedule(int slaBusinessDays, Instant deadline, Instant reminderAt) {
+    String summary(String before) {
+      return before + "; SLA " + slaBusinessDays + " business days, due " + deadline;
     }
-    Instant deadline = calendar.addBusinessDays(item.triggeredAt(), number.intValue());
+  }
+
+  /** Task_ScheduleRemoval: the deadline in business days from the trigger (revocation-sla's answer). */
+  Schedule schedule(long itemId, Long slaBusinessDays) {
+    Item item = item(itemId);
+    if (slaBusinessDays == null || slaBusinessDays < 1) {
+      throw new IllegalStateException("revocation-sla gave no business days for " + item.reason() + " on "
+          + item.systemId() + ": " + slaBusinessDays);
+    }
+    int days = slaBusinessDays.intValue();
+    Instant deadline = calendar.addBusinessDays(item.triggeredAt(), days);
     Instant reminder = deadline.minus(catalogue.revocationReminderBefore());
-    jdbc.update("update access_revocation_item set sla_business_days = ?, deadline = ? where id = ?", number.intValue(),
+    jdbc.update("update access_revocation_item set sla_business_days = ?, deadline = ? where id = ?", days,
         Timestamp.from(deadline), item.id());
-    execution.setVariable(Variables.DEADLINE, Date.from(deadline));
-    execution.setVariable(Variables.REMINDER_AT, Date.from(reminder));
-    execution.setVariable(Variables.SUMMARY, execution.getVariable(Variables.SUMMARY) + "; SLA " + number.intValue()
-        + " business days, due " + deadline);
     audit.record(AuditEvent.system("access.revocation.schedule", "access-revocation", item.revocationId())
-        .detail("grantId", item.grantId()).detail("slaBusinessDays", number.intValue())
-        .detail("deadline", deadline.toString()).build());
+        .detail("grantId", item.grantId()).detail("slaBusinessDays", days).detail("deadline", deadline.toString())
+        .build());
+    return new Schedule(days, deadline, reminder);
   }
 
-  boolean removedByConnector(DelegateExecution execution) {
-    return catalogue.connectorOf((String) execution.getVariable(Variables.SYSTEM_ID)).isPresent();
+  boolean removedByConnector(String systemId) {
+    return catalogue.connectorOf(systemId).isPresent();
   }
 
-  /** Task_RemoveByConnector. */
-  void removeByConnector(DelegateExecution execution) {
-    Item item = item(execution);
+  /** Task_RemoveByConnector: the connector removes the grant; failures are retried, then handed to a person. */
+  void removeByConnector(long itemId, String processInstanceId, String activityId) {
+    Item item = item(itemId);
     Identity identity = identities.find(item.identityId()).orElseThrow();
     ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
-    provisioning.attempt(execution, "revocation-item:" + item.id(), () -> {
+    provisioning.attempt(processInstanceId, activityId, "revocation-item:" + item.id(), () -> {
       String reference = connector.remove(identity, item.systemId(), item.entitlementId());
       removed(item, clock.instant(), "connector:" + connector.id(), "connector", reference);
     });
   }
 
-  /** Task_RemoveAccess: a security admin records when the access was actually removed. */
-  void remove(DelegateTask task) {
-    Item item = item(task.getExecution());
-    String actor = inputs.requireActor(task);
-    List<FieldError> errors = new ArrayList<>();
-    Instant removedAt = inputs.instant(task, Variables.REMOVED_AT, errors);
-    String method = TaskInputs.required(task, Variables.METHOD, errors);
-    String reference = TaskInputs.required(task, Variables.REFERENCE, errors);
-    if (removedAt != null && removedAt.isAfter(clock.instant())) {
-      errors.add(new FieldError(Variables.REMOVED_AT, "is in the future: record the removal once it is done"));
-    }
+  /** What a security admin records of a removal done by hand. */
+  record ManualRemoval(Instant removedAt, String method, String reference, String actor) {}
+
+  /**
+   * Task_RemoveAccess: a security admin records when the access was actually removed: not in the future, not before
+   * the grant was made.
+   */
+  void remove(long itemId, ManualRemoval removal) {
+    Item item = item(itemId);
     Grant grant = registry.find(item.grantId()).orElseThrow();
-    if (removedAt != null && removedAt.isBefore(grant.grantedAt())) {
-      errors.add(new FieldError(Variables.REMOVED_AT, "is before the grant was made (" + grant.grantedAt() + ")"));
-    }
+    List<FieldError> errors = new ArrayList<>();
+    RevocationRules.checkRemoval(removal.removedAt(), clock.instant(), grant.grantedAt(), errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    removed(item, removedAt, actor, method, reference);
+    removed(item, removal.removedAt(), removal.actor(), removal.method(), removal.reference());
   }
 
   private void removed(Item item, Instant removedAt, String removedBy, String method, String reference) {
@@ -266,8 +262,8 @@ public class Revocations {
   }
 
   /** BoundaryEvent_RemovalReminder: the deadline is near. */
-  void remind(DelegateExecution execution) {
-    Item item = item(execution);
+  void remind(long itemId) {
+    Item item = item(itemId);
     Set<String> to = new LinkedHashSet<>(users.emailsOf(Role.SECURITY_ADMIN));
     Map<String, Object> variables = new LinkedHashMap<>();
     variables.put("recipientName", "security admin");
@@ -289,8 +285,8 @@ public class Revocations {
   }
 
   /** BoundaryEvent_RemovalDeadline: not removed in time; an AC-02 exception with the business days measured so far. */
-  void escalate(DelegateExecution execution) {
-    Item item = item(execution);
+  void escalate(long itemId) {
+    Item item = item(itemId);
     Instant now = clock.instant();
     int elapsed = Math.max(0, calendar.businessDaysBetween(item.triggeredAt(), now));
     Set<String> to = new LinkedHashSet<>(users.emailsOf(Role.SECURITY_ADMIN));
@@ -328,8 +324,7 @@ public class Revocations {
     return jdbc.query(ITEM_SQL + " where r.id = ? order by i.id", (rs, n) -> mapItem(rs), revocationId);
   }
 
-  private Item item(DelegateExecution execution) {
-    long id = Long.parseLong(execution.getVariable(Variables.ITEM_ID).toString());
+  private Item item(long id) {
     return jdbc.query(ITEM_SQL + " where i.id = ?", (rs, n) -> mapItem(rs), id).get(0);
   }
 

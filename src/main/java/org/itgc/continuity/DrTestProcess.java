@@ -1,5 +1,7 @@
 package org.itgc.continuity;
 
+import org.itgc.platform.ProcessVariable;
+
 /** The contract of {@code processes/dr-test.bpmn}: key, element ids and variables that code and tests use. */
 public final class DrTestProcess {
 
@@ -24,12 +26,22 @@ public final class DrTestProcess {
     private Elements() {}
   }
 
-  /** Variables; all but systemId are local to the test of one system. */
-  public static final class Variables {
-    public static final String SYSTEM_ID = "systemId";
-    public static final String RTO_OBJECTIVE = "rtoObjective";
-    public static final String RPO_OBJECTIVE = "rpoObjective";
-    public static final String TEST_ID = "drTestId";
+  /** The process's data, each declared once with its type; all but the system are local to one system's test. */
+  public static final class Data {
+    /** The system under test: chosen on the start form, else each system in scope (the loop's element). */
+    public static final ProcessVariable<String> SYSTEM = ProcessVariable.text("systemId");
+    public static final ProcessVariable<String> RTO_OBJECTIVE = ProcessVariable.text("rtoObjective");
+    public static final ProcessVariable<String> RPO_OBJECTIVE = ProcessVariable.text("rpoObjective");
+    public static final ProcessVariable<String> TEST = ProcessVariable.text("drTestId");
+    /** RTO and RPO met; the gateway after the recording reads it. */
+    public static final ProcessVariable<Boolean> PASSED = ProcessVariable.flag("drPassed");
+    public static final ProcessVariable<String> JUDGEMENT = ProcessVariable.text("judgement");
+
+    private Data() {}
+  }
+
+  /** The fields of the task forms (what a person submits, read with {@link org.itgc.platform.TaskInputs}). */
+  public static final class Fields {
     public static final String SCENARIO = "scenario";
     public static final String PARTICIPANTS = "participants";
     public static final String PLANNED_DATE = "plannedDate";
@@ -37,13 +49,10 @@ public final class DrTestProcess {
     public static final String SERVICE_RESTORED = "serviceRestored";
     public static final String LAST_RECOVERED_POINT = "lastRecoveredPoint";
     public static final String EXECUTION_NOTES = "executionNotes";
-    /** Boolean: RTO and RPO met. */
-    public static final String PASSED = "drPassed";
-    public static final String JUDGEMENT = "judgement";
     public static final String SIGN_OFF_CONFIRMED = "signOffConfirmed";
     public static final String SIGN_OFF_COMMENT = "signOffComment";
     public static final String REMEDIATION = "remediation";
 
-    private Variables() {}
+    private Fields() {}
   }
 }

@@ -1,7 +1,7 @@
 package org.itgc.continuity;
 
-import org.itgc.platform.TaskInputs;
-import java.math.BigDecimal;
+import org.itgc.continuity.RestoreTestProcess.Data;
+import org.itgc.continuity.RestoreTestProcess.Fields;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.controls.ControlExceptions;
@@ -26,7 +24,10 @@ import org.itgc.systems.SystemsInventory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
-/** What each step of {@code backup-restore-test} does (table continuity_test, kind {@code backup-restore}). */
+/**
+ * What each step of {@code backup-restore-test} does (table continuity_test, kind {@code backup-restore}), given plain
+ * values by the process glue.
+ */
 @Service
 public class RestoreTestService {
 
@@ -38,36 +39,36 @@ public class RestoreTestService {
   private final BusinessCalendar calendar;
   private final ControlExceptions controlExceptions;
   private final AuditRecorder audit;
-  private final TaskInputs inputs;
   private final Clock clock;
 
   RestoreTestService(JdbcTemplate jdbc, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
-      ControlExceptions controlExceptions, AuditRecorder audit, TaskInputs inputs, Clock clock) {
+      ControlExceptions controlExceptions, AuditRecorder audit, Clock clock) {
     this.jdbc = jdbc;
     this.systems = systems;
     this.settings = settings;
     this.calendar = calendar;
     this.controlExceptions = controlExceptions;
     this.audit = audit;
-    this.inputs = inputs;
     this.clock = clock;
   }
 
-  /** For each system in scope, picks one backup of the period at random with a stored seed. */
-  void pickBackups(DelegateExecution execution) {
-    Object chosen = execution.getVariable("systemId");
+  /**
+   * For each system in scope (the one chosen, else every system of the configured tiers), picks one backup of the
+   * period (from its start form: by default the last 92 days) at random with a stored seed.
+   */
+  void pickBackups(String processInstanceId, String chosen, String periodFrom, String periodTo) {
     List<FinancialSystem> scope;
-    if (chosen != null && !chosen.toString().isBlank()) {
-      scope = List.of(systems.find(chosen.toString()).orElseThrow(() ->
-          InvalidInputException.of("systemId", "'" + chosen + "' is not a system of config/systems.yaml")));
+    if (chosen != null && !chosen.isBlank()) {
+      scope = List.of(systems.find(chosen).orElseThrow(() ->
+          InvalidInputException.of(Data.SYSTEM.name(), "'" + chosen + "' is not a system of config/systems.yaml")));
     } else {
       scope = systems.all().stream().filter(s -> settings.backupRestoreTestTiers().contains(s.tier())).toList();
     }
     Instant now = clock.instant();
-    Instant from = date(execution.getVariable("periodFrom"), "periodFrom", now.minus(Duration.ofDays(92)));
-    Instant to = date(execution.getVariable("periodTo"), "periodTo", now);
+    Instant from = date(periodFrom, Data.PERIOD_FROM.name(), now.minus(Duration.ofDays(92)));
+    Instant to = date(periodTo, Data.PERIOD_TO.name(), now);
     if (!from.isBefore(to)) {
-      throw InvalidInputException.of("periodTo", "must be after periodFrom");
+      throw InvalidInputException.of(Data.PERIOD_TO.name(), "must be after periodFrom");
     }
     for (FinancialSystem system : scope) {
       List<Map<String, Object>> candidates = jdbc.queryForList("""
@@ -76,7 +77,8 @@ public class RestoreTestService {
           """, system.id(), Timestamp.from(from), Timestamp.from(to));
       long seed = SEEDS.nextLong();
       String id = "RT-" + now.atZone(calendar.zone()).getYear() + "-"
-          + String.format("%05d", jdbc.queryForObject("select nextval('continuity_test_number')", Long.class));
+          + String.format(java.util.Locale.ROOT, "%05d",
+              jdbc.queryForObject("select nextval('continuity_test_number')", Long.class));
       Long[] candidateIds = candidates.stream().map(c -> ((Number) c.get("id")).longValue()).toArray(Long[]::new);
       Map<String, Object> picked = candidates.isEmpty() ? null : candidates.get(RandomPick.index(seed, candidates.size()));
       jdbc.update(con -> {
@@ -87,7 +89,7 @@ public class RestoreTestService {
             """);
         ps.setString(1, id);
         ps.setString(2, system.id());
-        ps.setString(3, execution.getProcessInstanceId());
+        ps.setString(3, processInstanceId);
         ps.setLong(4, system.rto().toSeconds());
         ps.setLong(5, system.rpo().toSeconds());
         ps.setLong(6, seed);
@@ -109,81 +111,72 @@ public class RestoreTestService {
     }
   }
 
-  List<String> restoreTestsToRun(DelegateExecution execution) {
+  List<String> restoreTestsToRun(String processInstanceId) {
     return jdbc.queryForList("select id from continuity_test where process_instance_id = ? and kind = 'backup-restore' "
-        + "and backup_id is not null and passed is null order by id", String.class, execution.getProcessInstanceId());
+        + "and backup_id is not null and passed is null order by id", String.class, processInstanceId);
   }
 
-  void startRestore(DelegateExecution execution) {
-    String id = (String) execution.getVariable("restoreTestId");
+  /** What a restorer is shown: the backup to restore and what it must give back. */
+  record Restore(String systemId, String backupLocation, String checksumExpected, String rowsExpected,
+      Duration rto) {}
+
+  Restore restore(String testId) {
     var row = jdbc.queryForMap("select t.system_id, b.location, t.checksum_expected, t.rows_expected, t.rto_seconds "
-        + "from continuity_test t join continuity_backup b on b.id = t.backup_id where t.id = ?", id);
-    execution.setVariable("systemId", row.get("system_id"));
-    execution.setVariable("backupLocation", row.get("location"));
-    execution.setVariable("checksumExpected", row.get("checksum_expected"));
-    execution.setVariable("rowsExpected", row.get("rows_expected") == null ? "not recorded" : row.get("rows_expected").toString());
-    execution.setVariable("rtoObjective", Duration.ofSeconds(((Number) row.get("rto_seconds")).longValue()).toString());
+        + "from continuity_test t join continuity_backup b on b.id = t.backup_id where t.id = ?", testId);
+    return new Restore((String) row.get("system_id"), (String) row.get("location"),
+        (String) row.get("checksum_expected"), row.get("rows_expected") == null ? "not recorded"
+            : row.get("rows_expected").toString(), Duration.ofSeconds(((Number) row.get("rto_seconds")).longValue()));
   }
 
-  /** Judges the restore: checksum equal, counts within tolerance, duration within the RTO. */
-  void recordRestore(DelegateTask task) {
-    String id = (String) task.getVariable("restoreTestId");
+  /** What the restorer records. */
+  record Restored(String testId, Instant started, Instant finished, String checksum, Long rows, String actor) {}
+
+  /** The judgement of a restore, as the gateway and the record keep it. */
+  record Judgement(boolean passed, String text) {}
+
+  /**
+   * Judges the restore: checksum equal, counts within tolerance, duration within the RTO.
+   *
+   * @throws InvalidInputException naming every field at fault
+   */
+  Judgement recordRestore(Restored restored) {
     List<FieldError> errors = new ArrayList<>();
-    Instant started = inputs.instant(task, "restoreStarted", errors);
-    Instant finished = inputs.instant(task, "restoreFinished", errors);
-    String checksum = TaskInputs.required(task, "checksumAfterRestore", errors);
-    Long rows = number(task, "restoredRowCount", errors);
-    if (started != null && finished != null && finished.isBefore(started)) {
-      errors.add(new FieldError("restoreFinished", "is before restoreStarted"));
-    }
-    if (checksum != null && !checksum.matches("[0-9a-fA-F]{32,128}")) {
-      errors.add(new FieldError("checksumAfterRestore", "must be hexadecimal"));
-    }
-    if (rows != null && rows < 0) {
-      errors.add(new FieldError("restoredRowCount", "must not be negative"));
-    }
+    RestoreTestRules.check(restored.started(), restored.finished(), restored.checksum(), restored.rows(), errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
+    String id = restored.testId();
     var row = jdbc.queryForMap("select checksum_expected, rows_expected, rto_seconds from continuity_test where id = ?", id);
     String expected = (String) row.get("checksum_expected");
     Long expectedRows = row.get("rows_expected") == null ? null : ((Number) row.get("rows_expected")).longValue();
     Duration rto = Duration.ofSeconds(((Number) row.get("rto_seconds")).longValue());
-    Duration took = Duration.between(started, finished);
-    boolean checksumOk = checksum.equalsIgnoreCase(expected);
-    boolean countsOk = expectedRows == null || BigDecimal.valueOf(Math.abs(rows - expectedRows)).multiply(BigDecimal.valueOf(100))
-        .compareTo(settings.countTolerancePercent().multiply(BigDecimal.valueOf(expectedRows))) <= 0;
-    boolean inTime = took.compareTo(rto) <= 0;
-    boolean passed = checksumOk && countsOk && inTime;
-    String judgement = (passed ? "PASSED" : "FAILED") + ": checksum " + (checksumOk ? "equal" : "differs (" + checksum
-        + " after restore, " + expected + " at backup)") + "; counts " + rows + " of " + expectedRows
-        + (countsOk ? " within" : " outside") + " tolerance; restore took " + took + " against an RTO of " + rto;
+    Duration took = Duration.between(restored.started(), restored.finished());
+    Judgement judgement = RestoreTestRules.judge(expected, expectedRows, rto, restored.checksum(), restored.rows(),
+        took, settings.countTolerancePercent());
     jdbc.update("""
         update continuity_test set service_restored = ?, outage_declared = ?, actual_rto_seconds = ?, rto_met = ?,
             checksum_actual = ?, rows_actual = ?, passed = ?, notes = ?, recorded_by = ?, recorded_at = ? where id = ?
-        """, Timestamp.from(finished), Timestamp.from(started), took.toSeconds(), inTime, checksum.toLowerCase(), rows,
-        passed, judgement, inputs.actor(task), Timestamp.from(clock.instant()), id);
-    task.setVariable("restorePassed", passed);
-    task.setVariable("judgement", judgement);
-    audit.record(AuditEvent.of("restore-test.judge", "continuity-test", id).detail("passed", passed)
-        .detail("judgement", judgement).build());
+        """, Timestamp.from(restored.finished()), Timestamp.from(restored.started()), took.toSeconds(),
+        took.compareTo(rto) <= 0, restored.checksum().toLowerCase(java.util.Locale.ROOT), restored.rows(),
+        judgement.passed(), judgement.text(), restored.actor(), Timestamp.from(clock.instant()), id);
+    audit.record(AuditEvent.of("restore-test.judge", "continuity-test", id).detail("passed", judgement.passed())
+        .detail("judgement", judgement.text()).build());
+    return judgement;
   }
 
-  void recordRestoreFailure(DelegateExecution execution) {
-    String id = (String) execution.getVariable("restoreTestId");
-    FinancialSystem system = systems.find((String) execution.getVariable("systemId")).orElseThrow();
-    raise(id, system, String.valueOf(execution.getVariable("judgement")));
+  void recordRestoreFailure(String testId, String systemId, String judgement) {
+    FinancialSystem system = systems.find(systemId).orElseThrow();
+    raise(testId, system, String.valueOf(judgement));
   }
 
-  void restoreRemediated(DelegateTask task) {
-    String id = (String) task.getVariable("restoreTestId");
-    Object remediation = task.getVariable("remediation");
-    if (remediation == null || remediation.toString().isBlank()) {
-      throw InvalidInputException.of("remediation", "is required: what was changed");
+  void restoreRemediated(String testId, String remediation, String actor) {
+    if (remediation == null || remediation.isBlank()) {
+      throw InvalidInputException.of(Fields.REMEDIATION, "is required: what was changed");
     }
     jdbc.update("update continuity_test set remediation = ?, remediated_by = ?, remediated_at = ? where id = ?",
-        remediation.toString(), inputs.actor(task), Timestamp.from(clock.instant()), id);
-    audit.record(AuditEvent.of("restore-test.remediate", "continuity-test", id).detail("remediation", remediation).build());
+        remediation, actor, Timestamp.from(clock.instant()), testId);
+    audit.record(AuditEvent.of("restore-test.remediate", "continuity-test", testId).detail("remediation", remediation)
+        .build());
   }
 
   private void raise(String id, FinancialSystem system, String problem) {
@@ -194,11 +187,10 @@ public class RestoreTestService {
     jdbc.update("update continuity_test set exception_id = ? where id = ?", exception, id);
   }
 
-  private Instant date(Object value, String field, Instant otherwise) {
-    if (value == null || value.toString().isBlank()) {
+  private Instant date(String text, String field, Instant otherwise) {
+    if (text == null || text.isBlank()) {
       return otherwise;
     }
-    String text = value.toString();
     try {
       return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text).atStartOfDay(calendar.zone()).toInstant();
     } catch (DateTimeParseException e) {
@@ -206,20 +198,4 @@ public class RestoreTestService {
     }
   }
 
-  private static Long number(DelegateTask task, String name, List<FieldError> errors) {
-    Object value = task.getVariable(name);
-    if (value instanceof Number n) {
-      return n.longValue();
-    }
-    if (value == null || value.toString().isBlank()) {
-      errors.add(new FieldError(name, "is required"));
-      return null;
-    }
-    try {
-      return Long.parseLong(value.toString().strip());
-    } catch (NumberFormatException e) {
-      errors.add(new FieldError(name, "'" + value + "' is not a whole number"));
-      return null;
-    }
-  }
 }

@@ -53,6 +53,24 @@ public class TaskInputs {
     return value.toString().strip();
   }
 
+  /** A required whole number (a form may send a number or its text). */
+  public static Long wholeNumber(DelegateTask task, String name, List<FieldError> errors) {
+    Object value = task.getVariable(name);
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value == null || value.toString().isBlank()) {
+      errors.add(new FieldError(name, "is required"));
+      return null;
+    }
+    try {
+      return Long.parseLong(value.toString().strip());
+    } catch (NumberFormatException e) {
+      errors.add(new FieldError(name, "'" + value + "' is not a whole number"));
+      return null;
+    }
+  }
+
   public Instant instant(DelegateTask task, String name, List<FieldError> errors) {
     String value = required(task, name, errors);
     if (value == null) {

@@ -55,8 +55,8 @@ class AccessFormsTest {
         Variables.MITIGATING_CONTROL, Variables.EXCEPTION_EXPIRES);
     assertThat(keys(form("access-request-fulfilment"))).containsExactlyInAnyOrder(Variables.FULFILMENT_METHOD,
         Variables.FULFILMENT_REFERENCE);
-    assertThat(keys(form("access-revocation-removal"))).containsExactlyInAnyOrder(AccessRevocationProcess.Variables.REMOVED_AT,
-        AccessRevocationProcess.Variables.METHOD, AccessRevocationProcess.Variables.REFERENCE);
+    assertThat(keys(form("access-revocation-removal"))).containsExactlyInAnyOrder(AccessRevocationProcess.Fields.REMOVED_AT,
+        AccessRevocationProcess.Fields.METHOD, AccessRevocationProcess.Fields.REFERENCE);
   }
 
   @Test

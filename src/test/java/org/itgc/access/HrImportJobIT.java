@@ -70,7 +70,7 @@ class HrImportJobIT {
           .append("@example.com,").append(manager).append(",Finance,Clerk,active,").append(hire).append(",,")
           .append(userName).append('\n');
     }
-    // line 2502: a second person with line 9's login, refused while storing; line 2503: person 5 moves job
+    // line 2502: a second person with line 9's login, refused while storing; line 2503: person 5 again, refused before
     csv.append(p).append("-dup,Dup Login,dup@example.com,E1000,Finance,Clerk,active,2024-01-02,,j")
         .append(run.toLowerCase(Locale.ROOT)).append("-shared\n");
     csv.append(p).append("-5,Job Person 5,jp5@example.com,E1000,Treasury,Treasury Analyst,active,2024-01-02,,\n");
@@ -82,12 +82,13 @@ class HrImportJobIT {
 
     assertThat(job.get("rowsDone").asInt()).isEqualTo(rows + 2);
     assertThat(job.get("created").asInt()).as(job.toString()).isEqualTo(rows - 1);
-    assertThat(job.get("updated").asInt()).as("person 5's second row").isEqualTo(1);
-    assertThat(job.get("rejected").asInt()).isEqualTo(2);
-    assertThat(job.get("errorCount").asInt()).isEqualTo(2);
+    assertThat(job.get("updated").asInt()).isZero();
+    assertThat(job.get("rejected").asInt()).isEqualTo(3);
+    assertThat(job.get("errorCount").asInt()).isEqualTo(3);
     List<String> errors = new ArrayList<>();
     job.get("errors").forEach(e -> errors.add(e.get("line").asInt() + ":" + e.get("field").asText()));
-    assertThat(errors).containsExactlyInAnyOrder("5:hireDate", (rows + 2) + ":userName");
+    assertThat(errors).containsExactlyInAnyOrder("5:hireDate", (rows + 2) + ":userName", (rows + 3) + ":employeeId");
+    assertThat(job.toString()).contains("'" + p + "-5' is already on line 7 of this file");
     assertThat(job.toString()).contains("already belongs to identity " + p + "-7");
     assertThat(job.get("withoutManager").toString()).contains(p + "-11");
     assertThat(job.get("fileSha256").asText()).hasSize(64);
@@ -96,18 +97,14 @@ class HrImportJobIT {
     assertThat(count("select count(*) from access_identity where id like ?", p + "-%")).isEqualTo(rows - 1);
     assertThat(count("select count(*) from access_identity where id = ?", p + "-dup")).isZero();
     assertThat(jdbc.queryForObject("select job from access_identity where id = ?", String.class, p + "-5"))
-        .as("the later row of the same person wins").isEqualTo("Treasury Analyst");
-    // every joiner and the mover are HR events, each audited after the identity's own record
-    assertThat(count("select count(*) from access_hr_event where identity_id like ?", p + "-%")).isEqualTo(rows);
-    assertThat(job.get("hrEvents").asInt()).isEqualTo(rows);
+        .as("the first row of the person stands").isEqualTo("Clerk");
+    // every joiner is an HR event, audited after the identity's own record
+    assertThat(count("select count(*) from access_hr_event where identity_id like ?", p + "-%")).isEqualTo(rows - 1);
+    assertThat(job.get("hrEvents").asInt()).isEqualTo(rows - 1);
     assertThat(count("select count(*) from audit_event where action = 'access.identity.create' and object_id like ?",
         p + "-%")).isEqualTo(rows - 1);
     assertThat(count("select count(*) from audit_event where action = 'access.hr-event' and object_id like ?",
-        p + "-%")).isEqualTo(rows);
-    List<String> trailOfFive = jdbc.queryForList("select action || ':' || coalesce(details->>'kind', '') from audit_event"
-        + " where object_id = ? and action like 'access.%' order by id", String.class, p + "-5");
-    assertThat(trailOfFive).containsExactly("access.identity.create:", "access.hr-event:joiner",
-        "access.identity.update:", "access.hr-event:mover");
+        p + "-%")).isEqualTo(rows - 1);
     Map<String, Object> recorded = jdbc.queryForMap("select actor, actor_roles::text as roles from audit_event"
         + " where action = 'access.identity.create' and object_id = ?", p + "-0");
     assertThat(recorded.get("actor")).as("the job records as the person who started it").isEqualTo("sam");
@@ -115,12 +112,19 @@ class HrImportJobIT {
     assertThat(count("select count(*) from audit_event where action = 'access.hr-import' and details->>'job' = ?",
         job.get("id").asText())).isEqualTo(1);
 
-    // the same file again: nobody new; person 5 moves back and forth as the file's two rows say
+    // the same file again: nothing changes, and the job says so
     JsonNode again = finished(post(csv.toString(), Map.of()));
     assertThat(again.get("created").asInt()).isZero();
-    assertThat(again.get("unchanged").asInt()).isEqualTo(rows - 2);
-    assertThat(again.get("updated").asInt()).isEqualTo(2);
-    assertThat(count("select count(*) from access_hr_event where identity_id like ?", p + "-%")).isEqualTo(rows + 2);
+    assertThat(again.get("updated").asInt()).isZero();
+    assertThat(again.get("unchanged").asInt()).isEqualTo(rows - 1);
+    // person 5 moves in a later file: a mover, audited after the update it comes from
+    var moved = post(HEADER + p + "-5,Job Person 5,jp5@example.com,E1000,Treasury,Treasury Analyst,active,2024-01-02,,\n",
+        Map.of());
+    assertThat(moved.json().get("updated").asInt()).as(moved.toString()).isEqualTo(1);
+    List<String> trailOfFive = jdbc.queryForList("select action || ':' || coalesce(details->>'kind', '') from audit_event"
+        + " where object_id = ? and action like 'access.%' order by id", String.class, p + "-5");
+    assertThat(trailOfFive).containsExactly("access.identity.create:", "access.hr-event:joiner",
+        "access.identity.update:", "access.hr-event:mover");
   }
 
   @Test
@@ -183,7 +187,7 @@ class HrImportJobIT {
     assertThat(user.status()).as(user.toString()).isEqualTo(201);
     org.itgc.support.RoleApprovals.approvePending(port, login);
     var submitted = Http.as(port, login, PASSWORD).post("/api/access/requests", Http.json(Map.of(
-        "entitlements", List.of("ERP-GL/GL_READ_ONLY"), "justification", "Month-end reporting")));
+        "entitlements", List.of("ERP-GL/GL_DBA"), "justification", "Month-end database maintenance")));
     assertThat(submitted.status()).as(submitted.toString()).isEqualTo(201);
     String instance = Http.as(port, "audrey").get("/api/access/requests/" + submitted.json().get("id").asText()).json()
         .get("processInstanceId").asText();
@@ -203,5 +207,39 @@ class HrImportJobIT {
     assertThat(approved.status()).as(approved.toString()).isEqualTo(204);
     assertThat(jdbc.queryForObject("select approver from access_approval where request_id = ? and step = 'line-manager'",
         String.class, submitted.json().get("id").asText())).isEqualTo("sam");
+
+    // the owner approves; the privileged access needs a security admin's approval too, and not the same one's
+    String owners = "/engine-rest/task?processInstanceId=" + instance + "&taskDefinitionKey="
+        + AccessRequestProcess.Elements.SYSTEM_OWNER_APPROVAL;
+    String ownerTask = Http.as(port, "sofia").get(owners).json().get(0).get("id").asText();
+    assertThat(Http.as(port, "sofia").post("/engine-rest/task/" + ownerTask + "/claim",
+        Http.json(Map.of("userId", "sofia"))).status()).isEqualTo(204);
+    assertThat(Http.as(port, "sofia").post("/engine-rest/task/" + ownerTask + "/complete",
+        Http.json(Map.of("variables", variables))).status()).isEqualTo(204);
+    String security = "/engine-rest/task?processInstanceId=" + instance + "&taskDefinitionKey="
+        + AccessRequestProcess.Elements.SECURITY_ADMIN_APPROVAL;
+    String securityTask = sam.get(security).json().get(0).get("id").asText();
+    assertThat(sam.post("/engine-rest/task/" + securityTask + "/claim", Http.json(Map.of("userId", "sam"))).status())
+        .isEqualTo(204);
+    var twice = sam.post("/engine-rest/task/" + securityTask + "/complete", Http.json(Map.of("variables", variables)));
+    assertThat(twice.status()).as(twice.toString()).isEqualTo(403);
+    assertThat(twice.body()).contains("already gave the line-manager approval");
+  }
+
+  @Autowired Identities identities;
+
+  @Test
+  void aManagerWhoHasLeftApprovesNothingAndIsAFinding() {
+    String p = "N" + run;
+    String login = "n" + run.toLowerCase(Locale.ROOT);
+    var imported = post(HEADER + p + "-boss,Gone Boss,gone@example.com,,Finance,Director,terminated,2020-01-01,"
+        + "2026-01-05," + login + "\n" + p + "-1,Left Behind,lb@example.com," + p + "-boss,Finance,Clerk,active,"
+        + "2024-01-02,,\n", Map.of());
+    assertThat(imported.json().get("errors")).as(imported.toString()).isEmpty();
+    assertThat(imported.json().get("withoutManager").toString()).contains(p + "-1");
+    var person = identities.find(p + "-1").orElseThrow();
+    assertThat(identities.managerLogin(person, null)).as("the departed manager's login approves nothing").isEmpty();
+    assertThat(Http.as(port, "audrey").get("/api/access/identities/without-manager").body())
+        .contains("the manager " + p + "-boss has left");
   }
 }

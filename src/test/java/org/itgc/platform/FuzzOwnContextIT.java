@@ -105,6 +105,7 @@ class FuzzOwnContextIT {
       port = ((WebServerApplicationContext) context).getWebServer().getPort();
       var mappings = context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
       int endpoints = 0;
+      List<Runnable> fuzzes = new ArrayList<>();
       for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
         for (String pattern : mapping.getKey().getPatternValues()) {
           if (!pattern.startsWith("/api/") && !pattern.startsWith("/scim/v2")) {
@@ -113,10 +114,12 @@ class FuzzOwnContextIT {
           Set<RequestMethod> methods = mapping.getKey().getMethodsCondition().getMethods();
           for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
             endpoints++;
-            fuzzEndpoint(method.name(), pattern, mapping.getValue());
+            fuzzes.add(() -> fuzzEndpoint(method.name(), pattern, mapping.getValue()));
           }
         }
       }
+      // endpoints are independent of each other: a few at once (each request logs in with BCrypt, a core's work)
+      inParallel(fuzzes);
       fuzzKnownBodies();
       int apiRequests = requests.get();
       int engineOperations = fuzzEngineRest();
@@ -265,7 +268,7 @@ class FuzzOwnContextIT {
    *
    * @return the number of operations fuzzed
    */
-  private int fuzzEngineRest() throws InterruptedException {
+  private int fuzzEngineRest() {
     Http sofia = Http.as(port, "sofia");
     List<Runnable> sends = new ArrayList<>();
     int operations = 0;
@@ -276,9 +279,10 @@ class FuzzOwnContextIT {
       operations++;
       String verb = operation.substring(0, operation.indexOf(' '));
       String pattern = "/engine-rest" + operation.substring(operation.indexOf(' ') + 1);
-      String path = pattern.replaceAll("\\{[^}]+}", "fuzz-x");
+      String path = pattern.replaceAll("\\{[^}]+}", "fuzz-1");
       if (pattern.contains("{")) {
-        for (String value : List.of("\u0000", "\uD83D\uDE00\u202E")) {
+        // (a NUL in a path is refused by Tomcat before the engine: the /api part sends it)
+        for (String value : List.of("\uD83D\uDE00\u202E")) {
           sends.add(() -> send(sofia, verb, pattern.replaceAll("\\{[^}]+}", encode(value)), verb.equals("GET") ? null
               : "application/json", verb.equals("GET") ? null : "{}"));
         }
@@ -291,7 +295,7 @@ class FuzzOwnContextIT {
             + encode("+10000-01-01T00:00:00") + "&deserializeValues=maybe&active=sometimes", null, null));
       } else {
         // each request logs in (HTTP Basic, BCrypt): a few telling bodies per operation keep the suite short
-        for (String body : List.of("{", "[]",
+        for (String body : List.of("{",
             "{\"variables\": {\"a\": {\"value\": {\"nested\": 1}, \"type\": \"Nonsense\"}}}",
             "{\"firstResult\": -1, \"maxResults\": \"many\", \"sorting\": [{\"sortBy\": 1}]}",
             "{\"a\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_001))) {
@@ -304,17 +308,17 @@ class FuzzOwnContextIT {
     var tasklist = org.itgc.support.WebSession.tasklist(port, "sofia", Http.DEMO_PASSWORD);
     List<String[]> calls = new ArrayList<>();
     for (String path : List.of("/camunda/api/engine/engine/default/task?firstResult=-1&maxResults=-5",
-        "/camunda/api/engine/engine/default/task?maxResults=many", "/camunda/api/engine/engine/default/task/fuzz-x/form",
-        "/camunda/api/engine/engine/default/task/fuzz-x/deployed-form", "/camunda/api/tasklist/plugin/nonsense/static/x",
-        "/camunda/api/engine/engine/default/filter/fuzz-x/list?firstResult=abc", "/camunda/api/engine/engine/default/"
-        + "process-instance/fuzz-x/variables", "/camunda/api/admin/auth/user/default")) {
+        "/camunda/api/engine/engine/default/task?maxResults=many", "/camunda/api/engine/engine/default/task/fuzz-1/form",
+        "/camunda/api/engine/engine/default/task/fuzz-1/deployed-form", "/camunda/api/tasklist/plugin/nonsense/static/x",
+        "/camunda/api/engine/engine/default/filter/fuzz-1/list?firstResult=abc", "/camunda/api/engine/engine/default/"
+        + "process-instance/fuzz-1/variables", "/camunda/api/admin/auth/user/default")) {
       calls.add(new String[] {"GET", path, null});
     }
     for (String body : List.of("{", "[]", "{\"variables\": {\"decision\": {\"value\": [1, 2]}}}",
         "{\"a\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_001))) {
-      calls.add(new String[] {"POST", "/camunda/api/engine/engine/default/task/fuzz-x/submit-form", body});
+      calls.add(new String[] {"POST", "/camunda/api/engine/engine/default/task/fuzz-1/submit-form", body});
       calls.add(new String[] {"POST", "/camunda/api/engine/engine/default/task", body});
-      calls.add(new String[] {"POST", "/camunda/api/engine/engine/default/task/fuzz-x/complete", body});
+      calls.add(new String[] {"POST", "/camunda/api/engine/engine/default/task/fuzz-1/complete", body});
     }
     for (String[] call : calls) {
       requests.incrementAndGet();
@@ -322,11 +326,20 @@ class FuzzOwnContextIT {
       check(call[0] + " " + call[1] + (call[2] == null ? "" : " body " + cut(call[2])), false, page.status(),
           page.contentType(), page.body());
     }
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
-    sends.forEach(pool::execute);
-    pool.shutdown();
-    assertThat(pool.awaitTermination(15, java.util.concurrent.TimeUnit.MINUTES)).as("the engine's part finished").isTrue();
+    inParallel(sends);
     return operations;
+  }
+
+  private static void inParallel(List<Runnable> work) {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    work.forEach(pool::execute);
+    pool.shutdown();
+    try {
+      assertThat(pool.awaitTermination(15, java.util.concurrent.TimeUnit.MINUTES)).as("the fuzzing finished").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   /**

@@ -30,7 +30,8 @@ public class EngineRestParameters {
 
     @Override
     public Response toResponse(ParamException error) {
-      String kind = error instanceof ParamException.PathParamException ? "path parameter" : "query parameter";
+      String kind = error instanceof ParamException.PathParamException ? "path parameter"
+          : error instanceof ParamException.QueryParamException ? "query parameter" : "parameter";
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("type", "InvalidRequestException");
       body.put("message", kind + " '" + error.getParameterName() + "': not a valid value of its type (a number, a"

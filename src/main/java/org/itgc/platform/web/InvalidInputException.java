@@ -26,6 +26,13 @@ public class InvalidInputException extends BadUserRequestException {
     this.errors = List.copyOf(errors);
   }
 
+  /** Throws when any field is at fault, naming them all; returns otherwise. */
+  public static void ifAny(java.util.List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+  }
+
   public static InvalidInputException of(String field, String reason) {
     return new InvalidInputException(List.of(new FieldError(field, reason)));
   }
