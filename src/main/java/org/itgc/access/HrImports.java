@@ -85,7 +85,7 @@ public class HrImports {
       String failure) {
 
     public boolean finished() {
-      return !"running".equals(state);
+      return !"running".equals(state) && !"queued".equals(state);
     }
   }
 

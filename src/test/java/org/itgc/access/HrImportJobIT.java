@@ -42,7 +42,7 @@ class HrImportJobIT {
     String location = started.header("Location");
     assertThat(location).startsWith("/api/access/identities/imports/HRI-");
     JsonNode job = started.json();
-    for (int i = 0; i < 600 && job.get("state").asText().equals("running"); i++) {
+    for (int i = 0; i < 600 && List.of("queued", "running").contains(job.get("state").asText()); i++) {
       Thread.sleep(100);
       var status = Http.as(port, "sam").get(location);
       assertThat(status.status()).as(status.toString()).isEqualTo(200);
