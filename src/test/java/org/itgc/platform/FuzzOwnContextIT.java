@@ -191,24 +191,27 @@ class FuzzOwnContextIT {
   /** The known request bodies, each field in turn replaced by each corpus value. */
   private void fuzzKnownBodies() throws Exception {
     var change = ChangeRequests.body("standard", "BI-REPORTING", null, ChangeRequests.plannedSaturday(900));
-    mutate(Http.as(port, "rachel"), "POST", "/api/changes", "application/json", JSON.writeValueAsString(change));
-    mutate(Http.as(port, "rachel"), "POST", "/api/access/requests", "application/json",
-        "{\"entitlements\": [\"ERP-GL/GL_READ_ONLY\"], \"justification\": \"Month-end reporting\"}");
-    mutate(Http.as(port, "sam"), "POST", "/api/security/credentials", "application/json",
+    // the known bodies of different endpoints are independent: mutated a few at once
+    List<Runnable> bodies = new ArrayList<>();
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "rachel"), "POST", "/api/changes", "application/json", JSON.writeValueAsString(change))));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "rachel"), "POST", "/api/access/requests", "application/json",
+        "{\"entitlements\": [\"ERP-GL/GL_READ_ONLY\"], \"justification\": \"Month-end reporting\"}")));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/security/credentials", "application/json",
         "{\"name\": \"fuzz\", \"scopes\": [\"scim\"], \"expiresAt\": \""
-        + org.itgc.support.TestClock.now().plus(java.time.Duration.ofDays(30)) + "\"}");
-    mutate(Http.as(port, "sam"), "POST", "/api/users", "application/json",
+        + org.itgc.support.TestClock.now().plus(java.time.Duration.ofDays(30)) + "\"}")));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/users", "application/json",
         "{\"username\": \"fuzz.user\", \"displayName\": \"Fuzz User\", \"email\": \"fuzz@example.com\","
-        + " \"password\": \"a-long-fuzz-password-1\", \"roles\": [\"auditor\"]}");
-    mutate(Http.as(port, "sam"), "POST", "/api/access/revocations", "application/json",
-        "{\"identityId\": \"E9403\", \"reason\": \"sod-remediation\"}");
-    mutate(Http.as(port, "sofia"), "POST", "/api/continuity/backups", "application/json",
+        + " \"password\": \"a-long-fuzz-password-1\", \"roles\": [\"auditor\"]}")));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/access/revocations", "application/json",
+        "{\"identityId\": \"E9403\", \"reason\": \"sod-remediation\"}")));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sofia"), "POST", "/api/continuity/backups", "application/json",
         "{\"systemId\": \"PAYROLL\", \"takenAt\": \"2026-07-01T12:00:00Z\", \"location\": \"vault://payroll\","
-        + " \"sizeBytes\": 1000, \"checksum\": \"" + "ab".repeat(32) + "\", \"rowCount\": 5000}");
-    mutate(Http.as(port, "dmitri"), "POST", "/api/changes/deployments", "application/json",
+        + " \"sizeBytes\": 1000, \"checksum\": \"" + "ab".repeat(32) + "\", \"rowCount\": 5000}")));
+    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "dmitri"), "POST", "/api/changes/deployments", "application/json",
         "{\"systemId\": \"ERP-GL\", \"repository\": \"acme/erp-gl\", \"reference\": \"deploy-fuzz\","
         + " \"deployedBy\": \"dmitri\", \"commits\": [\"c0ffee0000000000000000000000000000000000\"],"
-        + " \"environment\": \"production\"}");
+        + " \"environment\": \"production\"}")));
+    inParallel(bodies);
     fuzzWebhooks();
     // a campaign with a name longer than its column: refused naming the field, and no campaign started
     var longName = send(Http.as(port, "grace"), "POST", "/api/certifications", "application/json",
@@ -426,6 +429,19 @@ class FuzzOwnContextIT {
 
   private static String withoutMeta(String body) {
     return body.replaceAll("\"meta\"\\s*:\\s*\\{[^}]*}", "");
+  }
+
+  /** A mutation run as a task of its own. */
+  private interface Mutation {
+    void run() throws Exception;
+  }
+
+  private void mutateUnchecked(Mutation mutation) {
+    try {
+      mutation.run();
+    } catch (Exception e) {
+      failures.add("the fuzz suite itself failed: " + e);
+    }
   }
 
   private void mutate(Http client, String method, String path, String contentType, String valid) throws Exception {
