@@ -116,13 +116,18 @@ public class HrImports {
       run(id, prepared, actor, true);
       return find(id).orElseThrow();
     }
-    // the job runs as the person who started it, whatever their session does meanwhile (a logout)
+    // the job runs as the person who started it, whatever their session does meanwhile (a logout), and its events
+    // carry the address the file came from
     var snapshot = SecurityContextHolder.createEmptyContext();
     snapshot.setAuthentication(SecurityContextHolder.getContext().getAuthentication());
     jdbc.update("update access_import_job set state = 'queued' where id = ?", id);
     unfinished.add(id);
     try {
-      worker.execute(new DelegatingSecurityContextRunnable(() -> run(id, prepared, actor, false), snapshot));
+      String clientAddress = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+          instanceof org.springframework.web.context.request.ServletRequestAttributes attributes
+          ? attributes.getRequest().getRemoteAddr() : null;
+      worker.execute(new DelegatingSecurityContextRunnable(() -> org.itgc.audit.OnBehalfOfRequest.run(clientAddress,
+          () -> run(id, prepared, actor, false)), snapshot));
     } catch (java.util.concurrent.RejectedExecutionException busy) {
       unfinished.remove(id);
       String reason = "another HR import is running and one is waiting on this node; try again when one has ended";

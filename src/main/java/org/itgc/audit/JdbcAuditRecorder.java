@@ -154,6 +154,9 @@ class JdbcAuditRecorder implements AuditRecorder {
   }
 
   private static String currentClientAddress() {
+    if (OnBehalfOfRequest.clientAddress() != null) {
+      return OnBehalfOfRequest.clientAddress();
+    }
     if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
       HttpServletRequest request = attributes.getRequest();
       return request.getRemoteAddr();

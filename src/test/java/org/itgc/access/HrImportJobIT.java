@@ -105,10 +105,15 @@ class HrImportJobIT {
         p + "-%")).isEqualTo(rows - 1);
     assertThat(count("select count(*) from audit_event where action = 'access.hr-event' and object_id like ?",
         p + "-%")).isEqualTo(rows - 1);
-    Map<String, Object> recorded = jdbc.queryForMap("select actor, actor_roles::text as roles from audit_event"
-        + " where action = 'access.identity.create' and object_id = ?", p + "-0");
+    Map<String, Object> recorded = jdbc.queryForMap("select actor, actor_roles::text as roles, client_address"
+        + " from audit_event where action = 'access.identity.create' and object_id = ?", p + "-0");
     assertThat(recorded.get("actor")).as("the job records as the person who started it").isEqualTo("sam");
     assertThat((String) recorded.get("roles")).contains("security-admin");
+    String requestAddress = jdbc.queryForObject("select client_address from audit_event where action ="
+        + " 'access.hr-import.start' and object_id = ?", String.class, job.get("id").asText());
+    assertThat(requestAddress).isNotNull();
+    assertThat(recorded.get("client_address")).as("and from where the file came, as the request's own event")
+        .isEqualTo(requestAddress);
     assertThat(count("select count(*) from audit_event where action = 'access.hr-import' and details->>'job' = ?",
         job.get("id").asText())).isEqualTo(1);
 
