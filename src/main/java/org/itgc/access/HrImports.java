@@ -104,11 +104,11 @@ public class HrImports {
     List<RowError> errors = prepared.errors();
     jdbc.update("""
         insert into access_import_job (id, kind, state, file_sha256, file_bytes, rows_total, rows_done, rejected,
-            error_count, errors, without_manager, started_by, started_at, progress_at)
-        values (?, 'hr-csv', 'running', ?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?, ?)
+            error_count, errors, started_by, started_at, progress_at)
+        values (?, 'hr-csv', 'running', ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
         """, id, sha256(bytes), bytes.length, prepared.rows(), prepared.rows() - prepared.accepted().size(),
         rejectedRows(errors), errors.size(), toJson(errors.subList(0, Math.min(errors.size(), ERRORS_LISTED))),
-        toJson(prepared.withoutManager()), actor, Timestamp.from(now), Timestamp.from(now));
+        actor, Timestamp.from(now), Timestamp.from(now));
     audit.record(AuditEvent.of("access.hr-import.start", "hr-import", id).detail("rows", prepared.rows())
         .detail("fileSha256", sha256(bytes)).detail("fileBytes", bytes.length)
         .detail("refusedBeforeStoring", rejectedRows(errors)).build());

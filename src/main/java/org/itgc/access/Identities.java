@@ -179,7 +179,7 @@ public class Identities {
   }
 
   /** An HR file read and checked before anything is stored: the rows to store and the rows refused with why. */
-  record PreparedImport(int rows, List<CsvLine> accepted, List<RowError> errors, List<String> withoutManager) {}
+  record PreparedImport(int rows, List<CsvLine> accepted, List<RowError> errors) {}
 
   /** One accepted row of an HR file: its line and the identity it says. */
   record CsvLine(int line, Identity identity) {}
@@ -270,10 +270,7 @@ public class Identities {
         rowFieldErrors.get(r).forEach(e -> rowErrors.add(new RowError(line, e.field(), e.reason())));
       }
     }
-    List<String> withoutManager = accepted.stream().map(CsvLine::identity)
-        .filter(i -> i.active() && Identity.PERSON.equals(i.kind()) && i.managerId() == null).map(Identity::id)
-        .toList();
-    return new PreparedImport(table.rows().size(), accepted, rowErrors, withoutManager);
+    return new PreparedImport(table.rows().size(), accepted, rowErrors);
   }
 
   /**

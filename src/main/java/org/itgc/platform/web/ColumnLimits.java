@@ -48,9 +48,4 @@ public class ColumnLimits implements org.springframework.beans.factory.SmartInit
     }
     return own != null ? own : max;
   }
-
-  /** Whether the limits have been read (a context has started). */
-  public static boolean known(String column) {
-    return LIMITS.containsKey(column);
-  }
 }
