@@ -6,7 +6,7 @@ and the openssl command only).
   itgc_audit_verify.py chain BASE_URL USER PASSWORD FINGERPRINT
 
 Prints OK ... or FAILED: ... lines; exit status 0 when everything verifies."""
-import base64, csv, hashlib, io, json, os, subprocess, sys, tempfile, urllib.request, zipfile
+import base64, csv, hashlib, io, json, os, re, subprocess, sys, tempfile, urllib.request, zipfile
 
 GENESIS = "0" * 64
 
@@ -144,6 +144,13 @@ def verify_pack(path, pinned):
         if len(names) != len(set(names)):
             problems.append("the ZIP holds two entries of one name")
         files = {n: z.read(n) for n in names}
+    required = ["population.csv", "population.xlsx", "samples.json", "chain/segments.jsonl",
+                "chain/checkpoints.json", "public-key.pem", "README.txt", "manifest.json", "manifest.sig"]
+    missing = [n for n in required if n not in files]
+    if missing:
+        return [n + ": missing from the pack" for n in missing], "the pack is incomplete"
+    problems += [n + ": not an entry of an evidence pack" for n in files
+                 if n not in required and not re.fullmatch(r"evidence/\d{3}-[^/]+\.json", n)]
     pem = files.get("public-key.pem", b"").decode()
     if not pem or fingerprint(pem) != pinned.lower():
         return ["public-key.pem is not the pinned key " + pinned], "the pack is signed by another key"

@@ -29,6 +29,10 @@ import org.itgc.audit.AuditSigningKey;
 public final class EvidencePackVerifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The entries every pack has; besides them only evidence files. */
+  private static final List<String> ENTRIES = List.of("population.csv", "population.xlsx", "samples.json",
+      "chain/segments.jsonl", "chain/checkpoints.json", "public-key.pem", "README.txt", "manifest.json", "manifest.sig");
+  private static final java.util.regex.Pattern EVIDENCE = java.util.regex.Pattern.compile("evidence/\\d{3}-[^/]+\\.json");
 
   private EvidencePackVerifier() {}
 
@@ -53,6 +57,13 @@ public final class EvidencePackVerifier {
       return new Result(List.of("not a readable ZIP: " + e.getMessage()), 0, 0, 0);
     }
     problems.addAll(centralDirectoryDiffers(pack, files));
+    // exactly the entries of the format (docs/audit-format.md, section 4): nothing missing, nothing else
+    List<String> absent = ENTRIES.stream().filter(name -> !files.containsKey(name)).toList();
+    if (!absent.isEmpty()) {
+      return new Result(absent.stream().map(name -> name + ": missing from the pack").toList(), files.size(), 0, 0);
+    }
+    files.keySet().stream().filter(name -> !ENTRIES.contains(name) && !EVIDENCE.matcher(name).matches())
+        .forEach(name -> problems.add(name + ": not an entry of an evidence pack"));
     byte[] manifestBytes = files.get("manifest.json");
     byte[] signature = files.get("manifest.sig");
     if (manifestBytes == null || signature == null) {
@@ -167,7 +178,38 @@ public final class EvidencePackVerifier {
         }
       }
     }
+    problems.addAll(samplesDiffer(files));
     return new Result(problems, files.size(), links, checkpoints.size());
+  }
+
+  /**
+   * Re-performs the sample: the item ids of {@code population.csv} in file order, shuffled with
+   * {@code java.util.Random(seed)} of {@code samples.json}; its first items are the samples.
+   */
+  private static List<String> samplesDiffer(Map<String, byte[]> files) throws IOException {
+    byte[] population = files.get("population.csv");
+    byte[] sampleFile = files.get("samples.json");
+    if (population == null || sampleFile == null) {
+      return List.of((population == null ? "population.csv" : "samples.json") + ": missing, so the sample cannot be "
+          + "re-performed");
+    }
+    JsonNode samples = JSON.readTree(sampleFile);
+    if (!samples.path("seed").canConvertToLong() || !samples.path("samples").isArray()) {
+      return List.of("samples.json: no seed or no samples");
+    }
+    List<String> ids;
+    try {
+      ids = new ArrayList<>(org.itgc.platform.csv.Csv.read(new String(population, StandardCharsets.UTF_8)).rows()
+          .stream().map(row -> row.get("item_id")).toList());
+    } catch (RuntimeException e) {
+      return List.of("population.csv: cannot be read as CSV with an item_id column: " + e.getMessage());
+    }
+    java.util.Collections.shuffle(ids, new java.util.Random(samples.get("seed").asLong()));
+    List<String> listed = new ArrayList<>();
+    samples.get("samples").forEach(s -> listed.add(s.asText()));
+    List<String> drawn = ids.subList(0, Math.min(listed.size(), ids.size()));
+    return drawn.equals(listed) ? List.of() : List.of("samples.json: the sample is not re-performed from its seed and "
+        + "the population (seed " + samples.get("seed").asLong() + " draws " + drawn + ")");
   }
 
   /** The evidence's copy of an event says what the link's canonical content says (actor, action, object, outcome). */
