@@ -43,6 +43,14 @@ public class AccessProcessGlue {
     return requests.lineManagerGroupOf(execution);
   }
 
+  public String privilegedApproverGroupsOf(DelegateExecution execution) {
+    return requests.privilegedApproverGroupsOf(execution);
+  }
+
+  public List<String> systemOwnersOf(DelegateExecution execution) {
+    return requests.systemOwnersOf(execution);
+  }
+
   public List<String> systemsOf(DelegateExecution execution) {
     return requests.systemsOf(execution);
   }

@@ -146,6 +146,7 @@ public class AccessRequests {
         errors.add(new FieldError(Variables.REQUESTER, "login '" + requester + "' is not linked to an HR identity"));
       }
     }
+    List<AccessCatalogue.SystemEntitlement> requested = requestedEntitlements(execution, errors);
     Identity beneficiary = requesterIdentity;
     String beneficiaryId = text(execution, Variables.BENEFICIARY_ID);
     if (beneficiaryId != null) {
@@ -153,15 +154,16 @@ public class AccessRequests {
       if (beneficiary == null) {
         errors.add(new FieldError(Variables.BENEFICIARY_ID, "'" + beneficiaryId + "' is not a known identity"));
       } else if (requesterIdentity != null && !beneficiary.id().equals(requesterIdentity.id())
-          && !requesterIdentity.id().equals(beneficiary.managerId())) {
+          && !requesterIdentity.id().equals(beneficiary.managerId())
+          && !(engineRolesOnly(requested) && holds(requester, Role.SECURITY_ADMIN))) {
         errors.add(new FieldError(Variables.BENEFICIARY_ID, "'" + beneficiaryId
-            + "' is not you nor one of your reports: ask their manager to request"));
+            + "' is not you nor one of your reports: ask their manager to request (a security admin requests "
+            + "this engine's roles for anyone)"));
       }
     }
     if (beneficiary != null && !beneficiary.active()) {
       errors.add(new FieldError(Variables.BENEFICIARY_ID, "'" + beneficiary.id() + "' is not active (terminated)"));
     }
-    List<AccessCatalogue.SystemEntitlement> requested = requestedEntitlements(execution, errors);
     String justification = text(execution, Variables.JUSTIFICATION);
     if (justification == null) {
       errors.add(new FieldError(Variables.JUSTIFICATION, "is required: why the person needs this access"));
@@ -270,9 +272,62 @@ public class AccessRequests {
     return identities.managerLogin(beneficiary, requester).orElse(null);
   }
 
-  /** The group of the line manager's task: line managers, or security admins when HR names no manager. */
+  /**
+   * The group of the line manager's task: line managers, or security admins when HR names no manager (and, for a
+   * request of this engine's own roles only, governance leads too: a security admin asks for most of those, and
+   * nobody approves their own request).
+   */
   String lineManagerGroupOf(DelegateExecution execution) {
-    return lineManagerOf(execution) == null ? Role.SECURITY_ADMIN.groupId() : Role.LINE_MANAGER.groupId();
+    return lineManagerOf(execution) != null ? Role.LINE_MANAGER.groupId()
+        : String.join(",", standInGroups(requestOfInstance(execution.getProcessInstanceId())));
+  }
+
+  /**
+   * The groups of the privileged approval: security admins; for a request of this engine's own roles only, governance
+   * leads too, so that a security admin's request for a privileged engine role is approved by a second security admin
+   * or a governance lead.
+   */
+  String privilegedApproverGroupsOf(DelegateExecution execution) {
+    return String.join(",", standInGroups(requestOfInstance(execution.getProcessInstanceId())));
+  }
+
+  /**
+   * The owners' logins of the system of one system owner's task (the engine's own loop variable on the task's
+   * execution), as its candidate users: an owner who does not hold the {@code system-owner} role (the governance lead
+   * owning this engine, say) still finds the task.
+   */
+  List<String> systemOwnersOf(DelegateExecution execution) {
+    return systems.find((String) execution.getVariableLocal(Variables.SYSTEM_ID)).map(AccessRequests::owners)
+        .map(List::copyOf).orElse(List.of());
+  }
+
+  private static Set<String> owners(FinancialSystem system) {
+    Set<String> owners = new LinkedHashSet<>();
+    if (system.businessOwner().user() != null) {
+      owners.add(system.businessOwner().user());
+    }
+    if (system.technicalOwner().user() != null) {
+      owners.add(system.technicalOwner().user());
+    }
+    return owners;
+  }
+
+  private List<String> standInGroups(String requestId) {
+    return engineRolesOnly(requestId) ? List.of(Role.SECURITY_ADMIN.groupId(), Role.GOVERNANCE_LEAD.groupId())
+        : List.of(Role.SECURITY_ADMIN.groupId());
+  }
+
+  private boolean engineRolesOnly(String requestId) {
+    List<Map<String, Object>> items = items(requestId);
+    return !items.isEmpty() && items.stream().allMatch(i -> EngineRoleRequests.SYSTEM.equals(i.get("systemId")));
+  }
+
+  private static boolean engineRolesOnly(List<AccessCatalogue.SystemEntitlement> requested) {
+    return !requested.isEmpty() && requested.stream().allMatch(i -> EngineRoleRequests.SYSTEM.equals(i.systemId()));
+  }
+
+  private boolean holds(String login, Role role) {
+    return login != null && users.find(login).filter(a -> a.enabled() && a.roles().contains(role)).isPresent();
   }
 
   /** The approval tasks: who may decide is checked here, on the server, whatever the form shows. */
@@ -295,7 +350,8 @@ public class AccessRequests {
           refuse(requestId, task, actor, "only " + beneficiary.name() + "'s line manager (" + manager
               + ") approves as line manager");
         }
-        if (manager == null && users.find(actor).filter(a -> a.roles().contains(Role.SECURITY_ADMIN)).isEmpty()) {
+        if (manager == null && standInGroups(requestId).stream().noneMatch(g -> holds(actor, Role.fromGroupId(g)
+            .orElseThrow()))) {
           refuse(requestId, task, actor, "HR names no line manager for " + beneficiary.name() + " ("
               + beneficiary.id() + "): a security admin approves in the manager's place until HR names one");
         }
@@ -305,13 +361,7 @@ public class AccessRequests {
         // execution, not a task-local variable a client could have set
         FinancialSystem system = systems.find((String) task.getExecution().getVariableLocal(Variables.SYSTEM_ID))
             .orElseThrow();
-        Set<String> owners = new LinkedHashSet<>();
-        if (system.businessOwner().user() != null) {
-          owners.add(system.businessOwner().user());
-        }
-        if (system.technicalOwner().user() != null) {
-          owners.add(system.technicalOwner().user());
-        }
+        Set<String> owners = owners(system);
         if (!owners.isEmpty() && !owners.contains(actor)) {
           refuse(requestId, task, actor, "only an owner of " + system.id() + " (" + String.join(", ", owners)
               + ") approves access to it");
@@ -325,6 +375,12 @@ public class AccessRequests {
               + " already approved it as security admin");
         }
       }
+      case Elements.SECURITY_ADMIN_APPROVAL -> {
+        if (standInGroups(requestId).stream().noneMatch(g -> holds(actor, Role.fromGroupId(g).orElseThrow()))) {
+          refuse(requestId, task, actor, "privileged access is approved by a security admin"
+              + (engineRolesOnly(requestId) ? " or a governance lead" : ""));
+        }
+      }
       default -> { }
     }
     // a security admin gives one approval of a request: standing in for a missing line manager, approving privileged
@@ -336,7 +392,8 @@ public class AccessRequests {
     if (securityAdminStep) {
       request.approvals().stream().filter(a -> actor.equals(a.get("approver")) && !step.equals(a.get("step")))
           .findFirst().ifPresent(a -> refuse(requestId, task, actor, actor + " already gave the " + a.get("step")
-              + " approval of " + requestId + "; a security admin gives one approval of a request"));
+              + " approval of " + requestId + "; a security admin (or a governance lead standing in) gives one approval "
+              + "of a request"));
     }
     List<FieldError> errors = new ArrayList<>();
     String decision = TaskInputs.required(task, "decision", errors);

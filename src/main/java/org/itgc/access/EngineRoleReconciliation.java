@@ -43,7 +43,7 @@ class EngineRoleReconciliation {
   @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead', 'auditor')")
   List<Mismatch> reconcile() {
     List<Mismatch> mismatches = check();
-    audit.record(AuditEvent.of("access.engine-roles.reconcile", "system", EngineRoleGrants.SYSTEM)
+    audit.record(AuditEvent.of("access.engine-roles.reconcile", "system", EngineRoleRequests.SYSTEM)
         .outcome(mismatches.isEmpty() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
         .detail("mismatches", mismatches.size()).build());
     return mismatches;
@@ -87,7 +87,7 @@ class EngineRoleReconciliation {
         continue;
       }
       Set<String> granted = new HashSet<>();
-      registry.current(identity.get().id()).stream().filter(g -> g.systemId().equals(EngineRoleGrants.SYSTEM))
+      registry.current(identity.get().id()).stream().filter(g -> g.systemId().equals(EngineRoleRequests.SYSTEM))
           .forEach(g -> granted.add(g.entitlementId()));
       for (Role role : user.roles()) {
         if (!granted.remove(role.groupId())) {

@@ -122,6 +122,15 @@ public class CamundaIdentity {
 
   /** Creates or updates the Camunda user and sets its group memberships to exactly the given roles. */
   void saveUser(String username, String displayName, String email, Set<Role> roles) {
+    saveUser(username, displayName, email, roles, Set.of());
+  }
+
+  /**
+   * As above, when the user held {@code before} (our own table, read in this transaction). Inside an engine command (a
+   * connector's job giving two roles one after the other) a membership created earlier in the same command is not yet
+   * in the engine's tables, so its query does not see it: a role held before is not created again.
+   */
+  void saveUser(String username, String displayName, String email, Set<Role> roles, Set<Role> before) {
     User user = identityService.createUserQuery().userId(username).singleResult();
     if (user == null) {
       user = identityService.newUser(username);
@@ -134,14 +143,14 @@ public class CamundaIdentity {
     identityService.saveUser(user);
     for (Role role : Role.values()) {
       boolean member = identityService.createUserQuery().userId(username).memberOfGroup(role.groupId()).count() > 0;
-      if (roles.contains(role) && !member) {
+      if (roles.contains(role) && !member && !before.contains(role)) {
         identityService.createMembership(username, role.groupId());
       } else if (!roles.contains(role) && member) {
         identityService.deleteMembership(username, role.groupId());
       }
     }
     boolean admin = identityService.createUserQuery().userId(username).memberOfGroup(CAMUNDA_ADMIN_GROUP).count() > 0;
-    if (roles.contains(Role.ENGINE_ADMIN) && !admin) {
+    if (roles.contains(Role.ENGINE_ADMIN) && !admin && !before.contains(Role.ENGINE_ADMIN)) {
       identityService.createMembership(username, CAMUNDA_ADMIN_GROUP);
     } else if (!roles.contains(Role.ENGINE_ADMIN) && admin) {
       identityService.deleteMembership(username, CAMUNDA_ADMIN_GROUP);

@@ -36,7 +36,9 @@ final class RolePermissions {
       Role.GOVERNANCE_LEAD, List.of("access-certification", "dr-test", "backup-restore-test"),
       Role.SYSTEM_OWNER, List.of("dr-test", "backup-restore-test"),
       // a line manager requests access for their reports
-      Role.LINE_MANAGER, List.of("access-request"));
+      Role.LINE_MANAGER, List.of("access-request"),
+      // a security admin requests this engine's roles for anyone (access.EngineRoleRequests)
+      Role.SECURITY_ADMIN, List.of("access-request"));
 
   /**
    * Processes whose approvers' roles once read every instance's history. Now they read the definition only; the

@@ -89,7 +89,7 @@ public class UserAccounts {
         audit.record(AuditEvent.of("user.role.revoke", "user", username).detail("role", role.groupId()).build());
       }
     }
-    camundaIdentity.saveUser(username, current.displayName(), current.email(), roles);
+    camundaIdentity.saveUser(username, current.displayName(), current.email(), roles, current.roles());
     return find(username).orElseThrow();
   }
 

@@ -1,18 +1,9 @@
 package org.itgc.security;
 
-import org.itgc.platform.Role;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.security.Principal;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.web.BadRequestException;
@@ -25,12 +16,14 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Engine users and their roles, managed by {@code security-admin}; nobody changes their own roles. */
+/**
+ * Engine users, managed by {@code security-admin} (a new login and its roles: {@code access.EngineRolesController});
+ * second factors, passwords, API credentials.
+ */
 @RestController
 class UsersController {
 
@@ -42,12 +35,9 @@ class UsersController {
   private final org.itgc.systems.SystemsInventory systems;
   private final ApiCredentials credentials;
 
-  private final RoleChanges roleChanges;
-
   UsersController(UserAccounts accounts, AuditRecorder audit, PasswordPolicy passwordPolicy, Mfa mfa,
-      org.itgc.systems.SystemsInventory systems, ApiCredentials credentials, RoleChanges roleChanges) {
+      org.itgc.systems.SystemsInventory systems, ApiCredentials credentials) {
     this.credentials = credentials;
-    this.roleChanges = roleChanges;
     this.accounts = accounts;
     this.audit = audit;
     this.passwordPolicy = passwordPolicy;
@@ -155,17 +145,6 @@ class UsersController {
     return Map.of("headerName", token.getHeaderName(), "token", token.getToken());
   }
 
-  record NewUserRequest(
-      @NotBlank @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}", message = "must be 2-64 letters, digits, dots, dashes or underscores")
-          String username,
-      @NotBlank @Size(max = 200) String displayName,
-      @NotBlank @Email String email,
-      @NotNull @Size(max = 1024, message = "must have at most 1024 characters") String password,
-      @NotEmpty List<@NotBlank String> roles) {}
-
-  record RolesRequest(@NotNull List<@NotBlank String> roles,
-      @org.itgc.platform.web.FitsColumn(value = "role_change.reason", max = 4000) String reason) {}
-
   record Me(String username, List<String> roles) {}
 
   @GetMapping("/api/me")
@@ -189,59 +168,6 @@ class UsersController {
     return user;
   }
 
-  /** A new user: the login exists at once, without roles; the roles asked for wait for a second person. */
-  record CreatedUser(UserAccount user, RoleChanges.RoleChange pendingRoleChange) {}
 
-  @PostMapping("/api/users")
-  @ResponseStatus(HttpStatus.CREATED)
-  @PreAuthorize("hasAuthority('security-admin')")
-  @org.springframework.transaction.annotation.Transactional
-  CreatedUser create(@Valid @RequestBody NewUserRequest request, Principal principal) {
-    Set<Role> roles = roles(request.roles());
-    UserAccount user = accounts.create(new UserAccounts.NewUser(request.username(), request.displayName(),
-        request.email(), request.password(), Set.of()), principal.getName());
-    RoleChanges.RoleChange change = roles.isEmpty() ? null
-        : roleChanges.request(user.username(), roles, principal.getName(), "new user");
-    return new CreatedUser(user, change);
-  }
-
-  /** Asks for a user's roles to change; they change when another security admin or a governance lead approves. */
-  @PutMapping("/api/users/{username}/roles")
-  @ResponseStatus(HttpStatus.ACCEPTED)
-  @PreAuthorize("hasAuthority('security-admin')")
-  RoleChanges.RoleChange setRoles(@PathVariable String username, @Valid @RequestBody RolesRequest request,
-      Principal principal) {
-    return roleChanges.request(username, roles(request.roles()), principal.getName(), request.reason());
-  }
-
-  @GetMapping("/api/users/role-changes")
-  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead', 'auditor')")
-  List<RoleChanges.RoleChange> pendingRoleChanges(
-      @org.springframework.web.bind.annotation.RequestParam(required = false) String username) {
-    return roleChanges.pendingFor(username);
-  }
-
-  @PostMapping("/api/users/role-changes/{id}/approve")
-  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead')")
-  RoleChanges.RoleChange approveRoleChange(@PathVariable String id, Principal principal) {
-    return roleChanges.approve(id, principal.getName());
-  }
-
-  @PostMapping("/api/users/role-changes/{id}/reject")
-  @PreAuthorize("hasAnyAuthority('security-admin', 'governance-lead')")
-  RoleChanges.RoleChange rejectRoleChange(@PathVariable String id, Principal principal) {
-    return roleChanges.reject(id, principal.getName());
-  }
-
-  private static Set<Role> roles(List<String> names) {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
-      int index = i;
-      roles.add(Role.fromGroupId(name).orElseThrow(() -> new BadRequestException("roles[" + index + "]",
-          "'" + name + "' is not a role; expected one of " + Role.allowedValues())));
-    }
-    return roles;
-  }
 
 }

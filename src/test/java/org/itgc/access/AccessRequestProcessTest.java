@@ -56,6 +56,8 @@ class AccessRequestProcessTest {
     when(glue.systemsOf(any())).thenReturn(List.of("ERP-GL"));
     when(glue.lineManagerOf(any())).thenReturn("lucas");
     when(glue.lineManagerGroupOf(any())).thenReturn("line-manager");
+    when(glue.systemOwnersOf(any())).thenReturn(List.of());
+    when(glue.privilegedApproverGroupsOf(any())).thenReturn("security-admin");
     // an approver's decision: a rejection is what the gateways read
     doAnswer(call -> {
       DelegateTask task = call.getArgument(0);
@@ -169,6 +171,25 @@ class AccessRequestProcessTest {
     execute(job(instance));
     verify(glue).provisionByConnector(any());
     assertThat(instance).hasPassed(END_GRANTED).hasNotPassed(FULFIL).isEnded();
+  }
+
+  @Test
+  void aRequestForThisEnginesOwnRolesGoesToTheEnginesOwnersAndASecondSecurityAdminOrAGovernanceLead() {
+    registerAs(false, true);
+    when(glue.systemsOf(any())).thenReturn(List.of("ITGC-ENGINE"));
+    when(glue.systemOwnersOf(any())).thenReturn(List.of("grace", "admin"));
+    when(glue.privilegedApproverGroupsOf(any())).thenReturn("security-admin,governance-lead");
+    when(glue.provisionedByConnector(any())).thenReturn(true);
+    ProcessInstance instance = start(false);
+    complete(task(instance, LINE_MANAGER_APPROVAL), approve());
+    assertThat(task(instance, SYSTEM_OWNER_APPROVAL)).hasCandidateUser("grace").hasCandidateUser("admin")
+        .hasCandidateGroup("system-owner");
+    complete(task(instance, SYSTEM_OWNER_APPROVAL), approve());
+    assertThat(task(instance, SECURITY_ADMIN_APPROVAL)).hasCandidateGroup("security-admin")
+        .hasCandidateGroup("governance-lead");
+    complete(task(instance, SECURITY_ADMIN_APPROVAL), approve());
+    execute(job(instance));
+    assertThat(instance).hasPassed(END_GRANTED).isEnded();
   }
 
   @Test

@@ -187,10 +187,8 @@ class HrImportJobIT {
     assertThat(nora.get("reason").asText()).isEqualTo("HR names no manager");
 
     // Nora asks for access herself
-    var user = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", login, "displayName",
-        "Nora Nomanager", "email", "nora@example.com", "password", PASSWORD, "roles", List.of("requester"))));
-    assertThat(user.status()).as(user.toString()).isEqualTo(201);
-    org.itgc.support.RoleApprovals.approvePending(port, login);
+    org.itgc.support.RoleApprovals.createUser(port, login, "Nora Nomanager", "nora@example.com", PASSWORD,
+        List.of("requester"));
     var submitted = Http.as(port, login, PASSWORD).post("/api/access/requests", Http.json(Map.of(
         "entitlements", List.of("ERP-GL/GL_DBA"), "justification", "Month-end database maintenance")));
     assertThat(submitted.status()).as(submitted.toString()).isEqualTo(201);

@@ -449,10 +449,7 @@ class ChangeManagementIT {
     if (jdbc.queryForObject("select count(*) from sec_user where username = ?", Integer.class, name) > 0) {
       return;
     }
-    var response = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", name, "displayName", name,
-        "email", name + "@example.com", "password", Http.DEMO_PASSWORD, "roles", roles)));
-    assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    org.itgc.support.RoleApprovals.approvePending(port, name);
+    org.itgc.support.RoleApprovals.createUser(port, name, name, name + "@example.com", Http.DEMO_PASSWORD, roles);
   }
 
   @Test

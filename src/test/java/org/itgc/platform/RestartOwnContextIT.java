@@ -33,10 +33,8 @@ class RestartOwnContextIT {
     java.time.Instant closing;
     try (var first = start(dataDirectory)) {
       var http = Http.as(port(first), "sam");
-      assertThat(http.post("/api/users", Http.json(Map.of("username", "persisted.user", "displayName", "Persisted User",
-          "email", "p@example.com", "password", "a-long-persisted-password", "roles", List.of("auditor")))).status())
-          .isEqualTo(201);
-      org.itgc.support.RoleApprovals.approvePending(port(first), "persisted.user");
+      org.itgc.support.RoleApprovals.createUser(port(first), "persisted.user", "Persisted User", "p@example.com",
+          "a-long-persisted-password", List.of("auditor"));
       first.getBean(RepositoryService.class).createDeployment().name("restart-it")
           .addClasspathResource("it-models/group-tasks.bpmn").deploy();
       instanceId = first.getBean(RuntimeService.class).startProcessInstanceByKey("it-group-tasks", "RESTART-1").getId();

@@ -21,52 +21,78 @@ class UsersIT {
   @Autowired IdentityService identityService;
   @Autowired JdbcTemplate jdbc;
 
-  @Test
-  void aSecurityAdminCreatesAUserWhoseRolesWaitForASecondPersonAndEveryStepIsAudited() {
-    var created = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", "nina.new",
-        "displayName", "Nina New", "email", "nina@example.com", "password", "a-long-password-for-nina",
-        "roles", List.of("deployer"))));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    assertThat(created.json().at("/user/roles")).as("no role before a second person approves").isEmpty();
-    String changeId = created.json().at("/pendingRoleChange/id").asText();
-    assertThat(created.json().at("/pendingRoleChange/rolesAfter/0").asText()).isEqualTo("deployer");
-    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles")).isEmpty();
+  /** Claims and completes one task of an access request as {@code user}; answers the completion (or the refused claim). */
+  Http.Response decide(String user, String requestId, String taskKey, String decision) {
+    String instance = Http.as(port, "audrey").get("/api/access/requests/" + requestId).json().get("processInstanceId")
+        .asText();
+    String taskId = jdbc.queryForObject("select id_ from act_ru_task where proc_inst_id_ = ? and task_def_key_ = ?",
+        String.class, instance, taskKey);
+    var http = Http.as(port, user);
+    var claim = http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId", user)));
+    if (claim.status() != 204) {
+      return claim;
+    }
+    return http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables",
+        Map.of("decision", Map.of("value", decision), "comment", Map.of("value", "checked")))));
+  }
 
-    // the asker does not approve their own request, nor does anyone outside security admins and governance leads
-    var bySam = Http.as(port, "sam").post("/api/users/role-changes/" + changeId + "/approve", "{}");
-    assertThat(bySam.status()).isEqualTo(403);
-    assertThat(Http.as(port, "rachel").post("/api/users/role-changes/" + changeId + "/approve", "{}").status())
-        .isEqualTo(403);
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role-change.approve' "
-        + "and object_id = ? and outcome = 'DENIED'", Integer.class, changeId)).isEqualTo(1);
-    // a login that no person of the access registry holds gets no role (the registry would not list it, and it
-    // could be someone's second login): refused and audited, the change still waiting
-    var unbound = Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}");
+  int events(String action, String objectId, String outcome) {
+    return jdbc.queryForObject("select count(*) from audit_event where action = ? and object_id = ? and outcome = ?",
+        Integer.class, action, objectId, outcome);
+  }
+
+  @Test
+  void aSecurityAdminCreatesAUserWhoseRolesAreAnAccessRequestApprovedByOthersAndEveryStepIsAudited() {
+    Map<String, Object> nina = Map.of("username", "nina.new", "displayName", "Nina New", "email", "nina@example.com",
+        "password", "a-long-password-for-nina", "roles", List.of("deployer"), "reason", "releases the ledger");
+    // a login that no person of the access registry holds gets no role (the registry would not list it, and it could
+    // be someone's second login): refused, audited, nothing stored
+    var unbound = Http.as(port, "sam").post("/api/users", Http.json(nina));
     assertThat(unbound.status()).as(unbound.toString()).isEqualTo(409);
-    assertThat(unbound.json().get("detail").asText()).contains("nina.new is bound to no identity");
-    assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isZero();
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.role-change.refused' "
-        + "and object_id = ? and outcome = 'DENIED'", Integer.class, changeId)).isEqualTo(1);
-    assertThat(jdbc.queryForObject("select status from role_change where id = ?", String.class, changeId))
-        .isEqualTo("pending");
-    // HR's import names her: the same approval now applies, and the registry holds the grant with its provenance
+    assertThat(unbound.json().get("detail").asText()).contains("login nina.new").contains("bound to no identity");
+    assertThat(jdbc.queryForObject("select count(*) from sec_user where username = 'nina.new'", Integer.class)).isZero();
+    assertThat(events("access.role-change.refused", "nina.new", "DENIED")).isEqualTo(1);
+
+    // HR names her: the login is created without roles, and the role is an access request of sam's
     var hr = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", """
         employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
         E9501,Nina New,nina@example.com,E1003,IT,Release Engineer,active,2026-01-05,,nina.new
         """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(hr.status()).as(hr.toString()).isEqualTo(200);
-    var approved = Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}");
-    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
-    assertThat(approved.json().get("status").asText()).isEqualTo("approved");
+    var created = Http.as(port, "sam").post("/api/users", Http.json(nina));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().at("/user/roles")).as("no role before the access process approves").isEmpty();
+    String requestId = created.json().at("/roleRequest/accessRequestId").asText();
+    assertThat(created.json().at("/roleRequest/requested/0").asText()).isEqualTo("deployer");
+    var request = Http.as(port, "audrey").get("/api/access/requests/" + requestId).json();
+    assertThat(request.get("requester").asText()).isEqualTo("sam");
+    assertThat(request.get("beneficiaryId").asText()).isEqualTo("E9501");
+    assertThat(request.get("justification").asText()).isEqualTo("releases the ledger");
+    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles")).isEmpty();
+
+    // her line manager, then an owner of ITGC-ENGINE (not any system owner), then a second person for a privileged
+    // role: never sam, who asked
+    assertThat(decide("lucas", requestId, "Task_LineManagerApproval", "approve").status()).isEqualTo(204);
+    var notAnOwner = decide("sofia", requestId, "Task_SystemOwnerApproval", "approve");
+    assertThat(notAnOwner.status()).as(notAnOwner.toString()).isEqualTo(403);
+    assertThat(notAnOwner.body()).contains("only an owner of ITGC-ENGINE");
+    assertThat(decide("admin", requestId, "Task_SystemOwnerApproval", "approve").status()).isEqualTo(204);
+    var bySam = decide("sam", requestId, "Task_SecurityAdminApproval", "approve");
+    assertThat(bySam.status()).as(bySam.toString()).isEqualTo(403);
+    assertThat(bySam.body()).contains("nobody approves their own request");
+    assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isZero();
+    assertThat(decide("grace", requestId, "Task_SecurityAdminApproval", "approve").status()).isEqualTo(204);
+
+    // the engine's roles connector gives the role; the registry holds the grant with the request as provenance
+    RoleApprovals.awaitRoles(port, "nina.new", List.of("deployer"));
     assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isEqualTo(1);
-    assertThat(jdbc.queryForObject("select count(*) from access_grant where identity_id = 'E9501' and system_id = "
-        + "'ITGC-ENGINE' and entitlement_id = 'deployer' and removed_at is null and source = 'role-change'", Integer.class)).isEqualTo(1);
-    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles").get(0).asText())
-        .isEqualTo("deployer");
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.grant' "
-        + "and object_id = 'nina.new' and actor = 'grace' and details->>'role' = 'deployer'", Integer.class)).isEqualTo(1);
-    assertThat(Http.as(port, "grace").post("/api/users/role-changes/" + changeId + "/approve", "{}").status())
-        .as("decided once").isEqualTo(409);
+    var grant = jdbc.queryForMap("select source, request_id, provenance::text as provenance from access_grant where "
+        + "identity_id = 'E9501' and system_id = 'ITGC-ENGINE' and entitlement_id = 'deployer' and removed_at is null");
+    assertThat(grant.get("source")).isEqualTo("request");
+    assertThat(grant.get("request_id")).isEqualTo(requestId);
+    assertThat(grant.get("provenance").toString()).contains("lucas").contains("admin").contains("grace");
+    assertThat(events("user.role.grant", "nina.new", "SUCCESS")).isEqualTo(1);
+    assertThat(events("user.role-change.request", "nina.new", "SUCCESS")).isEqualTo(1);
     String hash = jdbc.queryForObject("select password_hash from sec_user where username = 'nina.new'", String.class);
     assertThat(hash).startsWith("{bcrypt}").doesNotContain("a-long-password-for-nina");
   }
@@ -142,56 +168,71 @@ class UsersIT {
   }
 
   @Test
-  void approvedRoleChangesAreMirroredIntoTheEngineAndTheRegistryAndABypassShowsInTheReconciliation() {
-    // ryan (HR identity E1002) commits to the ledger's repository: deploying too would combine conflicting duties
+  void roleChangesGoThroughTheAccessProcessWithItsSodCheckAndARoleOutsideTheRegistryIsFoundAndRemoved() {
+    // ryan (HR identity E1002) commits to the ledger's repository: deploying too would combine conflicting duties,
+    // and the access request's preventive check rejects it before anyone approves
     var conflicting = Http.as(port, "sam").put("/api/users/ryan/roles",
         Http.json(Map.of("roles", List.of("requester", "deployer"), "reason", "covers deployments in December")));
     assertThat(conflicting.status()).as(conflicting.toString()).isEqualTo(202);
-    String conflictingId = conflicting.json().get("id").asText();
-    assertThat(Http.as(port, "ryan").post("/api/users/role-changes/" + conflictingId + "/approve", "{}").status())
-        .as("nobody approves their own roles").isEqualTo(403);
-    var refused = Http.as(port, "grace").post("/api/users/role-changes/" + conflictingId + "/approve", "{}");
-    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
-    assertThat(refused.body()).contains("SOD-11");
+    String conflictingId = conflicting.json().get("accessRequestId").asText();
+    assertThat(conflicting.header("Location")).isEqualTo("/api/access/requests/" + conflictingId);
+    var rejected = Http.as(port, "audrey").get("/api/access/requests/" + conflictingId).json();
+    assertThat(rejected.get("status").asText()).isEqualTo("rejected-sod");
+    assertThat(rejected.get("sodCheck").toString()).contains("SOD-11");
     assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("deployer").count()).isZero();
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.role-change.sod-violation' "
-        + "and object_id = ?", Integer.class, conflictingId)).isEqualTo(1);
-    assertThat(Http.as(port, "grace").post("/api/users/role-changes/" + conflictingId + "/reject", "{}").status())
-        .isEqualTo(200);
 
-    // a role without conflict: mirrored into the engine and into the registry, with the role change as provenance
+    // adding a role needs a reason (the request's justification); nobody changes their own
+    var noReason = Http.as(port, "sam").put("/api/users/ryan/roles", Http.json(Map.of("roles", List.of("requester",
+        "auditor"))));
+    assertThat(noReason.status()).isEqualTo(400);
+    assertThat(noReason.json().get("errors").get(0).get("field").asText()).isEqualTo("reason");
+
+    // a role without conflict: approved by others, given by the connector, in the registry with the request
     var asked = Http.as(port, "sam").put("/api/users/ryan/roles",
         Http.json(Map.of("roles", List.of("requester", "auditor"), "reason", "helps the year-end audit")));
-    RoleApprovals.approvePending(port, "ryan");
-    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("auditor").count()).isEqualTo(1);
-    var grant = jdbc.queryForMap("select source, granted_by, provenance::text as provenance from access_grant "
-        + "where identity_id = 'E1002' and system_id = 'ITGC-ENGINE' and entitlement_id = 'auditor' and removed_at is null");
-    assertThat(grant.get("source")).isEqualTo("role-change");
-    assertThat(grant.get("granted_by")).isEqualTo("grace");
-    assertThat(grant.get("provenance").toString()).contains(asked.json().get("id").asText()).contains("sam");
+    assertThat(asked.status()).as(asked.toString()).isEqualTo(202);
+    String requestId = asked.json().get("accessRequestId").asText();
+    RoleApprovals.approve(port, requestId);
+    RoleApprovals.awaitRoles(port, "ryan", List.of("requester", "auditor"));
+    assertThat(jdbc.queryForObject("select request_id from access_grant where identity_id = 'E1002' and system_id = "
+        + "'ITGC-ENGINE' and entitlement_id = 'auditor' and removed_at is null", String.class)).isEqualTo(requestId);
 
-    Http.as(port, "sam").put("/api/users/ryan/roles", Http.json(Map.of("roles", List.of("requester"))));
-    RoleApprovals.approvePending(port, "ryan");
-    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("auditor").count()).isZero();
-    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.revoke' "
-        + "and object_id = 'ryan' and details->>'role' = 'auditor'", Integer.class)).isEqualTo(1);
-    assertThat(jdbc.queryForObject("select count(*) from access_grant where identity_id = 'E1002' "
-        + "and entitlement_id = 'auditor' and removed_at is null", Integer.class)).isZero();
-
-    // a role that reached the engine past the approvals is found by the detective check
+    // a role that reached the engine past the access process is found by the detective check
     var audrey = Http.as(port, "audrey");
     assertThat(audrey.get("/api/access/engine-roles/reconciliation").json().findValuesAsText("username"))
         .doesNotContain("ryan");
     jdbc.update("insert into sec_user_role (username, role, granted_at, granted_by) values ('ryan', 'cab', now(), 'dba')");
-    try {
-      var mismatches = audrey.get("/api/access/engine-roles/reconciliation").json();
-      assertThat(mismatches).anySatisfy(m -> {
-        assertThat(m.get("username").asText()).isEqualTo("ryan");
-        assertThat(m.get("role").asText()).isEqualTo("cab");
-        assertThat(m.get("problem").asText()).contains("without a grant");
-      });
-    } finally {
-      jdbc.update("delete from sec_user_role where username = 'ryan' and role = 'cab'");
+    var mismatches = audrey.get("/api/access/engine-roles/reconciliation").json();
+    assertThat(mismatches).anySatisfy(m -> {
+      assertThat(m.get("username").asText()).isEqualTo("ryan");
+      assertThat(m.get("role").asText()).isEqualTo("cab");
+      assertThat(m.get("problem").asText()).contains("without a grant");
+    });
+
+    // taking roles away: the granted one is revoked through access-revocation (the connector removes it), the one
+    // without a grant goes at once
+    var removal = Http.as(port, "sam").put("/api/users/ryan/roles", Http.json(Map.of("roles", List.of("requester"))));
+    assertThat(removal.status()).as(removal.toString()).isEqualTo(202);
+    assertThat(removal.json().path("accessRequestId").asText(null)).as("nothing added, nothing to request").isNull();
+    assertThat(removal.json().get("revoking").toString()).isEqualTo("[\"auditor\"]");
+    assertThat(removal.json().get("removedAtOnce").toString()).isEqualTo("[\"cab\"]");
+    String revocationId = removal.json().get("revocationId").asText();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (identityService.createUserQuery().userId("ryan").memberOfGroup("auditor").count() > 0) {
+      assertThat(System.currentTimeMillis()).as("the connector removes auditor").isLessThan(deadline);
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    assertThat(identityService.createUserQuery().userId("ryan").memberOfGroup("cab").count()).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.revoke' "
+        + "and object_id = 'ryan' and details->>'role' = 'auditor'", Integer.class)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from access_grant where identity_id = 'E1002' "
+        + "and entitlement_id = 'auditor' and removed_at is null", Integer.class)).isZero();
+    assertThat(Http.as(port, "audrey").get("/api/access/revocations/" + revocationId).status()).isEqualTo(200);
+    assertThat(audrey.get("/api/access/engine-roles/reconciliation").json().findValuesAsText("username"))
+        .doesNotContain("ryan");
   }
 }
