@@ -24,7 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
  * on approval with the request as the grant's provenance. Each role removed is a revocation of the person's grant
  * ({@code access-revocation}, reason {@code role-change}, removed by the connector). So the registry and the engine's
  * memberships never disagree; a role held without a grant (set by a database administrator, say) is a finding of
- * {@link EngineRoleReconciliation}, and asking to remove it removes it at once (less access needs no approval).
+ * {@link EngineRoleReconciliation}, and asking to remove it removes it at once (less access needs no approval; so do
+ * the roles of a login bound to nobody, which can only lose roles).
  */
 @Service
 public class EngineRoleRequests {
@@ -72,7 +73,7 @@ public class EngineRoleRequests {
       throw InvalidInputException.of("roles", "are the roles login " + username + " holds already: nothing to change");
     }
     Identity identity = identities.findByUserName(username).orElse(null);
-    if (identity == null) {
+    if (identity == null && !added.isEmpty()) {
       // a role given to a login that the registry cannot name would be a grant nobody certifies, and a second login
       // of one person could act as a second person: roles go to logins bound to an identity only
       audit.recordIndependently(AuditEvent.of("access.role-change.refused", "user", username)
@@ -91,7 +92,8 @@ public class EngineRoleRequests {
       requestId = requests.submit(new AccessRequests.NewRequest(identity.id(),
           added.stream().map(role -> SYSTEM + "/" + role).toList(), reason, false), actor, actorGroups);
     }
-    List<Grant> granted = registry.current(identity.id()).stream()
+    // a login bound to nobody holds no grant: whatever it holds goes at once (less access needs no approval)
+    List<Grant> granted = identity == null ? List.of() : registry.current(identity.id()).stream()
         .filter(g -> g.systemId().equals(SYSTEM) && removed.contains(g.entitlementId())).toList();
     String revocationId = granted.isEmpty() ? null : revocations.start(identity.id(), "role-change",
         granted.stream().map(Grant::id).toList(), registry.now(), "roles of login " + username + " set by " + actor,
@@ -99,14 +101,15 @@ public class EngineRoleRequests {
     Set<String> unregistered = new TreeSet<>(removed);
     granted.forEach(g -> unregistered.remove(g.entitlementId()));
     if (!unregistered.isEmpty()) {
-      Set<Role> kept = account.roles().isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(account.roles());
-      kept.removeIf(r -> unregistered.contains(r.groupId()));
-      users.setRoles(username, kept, actor);
+      Set<Role> gone = EnumSet.noneOf(Role.class);
+      unregistered.forEach(name -> Role.fromGroupId(name).ifPresent(gone::add));
+      users.changeRoles(username, EnumSet.noneOf(Role.class), gone, actor);
     }
-    audit.record(AuditEvent.of("user.role-change.request", "user", username).detail("identityId", identity.id())
+    String identityId = identity == null ? null : identity.id();
+    audit.record(AuditEvent.of("user.role-change.request", "user", username).detail("identityId", identityId)
         .detail("added", added).detail("removed", removed).detail("accessRequestId", requestId)
         .detail("revocationId", revocationId).detail("removedAtOnce", unregistered).detail("reason", reason).build());
-    return new Outcome(username, identity.id(), List.copyOf(added), requestId,
+    return new Outcome(username, identityId, List.copyOf(added), requestId,
         granted.stream().map(Grant::entitlementId).sorted().toList(), revocationId, List.copyOf(unregistered));
   }
 

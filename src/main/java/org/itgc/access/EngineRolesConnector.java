@@ -33,9 +33,8 @@ class EngineRolesConnector implements ProvisioningConnector {
   @Override
   public String grant(Identity identity, String systemId, String entitlementId) {
     UserAccount account = account(identity);
-    Set<Role> roles = roles(account);
-    roles.add(role(entitlementId));
-    users.setRoles(account.username(), roles, "access-provisioning");
+    users.changeRoles(account.username(), EnumSet.of(role(entitlementId)), EnumSet.noneOf(Role.class),
+        "access-provisioning");
     return "role " + entitlementId + " granted to login " + account.username();
   }
 
@@ -47,9 +46,8 @@ class EngineRolesConnector implements ProvisioningConnector {
       return "API credential " + credential + (revoked ? " revoked" : " was revoked already");
     }
     UserAccount account = account(identity);
-    Set<Role> roles = roles(account);
-    roles.remove(role(entitlementId));
-    users.setRoles(account.username(), roles, "access-provisioning");
+    Set<Role> roles = users.changeRoles(account.username(), EnumSet.noneOf(Role.class), EnumSet.of(role(entitlementId)),
+        "access-provisioning").roles();
     // a leaver's login goes with their last role (a rehire asks a security admin to enable it again)
     if (!identity.active() && roles.isEmpty()
         && users.setEnabled(account.username(), false, "access-provisioning", "leaver: identity " + identity.id())) {
@@ -64,10 +62,6 @@ class EngineRolesConnector implements ProvisioningConnector {
     }
     return users.find(identity.userName()).orElseThrow(() ->
         new IllegalStateException("login " + identity.userName() + " of identity " + identity.id() + " does not exist"));
-  }
-
-  private static Set<Role> roles(UserAccount account) {
-    return account.roles().isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(account.roles());
   }
 
   private static Role role(String entitlementId) {

@@ -370,6 +370,16 @@ public class Identities {
   /** What storing one identity of a batch did: its outcome, or the field that refused it (nothing stored then). */
   record Stored(Outcome outcome, FieldError refusal) {}
 
+  /** Whether the identity holds a grant of this engine's roles, or has an open request for one. */
+  private boolean holdsEngineAccess(String identityId) {
+    return Boolean.TRUE.equals(jdbc.queryForObject("""
+        select exists (select 1 from access_grant where identity_id = ? and system_id = 'ITGC-ENGINE'
+                         and removed_at is null)
+            or exists (select 1 from access_request where beneficiary_id = ? and status = 'open'
+                         and items @> '[{"systemId": "ITGC-ENGINE"}]'::jsonb)
+        """, Boolean.class, identityId, identityId));
+  }
+
   /**
    * Stores identities from a feed, in their order, in the caller's transaction: one lock and read of the stored rows
    * for all, then inserts, updates, HR events and audit events written in batches, and each HR event published
@@ -410,6 +420,15 @@ public class Identities {
         continue;
       }
       Identity before = current.get(next.id());
+      if (before != null && before.userName() != null && !before.userName().equals(next.userName())
+          && holdsEngineAccess(before.id())) {
+        // the engine's roles are given to and taken from the login the identity names: moving it while roles are held
+        // or asked for would hand them to another login (or leave them with one the registry no longer names)
+        results.add(new Stored(null, new FieldError("userName", "identity " + before.id() + " holds or has asked for "
+            + "roles of this engine on login '" + before.userName() + "'; revoke them before HR names another login")));
+        eventOfResult.add(-1);
+        continue;
+      }
       if (before == null) {
         trail.add(AuditEvent.of("access.identity.create", "identity", next.id()).actor(actor, null)
             .detail("source", source).detail("status", next.status()).detail("job", next.job()).build());

@@ -73,9 +73,24 @@ public class UserAccounts {
     return find(user.username()).orElseThrow();
   }
 
+  /**
+   * Adds and removes roles of a user, against what the user holds when the row is locked: two changes at once (a role
+   * request and a connector's job, say) each apply their own difference and neither undoes the other's.
+   */
+  @Transactional
+  public UserAccount changeRoles(String username, Set<Role> add, Set<Role> remove, String changedBy) {
+    lock(username);
+    Set<Role> target = EnumSet.noneOf(Role.class);
+    target.addAll(find(username).orElseThrow().roles());
+    target.addAll(add);
+    target.removeAll(remove);
+    return setRoles(username, target, changedBy);
+  }
+
   /** Replaces a user's roles; each role granted or removed is its own audit event. */
   @Transactional
   public UserAccount setRoles(String username, Set<Role> roles, String changedBy) {
+    lock(username);
     UserAccount current = find(username).orElseThrow(() -> new org.itgc.platform.web.NotFoundException("user", username));
     Instant now = clock.instant();
     for (Role role : roles) {
@@ -91,6 +106,14 @@ public class UserAccounts {
     }
     camundaIdentity.saveUser(username, current.displayName(), current.email(), roles, current.roles());
     return find(username).orElseThrow();
+  }
+
+  /** Holds the user's row until the transaction ends, so that role changes of one user follow each other. */
+  private void lock(String username) {
+    if (jdbc.queryForList("select username from sec_user where username = ? for update", String.class, username)
+        .isEmpty()) {
+      throw new org.itgc.platform.web.NotFoundException("user", username);
+    }
   }
 
   private void insertRole(String username, Role role, String grantedBy, Instant at) {

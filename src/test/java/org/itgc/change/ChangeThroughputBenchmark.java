@@ -10,7 +10,9 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
+import org.itgc.support.WebSession;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -20,6 +22,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * same model (its copy with every call into the glue replaced by a no-op, started with the same data) without it,
  * both on the same embedded PostgreSQL in one run. The project side also runs with the users' identities, so the
  * engine's authorization checks are part of its cost.
+ * A third side runs the same path as people do, through Tasklist's own REST API (start form, task list, claim,
+ * submit-form) with logged-in sessions, so that the HTTP layer and the engine surface guard are measured too.
  * Prints figures; asserts nothing about time. Run: {@code ./mvnw verify -Pbenchmark}.
  */
 @IntegrationTest
@@ -43,6 +47,10 @@ class ChangeThroughputBenchmark {
   @Autowired RepositoryService repositoryService;
   @Autowired org.springframework.context.ConfigurableApplicationContext context;
 
+  private static final String API = "/camunda/api/engine/engine/default";
+
+  @org.springframework.boot.test.web.server.LocalServerPort int port;
+  private final Map<String, WebSession> sessions = new java.util.HashMap<>();
   private int slot;
 
   @Test
@@ -54,26 +62,38 @@ class ChangeThroughputBenchmark {
         .replace("${changeProcess.", "${benchmarkNoGlue.");
     repositoryService.createDeployment().name("benchmark-raw").addString("benchmark-raw-change.bpmn", model)
         .enableDuplicateFiltering(true).deploy();
+    for (String[] step : STEPS) {
+      sessions.computeIfAbsent(step[0], user -> WebSession.tasklist(port, user, Http.DEMO_PASSWORD));
+    }
+    sessions.put("rachel", WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD));
     for (int i = 0; i < WARM_UP; i++) {
       projectChange();
       rawChange();
+      tasklistChange();
     }
     // alternate rounds, so that drift (JIT, caches, table growth) weighs on both sides alike
     long projectNanos = 0;
     long rawNanos = 0;
+    long tasklistNanos = 0;
     for (int round = 0; round < ROUNDS; round++) {
       projectNanos += time(this::projectChange, CHANGES / ROUNDS);
       rawNanos += time(this::rawChange, CHANGES / ROUNDS);
+      tasklistNanos += time(this::tasklistChange, CHANGES / ROUNDS);
     }
     double project = CHANGES / (projectNanos / 1e9);
     double raw = CHANGES / (rawNanos / 1e9);
+    double tasklist = CHANGES / (tasklistNanos / 1e9);
     System.out.printf("%nBENCHMARK change path, %d changes each (%d alternating rounds) after %d warm-up, "
         + "embedded PostgreSQL, history full%n", CHANGES, ROUNDS, WARM_UP);
     System.out.printf("BENCHMARK raw engine, same BPMN shape:   %8.1f changes/s (%.1f ms per change)%n", raw,
         rawNanos / 1e6 / CHANGES);
     System.out.printf("BENCHMARK ITGC Engine with its glue:      %8.1f changes/s (%.1f ms per change)%n", project,
         projectNanos / 1e6 / CHANGES);
-    System.out.printf("BENCHMARK ratio project / raw:            %8.2f%n%n", project / raw);
+    System.out.printf("BENCHMARK ratio project / raw:            %8.2f%n", project / raw);
+    System.out.printf("BENCHMARK ITGC Engine through Tasklist's API (HTTP, sessions, CSRF, the surface guard):"
+        + "%n                                          %8.1f changes/s (%.1f ms per change)%n", tasklist,
+        tasklistNanos / 1e6 / CHANGES);
+    System.out.printf("BENCHMARK ratio Tasklist's API / raw:     %8.2f%n%n", tasklist / raw);
   }
 
   private long time(Runnable change, int count) {
@@ -104,6 +124,47 @@ class ChangeThroughputBenchmark {
       } finally {
         identityService.clearAuthentication();
       }
+    }
+  }
+
+  /**
+   * The people's path: rachel submits Tasklist's start form and each approver finds, claims and completes their task
+   * through Tasklist's own REST API with a logged-in session and its CSRF token, so HTTP, the session, the surface
+   * guard (form fields, refusals) and JSON are part of the cost.
+   */
+  private void tasklistChange() {
+    Map<String, Object> start = new java.util.HashMap<>(ChangeService.toVariables(input()));
+    start.values().removeIf(java.util.Objects::isNull);
+    var started = sessions.get("rachel").api("POST", API + "/process-definition/key/change-request/submit-form",
+        typed(start));
+    if (started.status() != 200) {
+      throw new IllegalStateException("start through Tasklist's API: " + started.status() + " " + started.body());
+    }
+    String pid = json(started.body()).get("id").asText();
+    for (String[] step : STEPS) {
+      WebSession session = sessions.get(step[0]);
+      var tasks = session.api("GET", API + "/task?processInstanceId=" + pid + "&taskDefinitionKey=" + step[2], null);
+      String taskId = json(tasks.body()).get(0).get("id").asText();
+      var claim = session.api("POST", API + "/task/" + taskId + "/claim", Http.json(Map.of("userId", step[0])));
+      var done = session.api("POST", API + "/task/" + taskId + "/submit-form", typed(variables(step[2])));
+      if (claim.status() != 204 || done.status() != 204) {
+        throw new IllegalStateException(step[0] + " at " + step[2] + ": " + claim.status() + ", " + done.status()
+            + " " + done.body());
+      }
+    }
+  }
+
+  private static String typed(Map<String, Object> variables) {
+    Map<String, Object> typed = new java.util.HashMap<>();
+    variables.forEach((k, v) -> typed.put(k, Map.of("value", v)));
+    return Http.json(Map.of("variables", typed));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode json(String body) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(body, e);
     }
   }
 

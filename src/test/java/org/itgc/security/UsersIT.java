@@ -20,6 +20,7 @@ class UsersIT {
   @LocalServerPort int port;
   @Autowired IdentityService identityService;
   @Autowired JdbcTemplate jdbc;
+  @Autowired UserAccounts accounts;
 
   /** Claims and completes one task of an access request as {@code user}; answers the completion (or the refused claim). */
   Http.Response decide(String user, String requestId, String taskKey, String decision) {
@@ -93,8 +94,37 @@ class UsersIT {
     assertThat(grant.get("provenance").toString()).contains("lucas").contains("admin").contains("grace");
     assertThat(events("user.role.grant", "nina.new", "SUCCESS")).isEqualTo(1);
     assertThat(events("user.role-change.request", "nina.new", "SUCCESS")).isEqualTo(1);
+    // HR cannot move her login to another identity, nor give her identity another login, while she holds the role:
+    // the connector acts on the login the identity names, so a rebinding would hand the role to someone else
+    var rebind = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", """
+        employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName
+        E9501,Nina New,nina@example.com,E1003,IT,Release Engineer,active,2026-01-05,,nina.other
+        """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(rebind.status()).as(rebind.toString()).isEqualTo(200);
+    assertThat(rebind.json().path("errors").findValuesAsText("field")).containsExactly("userName");
+    assertThat(jdbc.queryForObject("select user_name from access_identity where id = 'E9501'", String.class))
+        .isEqualTo("nina.new");
     String hash = jdbc.queryForObject("select password_hash from sec_user where username = 'nina.new'", String.class);
     assertThat(hash).startsWith("{bcrypt}").doesNotContain("a-long-password-for-nina");
+  }
+
+  @Test
+  void aLoginBoundToNobodyLosesItsRolesAtOnceButGetsNone() {
+    // a login set up outside the access process (a legacy account, say), bound to no HR identity
+    if (!accounts.exists("legacy.ops")) {
+      accounts.create(new UserAccounts.NewUser("legacy.ops", "Legacy Ops", "legacy@example.com",
+          "a-long-password-for-legacy", java.util.EnumSet.of(org.itgc.platform.Role.CAB)), "dba");
+    }
+    var more = Http.as(port, "sam").put("/api/users/legacy.ops/roles", Http.json(Map.of("roles",
+        List.of("cab", "auditor"), "reason", "extra")));
+    assertThat(more.status()).as(more.toString()).isEqualTo(409);
+    var none = Http.as(port, "sam").put("/api/users/legacy.ops/roles", Http.json(Map.of("roles", List.of())));
+    assertThat(none.status()).as(none.toString()).isEqualTo(202);
+    assertThat(none.json().get("removedAtOnce").toString()).isEqualTo("[\"cab\"]");
+    assertThat(accounts.find("legacy.ops").orElseThrow().roles()).isEmpty();
+    assertThat(identityService.createUserQuery().userId("legacy.ops").memberOfGroup("cab").count()).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'user.role.revoke' and "
+        + "object_id = 'legacy.ops' and actor = 'sam' and details->>'role' = 'cab'", Integer.class)).isEqualTo(1);
   }
 
   @Test
