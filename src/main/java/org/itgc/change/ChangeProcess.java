@@ -3,10 +3,12 @@ package org.itgc.change;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import org.itgc.platform.ProcessVariable;
 
 /**
  * The contract of {@code processes/change-request.bpmn} in one place: the process key, the element ids that code
- * and tests refer to, the variables (name and type), and the approval steps with the decisions each allows.
+ * and tests refer to, the process's data (name and type), its forms' fields, and the approval steps with the
+ * decisions each allows.
  */
 public final class ChangeProcess {
 
@@ -40,22 +42,51 @@ public final class ChangeProcess {
     private Elements() {}
   }
 
-  /** Process variables (all strings unless said otherwise). */
-  public static final class Variables {
-    public static final String CHANGE_ID = "changeId";
-    public static final String REQUESTER = "requester";
+  /**
+   * The process's data, each declared once with its type: what the server writes (the change's id, the schedule's
+   * judgement, the decision's result) and what the gateways decide on. What a person submits is in {@link Fields}.
+   */
+  public static final class Data {
+    public static final ProcessVariable<String> CHANGE_ID = ProcessVariable.text("changeId");
+    /** Who started the change ({@code camunda:initiator}), or who the server opened it for. */
+    public static final ProcessVariable<String> REQUESTER = ProcessVariable.text("requester");
+    /** One of standard, normal or emergency once the change is registered; the gateways read it. */
+    public static final ProcessVariable<String> CHANGE_TYPE = ProcessVariable.text("changeType");
+    public static final ProcessVariable<String> SYSTEM_TIER = ProcessVariable.text("systemTier");
+    /** Planned outside every maintenance window of the system. */
+    public static final ProcessVariable<Boolean> OUTSIDE_MAINTENANCE_WINDOW = ProcessVariable.flag("outsideMaintenanceWindow");
+    /** Inside a freeze period or overlapping another approved change: always goes to the CAB. */
+    public static final ProcessVariable<Boolean> SCHEDULE_CONFLICT = ProcessVariable.flag("scheduleConflict");
+    public static final ProcessVariable<String> SCHEDULE_FINDINGS = ProcessVariable.text("scheduleFindings");
+    /** The change-criticality decision's single result (its outputs by name), {@code camunda:resultVariable}. */
+    public static final ProcessVariable<java.util.Map<String, Object>> ASSESSMENT = ProcessVariable.entries("assessment");
+    /** The decision's outputs, mapped out of the assessment for the gateways. */
+    public static final ProcessVariable<String> CRITICALITY = ProcessVariable.text("criticality");
+    public static final ProcessVariable<Boolean> CAB_REVIEW_REQUIRED = ProcessVariable.flag("cabReviewRequired");
+    public static final ProcessVariable<Boolean> FINANCE_APPROVAL_REQUIRED = ProcessVariable.flag("financeApprovalRequired");
+    public static final ProcessVariable<Boolean> TEST_EVIDENCE_REQUIRED = ProcessVariable.flag("testEvidenceRequired");
+    /** In a follow-up change: the failed change it follows. */
+    public static final ProcessVariable<String> FOLLOW_UP_OF = ProcessVariable.text("followUpOf");
+
+    private Data() {}
+  }
+
+  /**
+   * The fields of the forms: what a person (or a client of the API) submits, read as submitted. The request's fields
+   * (start and rework forms) are read together by {@link ChangeValidation#fromVariables}; the task forms' with
+   * {@link org.itgc.platform.TaskInputs}.
+   */
+  public static final class Fields {
     public static final String TITLE = "title";
     public static final String SYSTEM_ID = "systemId";
-    public static final String SYSTEM_TIER = "systemTier";
     public static final String CHANGE_TYPE = "changeType";
     /** For standard changes: the pre-approved type of config/standard-changes.yaml. */
     public static final String STANDARD_CHANGE_TYPE = "standardChangeType";
     public static final String DESCRIPTION = "description";
     public static final String JUSTIFICATION = "justification";
-    /** Boolean. */
+    /** A checkbox (true or false; a client may send its text). */
     public static final String TOUCHES_FINANCIAL_DATA = "touchesFinancialData";
     public static final String IMPLEMENTATION_PLAN = "implementationPlan";
-    /** Boolean. */
     public static final String HAS_TESTED_ROLLBACK = "hasTestedRollback";
     public static final String ROLLBACK_PLAN = "rollbackPlan";
     /** ISO-8601 date-time with offset, as Camunda Forms submit it. */
@@ -66,28 +97,30 @@ public final class ChangeProcess {
     public static final String COMMITS = "commits";
     public static final String TEST_EVIDENCE = "testEvidence";
     public static final String TEST_EVIDENCE_LINKS = "testEvidenceLinks";
-    /** Boolean: planned outside every maintenance window of the system. */
-    public static final String OUTSIDE_MAINTENANCE_WINDOW = "outsideMaintenanceWindow";
-    /** Boolean: inside a freeze period or overlapping another approved change: always goes to the CAB. */
-    public static final String SCHEDULE_CONFLICT = "scheduleConflict";
-    public static final String SCHEDULE_FINDINGS = "scheduleFindings";
-    public static final String CRITICALITY = "criticality";
-    /** Booleans from the change-criticality decision. */
-    public static final String CAB_REVIEW_REQUIRED = "cabReviewRequired";
-    public static final String FINANCE_APPROVAL_REQUIRED = "financeApprovalRequired";
-    public static final String TEST_EVIDENCE_REQUIRED = "testEvidenceRequired";
-    /** Task-local in approval tasks, mapped to {@code <step>Decision} and {@code <step>Comment}. */
+    /** The fields of a change request (start and rework forms), which a follow-up change starts with. */
+    public static final java.util.List<String> REQUEST = java.util.List.of(TITLE, SYSTEM_ID, CHANGE_TYPE,
+        STANDARD_CHANGE_TYPE, DESCRIPTION, JUSTIFICATION, TOUCHES_FINANCIAL_DATA, IMPLEMENTATION_PLAN,
+        HAS_TESTED_ROLLBACK, ROLLBACK_PLAN, PLANNED_START, PLANNED_END, REPOSITORY, COMMITS, TEST_EVIDENCE,
+        TEST_EVIDENCE_LINKS);
+
+    /** Approval forms; task-local, mapped to {@code <step>Decision} and {@code <step>Comment}. */
     public static final String DECISION = "decision";
     public static final String COMMENT = "comment";
+    /** Implementation form. */
     public static final String DEPLOYMENT_REFERENCE = "deploymentReference";
     public static final String IMPLEMENTATION_NOTES = "implementationNotes";
+    /** Post-implementation review form; the gateway after it reads the outcome. */
     public static final String REVIEW_OUTCOME = "reviewOutcome";
     public static final String REVIEW_COMMENT = "reviewComment";
     public static final String ROLLBACK_DETAILS = "rollbackDetails";
-    public static final String FOLLOW_UP_OF = "followUpOf";
+    /** Roll-back form (with the rollback details). */
+    public static final String ROLLBACK_CONFIRMED = "rollbackConfirmed";
 
-    private Variables() {}
+    private Fields() {}
   }
+
+  /** The extension property of each approval task that names its {@link ApprovalStep}. */
+  public static final String APPROVAL_STEP_PROPERTY = "approvalStep";
 
   /** The approval steps of the model (extension property {@code approvalStep} of each approval task). */
   public enum ApprovalStep {

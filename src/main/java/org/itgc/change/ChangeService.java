@@ -1,7 +1,5 @@
 package org.itgc.change;
 
-import static org.itgc.change.ChangeProcess.Variables;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,17 +11,14 @@ import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
+import org.itgc.change.ChangeProcess.Data;
+import org.itgc.change.ChangeProcess.Fields;
 import org.itgc.controls.ControlExceptions;
-import org.itgc.platform.CurrentUser;
-import org.itgc.platform.ModelProperties;
 import org.itgc.platform.calendar.BusinessCalendar;
 import org.itgc.platform.web.InvalidInputException;
-import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
@@ -32,8 +27,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Change management: what each step of {@code change-request} does to the change record, with the segregation of
- * duties checked on the server. The BPMN calls it through {@link ChangeProcessGlue}; the API through
- * {@link ChangeController}.
+ * duties checked on the server. The BPMN calls it through {@link ChangeProcessGlue}, which hands over plain values and
+ * records (never the engine's execution or task); the API through {@link ChangeController}. The rules the steps apply
+ * are plain functions in {@link ChangeRules}.
  */
 @Service
 public class ChangeService {
@@ -46,7 +42,6 @@ public class ChangeService {
   private final ControlExceptions controlExceptions;
   private final UserAccounts users;
   private final AuditRecorder audit;
-  private final CurrentUser currentUser;
   private final BusinessCalendar calendar;
   private final RuntimeService runtimeService;
   private final RepositoryService repositoryService;
@@ -61,7 +56,7 @@ public class ChangeService {
 
   ChangeService(ChangeRecords records, ChangeValidation validation, ChangeSchedule schedule, SystemsInventory systems,
       DeploymentReconciliation reconciliation, ControlExceptions controlExceptions, UserAccounts users,
-      AuditRecorder audit, CurrentUser currentUser, BusinessCalendar calendar, RuntimeService runtimeService,
+      AuditRecorder audit, BusinessCalendar calendar, RuntimeService runtimeService,
       RepositoryService repositoryService, org.itgc.platform.ProcessStarter starter, Clock clock, ChangeDeadlines deadlines,
       org.springframework.context.ApplicationEventPublisher events, org.itgc.security.HistoryAccess history) {
     this.events = events;
@@ -74,7 +69,6 @@ public class ChangeService {
     this.controlExceptions = controlExceptions;
     this.users = users;
     this.audit = audit;
-    this.currentUser = currentUser;
     this.calendar = calendar;
     this.runtimeService = runtimeService;
     this.repositoryService = repositoryService;
@@ -93,29 +87,18 @@ public class ChangeService {
    * approval (the CAB's, typically) is what opens the glass.
    */
   public boolean isActiveEmergencyChange(String id, String systemId, String admin) {
-    return id != null && records.find(id).filter(c -> c.changeType().equals("emergency"))
+    return id != null && records.find(id).filter(c -> c.changeType().equals(ChangeRules.EMERGENCY))
         .filter(c -> c.systemId().equals(systemId))
         .filter(c -> ChangeProcess.Status.APPROVED.equals(c.status()) || ChangeProcess.Status.IMPLEMENTED.equals(c.status()))
         .filter(c -> !c.requester().equals(admin) && !admin.equals(c.implementedBy()))
         // a change the server opened for a release at start is no emergency a person declared
         .filter(c -> !RELEASE_REQUESTER.equals(c.requester()))
-        .filter(c -> approvedByAnother(records.approvals(c.id()), admin, c.requester(), c.implementedBy()))
+        .filter(c -> ChangeRules.approvedByAnother(records.approvals(c.id()), admin, c.requester(), c.implementedBy()))
         .isPresent();
   }
 
   /** The requester of the model change a release opens at start: the release itself, so that no person is both. */
   public static final String RELEASE_REQUESTER = "release";
-
-  /**
-   * At least one approval by someone who is neither the admin nor the change's requester or implementer, and no
-   * rejection: the emergency is one an independent person vouches for.
-   */
-  private static boolean approvedByAnother(List<ChangeRecords.Approval> approvals, String admin, String requester,
-      String implementer) {
-    return approvals.stream().noneMatch(a -> "reject".equals(a.decision()))
-        && approvals.stream().anyMatch(a -> "approve".equals(a.decision()) && !admin.equals(a.decidedBy())
-            && !a.decidedBy().equals(requester) && !a.decidedBy().equals(implementer));
-  }
 
   /** The process instance of a change, so that break-glass never reaches the change that opened it. */
   public java.util.Optional<String> processInstanceOf(String changeId) {
@@ -126,7 +109,7 @@ public class ChangeService {
   public String submit(ChangeRequestInput input, String requester, List<String> groups) {
     validation.check(input);
     Map<String, Object> variables = toVariables(input);
-    return (String) starter.startAs(requester, groups, ChangeProcess.KEY, variables).get(Variables.CHANGE_ID);
+    return changeIdOf(starter.startAs(requester, groups, ChangeProcess.KEY, variables));
   }
 
   /**
@@ -136,8 +119,8 @@ public class ChangeService {
   public String submitForServer(ChangeRequestInput input, String requester) {
     validation.check(input);
     Map<String, Object> variables = toVariables(input);
-    variables.put(Variables.REQUESTER, requester);
-    return (String) starter.startAsServer(ChangeProcess.KEY, variables).get(Variables.CHANGE_ID);
+    variables.put(Data.REQUESTER.name(), requester);
+    return changeIdOf(starter.startAsServer(ChangeProcess.KEY, variables));
   }
 
   /** A change's id, status and requester, for other capabilities. */
@@ -149,47 +132,70 @@ public class ChangeService {
 
   /** Who approved a change, step by step ("cab: carlos"), for the evidence of what it put live. */
   public List<String> approvers(String id) {
-    return records.approvals(id).stream().filter(a -> "approve".equals(a.decision()))
+    return records.approvals(id).stream().filter(a -> ChangeRules.APPROVE.equals(a.decision()))
         .map(a -> a.step() + ": " + a.decidedBy()).toList();
   }
 
   static Map<String, Object> toVariables(ChangeRequestInput input) {
     Map<String, Object> variables = new HashMap<>();
-    variables.put(Variables.TITLE, input.title());
-    variables.put(Variables.SYSTEM_ID, input.systemId());
-    variables.put(Variables.CHANGE_TYPE, input.changeType());
-    variables.put(Variables.STANDARD_CHANGE_TYPE, input.standardChangeType());
-    variables.put(Variables.DESCRIPTION, input.description());
-    variables.put(Variables.JUSTIFICATION, input.justification());
-    variables.put(Variables.TOUCHES_FINANCIAL_DATA, input.touchesFinancialData());
-    variables.put(Variables.IMPLEMENTATION_PLAN, input.implementationPlan());
-    variables.put(Variables.HAS_TESTED_ROLLBACK, input.hasTestedRollback());
-    variables.put(Variables.ROLLBACK_PLAN, input.rollbackPlan());
-    variables.put(Variables.PLANNED_START, input.plannedStart().toString());
-    variables.put(Variables.PLANNED_END, input.plannedEnd().toString());
-    variables.put(Variables.REPOSITORY, input.repository());
-    variables.put(Variables.COMMITS, String.join("\n", input.commits()));
-    variables.put(Variables.TEST_EVIDENCE, input.testEvidence());
-    variables.put(Variables.TEST_EVIDENCE_LINKS, String.join("\n", input.testEvidenceLinks()));
+    variables.put(Fields.TITLE, input.title());
+    variables.put(Fields.SYSTEM_ID, input.systemId());
+    variables.put(Fields.CHANGE_TYPE, input.changeType());
+    variables.put(Fields.STANDARD_CHANGE_TYPE, input.standardChangeType());
+    variables.put(Fields.DESCRIPTION, input.description());
+    variables.put(Fields.JUSTIFICATION, input.justification());
+    variables.put(Fields.TOUCHES_FINANCIAL_DATA, input.touchesFinancialData());
+    variables.put(Fields.IMPLEMENTATION_PLAN, input.implementationPlan());
+    variables.put(Fields.HAS_TESTED_ROLLBACK, input.hasTestedRollback());
+    variables.put(Fields.ROLLBACK_PLAN, input.rollbackPlan());
+    variables.put(Fields.PLANNED_START, input.plannedStart().toString());
+    variables.put(Fields.PLANNED_END, input.plannedEnd().toString());
+    variables.put(Fields.REPOSITORY, input.repository());
+    variables.put(Fields.COMMITS, String.join("\n", input.commits()));
+    variables.put(Fields.TEST_EVIDENCE, input.testEvidence());
+    variables.put(Fields.TEST_EVIDENCE_LINKS, String.join("\n", input.testEvidenceLinks()));
     return variables;
   }
 
-  // ---------------------------------------------------------------- process steps
+  // ---------------------------------------------------------------- process steps (called by ChangeProcessGlue)
+  //
+  // Each step finds its change by the process instance id in the change's own table, never by a variable a client
+  // could write, and reads the control facts (requester, deployer, commits, status) from there.
 
-  /** Task_RegisterChange: validates, records (or updates after rework), and judges the schedule. */
-  void register(DelegateExecution execution) {
-    ChangeRequestInput input = validation.fromVariables(execution.getVariables());
+  /** Who completes a task of a change, and which task it is (its definition key and id, for the audit trail). */
+  record Completion(String actor, String taskKey, String taskId) {}
+
+  /** What Task_RegisterChange answers to the process: the change and the judgement of its schedule. */
+  record Registered(String changeId, boolean first, String systemTier, boolean outsideMaintenanceWindow,
+      boolean scheduleConflict, String scheduleFindings) {}
+
+  /** What the change-criticality decision was given (as text, by input) and answered, and the test evidence sent. */
+  record Assessed(Map<String, Object> outputs, Map<String, String> inputs, String changeType, String testEvidence) {}
+
+  /** A decision on an approval task: the step (the task's {@code approvalStep}), the decision and its reasons. */
+  record Decision(Completion by, ChangeProcess.ApprovalStep step, String decision, String comment) {}
+
+  record Implementation(Completion by, String deploymentReference, String notes) {}
+
+  record Review(Completion by, String outcome, String comment, String rollbackDetails) {}
+
+  record Rollback(String actor, String details, boolean confirmed) {}
+
+  /**
+   * Task_RegisterChange: validates, records (or updates after rework), and judges the schedule. The requester of a
+   * resubmitted change is the one recorded at its registration, not {@code requester}.
+   */
+  Registered register(String processInstanceId, ChangeRequestInput input, String requester, String followUpOf) {
     validation.check(input);
-    String requester = (String) execution.getVariable(Variables.REQUESTER);
     if (requester == null) {
-      throw InvalidInputException.of("requester", "a change needs a logged-in requester");
+      throw InvalidInputException.of(Data.REQUESTER.name(), "a change needs a logged-in requester");
     }
     FinancialSystem system = systems.find(input.systemId()).orElseThrow();
     Instant now = clock.instant();
     boolean outside = schedule.outsideMaintenanceWindow(system, input.plannedStart(), input.plannedEnd());
     var freezes = schedule.freezesTouched(system, input.plannedStart(), input.plannedEnd());
     // which change this instance is, and who asked for it, are the server's records, never a variable a client sent
-    var registered = records.ofProcessInstance(execution.getProcessInstanceId());
+    var registered = records.ofProcessInstance(processInstanceId);
     boolean first = registered.isEmpty();
     String id = first ? records.nextId(now) : registered.get().id();
     if (!first) {
@@ -206,14 +212,11 @@ public class ChangeService {
     }
     String findingText = findings.isEmpty() ? "none" : String.join("; ", findings);
     if (first) {
-      records.insert(id, execution.getProcessInstanceId(), input, requester, outside, !freezes.isEmpty(), findingText, now);
-      history.grantReader(execution.getProcessInstanceId(), requester);
-      execution.setProcessBusinessKey(id);
-      execution.setVariable(Variables.CHANGE_ID, id);
-      Object followUpOf = execution.getVariable(Variables.FOLLOW_UP_OF);
+      records.insert(id, processInstanceId, input, requester, outside, !freezes.isEmpty(), findingText, now);
+      history.grantReader(processInstanceId, requester);
       if (followUpOf != null) {
-        records.followUpOf(id, followUpOf.toString());
-        records.followUp(followUpOf.toString(), id);
+        records.followUpOf(id, followUpOf);
+        records.followUp(followUpOf, id);
       }
     } else {
       records.update(id, input, requester, outside, !freezes.isEmpty(), findingText, now);
@@ -221,88 +224,58 @@ public class ChangeService {
     for (String other : overlapping) {
       records.collision(id, other, now);
     }
-    execution.setVariable(Variables.SYSTEM_TIER, system.tier().value());
-    execution.setVariable(Variables.OUTSIDE_MAINTENANCE_WINDOW, outside);
-    execution.setVariable(Variables.SCHEDULE_CONFLICT, !freezes.isEmpty() || !overlapping.isEmpty());
-    execution.setVariable(Variables.SCHEDULE_FINDINGS, findingText);
     audit.record(AuditEvent.of(first ? "change.request" : "change.resubmit", "change", id)
         .actor(requester, null)
         .detail("systemId", input.systemId()).detail("changeType", input.changeType())
         .detail("standardChangeType", input.standardChangeType()).detail("title", input.title())
         .detail("scheduleFindings", findingText).build());
+    return new Registered(id, first, system.tier().value(), outside, !freezes.isEmpty() || !overlapping.isEmpty(),
+        findingText);
   }
 
   /** End of Task_AssessCriticality: stores the decision's outputs and which decision version gave them. */
-  void recordAssessment(DelegateExecution execution) {
-    String id = changeOf(execution).id();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> assessment = (Map<String, Object>) execution.getVariable("assessment");
+  void recordAssessment(String processInstanceId, Assessed assessed) {
+    String id = changeOf(processInstanceId).id();
     String decisionDefinitionId = repositoryService.createDecisionDefinitionQuery()
         .decisionDefinitionKey(ChangeProcess.DECISION_KEY).latestVersion().singleResult().getId();
-    boolean testRequired = Boolean.TRUE.equals(assessment.get(Variables.TEST_EVIDENCE_REQUIRED));
-    Object evidence = execution.getVariable(Variables.TEST_EVIDENCE);
-    if (testRequired && !"emergency".equals(execution.getVariable(Variables.CHANGE_TYPE))
-        && (evidence == null || evidence.toString().isBlank())) {
-      throw InvalidInputException.of("testEvidence", "is required for this change (criticality "
-          + assessment.get(Variables.CRITICALITY) + "): describe what was tested and the result");
-    }
-    records.assessment(id, (String) assessment.get(Variables.CRITICALITY),
-        Boolean.TRUE.equals(assessment.get(Variables.CAB_REVIEW_REQUIRED)),
-        Boolean.TRUE.equals(assessment.get(Variables.FINANCE_APPROVAL_REQUIRED)), testRequired, decisionDefinitionId,
+    ChangeRules.Assessment assessment = ChangeRules.assessment(assessed.outputs());
+    ChangeRules.missingTestEvidence(assessment, assessed.changeType(), assessed.testEvidence()).ifPresent(error -> {
+      throw InvalidInputException.of(error.field(), error.reason());
+    });
+    records.assessment(id, assessment.criticality(), assessment.cabReviewRequired(),
+        assessment.financeApprovalRequired(), assessment.testEvidenceRequired(), decisionDefinitionId,
         clock.instant());
     audit.record(AuditEvent.of("change.assess", "change", id)
         .detail("decision", decisionDefinitionId)
-        .detail("inputs", Map.of("systemTier", String.valueOf(execution.getVariable(Variables.SYSTEM_TIER)),
-            "changeType", String.valueOf(execution.getVariable(Variables.CHANGE_TYPE)),
-            "touchesFinancialData", String.valueOf(execution.getVariable(Variables.TOUCHES_FINANCIAL_DATA)),
-            "hasTestedRollback", String.valueOf(execution.getVariable(Variables.HAS_TESTED_ROLLBACK)),
-            "outsideMaintenanceWindow", String.valueOf(execution.getVariable(Variables.OUTSIDE_MAINTENANCE_WINDOW))))
-        .detail("outputs", assessment).build());
+        .detail("inputs", assessed.inputs())
+        .detail("outputs", assessed.outputs()).build());
   }
 
   /** Completion of an approval task: who may decide, and what they decided. */
-  void decide(DelegateTask task) {
-    var change = changeOf(task);
+  void decide(String processInstanceId, Decision decision) {
+    var change = changeOf(processInstanceId);
     String id = change.id();
-    ChangeProcess.ApprovalStep step = ModelProperties.of(task, "approvalStep").flatMap(ChangeProcess.ApprovalStep::of)
-        .orElseThrow(() -> new IllegalStateException("task " + task.getTaskDefinitionKey() + " has no approvalStep"));
-    String actor = actor(task);
-    String requester = change.requester();
-    String decision = (String) task.getVariable(Variables.DECISION);
-    if (actor.equals(requester)) {
-      refuse(id, task, actor, "The requester of " + id + " cannot decide on it (" + step.id() + ")");
+    String actor = decision.by().actor();
+    ChangeRules.requesterDecides(id, decision.step(), actor, change.requester())
+        .ifPresent(reason -> refuse(id, decision.by(), reason));
+    if (ChangeRules.APPROVE.equals(decision.decision())) {
+      ChangeRules.secondApproval(id, actor, decision.decision(), records.approvedStepsBy(id, actor))
+          .ifPresent(reason -> refuse(id, decision.by(), reason));
     }
-    if ("approve".equals(decision)) {
-      List<String> earlier = records.approvedStepsBy(id, actor);
-      if (!earlier.isEmpty()) {
-        refuse(id, task, actor, actor + " already approved " + id + " (" + String.join(", ", earlier)
-            + "); one person gives one approval of a change");
-      }
-    }
-    List<FieldError> errors = new ArrayList<>();
-    if (decision == null || !step.decisions().contains(decision)) {
-      errors.add(new FieldError("decision", "must be one of " + step.decisions().stream().sorted().toList()));
-    }
-    Object comment = task.getVariable(Variables.COMMENT);
-    if (comment == null || comment.toString().isBlank()) {
-      errors.add(new FieldError("comment", "is required: give the reasons for the decision"));
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
+    InvalidInputException.ifAny(ChangeRules.decisionErrors(decision.step(), decision.decision(), decision.comment()));
     Instant now = clock.instant();
-    records.approval(id, step, decision, comment.toString(), actor, now);
-    if ("reject".equals(decision)) {
+    records.approval(id, decision.step(), decision.decision(), decision.comment(), actor, now);
+    if (ChangeRules.rejects(decision.decision())) {
       records.status(id, ChangeProcess.Status.REJECTED, now);
     }
     audit.record(AuditEvent.of("change.decide", "change", id).actor(actor, null)
-        .detail("step", step.id()).detail("decision", decision).detail("comment", comment.toString())
-        .detail("taskId", task.getId()).build());
+        .detail("step", decision.step().id()).detail("decision", decision.decision())
+        .detail("comment", decision.comment()).detail("taskId", decision.by().taskId()).build());
   }
 
   /** Task_Implement is created: every approval the change needs has been given. */
-  void readyForImplementation(DelegateTask task) {
-    var change = changeOf(task);
+  void readyForImplementation(String processInstanceId) {
+    var change = changeOf(processInstanceId);
     String id = change.id();
     records.status(id, ChangeProcess.Status.APPROVED, clock.instant());
     audit.record(AuditEvent.system("change.approved", "change", id).build());
@@ -310,109 +283,75 @@ public class ChangeService {
   }
 
   /** Completion of an implementation task: the deployer may be neither the requester nor an author of its commits. */
-  void implement(DelegateTask task) {
-    var change = changeOf(task);
+  void implement(String processInstanceId, Implementation implementation) {
+    var change = changeOf(processInstanceId);
     String id = change.id();
-    String actor = actor(task);
-    if (actor.equals(change.requester())) {
-      refuse(id, task, actor, "The requester of " + id + " cannot deploy it (developer and deployer must differ)");
-    }
+    String actor = implementation.by().actor();
+    ChangeRules.requesterDeploys(id, actor, change.requester())
+        .ifPresent(reason -> refuse(id, implementation.by(), reason));
     Set<String> authors = reconciliation.authorsMatching(change.repository(), change.commits(), actor,
         users.email(actor).orElse(null));
-    if (!authors.isEmpty()) {
-      refuse(id, task, actor, actor + " wrote commit(s) " + String.join(", ", authors) + " of " + id
-          + " and cannot deploy it (developer and deployer must differ)");
-    }
-    String reference = string(task, Variables.DEPLOYMENT_REFERENCE);
-    String notes = string(task, Variables.IMPLEMENTATION_NOTES);
-    List<FieldError> errors = new ArrayList<>();
-    if (reference == null) {
-      errors.add(new FieldError(Variables.DEPLOYMENT_REFERENCE, "is required: the pipeline run, release or ticket"));
-    }
-    if (notes == null) {
-      errors.add(new FieldError(Variables.IMPLEMENTATION_NOTES, "is required"));
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
+    ChangeRules.authorDeploys(id, actor, authors).ifPresent(reason -> refuse(id, implementation.by(), reason));
+    String reference = implementation.deploymentReference();
+    InvalidInputException.ifAny(ChangeRules.implementationErrors(reference, implementation.notes()));
     Instant now = clock.instant();
-    records.implementation(id, actor, now, reference, notes);
+    records.implementation(id, actor, now, reference, implementation.notes());
     reconciliation.recordProcessDeployment(change, actor, now, reference);
     audit.record(AuditEvent.of("change.implement", "change", id).actor(actor, null)
-        .detail("deploymentReference", reference).detail("emergency", "emergency".equals(change.changeType())).build());
+        .detail("deploymentReference", reference)
+        .detail("emergency", ChangeRules.EMERGENCY.equals(change.changeType())).build());
   }
 
   /** Completion of the post-implementation review. */
-  void review(DelegateTask task) {
-    var change = changeOf(task);
+  void review(String processInstanceId, Review review) {
+    var change = changeOf(processInstanceId);
     String id = change.id();
-    String actor = actor(task);
-    if (actor.equals(change.implementedBy())) {
-      refuse(id, task, actor, "The deployer of " + id + " cannot review its implementation");
-    }
-    String outcome = string(task, Variables.REVIEW_OUTCOME);
-    String comment = string(task, Variables.REVIEW_COMMENT);
-    String rollback = string(task, Variables.ROLLBACK_DETAILS);
-    List<FieldError> errors = new ArrayList<>();
-    if (!"success".equals(outcome) && !"failed".equals(outcome)) {
-      errors.add(new FieldError(Variables.REVIEW_OUTCOME, "must be success or failed"));
-    }
-    if (comment == null) {
-      errors.add(new FieldError(Variables.REVIEW_COMMENT, "is required"));
-    }
-    if ("failed".equals(outcome) && rollback == null) {
-      errors.add(new FieldError(Variables.ROLLBACK_DETAILS, "is required when the change failed: what was rolled back"));
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
-    records.review(id, outcome, comment, rollback, clock.instant());
+    String actor = review.by().actor();
+    ChangeRules.deployerReviews(id, actor, change.implementedBy()).ifPresent(reason -> refuse(id, review.by(), reason));
+    InvalidInputException.ifAny(ChangeRules.reviewErrors(review.outcome(), review.comment(), review.rollbackDetails()));
+    records.review(id, review.outcome(), review.comment(), review.rollbackDetails(), clock.instant());
     audit.record(AuditEvent.of("change.review", "change", id).actor(actor, null)
-        .detail("outcome", outcome).detail("comment", comment).detail("rollbackDetails", rollback).build());
+        .detail("outcome", review.outcome()).detail("comment", review.comment())
+        .detail("rollbackDetails", review.rollbackDetails()).build());
   }
 
   /** Completion of Task_RollBackEmergency. */
-  void rollBack(DelegateTask task) {
-    String id = changeOf(task).id();
-    String details = string(task, Variables.ROLLBACK_DETAILS);
-    if (details == null || !Boolean.TRUE.equals(task.getVariable("rollbackConfirmed"))) {
-      throw InvalidInputException.of(details == null ? Variables.ROLLBACK_DETAILS : "rollbackConfirmed",
-          details == null ? "is required" : "confirm that the change was rolled back");
-    }
-    records.rollback(id, details, clock.instant());
-    audit.record(AuditEvent.of("change.rollback", "change", id).actor(actor(task), null)
-        .detail("rollbackDetails", details).build());
+  void rollBack(String processInstanceId, Rollback rollback) {
+    String id = changeOf(processInstanceId).id();
+    ChangeRules.rollbackError(rollback.details(), rollback.confirmed()).ifPresent(error -> {
+      throw InvalidInputException.of(error.field(), error.reason());
+    });
+    records.rollback(id, rollback.details(), clock.instant());
+    audit.record(AuditEvent.of("change.rollback", "change", id).actor(rollback.actor(), null)
+        .detail("rollbackDetails", rollback.details()).build());
   }
 
-  void reject(DelegateExecution execution) {
-    String id = changeOf(execution).id();
+  void reject(String processInstanceId) {
+    String id = changeOf(processInstanceId).id();
     var change = records.find(id).orElseThrow();
-    if (!ChangeProcess.Status.ROLLED_BACK.equals(change.status())) {
+    if (ChangeRules.recordAsRejected(change.status())) {
       records.status(id, ChangeProcess.Status.REJECTED, clock.instant());
     }
     audit.record(AuditEvent.system("change.close-rejected", "change", id).detail("status", change.status()).build());
   }
 
-  void close(DelegateExecution execution) {
-    String id = changeOf(execution).id();
+  void close(String processInstanceId) {
+    String id = changeOf(processInstanceId).id();
     records.status(id, ChangeProcess.Status.CLOSED, clock.instant());
     audit.record(AuditEvent.system("change.close", "change", id).build());
   }
 
-  /** A failed change: record it and open a follow-up change that starts at rework for the same requester. */
-  void openFollowUp(DelegateExecution execution) {
-    String id = changeOf(execution).id();
+  /**
+   * A failed change: record it and open a follow-up change that starts at rework for the same requester, with the
+   * request's fields as the failed change's process holds them ({@code request}: the request's fields and the
+   * requester, by variable name).
+   */
+  void openFollowUp(String processInstanceId, Map<String, Object> request) {
+    String id = changeOf(processInstanceId).id();
     records.status(id, ChangeProcess.Status.FAILED, clock.instant());
-    Map<String, Object> variables = new HashMap<>();
-    for (String name : List.of(Variables.REQUESTER, Variables.TITLE, Variables.SYSTEM_ID, Variables.CHANGE_TYPE,
-        Variables.STANDARD_CHANGE_TYPE,
-        Variables.DESCRIPTION, Variables.JUSTIFICATION, Variables.TOUCHES_FINANCIAL_DATA, Variables.IMPLEMENTATION_PLAN,
-        Variables.HAS_TESTED_ROLLBACK, Variables.ROLLBACK_PLAN, Variables.PLANNED_START, Variables.PLANNED_END,
-        Variables.REPOSITORY, Variables.COMMITS, Variables.TEST_EVIDENCE, Variables.TEST_EVIDENCE_LINKS)) {
-      variables.put(name, execution.getVariable(name));
-    }
-    variables.put(Variables.TITLE, "Follow-up to " + id + ": " + execution.getVariable(Variables.TITLE));
-    variables.put(Variables.FOLLOW_UP_OF, id);
+    Map<String, Object> variables = new HashMap<>(request);
+    variables.put(Fields.TITLE, ChangeRules.followUpTitle(id, String.valueOf(request.get(Fields.TITLE))));
+    variables.put(Data.FOLLOW_UP_OF.name(), id);
     var commandContext = Context.getCommandContext();
     boolean checks = commandContext.isAuthorizationCheckEnabled();
     commandContext.disableAuthorizationCheck();
@@ -429,8 +368,8 @@ public class ChangeService {
   }
 
   /** The retrospective approval of an emergency change missed its deadline: control exception CM-04 and escalation. */
-  void emergencyApprovalOverdue(DelegateExecution execution) {
-    String id = changeOf(execution).id();
+  void emergencyApprovalOverdue(String processInstanceId) {
+    String id = changeOf(processInstanceId).id();
     var change = records.find(id).orElseThrow();
     Instant now = clock.instant();
     int businessDays = change.implementedAt() == null ? -1 : calendar.businessDaysBetween(change.implementedAt(), now);
@@ -443,44 +382,28 @@ public class ChangeService {
     details.put("implementedAt", String.valueOf(change.implementedAt()));
     details.put("businessDaysSinceImplementation", businessDays);
     details.put("deadlineBusinessDays", deadlines.emergencyApprovalBusinessDays());
-    details.put("approvalsGiven", records.approvals(id).stream().filter(a -> a.retrospective())
-        .map(a -> a.step() + "=" + a.decision()).toList());
+    details.put("approvalsGiven", ChangeRules.retrospectiveDecisions(records.approvals(id)));
     controlExceptions.raise("CM-04", "change", id, "Emergency change " + id + " not approved within "
         + deadlines.emergencyApprovalBusinessDays() + " business days", details, recipients);
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private ChangeRecords.Change changeOf(DelegateExecution execution) {
-    return records.ofProcessInstance(execution.getProcessInstanceId()).orElseThrow(() -> new IllegalStateException(
-        "process instance " + execution.getProcessInstanceId() + " has registered no change"));
+  /** The change of a process instance, from the change records (not from a variable a client can shadow). */
+  private ChangeRecords.Change changeOf(String processInstanceId) {
+    return records.ofProcessInstance(processInstanceId).orElseThrow(() -> new IllegalStateException(
+        "process instance " + processInstanceId + " has registered no change"));
   }
 
-  /** The change of the task's process instance, from the change records (not from a variable a client can shadow). */
-  private ChangeRecords.Change changeOf(DelegateTask task) {
-    return records.ofProcessInstance(task.getProcessInstanceId()).orElseThrow(() -> new IllegalStateException(
-        "process instance " + task.getProcessInstanceId() + " has registered no change"));
-  }
-
-  private String actor(DelegateTask task) {
-    String name = currentUser.name();
-    if (name == null) {
-      name = task.getAssignee();
-    }
-    if (name == null) {
-      throw new AuthorizationException("Task " + task.getName() + " can only be completed by a logged-in user");
-    }
-    return name;
-  }
-
-  private void refuse(String changeId, DelegateTask task, String actor, String reason) {
-    audit.recordIndependently(AuditEvent.of("change.sod-violation", "change", changeId).actor(actor, null)
-        .denied(reason).detail("task", task.getTaskDefinitionKey()).detail("taskId", task.getId()).build());
+  /** Refuses the completion of a task: audited in a transaction of its own, so the refusal outlives the rollback. */
+  private void refuse(String changeId, Completion by, String reason) {
+    audit.recordIndependently(AuditEvent.of("change.sod-violation", "change", changeId).actor(by.actor(), null)
+        .denied(reason).detail("task", by.taskKey()).detail("taskId", by.taskId()).build());
     throw new AuthorizationException(reason);
   }
 
-  private static String string(DelegateTask task, String name) {
-    Object value = task.getVariable(name);
-    return value == null || value.toString().isBlank() ? null : value.toString().strip();
+  /** The change id the process holds at its first wait state. */
+  private static String changeIdOf(Map<String, Object> variables) {
+    return variables.get(Data.CHANGE_ID.name()) instanceof String id ? id : null;
   }
 }

@@ -151,20 +151,20 @@ public class ChangeValidation {
    */
   public ChangeRequestInput fromVariables(Map<String, Object> variables) {
     List<FieldError> errors = new ArrayList<>();
-    Instant start = instant(errors, "plannedStart", variables.get(ChangeProcess.Variables.PLANNED_START));
-    Instant end = instant(errors, "plannedEnd", variables.get(ChangeProcess.Variables.PLANNED_END));
+    Instant start = instant(errors, "plannedStart", variables.get(ChangeProcess.Fields.PLANNED_START));
+    Instant end = instant(errors, "plannedEnd", variables.get(ChangeProcess.Fields.PLANNED_END));
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    return new ChangeRequestInput(string(variables, ChangeProcess.Variables.TITLE),
-        string(variables, ChangeProcess.Variables.SYSTEM_ID), string(variables, ChangeProcess.Variables.CHANGE_TYPE),
-        string(variables, ChangeProcess.Variables.STANDARD_CHANGE_TYPE), string(variables, ChangeProcess.Variables.DESCRIPTION), string(variables, ChangeProcess.Variables.JUSTIFICATION),
-        bool(variables, ChangeProcess.Variables.TOUCHES_FINANCIAL_DATA),
-        string(variables, ChangeProcess.Variables.IMPLEMENTATION_PLAN),
-        bool(variables, ChangeProcess.Variables.HAS_TESTED_ROLLBACK), string(variables, ChangeProcess.Variables.ROLLBACK_PLAN),
-        start, end, string(variables, ChangeProcess.Variables.REPOSITORY),
-        lines(string(variables, ChangeProcess.Variables.COMMITS)), string(variables, ChangeProcess.Variables.TEST_EVIDENCE),
-        lines(string(variables, ChangeProcess.Variables.TEST_EVIDENCE_LINKS)));
+    return new ChangeRequestInput(string(variables, ChangeProcess.Fields.TITLE),
+        string(variables, ChangeProcess.Fields.SYSTEM_ID), string(variables, ChangeProcess.Fields.CHANGE_TYPE),
+        string(variables, ChangeProcess.Fields.STANDARD_CHANGE_TYPE), string(variables, ChangeProcess.Fields.DESCRIPTION), string(variables, ChangeProcess.Fields.JUSTIFICATION),
+        bool(variables, ChangeProcess.Fields.TOUCHES_FINANCIAL_DATA),
+        string(variables, ChangeProcess.Fields.IMPLEMENTATION_PLAN),
+        bool(variables, ChangeProcess.Fields.HAS_TESTED_ROLLBACK), string(variables, ChangeProcess.Fields.ROLLBACK_PLAN),
+        start, end, string(variables, ChangeProcess.Fields.REPOSITORY),
+        lines(string(variables, ChangeProcess.Fields.COMMITS)), string(variables, ChangeProcess.Fields.TEST_EVIDENCE),
+        lines(string(variables, ChangeProcess.Fields.TEST_EVIDENCE_LINKS)));
   }
 
   /** Parses a date-time as forms and clients send it; a time without offset is read in the calendar's zone. */

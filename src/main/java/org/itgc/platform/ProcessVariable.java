@@ -1,8 +1,11 @@
 package org.itgc.platform;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.camunda.bpm.engine.delegate.VariableScope;
@@ -60,6 +63,18 @@ public final class ProcessVariable<T> {
     return new ProcessVariable<>(name, "a list of texts", value -> {
       if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
         return list.stream().map(String.class::cast).toList();
+      }
+      return null;
+    });
+  }
+
+  /** Values by name, such as a decision's single result ({@code camunda:mapDecisionResult="singleResult"}). */
+  public static ProcessVariable<Map<String, Object>> entries(String name) {
+    return new ProcessVariable<>(name, "values by name", value -> {
+      if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        map.forEach((key, entry) -> entries.put((String) key, entry));
+        return Collections.unmodifiableMap(entries);
       }
       return null;
     });

@@ -30,6 +30,14 @@ class ProcessVariableTest {
     when(scope.getVariable("f")).thenReturn(true);
     assertThat(ProcessVariable.flag("f").require(scope)).isTrue();
     assertThat(ProcessVariable.text("absent").read(scope)).isEmpty();
+    java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+    result.put("criticality", "high");
+    result.put("cabReviewRequired", true);
+    result.put("note", null);
+    when(scope.getVariable("assessment")).thenReturn(result);
+    assertThat(ProcessVariable.entries("assessment").require(scope)).containsExactly(
+        java.util.Map.entry("criticality", "high"), java.util.Map.entry("cabReviewRequired", true),
+        new java.util.AbstractMap.SimpleEntry<>("note", null));
   }
 
   @Test
@@ -41,6 +49,9 @@ class ProcessVariableTest {
     assertThatThrownBy(() -> ProcessVariable.number("n").read(scope)).hasMessageContaining("not a whole number");
     assertThatThrownBy(() -> ProcessVariable.text("drTestId").require(scope))
         .hasMessage("process variable drTestId is not set");
+    when(scope.getVariable("assessment")).thenReturn(java.util.Map.of(1, "high"));
+    assertThatThrownBy(() -> ProcessVariable.entries("assessment").read(scope))
+        .hasMessageStartingWith("process variable assessment holds ").hasMessageEndingWith(", not values by name");
   }
 
   @Test
