@@ -25,9 +25,14 @@ record EngineOperation(Kind kind, String method, String path, String taskId, Str
 
   enum Kind { READ, TASK_WORK, COMPLETE, START, DEPLOY, FILTER, WRITE }
 
-  /** Longest first: another engine's name, or anything else under Tasklist's engine API, is judged as a path of its own. */
-  private static final List<String> PREFIXES = List.of("/engine-rest/engine/default/", "/engine-rest/",
-      "/camunda/api/engine/engine/default/", "/camunda/api/engine/");
+  /**
+   * Longest first: the application's engine by its name, then the default paths; another engine's name, or anything
+   * else under Tasklist's engine API, is judged as a path of its own.
+   */
+  private static List<String> prefixes(String engineName) {
+    return List.of("/engine-rest/engine/" + engineName + "/", "/engine-rest/",
+        "/camunda/api/engine/engine/" + engineName + "/", "/camunda/api/engine/");
+  }
 
   /** POST bodies that are queries, not writes (the REST API takes long queries as POST). */
   private static final Pattern QUERY = Pattern.compile(
@@ -50,8 +55,13 @@ record EngineOperation(Kind kind, String method, String path, String taskId, Str
 
   /** The engine operation of a request, or empty when the path is not one of the engine's REST APIs. */
   static Optional<EngineOperation> of(String method, String requestUri) {
+    return of(method, requestUri, "default");
+  }
+
+  /** As above, for an engine named {@code engineName} ({@code camunda.bpm.process-engine-name}). */
+  static Optional<EngineOperation> of(String method, String requestUri, String engineName) {
     String path = null;
-    for (String prefix : PREFIXES) {
+    for (String prefix : prefixes(engineName)) {
       if (requestUri.startsWith(prefix)) {
         path = requestUri.substring(prefix.length());
         break;

@@ -71,8 +71,12 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
   private final IdentityService identity;
   private final ObjectMapper json;
 
+  /** The application's engine ({@code camunda.bpm.process-engine-name}): its named paths are judged like the default's. */
+  private final String engineName;
+
   EngineSurfaceGuard(FormFields forms, ModelChanges models, AuditRecorder audit, ChangeService changes, Notifier notifier, UserAccounts users,
-      TaskService tasks, IdentityService identity, ObjectMapper json) {
+      TaskService tasks, IdentityService identity, ObjectMapper json, String engineName) {
+    this.engineName = engineName;
     this.forms = forms;
     this.models = models;
     this.audit = audit;
@@ -87,7 +91,8 @@ class EngineSurfaceGuard extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    var found = EngineOperation.of(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()));
+    var found = EngineOperation.of(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()),
+        engineName);
     if (found.isEmpty()) {
       chain.doFilter(request, response);
       return;

@@ -18,9 +18,9 @@ class IntegrityConfiguration {
   @Bean
   FilterRegistrationBean<EngineSurfaceGuard> engineSurfaceGuard(FormFields forms, ModelChanges models, AuditRecorder audit,
       ChangeService changes, Notifier notifier, UserAccounts users, TaskService tasks, IdentityService identity,
-      ObjectMapper json) {
+      ObjectMapper json, org.camunda.bpm.engine.ProcessEngine engine) {
     var registration = new FilterRegistrationBean<>(
-        new EngineSurfaceGuard(forms, models, audit, changes, notifier, users, tasks, identity, json));
+        new EngineSurfaceGuard(forms, models, audit, changes, notifier, users, tasks, identity, json, engine.getName()));
     registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
     registration.setName("itgc-engine-surface-guard");
     // after the Spring login (Spring Security's chain) and Camunda's authentication filters (101, 102)

@@ -72,5 +72,12 @@ class EngineOperationTest {
     assertThat(start.processDefinitionKey()).isEqualTo("dr-test");
     assertThat(start.processDefinitionId()).isNull();
     assertThat(EngineOperation.of("POST", "/api/changes")).isEmpty();
+    // an engine named otherwise (camunda.bpm.process-engine-name): its own paths are task work, another's are writes
+    assertThat(EngineOperation.of("POST", "/engine-rest/engine/ledger/task/t1/claim", "ledger").orElseThrow().kind())
+        .isEqualTo(EngineOperation.Kind.TASK_WORK);
+    assertThat(EngineOperation.of("POST", "/camunda/api/engine/engine/ledger/task/t1/submit-form", "ledger")
+        .orElseThrow().kind()).isEqualTo(EngineOperation.Kind.COMPLETE);
+    assertThat(EngineOperation.of("POST", "/engine-rest/engine/other/task/t1/claim", "ledger").orElseThrow().kind())
+        .isEqualTo(EngineOperation.Kind.WRITE);
   }
 }
