@@ -46,10 +46,12 @@ class AccessController {
   private final BusinessCalendar calendar;
   private final AuditRecorder audit;
   private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+  private final AccessRequestStore requestStore;
 
   AccessController(Identities identities, AccessRegistry registry, AccessCatalogue catalogue, AccessRequests requests,
       Revocations revocations, SodScan scan, BusinessCalendar calendar, AuditRecorder audit,
-      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+      org.springframework.jdbc.core.JdbcTemplate jdbc, AccessRequestStore requestStore) {
+    this.requestStore = requestStore;
     this.identities = identities;
     this.registry = registry;
     this.catalogue = catalogue;
@@ -285,12 +287,8 @@ class AccessController {
 
   @GetMapping("/api/access/sod/exceptions")
   @PreAuthorize(READERS)
-  List<Map<String, Object>> exceptions() {
-    return jdbc.queryForList("""
-        select id, identity_id, rule_id, risk, description, mitigating_control, request_id, security_approver,
-               finance_approver, approved_at, expires_at, status, expired_finding_id
-        from sod_exception order by approved_at
-        """);
+  List<AccessRequestStore.SodException> exceptions() {
+    return requestStore.exceptions();
   }
 
   private Instant instant(String field, String value, boolean dateAllowed) {

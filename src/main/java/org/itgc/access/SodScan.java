@@ -40,9 +40,12 @@ public class SodScan {
   private final EngineRoleReconciliation engineRoles;
 
   private final org.itgc.platform.ScheduledOnce once;
+  private final AccessRequestStore requestStore;
 
   SodScan(JdbcTemplate jdbc, javax.sql.DataSource dataSource, TransactionTemplate transactions, AccessCatalogue catalogue, SodRules rules,
-      AuditRecorder audit, Clock clock, EngineRoleReconciliation engineRoles, org.itgc.platform.ScheduledOnce once) {
+      AuditRecorder audit, Clock clock, EngineRoleReconciliation engineRoles, org.itgc.platform.ScheduledOnce once,
+      AccessRequestStore requestStore) {
+    this.requestStore = requestStore;
     this.engineRoles = engineRoles;
     this.once = once;
     this.jdbc = jdbc;
@@ -118,10 +121,7 @@ public class SodScan {
 
     long t2 = System.nanoTime();
     Map<String, String> exceptions = new HashMap<>();
-    jdbc.query("select identity_id, rule_id, id from sod_exception where status = 'active' and expires_at > ?",
-        rs -> {
-          exceptions.put(rs.getString(1) + "|" + rs.getString(2), rs.getString(3));
-        }, Timestamp.from(started));
+    requestStore.activeExceptions(started).forEach(e -> exceptions.put(e.identityId() + "|" + e.ruleId(), e.id()));
     Map<String, String[]> open = new HashMap<>();
     jdbc.query("select identity_id, rule_id, first_seen_at, exception_id from sod_finding where resolved_at is null",
         rs -> {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.itgc.access.AccessRequestProcess.Variables;
+import org.itgc.access.AccessRequestProcess.Fields;
 import org.itgc.platform.config.ConfigFiles;
 import org.itgc.platform.config.ConfigValidationException;
 import org.itgc.systems.SystemsInventory;
@@ -38,7 +38,7 @@ class AccessFormsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Variables.ENTITLEMENT_1, Variables.ENTITLEMENT_2, Variables.ENTITLEMENT_3})
+  @ValueSource(strings = {Fields.ENTITLEMENT_1, Fields.ENTITLEMENT_2, Fields.ENTITLEMENT_3})
   void theStartFormOffersExactlyTheCatalogue(String field) throws IOException {
     List<String> expected = catalogue().entitlements().stream().filter(e -> e.entitlement().isRequestable())
         .map(AccessCatalogue.SystemEntitlement::key).toList();
@@ -47,14 +47,14 @@ class AccessFormsTest {
 
   @Test
   void theFormsSubmitWhatTheGlueReads() throws IOException {
-    assertThat(keys(form("access-request-start"))).containsExactlyInAnyOrder(Variables.BENEFICIARY_ID,
-        Variables.ENTITLEMENT_1, Variables.ENTITLEMENT_2, Variables.ENTITLEMENT_3, Variables.JUSTIFICATION,
-        Variables.EXCEPTION_REQUESTED);
-    assertThat(keys(form("access-request-approval"))).containsExactlyInAnyOrder("decision", Variables.COMMENT);
-    assertThat(keys(form("access-request-exception"))).containsExactlyInAnyOrder("decision", Variables.COMMENT,
-        Variables.MITIGATING_CONTROL, Variables.EXCEPTION_EXPIRES);
-    assertThat(keys(form("access-request-fulfilment"))).containsExactlyInAnyOrder(Variables.FULFILMENT_METHOD,
-        Variables.FULFILMENT_REFERENCE);
+    assertThat(keys(form("access-request-start"))).containsExactlyInAnyOrder(Fields.BENEFICIARY_ID,
+        Fields.ENTITLEMENT_1, Fields.ENTITLEMENT_2, Fields.ENTITLEMENT_3, Fields.JUSTIFICATION,
+        Fields.EXCEPTION_REQUESTED);
+    assertThat(keys(form("access-request-approval"))).containsExactlyInAnyOrder(Fields.DECISION, Fields.COMMENT);
+    assertThat(keys(form("access-request-exception"))).containsExactlyInAnyOrder(Fields.DECISION, Fields.COMMENT,
+        Fields.MITIGATING_CONTROL, Fields.EXCEPTION_EXPIRES);
+    assertThat(keys(form("access-request-fulfilment"))).containsExactlyInAnyOrder(Fields.FULFILMENT_METHOD,
+        Fields.FULFILMENT_REFERENCE);
     assertThat(keys(form("access-revocation-removal"))).containsExactlyInAnyOrder(AccessRevocationProcess.Fields.REMOVED_AT,
         AccessRevocationProcess.Fields.METHOD, AccessRevocationProcess.Fields.REFERENCE);
   }

@@ -231,6 +231,9 @@ class AccessLifecycleIT {
     history.at("/request/approvals").forEach(a -> approvals.add(a.get("step").asText() + ":" + a.get("approver").asText()));
     assertThat(approvals).containsExactlyInAnyOrder("line-manager:lucas", "system-owner:ERP-GL:sofia",
         "system-owner:BI-REPORTING:sofia");
+    // the approvals keep the column's name and the format of the database timestamp they always had
+    assertThat(history.at("/request/approvals/0/decided_at").asText())
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\+00:00");
     assertThat(history.at("/grant/provenance/justification").asText()).isEqualTo("Month-end reporting on the ledger");
     // the baseline grant says where it came from
     JsonNode baseline = null;
@@ -310,6 +313,8 @@ class AccessLifecycleIT {
     assertThat(exception.get("status").asText()).isEqualTo("active");
     assertThat(exception.get("security_approver").asText()).isEqualTo("sam");
     assertThat(exception.get("finance_approver").asText()).isEqualTo("fiona");
+    assertThat(exception.get("expires_at").asText()).isEqualTo(
+        expires.atStartOfDay(calendar.zone()).toInstant().toString().replace("Z", ".000+00:00"));
     String exceptionId = exception.get("id").asText();
 
     // the detective scan sees the conflict, covered by the exception
