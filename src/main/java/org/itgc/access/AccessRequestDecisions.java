@@ -95,14 +95,16 @@ class AccessRequestDecisions {
     String taskKey = decision.taskKey();
     boolean lineManagerStep = Elements.LINE_MANAGER_APPROVAL.equals(taskKey);
     boolean ownerStep = Elements.SYSTEM_OWNER_APPROVAL.equals(taskKey);
-    var facts = new AccessRequestRules.DecisionFacts(requestId, taskKey, request.requester(), beneficiary.id(),
+    var facts = new AccessRequestRules.DecisionFacts(requestId, taskKey, request.requester(),
+        store.requesterIdentityOf(requestId).orElse(null), beneficiary.id(),
         beneficiary.name(), beneficiary.userName(),
         lineManagerStep ? routing.lineManager(beneficiary, request.requester()) : null,
         AccessRequestRules.engineRolesOnly(request.systemIds()),
         decision.systemId(), ownerStep ? routing.ownersOf(decision.systemId()).orElse(null) : null,
         request.approvals());
     Set<Role> roles = lineManagerStep || Elements.SECURITY_ADMIN_APPROVAL.equals(taskKey) ? rolesOf(actor) : Set.of();
-    Optional<String> refusal = AccessRequestRules.refusal(facts, actor, roles);
+    Optional<String> refusal = AccessRequestRules.refusal(facts, actor,
+        identities.findByUserName(actor).map(Identity::id).orElse(null), roles);
     if (refusal.isPresent()) {
       throw refuse(audit, requestId, taskKey, decision.taskId(), actor, refusal.get());
     }

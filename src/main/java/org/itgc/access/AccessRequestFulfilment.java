@@ -100,7 +100,20 @@ class AccessRequestFulfilment {
     InvalidInputException.ifAny(errors);
     for (Item item : request.items()) {
       if (registry.active(beneficiary.id(), item.systemId(), item.entitlementId()).isEmpty()) {
-        grant(request, item, actor, fulfilment.method(), fulfilment.reference());
+        String reference = fulfilment.reference();
+        if (EngineRoleRequests.SYSTEM.equals(item.systemId())) {
+          // this engine's roles exist only as its logins' memberships: recording one by hand would be a grant with no
+          // role behind it, so the person's completion runs the engine's roles connector once more (it fails loudly)
+          ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
+          try {
+            reference = reference + "; " + connector.grant(beneficiary, item.systemId(), item.entitlementId());
+          } catch (RuntimeException e) {
+            throw InvalidInputException.of(AccessRequestProcess.Fields.FULFILMENT_METHOD, "this engine's roles are given by its connector "
+                + "only, and it could not give " + item.systemId() + "/" + item.entitlementId() + ": "
+                + e.getMessage() + "; correct that, then complete again");
+          }
+        }
+        grant(request, item, actor, fulfilment.method(), reference);
       }
     }
     close(requestId, "granted");

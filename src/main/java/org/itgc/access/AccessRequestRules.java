@@ -94,10 +94,11 @@ final class AccessRequestRules {
    *     line manager's step only
    * @param systemId the system of an owner's task (the engine's own loop variable)
    * @param systemOwners the owners' logins of that system; null when the inventory does not know it
+   * @param requesterIdentityId the person who asked, as the registry named them when the request was made
    */
-  record DecisionFacts(String requestId, String taskKey, String requester, String beneficiaryId,
-      String beneficiaryName, String beneficiaryLogin, String lineManager, boolean engineRolesOnly, String systemId,
-      Set<String> systemOwners, List<Approval> approvals) {
+  record DecisionFacts(String requestId, String taskKey, String requester, String requesterIdentityId,
+      String beneficiaryId, String beneficiaryName, String beneficiaryLogin, String lineManager, boolean engineRolesOnly,
+      String systemId, Set<String> systemOwners, List<Approval> approvals) {
 
     String step() {
       return AccessRequestRules.step(taskKey, systemId);
@@ -113,13 +114,20 @@ final class AccessRequestRules {
    *
    * @throws NoSuchElementException at an owner's step of a system the inventory does not know
    */
-  static Optional<String> refusal(DecisionFacts facts, String actor, Set<Role> actorRoles) {
+  static Optional<String> refusal(DecisionFacts facts, String actor, String actorIdentityId, Set<Role> actorRoles) {
     String requestId = facts.requestId();
-    if (actor.equals(facts.requester())) {
+    if (actor.equals(facts.requester()) || (actorIdentityId != null
+        && actorIdentityId.equals(facts.requesterIdentityId()))) {
       return Optional.of("nobody approves their own request: " + actor + " requested " + requestId);
     }
-    if (actor.equals(facts.beneficiaryLogin())) {
+    if (actor.equals(facts.beneficiaryLogin()) || facts.beneficiaryId().equals(actorIdentityId)) {
       return Optional.of("nobody approves access for themselves: " + requestId + " is for " + actor);
+    }
+    if (actorIdentityId == null) {
+      // approvers are people: a login that the registry binds to nobody (a second login, a set-up account) could be
+      // anyone's, the requester's or the beneficiary's included
+      return Optional.of("approvers are people of the access registry: login " + actor + " is bound to no identity "
+          + "(HR import or SCIM userName)");
     }
     boolean standIn = standIns(facts.engineRolesOnly()).stream().anyMatch(actorRoles::contains);
     switch (facts.taskKey()) {
@@ -159,18 +167,14 @@ final class AccessRequestRules {
       }
       default -> { }
     }
-    // standing in for a missing line manager, approving privileged access and approving an SoD exception are three
-    // different people's
-    boolean securityAdminStep = Elements.SECURITY_ADMIN_APPROVAL.equals(facts.taskKey())
-        || Elements.SECURITY_EXCEPTION_APPROVAL.equals(facts.taskKey())
-        || (Elements.LINE_MANAGER_APPROVAL.equals(facts.taskKey()) && facts.lineManager() == null);
-    if (securityAdminStep) {
-      String step = facts.step();
-      return facts.approvals().stream().filter(a -> actor.equals(a.approver()) && !step.equals(a.step())).findFirst()
-          .map(a -> actor + " already gave the " + a.step() + " approval of " + requestId
-              + "; a security admin (or a governance lead standing in) gives one approval of a request");
-    }
-    return Optional.empty();
+    // one person gives one approval of a request (the line manager's, an owner's, a stand-in's, the privileged one, an
+    // exception's); only an owner of several of its systems approves for each of them
+    String step = facts.step();
+    boolean ownerStep = Elements.SYSTEM_OWNER_APPROVAL.equals(facts.taskKey());
+    return facts.approvals().stream().filter(a -> actor.equals(a.approver()) && !step.equals(a.step())
+            && !(ownerStep && a.step().startsWith("system-owner:"))).findFirst()
+        .map(a -> actor + " already gave the " + a.step() + " approval of " + requestId
+            + "; one person gives one approval of a request");
   }
 
   /** Nobody provisions access they requested or receive. */

@@ -40,8 +40,8 @@ class AccessRequestStore {
   }
 
   /** A request as registered, before its process instance goes on. */
-  record NewRow(String id, String processInstanceId, String requester, String beneficiaryId, String justification,
-      List<Item> items, SodCheck sodCheck, Instant createdAt) {}
+  record NewRow(String id, String processInstanceId, String requester, String requesterIdentityId,
+      String beneficiaryId, String justification, List<Item> items, SodCheck sodCheck, Instant createdAt) {}
 
   /** An SoD exception (a row of {@code sod_exception}), with its columns' names in JSON as the API always had. */
   record SodException(String id, @JsonProperty("identity_id") String identityId,
@@ -66,11 +66,27 @@ class AccessRequestStore {
 
   void insert(NewRow row) {
     jdbc.update("""
-        insert into access_request (id, process_instance_id, requester, beneficiary_id, justification, items, conflicts,
-            status, created_at)
-        values (?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), 'open', ?)
-        """, row.id(), row.processInstanceId(), row.requester(), row.beneficiaryId(), row.justification(),
+        insert into access_request (id, process_instance_id, requester, requester_identity_id, beneficiary_id,
+            justification, items, conflicts, status, created_at)
+        values (?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), 'open', ?)
+        """, row.id(), row.processInstanceId(), row.requester(), row.requesterIdentityId(), row.beneficiaryId(),
+        row.justification(),
         write(row.items()), write(row.sodCheck()), Timestamp.from(row.createdAt()));
+  }
+
+  /** An open request that asks for this entitlement for this person, if any. */
+  Optional<String> openRequestFor(String beneficiaryId, String systemId, String entitlementId) {
+    return jdbc.queryForList("""
+        select id from access_request where beneficiary_id = ? and status = 'open'
+          and items @> cast(? as jsonb) order by created_at limit 1
+        """, String.class, beneficiaryId, write(List.of(java.util.Map.of("systemId", systemId, "entitlementId",
+        entitlementId)))).stream().findFirst();
+  }
+
+  /** The person who asked, as the registry named them when the request was made (not whoever holds the login now). */
+  Optional<String> requesterIdentityOf(String requestId) {
+    return jdbc.queryForList("select requester_identity_id from access_request where id = ?", String.class, requestId)
+        .stream().filter(java.util.Objects::nonNull).findFirst();
   }
 
   Optional<StoredRequest> find(String id) {

@@ -122,7 +122,20 @@ class AccessRequestSubmission {
       for (AccessCatalogue.SystemEntitlement item : requested) {
         if (!registry.active(beneficiary.id(), item.systemId(), item.entitlement().id()).isEmpty()) {
           errors.add(new FieldError(Fields.ENTITLEMENTS, beneficiary.id() + " already holds " + item.key()));
+        } else if (store.openRequestFor(beneficiary.id(), item.systemId(), item.entitlement().id()).isPresent()) {
+          errors.add(new FieldError(Fields.ENTITLEMENTS, beneficiary.id() + " has asked for " + item.key() + " in "
+              + store.openRequestFor(beneficiary.id(), item.systemId(), item.entitlement().id()).get()
+              + ", still open"));
         }
+      }
+      // this engine's roles go to the login the registry binds to the person, by the connector only: without an
+      // enabled login there is nobody to give them to, and the grant would be recorded with no role behind it
+      boolean engineRoles = requested.stream().anyMatch(i -> EngineRoleRequests.SYSTEM.equals(i.systemId()));
+      if (engineRoles && (beneficiary.userName() == null
+          || users.find(beneficiary.userName()).filter(a -> a.enabled()).isEmpty())) {
+        errors.add(new FieldError(Fields.BENEFICIARY_ID, beneficiary.id() + " has no enabled login of this engine"
+            + (beneficiary.userName() == null ? " (HR names none)" : " ('" + beneficiary.userName() + "')")
+            + ": its roles are given to a person's login"));
       }
     }
     InvalidInputException.ifAny(errors);
@@ -130,7 +143,8 @@ class AccessRequestSubmission {
     String id = ids.next("AR");
     List<Item> items = requested.stream().map(item -> new Item(item.systemId(), item.entitlement().id(),
         item.entitlement().privileged(), item.entitlement().functions())).toList();
-    store.insert(new AccessRequestStore.NewRow(id, registration.processInstanceId(), requester, beneficiary.id(),
+    store.insert(new AccessRequestStore.NewRow(id, registration.processInstanceId(), requester,
+        requesterIdentity.id(), beneficiary.id(),
         justification, items, check, clock.instant()));
     history.grantReader(registration.processInstanceId(), requester);
     boolean privileged = requested.stream().anyMatch(i -> i.entitlement().privileged());

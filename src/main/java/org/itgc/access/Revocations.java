@@ -244,7 +244,29 @@ public class Revocations {
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
-    removed(item, removal.removedAt(), removal.actor(), removal.method(), removal.reference());
+    Identity holder = identities.find(item.identityId()).orElseThrow();
+    if (removal.actor().equals(holder.userName())
+        || identities.findByUserName(removal.actor()).map(Identity::id).filter(holder.id()::equals).isPresent()) {
+      String reason = "nobody records the removal of their own access: " + item.revocationId() + " removes "
+          + holder.id() + "'s " + item.systemId() + "/" + item.entitlementId();
+      audit.recordIndependently(AuditEvent.of("access.revocation.remove", "access-revocation", item.revocationId())
+          .actor(removal.actor(), null).denied(reason).detail("grantId", item.grantId()).build());
+      throw new org.camunda.bpm.engine.AuthorizationException(reason);
+    }
+    String reference = removal.reference();
+    if (EngineRoleRequests.SYSTEM.equals(item.systemId())) {
+      // this engine's roles exist only as its logins' memberships: a removal recorded by hand runs the connector once
+      // more, so that the grant never ends while the role stays
+      ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
+      try {
+        reference = reference + "; " + connector.remove(holder, item.systemId(), item.entitlementId());
+      } catch (RuntimeException e) {
+        throw InvalidInputException.of(AccessRevocationProcess.Fields.METHOD, "this engine's roles are removed by its connector only, and "
+            + "it could not remove " + item.systemId() + "/" + item.entitlementId() + ": " + e.getMessage()
+            + "; correct that, then complete again");
+      }
+    }
+    removed(item, removal.removedAt(), removal.actor(), removal.method(), reference);
   }
 
   private void removed(Item item, Instant removedAt, String removedBy, String method, String reference) {

@@ -32,8 +32,21 @@ class AccessRequestRulesTest {
   /** Rachel (login rachel, E1001) asked for her own access; HR names lucas her line manager. */
   private static DecisionFacts facts(String taskKey, String lineManager, boolean engineRolesOnly, String systemId,
       Set<String> owners, Approval... approvals) {
-    return new DecisionFacts("AR-2026-00001", taskKey, "rachel", "E1001", "Rachel Requester", "rachel", lineManager,
-        engineRolesOnly, systemId, owners, List.of(approvals));
+    return new DecisionFacts("AR-2026-00001", taskKey, "rachel", "E1001", "E1001", "Rachel Requester", "rachel",
+        lineManager, engineRolesOnly, systemId, owners, List.of(approvals));
+  }
+
+  /** The identity the registry binds to a demo login. */
+  private static String person(String login) {
+    return switch (login) {
+      case "rachel" -> "E1001";
+      case "lucas" -> "E1003";
+      case "sam" -> "E1009";
+      case "grace" -> "E1000";
+      case "sofia" -> "E1004";
+      case "fiona" -> "E1007";
+      default -> "E-" + login;
+    };
   }
 
   private static Approval approved(String step, String approver) {
@@ -93,91 +106,116 @@ class AccessRequestRulesTest {
 
   @Test
   void nobodyApprovesTheirOwnRequestNorAccessForThemselvesAtAnyStep() {
-    DecisionFacts forOther = new DecisionFacts("AR-2026-00001", SYSTEM_OWNER_APPROVAL, "lucas", "E1001",
+    DecisionFacts forOther = new DecisionFacts("AR-2026-00001", SYSTEM_OWNER_APPROVAL, "lucas", "E1003", "E1001",
         "Rachel Requester", "rachel", null, false, "ERP-GL", Set.of(), List.of());
-    assertThat(AccessRequestRules.refusal(forOther, "lucas", Set.of(Role.SECURITY_ADMIN)))
+    assertThat(AccessRequestRules.refusal(forOther, "lucas", person("lucas"), Set.of(Role.SECURITY_ADMIN)))
         .contains("nobody approves their own request: lucas requested AR-2026-00001");
-    assertThat(AccessRequestRules.refusal(forOther, "rachel", Set.of(Role.SECURITY_ADMIN)))
+    assertThat(AccessRequestRules.refusal(forOther, "rachel", person("rachel"), Set.of(Role.SECURITY_ADMIN)))
         .contains("nobody approves access for themselves: AR-2026-00001 is for rachel");
-    assertThat(AccessRequestRules.refusal(forOther, "sofia", NONE)).isEmpty();
+    assertThat(AccessRequestRules.refusal(forOther, "sofia", person("sofia"), NONE)).isEmpty();
+  }
+
+  @Test
+  void approversArePeopleComparedByIdentityNotByLogin() {
+    DecisionFacts facts = facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null);
+    // a second login of the requester (another login name, the same person in the registry)
+    assertThat(AccessRequestRules.refusal(facts, "rachel2", "E1001", Set.of(Role.SECURITY_ADMIN)))
+        .contains("nobody approves their own request: rachel2 requested AR-2026-00001");
+    // a request for someone else, approved by the beneficiary's other login
+    DecisionFacts forOther = new DecisionFacts("AR-2026-00001", SECURITY_ADMIN_APPROVAL, "lucas", "E1003", "E1001",
+        "Rachel Requester", "rachel", "lucas", false, null, null, List.of());
+    assertThat(AccessRequestRules.refusal(forOther, "rachel.admin", "E1001", Set.of(Role.SECURITY_ADMIN)))
+        .contains("nobody approves access for themselves: AR-2026-00001 is for rachel.admin");
+    // a login the registry binds to nobody approves nothing
+    assertThat(AccessRequestRules.refusal(forOther, "setup.admin", null, Set.of(Role.SECURITY_ADMIN)))
+        .contains("approvers are people of the access registry: login setup.admin is bound to no identity (HR import "
+            + "or SCIM userName)");
+    assertThat(AccessRequestRules.refusal(forOther, "sam", "E1009", Set.of(Role.SECURITY_ADMIN))).isEmpty();
   }
 
   @Test
   void theLineManagersStepIsTheLineManagers() {
     DecisionFacts facts = facts(LINE_MANAGER_APPROVAL, "lucas", false, null, null);
-    assertThat(AccessRequestRules.refusal(facts, "lucas", NONE)).isEmpty();
-    assertThat(AccessRequestRules.refusal(facts, "lena", Set.of(Role.LINE_MANAGER, Role.SECURITY_ADMIN)))
+    assertThat(AccessRequestRules.refusal(facts, "lucas", person("lucas"), NONE)).isEmpty();
+    assertThat(AccessRequestRules.refusal(facts, "lena", person("lena"), Set.of(Role.LINE_MANAGER, Role.SECURITY_ADMIN)))
         .contains("only Rachel Requester's line manager (lucas) approves as line manager");
-    // with a line manager named, it is not a security admin's step: an earlier approval does not count against them
+    // one person, one approval: a line manager who approved the request's SoD exception does not approve again
     assertThat(AccessRequestRules.refusal(facts(LINE_MANAGER_APPROVAL, "lucas", false, null, null,
-        approved("exception-security", "lucas")), "lucas", NONE)).isEmpty();
+        approved("exception-security", "lucas")), "lucas", person("lucas"), NONE))
+        .contains("lucas already gave the exception-security approval of AR-2026-00001; one person gives one approval "
+            + "of a request");
   }
 
   @Test
   void whenHrNamesNoLineManagerAStandInApproves() {
     DecisionFacts facts = facts(LINE_MANAGER_APPROVAL, null, false, null, null);
-    assertThat(AccessRequestRules.refusal(facts, "sam", Set.of(Role.SECURITY_ADMIN))).isEmpty();
+    assertThat(AccessRequestRules.refusal(facts, "sam", person("sam"), Set.of(Role.SECURITY_ADMIN))).isEmpty();
     String noManager = "HR names no line manager for Rachel Requester (E1001): a security admin approves in the "
         + "manager's place until HR names one";
-    assertThat(AccessRequestRules.refusal(facts, "lucas", Set.of(Role.LINE_MANAGER))).contains(noManager);
-    assertThat(AccessRequestRules.refusal(facts, "grace", Set.of(Role.GOVERNANCE_LEAD))).contains(noManager);
-    assertThat(AccessRequestRules.refusal(facts(LINE_MANAGER_APPROVAL, null, true, null, null), "grace",
+    assertThat(AccessRequestRules.refusal(facts, "lucas", person("lucas"), Set.of(Role.LINE_MANAGER))).contains(noManager);
+    assertThat(AccessRequestRules.refusal(facts, "grace", person("grace"), Set.of(Role.GOVERNANCE_LEAD))).contains(noManager);
+    assertThat(AccessRequestRules.refusal(facts(LINE_MANAGER_APPROVAL, null, true, null, null), "grace", person("grace"),
         Set.of(Role.GOVERNANCE_LEAD))).as("for this engine's roles only").isEmpty();
     // standing in for the manager is a security admin's one approval of the request
     assertThat(AccessRequestRules.refusal(facts(LINE_MANAGER_APPROVAL, null, false, null, null,
-        approved("exception-security", "sam")), "sam", Set.of(Role.SECURITY_ADMIN)))
-        .contains("sam already gave the exception-security approval of AR-2026-00001; a security admin (or a "
-            + "governance lead standing in) gives one approval of a request");
+        approved("exception-security", "sam")), "sam", person("sam"), Set.of(Role.SECURITY_ADMIN)))
+        .contains("sam already gave the exception-security approval of AR-2026-00001; one person gives one "
+            + "approval of a request");
   }
 
   @Test
   void anOwnersStepIsTheSystemsOwners() {
     assertThat(AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "ERP-GL",
-        Set.of("sofia", "tom")), "sofia", NONE)).isEmpty();
+        Set.of("sofia", "tom")), "sofia", person("sofia"), NONE)).isEmpty();
     assertThat(AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "PAYROLL",
-        new java.util.LinkedHashSet<>(List.of("sofia", "tom"))), "oscar", Set.of(Role.SYSTEM_OWNER)))
+        new java.util.LinkedHashSet<>(List.of("sofia", "tom"))), "oscar", person("oscar"), Set.of(Role.SYSTEM_OWNER)))
         .contains("only an owner of PAYROLL (sofia, tom) approves access to it");
     assertThat(AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "BI-REPORTING", Set.of()),
-        "oscar", NONE)).as("a system that names no owner login").isEmpty();
+        "oscar", person("oscar"), NONE)).as("a system that names no owner login").isEmpty();
     assertThatThrownBy(() -> AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "GONE", null),
-        "sofia", NONE)).isInstanceOf(NoSuchElementException.class);
-    // an owner's step is not a security admin's: approving at another step before does not count against them
+        "sofia", person("sofia"), NONE)).isInstanceOf(NoSuchElementException.class);
+    // one person, one approval: the line manager who also owns the system leaves the owner's approval to its other
+    // owner; an owner of two of the request's systems approves for each
     assertThat(AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "ERP-GL", Set.of("sofia"),
-        approved("line-manager", "sofia")), "sofia", NONE)).isEmpty();
+        approved("line-manager", "sofia")), "sofia", person("sofia"), NONE))
+        .contains("sofia already gave the line-manager approval of AR-2026-00001; one person gives one approval of a "
+            + "request");
+    assertThat(AccessRequestRules.refusal(facts(SYSTEM_OWNER_APPROVAL, null, false, "ERP-GL", Set.of("sofia"),
+        approved("system-owner:AP-PAY", "sofia")), "sofia", person("sofia"), NONE)).isEmpty();
   }
 
   @Test
   void anSodExceptionNeedsTwoDifferentApprovers() {
     assertThat(AccessRequestRules.refusal(facts(FINANCE_EXCEPTION_APPROVAL, null, false, null, null,
-        approved("exception-security", "sam")), "sam", Set.of(Role.FINANCE_APPROVER)))
+        approved("exception-security", "sam")), "sam", person("sam"), Set.of(Role.FINANCE_APPROVER)))
         .contains("an SoD exception needs two different approvers: sam already approved it as security admin");
     assertThat(AccessRequestRules.refusal(facts(FINANCE_EXCEPTION_APPROVAL, null, false, null, null,
-        approved("exception-security", "sam")), "fiona", Set.of(Role.FINANCE_APPROVER))).isEmpty();
-    assertThat(AccessRequestRules.refusal(facts(SECURITY_EXCEPTION_APPROVAL, null, false, null, null), "sam",
+        approved("exception-security", "sam")), "fiona", person("fiona"), Set.of(Role.FINANCE_APPROVER))).isEmpty();
+    assertThat(AccessRequestRules.refusal(facts(SECURITY_EXCEPTION_APPROVAL, null, false, null, null), "sam", person("sam"),
         Set.of(Role.SECURITY_ADMIN))).isEmpty();
     assertThat(AccessRequestRules.refusal(facts(SECURITY_EXCEPTION_APPROVAL, null, false, null, null,
-        approved("line-manager", "sam")), "sam", Set.of(Role.SECURITY_ADMIN)))
-        .contains("sam already gave the line-manager approval of AR-2026-00001; a security admin (or a governance "
-            + "lead standing in) gives one approval of a request");
+        approved("line-manager", "sam")), "sam", person("sam"), Set.of(Role.SECURITY_ADMIN)))
+        .contains("sam already gave the line-manager approval of AR-2026-00001; one person gives one approval "
+            + "of a request");
   }
 
   @Test
   void privilegedAccessIsAStandInsOneApproval() {
-    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null), "sam",
+    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null), "sam", person("sam"),
         Set.of(Role.SECURITY_ADMIN))).isEmpty();
-    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null), "grace",
+    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null), "grace", person("grace"),
         Set.of(Role.GOVERNANCE_LEAD))).contains("privileged access is approved by a security admin");
-    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", true, null, null), "lucas",
+    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", true, null, null), "lucas", person("lucas"),
         Set.of(Role.LINE_MANAGER))).contains("privileged access is approved by a security admin or a governance lead");
-    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", true, null, null), "grace",
+    assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", true, null, null), "grace", person("grace"),
         Set.of(Role.GOVERNANCE_LEAD))).isEmpty();
     // a second approval at the same step (a task completed again) is not a second step
     assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null,
-        approved("security-admin", "sam")), "sam", Set.of(Role.SECURITY_ADMIN))).isEmpty();
+        approved("security-admin", "sam")), "sam", person("sam"), Set.of(Role.SECURITY_ADMIN))).isEmpty();
     assertThat(AccessRequestRules.refusal(facts(SECURITY_ADMIN_APPROVAL, "lucas", false, null, null,
-        approved("system-owner:ERP-GL", "sam")), "sam", Set.of(Role.SECURITY_ADMIN)))
-        .contains("sam already gave the system-owner:ERP-GL approval of AR-2026-00001; a security admin (or a "
-            + "governance lead standing in) gives one approval of a request");
+        approved("system-owner:ERP-GL", "sam")), "sam", person("sam"), Set.of(Role.SECURITY_ADMIN)))
+        .contains("sam already gave the system-owner:ERP-GL approval of AR-2026-00001; one person gives one "
+            + "approval of a request");
   }
 
   @Test

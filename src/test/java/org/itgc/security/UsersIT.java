@@ -37,6 +37,20 @@ class UsersIT {
         Map.of("decision", Map.of("value", decision), "comment", Map.of("value", "checked")))));
   }
 
+  Http.Response decideWithPassword(String user, String password, String requestId, String taskKey) {
+    String instance = Http.as(port, "audrey").get("/api/access/requests/" + requestId).json().get("processInstanceId")
+        .asText();
+    String taskId = jdbc.queryForObject("select id_ from act_ru_task where proc_inst_id_ = ? and task_def_key_ = ?",
+        String.class, instance, taskKey);
+    var http = Http.as(port, user, password);
+    var claim = http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId", user)));
+    if (claim.status() != 204) {
+      return claim;
+    }
+    return http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables",
+        Map.of("decision", Map.of("value", "approve")))));
+  }
+
   int events(String action, String objectId, String outcome) {
     return jdbc.queryForObject("select count(*) from audit_event where action = ? and object_id = ? and outcome = ?",
         Integer.class, action, objectId, outcome);
@@ -82,6 +96,16 @@ class UsersIT {
     assertThat(bySam.status()).as(bySam.toString()).isEqualTo(403);
     assertThat(bySam.body()).contains("nobody approves their own request");
     assertThat(identityService.createUserQuery().userId("nina.new").memberOfGroup("deployer").count()).isZero();
+    // a security admin login that the registry binds to nobody (a set-up account, someone's second login) approves
+    // nothing: approvers are people
+    if (!accounts.exists("setup.admin")) {
+      accounts.create(new UserAccounts.NewUser("setup.admin", "Set-up Admin", "setup@example.com",
+          "a-long-password-for-setup", java.util.EnumSet.of(org.itgc.platform.Role.SECURITY_ADMIN)), "dba");
+    }
+    var unboundApprover = decideWithPassword("setup.admin", "a-long-password-for-setup", requestId,
+        "Task_SecurityAdminApproval");
+    assertThat(unboundApprover.status()).as(unboundApprover.toString()).isEqualTo(403);
+    assertThat(unboundApprover.body()).contains("bound to no identity");
     assertThat(decide("grace", requestId, "Task_SecurityAdminApproval", "approve").status()).isEqualTo(204);
 
     // the engine's roles connector gives the role; the registry holds the grant with the request as provenance
