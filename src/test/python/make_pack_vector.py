@@ -10,6 +10,8 @@ two format-2 links and its checkpoint, signed with the documented test key (priv
 and sample are the "samples" vector's (items A..J, seed 42: E, G, C). The files have the shape EvidencePacks writes:
 entry names and order, Jackson's pretty printer for the JSON files, compact JSON lines for chain/segments.jsonl."""
 import atexit, base64, hashlib, io, json, os, re, shutil, subprocess, sys, tempfile, warnings, zipfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import itgc_audit_verify  # noqa: E402 (the decoder of section 1, written from the document)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 DOC = os.path.join(ROOT, "docs", "audit-format.md")
@@ -203,27 +205,8 @@ def readme(size):
 
 
 def fields(canonical):
-    """Decodes a format-2 canonical text into its ten fields (section 1)."""
-    data, at, out = canonical.encode("utf-8"), 0, []
-
-    def one():
-        nonlocal at
-        if data[at:at + 1] == b"-":
-            at += 1
-            return None
-        colon = data.index(b":", at)
-        n = int(data[at:colon])
-        at = colon + 1 + n
-        return data[colon + 1:at].decode("utf-8")
-    for i in range(10):
-        if i == 3:
-            star = data.index(b"*", at)
-            count, at = int(data[at:star]), star + 1
-            out.append([one() for _ in range(count)])
-        else:
-            out.append(one())
-    assert at == len(data)
-    return out
+    """Decodes a format-2 canonical text into its ten fields (section 1), with the auditor's verifier's decoder."""
+    return itgc_audit_verify.decode_v2(canonical.encode("utf-8"))
 
 
 def event_of(link):
