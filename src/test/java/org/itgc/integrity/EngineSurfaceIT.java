@@ -273,7 +273,7 @@ class EngineSurfaceIT {
 
     // an access request: a planted system id does not make a non-owner the owner of the system being approved
     var requested = Http.as(port, "rachel").post("/api/access/requests", Http.json(Map.of(
-        "entitlements", List.of("PAYROLL/PAYROLL_OPERATOR"), "justification", "planted system id")));
+        "entitlements", List.of("PAYROLL/PAYROLL_ADMIN"), "justification", "planted system id")));
     assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
     String requestId = requested.json().get("id").asText();
     String accessInstance = jdbc.queryForObject("select process_instance_id from access_request where id = ?",
