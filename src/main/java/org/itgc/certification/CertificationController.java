@@ -63,7 +63,7 @@ class CertificationController {
     if (isReader(authentication)) {
       return progress;
     }
-    var own = progress.reviewers().stream().filter(r -> authentication.getName().equals(r.get("reviewer"))).toList();
+    var own = progress.reviewers().stream().filter(r -> authentication.getName().equals(r.reviewer())).toList();
     if (own.isEmpty()) {
       throw new AccessDeniedException("only reviewers of " + id + " and the governance roles see its progress");
     }
@@ -108,7 +108,7 @@ class CertificationController {
 
   @PostMapping("/api/certifications/{id}/close")
   @PreAuthorize("hasAuthority('governance-lead')")
-  ResponseEntity<Map<String, Object>> close(@PathVariable String id, Authentication authentication) {
+  ResponseEntity<CampaignStore.Campaign> close(@PathVariable String id, Authentication authentication) {
     campaigns.requestClose(id, authentication.getName());
     return ResponseEntity.ok(campaigns.campaign(id));
   }
@@ -132,8 +132,7 @@ class CertificationController {
     if ("csv".equals(format)) {
       return Csv.download("certification-" + id + "-items.csv", ITEM_COLUMNS, rows);
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> campaign = (Map<String, Object>) report.get("campaign");
+    Map<String, Object> campaign = ((CampaignStore.Campaign) report.get("campaign")).columns();
     List<List<?>> summary = new ArrayList<>();
     for (var entry : campaign.entrySet()) {
       summary.add(java.util.Arrays.asList(entry.getKey(), cell(entry.getValue())));
@@ -161,6 +160,9 @@ class CertificationController {
   private static Object cell(Object value) {
     if (value instanceof Timestamp t) {
       return t.toInstant().toString();
+    }
+    if (value instanceof java.time.Instant i) {
+      return i.toString();
     }
     if (value instanceof Map<?, ?> || value instanceof List<?>) {
       return value.toString();
