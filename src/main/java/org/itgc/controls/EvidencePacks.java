@@ -44,6 +44,7 @@ public class EvidencePacks {
 
   private final JdbcTemplate jdbc;
   private final ControlsCatalogue catalogue;
+  private final EvidencePopulations populations;
   private final SamplingPlan sampling;
   private final AuditSealer sealer;
   private final org.itgc.audit.AuditArchive archive;
@@ -51,11 +52,11 @@ public class EvidencePacks {
   private final ObjectMapper json;
   private final Clock clock;
 
-  EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, SamplingPlan sampling, AuditSealer sealer,
-      org.itgc.audit.AuditArchive archive,
-      AuditRecorder audit, ObjectMapper json, Clock clock) {
+  EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, EvidencePopulations populations, SamplingPlan sampling,
+      AuditSealer sealer, org.itgc.audit.AuditArchive archive, AuditRecorder audit, ObjectMapper json, Clock clock) {
     this.jdbc = jdbc;
     this.catalogue = catalogue;
+    this.populations = populations;
     this.sampling = sampling;
     this.sealer = sealer;
     this.archive = archive;
@@ -76,24 +77,22 @@ public class EvidencePacks {
   public Pack create(String controlId, Instant from, Instant to, Long auditorSeed, String actor) throws IOException {
     Control control = catalogue.find(controlId == null ? "" : controlId)
         .orElseThrow(() -> new BadRequestException("controlId", "'" + controlId + "' is not a control of config/controls.yaml"));
-    String query = EvidencePopulations.QUERIES.get(control.id());
-    if (query == null) {
-      throw new BadRequestException("controlId", control.id() + " has no population in the engine; packs exist for "
-          + String.join(", ", new java.util.TreeSet<>(EvidencePopulations.QUERIES.keySet())));
-    }
+    PopulationSource source = populations.sourceOf(control.id()).orElseThrow(() -> new BadRequestException(
+        "controlId", control.id() + " has no population in the engine; packs exist for "
+        + String.join(", ", populations.controls())));
     if (from == null || to == null || !to.isAfter(from)) {
       throw new BadRequestException("to", "the period needs from and to, with to after from");
     }
-    List<Map<String, Object>> population = jdbc.queryForList(query, Timestamp.from(from), Timestamp.from(to));
-    var reconciliation = EvidencePopulations.RECONCILIATIONS.get(control.id());
+    List<Map<String, Object>> population = source.population(control.id(), from, to);
+    var reconciliation = source.reconciliation(control.id());
     if (reconciliation != null) {
-      reconcile(control, reconciliation, population, from, to, actor);
+      reconcile(control, source, reconciliation, population, from, to, actor);
     }
     if (control.id().equals("LG-01")) {
       reconcileCheckpoints(control, population, from, to, actor);
     }
     if (control.id().equals("AC-05")) {
-      reconcileFindings(control, population, from, to, actor);
+      reconcileFindings(control, source, population, from, to, actor);
     }
     long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
@@ -259,7 +258,7 @@ public class EvidencePacks {
    * difference refuses the pack (409, naming the records) and is itself audited: rows deleted or inserted behind the
    * application's back show here.
    */
-  private void reconcile(Control control, EvidencePopulations.Reconciliation reconciliation,
+  private void reconcile(Control control, PopulationSource source, PopulationSource.Reconciliation reconciliation,
       List<Map<String, Object>> population, Instant from, Instant to, String actor) throws IOException {
     java.util.Set<String> objects = new java.util.TreeSet<>();
     population.forEach(row -> objects.add(String.valueOf(row.get("audit_object_id"))));
@@ -295,6 +294,7 @@ public class EvidencePacks {
     if (reconciliation.scope() != null) {
       // the records the trail puts in the period (by the database's clock) that the population lacks
       vanished.addAll(jdbc.queryForList(reconciliation.scope(), String.class, Timestamp.from(from), Timestamp.from(to)));
+      vanished.removeAll(source.outOfScope(control.id(), vanished));
       population.forEach(row -> vanished.remove(String.valueOf(row.get(reconciliation.scopeKey()))));
     } else {
       // creations the trail recorded in the period whose records the table no longer holds
@@ -308,11 +308,7 @@ public class EvidencePacks {
       }, (rs, i) -> rs.getString(1));
       vanished.addAll(created);
       if (!created.isEmpty()) {
-        vanished.removeAll(jdbc.query(con -> {
-          var ps = con.prepareStatement(reconciliation.presentIds());
-          ps.setArray(1, con.createArrayOf("varchar", created.toArray()));
-          return ps;
-        }, (rs, i) -> rs.getString(1)));
+        vanished.removeAll(source.present(control.id(), created));
       }
     }
     if (unrecorded.isEmpty() && vanished.isEmpty()) {
@@ -367,8 +363,8 @@ public class EvidencePacks {
    * carries the digest of the findings it added ({@link PopulationDigests}); the table's findings of that scan
    * must give it again, and every finding of the population must come from a recorded scan.
    */
-  private void reconcileFindings(Control control, List<Map<String, Object>> population, Instant from, Instant to,
-      String actor) {
+  private void reconcileFindings(Control control, PopulationSource source, List<Map<String, Object>> population,
+      Instant from, Instant to, String actor) {
     Map<String, String> digests = new java.util.HashMap<>();
     java.util.Set<String> recordedScans = new java.util.HashSet<>();
     jdbc.query("select object_id, details->>'newFindingsDigest' from audit_event where action = 'access.sod-scan'",
@@ -395,8 +391,7 @@ public class EvidencePacks {
         }, Timestamp.from(from), Timestamp.from(to));
     java.util.Set<String> altered = new java.util.TreeSet<>();
     for (String scan : scans) {
-      List<String> keys = jdbc.queryForList("select identity_id || '|' || rule_id from sod_finding where first_scan_id = ?",
-          String.class, Long.parseLong(scan));
+      List<String> keys = source.batchKeys(control.id(), scan);
       if (!PopulationDigests.ofKeys(keys).equals(digests.get(scan))) {
         altered.add("scan " + scan);
       }

@@ -1,0 +1,89 @@
+package org.itgc.access;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.itgc.controls.PopulationSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The populations of access's controls (AC-01 requests, AC-02 revocations, AC-05 SoD findings), over access's own
+ * tables, for the evidence packs.
+ */
+@Component
+public class AccessPopulations implements PopulationSource {
+
+  /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
+  private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
+      + "and occurred_at < ? and object_id is not null and ";
+
+  private static final Map<String, String> QUERIES = Map.of(
+      "AC-01", """
+          select id as item_id, id as audit_object_id, requester, beneficiary_id, items::text as items, status,
+                 created_at, closed_at from access_request where created_at >= ? and created_at < ? order by id
+          """,
+      "AC-02", """
+          select i.id::text as item_id, r.id as audit_object_id, r.identity_id, r.reason, g.system_id, g.entitlement_id,
+                 r.triggered_at, i.sla_business_days, i.deadline, i.removed_at, i.business_days_taken, i.met_sla
+          from access_revocation_item i join access_revocation r on r.id = i.revocation_id
+               join access_grant g on g.id = i.grant_id
+          where r.triggered_at >= ? and r.triggered_at < ? order by i.id
+          """,
+      "AC-05", """
+          select identity_id || ':' || rule_id || ':' || first_seen_at as item_id, identity_id as audit_object_id,
+                 identity_id, rule_id, risk, first_seen_at, resolved_at, exception_id, first_scan_id
+          from sod_finding where first_seen_at >= ? and first_seen_at < ? order by identity_id, rule_id
+          """);
+
+  // AC-05 is reconciled with the digests its scans recorded (batchKeys), not by creating events
+  private static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
+      "AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
+          EVENTS_IN_PERIOD + "action = 'access.request.submit'"),
+      "AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation", null));
+
+  private static final Map<String, String> PRESENT = Map.of(
+      "AC-01", "select id from access_request where id = any(?)",
+      "AC-02", "select id from access_revocation where id = any(?)");
+
+  private final JdbcTemplate jdbc;
+
+  public AccessPopulations(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public Set<String> controls() {
+    return QUERIES.keySet();
+  }
+
+  @Override
+  public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
+    return jdbc.queryForList(QUERIES.get(controlId), Timestamp.from(from), Timestamp.from(to));
+  }
+
+  @Override
+  public Reconciliation reconciliation(String controlId) {
+    return RECONCILIATIONS.get(controlId);
+  }
+
+  @Override
+  public Set<String> present(String controlId, Collection<String> ids) {
+    return new HashSet<>(jdbc.query(con -> {
+      var ps = con.prepareStatement(PRESENT.get(controlId));
+      ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
+      return ps;
+    }, (rs, i) -> rs.getString(1)));
+  }
+
+  /** AC-05: the findings a scan added, as {@code identity|rule}. */
+  @Override
+  public List<String> batchKeys(String controlId, String batchId) {
+    return jdbc.queryForList("select identity_id || '|' || rule_id from sod_finding where first_scan_id = ?",
+        String.class, Long.parseLong(batchId));
+  }
+}

@@ -1,0 +1,233 @@
+package org.itgc.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The table ownership rule of docs/architecture.md, executable (issue #21): every table of the Liquibase changelogs
+ * belongs to one capability (package under {@code org.itgc}), and no main class reads or writes, in the SQL of its
+ * string literals and text blocks, a table of another capability; other capabilities ask through a public interface
+ * (e.g. {@code controls.PopulationSource}). Camunda's {@code act_*} tables are the engine's, allowed everywhere. The
+ * reaches that remain are listed below by class and table; the list may only shrink (a listed reach that is gone
+ * fails too, so it is taken off).
+ */
+class TableOwnershipTest {
+
+  private static final Path CHANGELOGS = Path.of("src/main/resources/db/changelog");
+  private static final Path SOURCES = Path.of("src/main/java/org/itgc");
+
+  /** Owner by table name prefix (or whole name), first match wins. */
+  private static final Map<String, String> OWNERS = owners(
+      "change_", "change", "scm_commit", "change",
+      "access_", "access", "sod_", "access", "scim_user", "access",
+      "cert_", "certification",
+      "continuity_", "continuity",
+      "audit_", "audit",
+      "sec_", "security", "mfa_", "security", "api_credential", "security", "role_change", "security",
+      "control_exception", "controls", "evidence_pack", "controls",
+      "itgc_system", "systems",
+      "model_change_", "integrity", "tracked_file", "integrity",
+      "notification_outbox", "notify",
+      "calendar_notice", "reminders", "task_deadline_notice", "reminders",
+      "scheduled_run", "platform", "shared_secret", "platform");
+
+  /** The reaches that remain, "capability.Class" -> tables of other capabilities it reads or writes. */
+  private static final Map<String, Set<String>> EXCEPTIONS = Map.ofEntries(
+      // certification builds its campaigns from the access registry and the systems inventory
+      Map.entry("certification.CampaignStore", Set.of("access_grant", "access_identity", "access_revocation_item",
+          "access_usage_feed", "itgc_system", "sod_finding")),
+      // the audit trail is read in SQL: evidence packs (events, chain, checkpoints), each population's reconciliation
+      // with the trail (its creating events and the trail's scope), provisioning's earlier failed attempts, the startup check's checkpoint count
+      Map.entry("controls.EvidencePacks", Set.of("audit_event", "audit_chain", "audit_checkpoint")),
+      Map.entry("change.ChangePopulations", Set.of("audit_event")),
+      Map.entry("access.AccessPopulations", Set.of("audit_event")),
+      Map.entry("certification.CertificationPopulations", Set.of("audit_event")),
+      Map.entry("continuity.ContinuityPopulations", Set.of("audit_event")),
+      Map.entry("access.Provisioning", Set.of("audit_event")),
+      Map.entry("integrity.AuditStartupCheck", Set.of("audit_checkpoint")),
+      // a tracked file's last deployed model change, by someone other than its change's requester
+      Map.entry("integrity.TrackedFiles", Set.of("change_request")));
+
+  private static final Pattern TABLE_REFERENCE = Pattern.compile(
+      "\\b(?:from|join|into|update|table)\\s+(?:only\\s+|if\\s+(?:not\\s+)?exists\\s+)?([a-z_][a-z0-9_]*)",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern CHANGELOG_TABLE = Pattern.compile(
+      "(?:tableName:\\s*|create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?)([a-z_][a-z0-9_]*)", Pattern.CASE_INSENSITIVE);
+
+  @Test
+  void everyTableOfTheChangelogsHasAnOwner() throws IOException {
+    Set<String> tables = changelogTables();
+    assertThat(tables).contains("change_request", "access_grant", "cert_item", "audit_event", "sec_user");
+    List<String> unowned = tables.stream().filter(t -> !t.startsWith("act_") && owner(t) == null).toList();
+    assertThat(unowned).as("tables of src/main/resources/db/changelog without an owner in TableOwnershipTest.OWNERS")
+        .isEmpty();
+  }
+
+  @Test
+  void noClassReadsOrWritesAnotherCapabilitysTables() throws IOException {
+    Map<String, String> sources = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(SOURCES)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        Path relative = SOURCES.relativize(file);
+        if (relative.getNameCount() > 1) {
+          sources.put(relative.getName(0) + "." + file.getFileName().toString().replace(".java", ""),
+              Files.readString(file));
+        }
+      }
+    }
+    Map<String, Set<String>> reaches = reaches(sources, changelogTables());
+    assertThat(sources).containsKeys("certification.CampaignStore", "controls.EvidencePopulations");
+    List<String> violations = violations(reaches, EXCEPTIONS);
+    assertThat(violations).as("SQL over another capability's tables: ask its owner through a public interface "
+        + "(or, knowingly, list the reach in TableOwnershipTest.EXCEPTIONS)").isEmpty();
+    List<String> stale = new ArrayList<>();
+    EXCEPTIONS.forEach((name, listed) -> listed.stream()
+        .filter(t -> !reaches.getOrDefault(name, Set.of()).contains(t))
+        .forEach(t -> stale.add(name + " -> " + t)));
+    assertThat(stale).as("exceptions of TableOwnershipTest.EXCEPTIONS that no longer occur: take them off").isEmpty();
+  }
+
+  @Test
+  void theScannerFindsAReachInTheSqlOfStringsAndTextBlocks() {
+    String source = """
+        class CampaignStore {
+          // comments are not SQL: select from change_request
+          String a = \"""
+              select g.id from access_grant g
+                join access_identity i on i.id = g.identity_id
+              \""";
+          String b = "insert into cert_item (id) values (?)";
+          String c = "UPDATE sod_finding set resolved_at = now()";
+          String d = "delete " + "from audit_event";
+          String e = "the changes come from the requester";
+        }
+        """;
+    assertThat(tablesIn(source)).containsExactlyInAnyOrder("access_grant", "access_identity", "cert_item",
+        "sod_finding", "audit_event", "the");
+    var reaches = reaches(Map.of("certification.Sample", source, "access.Sample", source),
+        Set.of("access_grant", "access_identity", "cert_item", "sod_finding", "audit_event", "change_request"));
+    assertThat(violations(reaches, Map.of("certification.Sample", Set.of("access_identity")))).containsExactly(
+        "access.Sample reads or writes audit_event, a table of audit",
+        "access.Sample reads or writes cert_item, a table of certification",
+        "certification.Sample reads or writes access_grant, a table of access",
+        "certification.Sample reads or writes audit_event, a table of audit",
+        "certification.Sample reads or writes sod_finding, a table of access");
+    assertThat(owner("access_grant")).isEqualTo("access");
+    assertThat(owner("sod_finding")).isEqualTo("access");
+    assertThat(owner("cert_item")).isEqualTo("certification");
+    assertThat(owner("audit_checkpoint")).isEqualTo("audit");
+  }
+
+  /** By class ("capability.Class"), the tables of other capabilities its SQL names. */
+  static Map<String, Set<String>> reaches(Map<String, String> sources, Set<String> tables) {
+    Map<String, Set<String>> reaches = new TreeMap<>();
+    sources.forEach((name, source) -> {
+      String capability = name.substring(0, name.indexOf('.'));
+      for (String table : tablesIn(source)) {
+        if (tables.contains(table) && !table.startsWith("act_") && !capability.equals(owner(table))) {
+          reaches.computeIfAbsent(name, k -> new TreeSet<>()).add(table);
+        }
+      }
+    });
+    return reaches;
+  }
+
+  /** The reaches not excepted, each naming class, table and owner. */
+  static List<String> violations(Map<String, Set<String>> reaches, Map<String, Set<String>> exceptions) {
+    List<String> violations = new ArrayList<>();
+    reaches.forEach((name, reached) -> reached.stream()
+        .filter(t -> !exceptions.getOrDefault(name, Set.of()).contains(t))
+        .forEach(t -> violations.add(name + " reads or writes " + t + ", a table of " + owner(t))));
+    return violations;
+  }
+
+  /** The names after from, join, into, update and table in the string literals and text blocks of a source. */
+  static Set<String> tablesIn(String source) {
+    CharSequence sql = literals(source);
+    Set<String> tables = new TreeSet<>();
+    Matcher references = TABLE_REFERENCE.matcher(sql);
+    while (references.find()) {
+      tables.add(references.group(1).toLowerCase());
+    }
+    return tables;
+  }
+
+  /**
+   * The contents of the string literals and text blocks of a Java source, one a line (so that a statement cut into
+   * concatenated literals reads on); comments and character literals are skipped.
+   */
+  static String literals(String source) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    int n = source.length();
+    while (i < n) {
+      char c = source.charAt(i);
+      if (source.startsWith("//", i)) {
+        i = source.indexOf('\n', i);
+        i = i < 0 ? n : i;
+      } else if (source.startsWith("/*", i)) {
+        i = source.indexOf("*/", i + 2);
+        i = i < 0 ? n : i + 2;
+      } else if (source.startsWith("\"\"\"", i)) {
+        int end = i + 3;
+        while (end < n && !(source.startsWith("\"\"\"", end) && source.charAt(end - 1) != '\\')) {
+          end++;
+        }
+        out.append(source, i + 3, Math.min(end, n)).append('\n');
+        i = end + 3;
+      } else if (c == '"' || c == '\'') {
+        int end = i + 1;
+        while (end < n && source.charAt(end) != c && source.charAt(end) != '\n') {
+          end += source.charAt(end) == '\\' ? 2 : 1;
+        }
+        if (c == '"') {
+          out.append(source, i + 1, Math.min(end, n)).append('\n');
+        }
+        i = end + 1;
+      } else {
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static Set<String> changelogTables() throws IOException {
+    Set<String> tables = new TreeSet<>();
+    try (Stream<Path> files = Files.list(CHANGELOGS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        Matcher m = CHANGELOG_TABLE.matcher(Files.readString(file));
+        while (m.find()) {
+          tables.add(m.group(1).toLowerCase());
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static String owner(String table) {
+    return OWNERS.entrySet().stream().filter(e -> table.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst()
+        .orElse(null);
+  }
+
+  private static Map<String, String> owners(String... pairs) {
+    Map<String, String> owners = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      owners.put(pairs[i], pairs[i + 1]);
+    }
+    return owners;
+  }
+}
