@@ -148,6 +148,10 @@ class PopulationReconciliationIT {
         Http.json(Map.of("itemIds", java.util.List.of(itemId), "decision", "certify", "reason", "still needed")));
     assertThat(decided.status()).as(decided.toString()).isEqualTo(200);
     assertThat(pack("AC-03").status()).isEqualTo(201);
+    // AC-04 (privileged and service accounts) reconciles over its own scope of the same decisions
+    assertThat(pack("AC-04").status()).isEqualTo(201);
+    boolean inAc04 = Boolean.TRUE.equals(jdbc.queryForObject("select privileged or identity_kind = 'service' from "
+        + "cert_item where id = ?", Boolean.class, itemId));
 
     var owner = new JdbcTemplate(ownerDataSource);
     owner.update("update cert_item set decided_at = decided_at - interval '400 days' where id = ?", itemId);
@@ -156,6 +160,10 @@ class PopulationReconciliationIT {
       assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
       assertThat(refused.json().get("detail").asText()).contains("moved out of the period")
           .contains(String.valueOf(itemId));
+      // the item moved is AC-04's only when it is a privileged or service account's: then its pack is refused too
+      var ac04 = pack("AC-04");
+      assertThat(ac04.status()).as("AC-04 with item " + itemId + " in its scope: " + inAc04 + "; " + ac04)
+          .isEqualTo(inAc04 ? 409 : 201);
     } finally {
       owner.update("update cert_item set decided_at = decided_at + interval '400 days' where id = ?", itemId);
     }
