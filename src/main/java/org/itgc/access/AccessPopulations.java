@@ -1,13 +1,8 @@
 package org.itgc.access;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.itgc.controls.PopulationSource;
+import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +11,7 @@ import org.springframework.stereotype.Component;
  * tables, for the evidence packs.
  */
 @Component
-public class AccessPopulations implements PopulationSource {
+public class AccessPopulations extends SqlPopulations {
 
   /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
   private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
@@ -50,34 +45,8 @@ public class AccessPopulations implements PopulationSource {
       "AC-01", "select id from access_request where id = any(?)",
       "AC-02", "select id from access_revocation where id = any(?)");
 
-  private final JdbcTemplate jdbc;
-
   public AccessPopulations(JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
-  }
-
-  @Override
-  public Set<String> controls() {
-    return QUERIES.keySet();
-  }
-
-  @Override
-  public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
-    return jdbc.queryForList(QUERIES.get(controlId), Timestamp.from(from), Timestamp.from(to));
-  }
-
-  @Override
-  public Reconciliation reconciliation(String controlId) {
-    return RECONCILIATIONS.get(controlId);
-  }
-
-  @Override
-  public Set<String> present(String controlId, Collection<String> ids) {
-    return new HashSet<>(jdbc.query(con -> {
-      var ps = con.prepareStatement(PRESENT.get(controlId));
-      ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
-      return ps;
-    }, (rs, i) -> rs.getString(1)));
+    super(jdbc, QUERIES, RECONCILIATIONS, PRESENT);
   }
 
   /** AC-05: the findings a scan added, as {@code identity|rule}. */

@@ -1,19 +1,16 @@
 package org.itgc.certification;
 
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.itgc.controls.PopulationSource;
+import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** The populations of certification's controls (AC-03, AC-04: the items decided), over its own tables. */
 @Component
-public class CertificationPopulations implements PopulationSource {
+public class CertificationPopulations extends SqlPopulations {
 
   private static final Map<String, String> QUERIES = Map.of(
       "AC-03", """
@@ -41,30 +38,10 @@ public class CertificationPopulations implements PopulationSource {
   private static final Reconciliation DECIDED = new Reconciliation(List.of("certification.start"), "cert_item",
       DECIDED_IN_PERIOD, null, "item_id");
 
-  private final JdbcTemplate jdbc;
+  private static final String ITEM_IDS = "select id::text from cert_item where id::text = any(?)";
 
   public CertificationPopulations(JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
-  }
-
-  @Override
-  public Set<String> controls() {
-    return QUERIES.keySet();
-  }
-
-  @Override
-  public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
-    return jdbc.queryForList(QUERIES.get(controlId), Timestamp.from(from), Timestamp.from(to));
-  }
-
-  @Override
-  public Reconciliation reconciliation(String controlId) {
-    return DECIDED;
-  }
-
-  @Override
-  public Set<String> present(String controlId, Collection<String> ids) {
-    return ids("select id::text from cert_item where id::text = any(?)", ids);
+    super(jdbc, QUERIES, Map.of("AC-03", DECIDED, "AC-04", DECIDED), Map.of("AC-03", ITEM_IDS, "AC-04", ITEM_IDS));
   }
 
   /** AC-04: the items held that are neither privileged nor of a service account. */
@@ -75,13 +52,5 @@ public class CertificationPopulations implements PopulationSource {
     }
     return ids("select id::text from cert_item where id::text = any(?) "
         + "and (privileged or identity_kind = 'service') is not true", ids);
-  }
-
-  private Set<String> ids(String query, Collection<String> ids) {
-    return new HashSet<>(jdbc.query(con -> {
-      var ps = con.prepareStatement(query);
-      ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
-      return ps;
-    }, (rs, i) -> rs.getString(1)));
   }
 }

@@ -1,19 +1,14 @@
 package org.itgc.change;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.itgc.controls.PopulationSource;
+import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** The populations of change's controls (CM-01 to CM-05), over change's own tables, for the evidence packs. */
 @Component
-public class ChangePopulations implements PopulationSource {
+public class ChangePopulations extends SqlPopulations {
 
   /**
    * CM-01's membership: the trail must say that each change of the population reached production (implemented in
@@ -29,6 +24,9 @@ public class ChangePopulations implements PopulationSource {
   /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
   private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
       + "and occurred_at < ? and object_id is not null and ";
+
+  private static final String REQUEST_IDS = "select id from change_request where id = any(?)";
+  private static final String DEPLOYMENT_IDS = "select id::text from change_deployment where id::text = any(?)";
 
   private static final Map<String, String> QUERIES = Map.of(
       // the changes that reached production in the period: implemented then, or deployed to production then
@@ -74,36 +72,11 @@ public class ChangePopulations implements PopulationSource {
       "CM-03", new Reconciliation(List.of("deployment.receive"), "change_deployment", null),
       "CM-05", new Reconciliation(List.of("deployment.receive"), "change_deployment", null));
 
-  private final JdbcTemplate jdbc;
+  private static final Map<String, String> PRESENT = Map.of(
+      "CM-01", REQUEST_IDS, "CM-02", REQUEST_IDS, "CM-04", REQUEST_IDS,
+      "CM-03", DEPLOYMENT_IDS, "CM-05", DEPLOYMENT_IDS);
 
   public ChangePopulations(JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
-  }
-
-  @Override
-  public Set<String> controls() {
-    return QUERIES.keySet();
-  }
-
-  @Override
-  public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
-    return jdbc.queryForList(QUERIES.get(controlId), Timestamp.from(from), Timestamp.from(to));
-  }
-
-  @Override
-  public Reconciliation reconciliation(String controlId) {
-    return RECONCILIATIONS.get(controlId);
-  }
-
-  @Override
-  public Set<String> present(String controlId, Collection<String> ids) {
-    String query = controlId.equals("CM-03") || controlId.equals("CM-05")
-        ? "select id::text from change_deployment where id::text = any(?)"
-        : "select id from change_request where id = any(?)";
-    return new HashSet<>(jdbc.query(con -> {
-      var ps = con.prepareStatement(query);
-      ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
-      return ps;
-    }, (rs, i) -> rs.getString(1)));
+    super(jdbc, QUERIES, RECONCILIATIONS, PRESENT);
   }
 }

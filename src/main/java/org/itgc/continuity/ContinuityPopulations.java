@@ -1,19 +1,14 @@
 package org.itgc.continuity;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.itgc.controls.PopulationSource;
+import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** The populations of continuity's controls (BC-01 restore tests, BC-02 DR tests), over continuity's own tables. */
 @Component
-public class ContinuityPopulations implements PopulationSource {
+public class ContinuityPopulations extends SqlPopulations {
 
   /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
   private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
@@ -36,33 +31,9 @@ public class ContinuityPopulations implements PopulationSource {
       "BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
           EVENTS_IN_PERIOD + "action = 'dr-test.plan'"));
 
-  private final JdbcTemplate jdbc;
+  private static final String TEST_IDS = "select id from continuity_test where id = any(?)";
 
   public ContinuityPopulations(JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
-  }
-
-  @Override
-  public Set<String> controls() {
-    return QUERIES.keySet();
-  }
-
-  @Override
-  public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
-    return jdbc.queryForList(QUERIES.get(controlId), Timestamp.from(from), Timestamp.from(to));
-  }
-
-  @Override
-  public Reconciliation reconciliation(String controlId) {
-    return RECONCILIATIONS.get(controlId);
-  }
-
-  @Override
-  public Set<String> present(String controlId, Collection<String> ids) {
-    return new HashSet<>(jdbc.query(con -> {
-      var ps = con.prepareStatement("select id from continuity_test where id = any(?)");
-      ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
-      return ps;
-    }, (rs, i) -> rs.getString(1)));
+    super(jdbc, QUERIES, RECONCILIATIONS, Map.of("BC-01", TEST_IDS, "BC-02", TEST_IDS));
   }
 }
