@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -122,10 +123,12 @@ class AccessRequestSubmission {
       for (AccessCatalogue.SystemEntitlement item : requested) {
         if (!registry.active(beneficiary.id(), item.systemId(), item.entitlement().id()).isEmpty()) {
           errors.add(new FieldError(Fields.ENTITLEMENTS, beneficiary.id() + " already holds " + item.key()));
-        } else if (store.openRequestFor(beneficiary.id(), item.systemId(), item.entitlement().id()).isPresent()) {
-          errors.add(new FieldError(Fields.ENTITLEMENTS, beneficiary.id() + " has asked for " + item.key() + " in "
-              + store.openRequestFor(beneficiary.id(), item.systemId(), item.entitlement().id()).get()
-              + ", still open"));
+        } else {
+          Optional<String> open = store.openRequestFor(beneficiary.id(), item.systemId(), item.entitlement().id());
+          if (open.isPresent()) {
+            errors.add(new FieldError(Fields.ENTITLEMENTS, beneficiary.id() + " has asked for " + item.key() + " in "
+                + open.get() + ", still open"));
+          }
         }
       }
       // this engine's roles go to the login the registry binds to the person, by the connector only: without an
