@@ -55,6 +55,7 @@ public class AuditSealer {
   private final java.util.List<String> configuredFingerprints;
   private final Duration mailInterval;
   private final AuditSigningKey previousKey;
+  private volatile Duration lateCommitAlarm;
   private volatile Instant lastMailed = Instant.EPOCH;
   private volatile long lastMailedSeq;
 
@@ -67,8 +68,10 @@ public class AuditSealer {
       @Value("${itgc.audit.checkpoint-mail-every:PT1H}") Duration mailInterval, org.itgc.notify.Notifier notifier,
       @Value("${itgc.audit.mailbox:}") String mailbox,
       @Value("${itgc.audit.trusted-key-fingerprints:}") java.util.List<String> trustedFingerprints,
-      @Value("${itgc.audit.previous-signing-key-file:}") String previousKeyFile)
+      @Value("${itgc.audit.previous-signing-key-file:}") String previousKeyFile,
+      @Value("${itgc.audit.late-commit-alarm:PT1M}") Duration lateCommitAlarm)
       throws IOException, GeneralSecurityException {
+    this.lateCommitAlarm = lateCommitAlarm;
     this.configuredFingerprints = trustedFingerprints.stream().map(String::strip).filter(f -> !f.isEmpty())
         .map(f -> f.toLowerCase(java.util.Locale.ROOT)).toList();
     this.notifier = notifier;
@@ -230,6 +233,24 @@ public class AuditSealer {
   /** Published once when tampering is found while the engine runs (the start-up check reports its own verdict). */
   public record TamperingDetected(String problem) {}
 
+  /**
+   * An event sealed in a round although it was recorded more than the alarm's tolerance before the start of an
+   * earlier complete round, which saw everything committed by then: its transaction was held open and committed at
+   * least {@code notVisibleAt - occurredAt} after the event's time.
+   */
+  public record LateCommit(long eventId, long seq, Instant occurredAt, Instant notVisibleAt) {}
+
+  /** Late commits found in one round, with the tolerance they exceeded (itgc.audit.late-commit-alarm). */
+  public record LateCommitsDetected(List<LateCommit> events, Duration tolerance) {}
+
+  /** The tolerance of the late-commit alarm; the tests shorten it to see one within seconds. */
+  void lateCommitAlarm(Duration tolerance) {
+    this.lateCommitAlarm = tolerance;
+  }
+
+  /** The start (database clock) of the last complete round; null before the first one. */
+  private volatile Instant lastCompleteRoundStart;
+
   private org.springframework.context.ApplicationEventPublisher events;
 
   @org.springframework.beans.factory.annotation.Autowired
@@ -345,12 +366,18 @@ public class AuditSealer {
   private int seal(boolean wait) {
     int total = 0;
     while (true) {
-      int[] round = transactions.execute(status -> round(wait));
-      if (round == null || round[0] < 0) {
+      Round round = transactions.execute(status -> round(wait));
+      if (round == null || round.sealed() < 0) {
         return total;
       }
-      total += round[0];
-      if (round[1] == 1) {
+      total += round.sealed();
+      if (!round.late().isEmpty() && events != null) {
+        events.publishEvent(new LateCommitsDetected(round.late(), lateCommitAlarm));
+      }
+      if (round.complete()) {
+        // what committed before this round's start is sealed now: an event older than that, found later, committed late
+        Instant known = lastCompleteRoundStart;
+        lastCompleteRoundStart = known == null || round.start().isAfter(known) ? round.start() : known;
         return total;
       }
     }
@@ -364,11 +391,11 @@ public class AuditSealer {
    * ended and its events were visible to the round. A sweep that went on from a cursor ends with a round from 0, so an
    * event that committed late with a smaller id is not passed over.
    */
-  private int[] round(boolean wait) {
+  private Round round(boolean wait) {
     if (wait) {
       jdbc.queryForObject(LOCK, String.class);
     } else if (jdbc.queryForList(LOCK + " skip locked", String.class).isEmpty()) {
-      return new int[] {-1, 1};
+      return Round.SKIPPED;
     }
     var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
     long seq = head.isEmpty() ? 0 : ((Number) head.get(0).get("seq")).longValue();
@@ -377,9 +404,15 @@ public class AuditSealer {
     if (unexpected != null) {
       // links the sealer did not write and that do not verify (written with the sealer's login, not by it)
       tamperingFound(unexpected);
-      return new int[] {-1, 1};
+      return Round.SKIPPED;
     }
-    long horizon = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", Long.class);
+    // the database's clock, the one that stamps events: what committed before it is visible to this round's reads
+    var start = jdbc.queryForMap("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon, "
+        + "clock_timestamp() as at");
+    long horizon = ((Number) start.get("horizon")).longValue();
+    Instant roundStart = ((Timestamp) start.get("at")).toInstant();
+    Instant lateBefore = lastCompleteRoundStart == null ? null : lastCompleteRoundStart.minus(lateCommitAlarm);
+    List<LateCommit> late = new java.util.ArrayList<>();
     long watermark = jdbc.queryForObject("select txid from audit_seal_watermark where id = 1", Long.class);
     long from = cursor;
     Long[] seqs = new Long[BATCH];
@@ -405,7 +438,11 @@ public class AuditSealer {
           int i = state.count++;
           seqs[i] = next;
           events[i] = rs.getLong("id");
-          times[i] = rs.getTimestamp("at").toInstant().toString();
+          Instant occurred = rs.getTimestamp("at").toInstant();
+          times[i] = occurred.toString();
+          if (lateBefore != null && occurred.isBefore(lateBefore)) {
+            late.add(new LateCommit(events[i], next, occurred, lastCompleteRoundStart));
+          }
           prevs[i] = state.prev;
           hashes[i] = hash;
           state.prev = hash;
@@ -442,7 +479,12 @@ public class AuditSealer {
     lastLinkSeq = state.last;
     lastLinkHash = state.prev;
     checkpointIfDue(state.last, state.prev);
-    return new int[] {n, complete ? 1 : 0};
+    return new Round(n, complete, roundStart, late);
+  }
+
+  /** What a round did: events sealed (-1 when it did not run), whether it saw everything, its start, late commits. */
+  private record Round(int sealed, boolean complete, Instant start, List<LateCommit> late) {
+    static final Round SKIPPED = new Round(-1, true, null, List.of());
   }
 
   /** The head as this sealer last saw or wrote it; -1 before its first round. */

@@ -69,18 +69,43 @@ class AuditWritersIT {
   }
 
   @Test
-  void anEventCommittedLongAfterItsTimeIsListedForTheAuditor() throws Exception {
-    // the application's role holds a transaction open: its event carries the insert's time, the link the sealing's
-    try (var held = jdbc.getDataSource().getConnection()) {
-      held.setAutoCommit(false);
-      try (var statement = held.createStatement()) {
-        statement.execute("select audit_record('finn', '{}', null, 'change.approve', 'change', 'CHG-HELD', 'SUCCESS', "
-            + "'{}')");
+  void anEventCommittedLongAfterItsTimeRaisesTheAlarmAndIsListedForTheAuditor() throws Exception {
+    // the application's role holds a transaction open across a complete sealing round: its event carries the insert's
+    // time, and the round that could not see it proves it committed later (alarm tolerance shortened to 1 s)
+    sealer.lateCommitAlarm(java.time.Duration.ofSeconds(1));
+    try {
+      long held;
+      try (var connection = jdbc.getDataSource().getConnection()) {
+        connection.setAutoCommit(false);
+        try (var statement = connection.createStatement();
+            var rs = statement.executeQuery("select audit_record('finn', '{}', null, 'change.approve', 'change', "
+                + "'CHG-HELD', 'SUCCESS', '{}')")) {
+          rs.next();
+          held = rs.getLong(1);
+        }
+        Thread.sleep(2_500);
+        sealer.seal(); // a complete round while the transaction is open
+        connection.commit();
       }
-      Thread.sleep(2_500);
-      held.commit();
+      long prompt = recorder.record(AuditEvent.system("change.approve", "change", "CHG-PROMPT").build());
+      sealer.seal();
+
+      var alarm = jdbc.queryForObject("select details::text from audit_event where action = 'audit.late-commit' "
+          + "and details::text like ? order by id desc limit 1", String.class, "%\"eventId\": " + held + "%");
+      JsonNode details = new ObjectMapper().readTree(alarm);
+      assertThat(details.path("events").findValuesAsText("eventId")).contains(String.valueOf(held))
+          .doesNotContain(String.valueOf(prompt));
+      assertThat(details.path("events").get(0).path("committedAtLeastSecondsLater").asLong()).isGreaterThanOrEqualTo(2);
+      var mail = org.itgc.support.TestMailServer.await(m -> org.itgc.support.TestMailServer.subject(m)
+          .contains("committed late") && org.itgc.support.TestMailServer.body(m).contains("event " + held + " "),
+          java.time.Duration.ofSeconds(20));
+      assertThat(mail).as("the auditors are mailed").isNotNull();
+      // the event is in the chain all the same, and listed for the auditor with its link's sealing time
+      assertThat(jdbc.queryForObject("select count(*) from audit_chain where event_id = ?", Integer.class, held))
+          .isEqualTo(1);
+    } finally {
+      sealer.lateCommitAlarm(java.time.Duration.ofMinutes(1));
     }
-    sealer.seal();
     var late = org.itgc.support.Http.as(port, "audrey").get("/api/audit/late-commits?seconds=2");
     assertThat(late.status()).as(late.toString()).isEqualTo(200);
     assertThat(late.json().findValuesAsText("objectId")).contains("CHG-HELD");
