@@ -66,6 +66,9 @@ class AuditWritersIT {
     assertThat(((Timestamp) stored.get("occurred_at")).toInstant()).isBetween(before, Instant.now().plusSeconds(5));
     assertThat(jdbc.queryForObject("select count(*) from audit_event where object_id = 'CHG-FORGED'", Integer.class))
         .isZero();
+    // and a transaction of the application's role held idle is ended by the database before it could back-date much
+    assertThat(jdbc.queryForObject("select current_user", String.class)).isEqualTo("itgc_app");
+    assertThat(jdbc.queryForObject("show idle_in_transaction_session_timeout", String.class)).isEqualTo("5min");
   }
 
   @Test
