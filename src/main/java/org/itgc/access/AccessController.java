@@ -45,12 +45,11 @@ class AccessController {
   private final SodScan scan;
   private final BusinessCalendar calendar;
   private final AuditRecorder audit;
-  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
   private final AccessRequestStore requestStore;
 
   AccessController(Identities identities, AccessRegistry registry, AccessCatalogue catalogue, AccessRequests requests,
       Revocations revocations, SodScan scan, BusinessCalendar calendar, AuditRecorder audit,
-      org.springframework.jdbc.core.JdbcTemplate jdbc, AccessRequestStore requestStore) {
+      AccessRequestStore requestStore) {
     this.requestStore = requestStore;
     this.identities = identities;
     this.registry = registry;
@@ -60,7 +59,6 @@ class AccessController {
     this.scan = scan;
     this.calendar = calendar;
     this.audit = audit;
-    this.jdbc = jdbc;
   }
 
   // ---------------------------------------------------------------- catalogue and identities
@@ -152,12 +150,7 @@ class AccessController {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("grant", grant);
     body.put("request", grant.requestId() == null ? null : requests.find(grant.requestId()).orElse(null));
-    body.put("revocations", jdbc.queryForList("""
-        select i.revocation_id, r.reason, r.triggered_at, i.sla_business_days, i.deadline, i.removed_at, i.removed_by,
-               i.method, i.reference, i.business_days_taken, i.met_sla, i.exception_id
-        from access_revocation_item i join access_revocation r on r.id = i.revocation_id where i.grant_id = ?
-        order by r.triggered_at
-        """, id));
+    body.put("revocations", revocations.ofGrant(id));
     audit.record(AuditEvent.of("access.registry.read", "access-grant", String.valueOf(id)).build());
     return body;
   }

@@ -1,7 +1,7 @@
 package org.itgc.access;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.itgc.platform.web.ColumnTimestamp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -49,10 +49,8 @@ class AccessRequestStore {
       @JsonProperty("mitigating_control") String mitigatingControl, @JsonProperty("request_id") String requestId,
       @JsonProperty("security_approver") String securityApprover,
       @JsonProperty("finance_approver") String financeApprover,
-      @JsonProperty("approved_at") @JsonFormat(shape = JsonFormat.Shape.STRING,
-          pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx", timezone = "UTC") Instant approvedAt,
-      @JsonProperty("expires_at") @JsonFormat(shape = JsonFormat.Shape.STRING,
-          pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx", timezone = "UTC") Instant expiresAt,
+      @JsonProperty("approved_at") @ColumnTimestamp Instant approvedAt,
+      @JsonProperty("expires_at") @ColumnTimestamp Instant expiresAt,
       String status, @JsonProperty("expired_finding_id") Long expiredFindingId) {}
 
   /** An exception to record for one conflict the approvers accepted. */

@@ -1,7 +1,7 @@
 package org.itgc.access;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.itgc.platform.web.ColumnTimestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +62,7 @@ public class AccessRequests {
    */
   public record Approval(String step, String approver, String decision, String comment,
       @JsonProperty("decided_at")
-      @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx", timezone = "UTC")
+      @ColumnTimestamp
       Instant decidedAt) {}
 
   /**

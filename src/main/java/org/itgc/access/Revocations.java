@@ -1,5 +1,7 @@
 package org.itgc.access;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.itgc.platform.web.ColumnTimestamp;
 import org.itgc.access.AccessRevocationProcess.Data;
 
 import java.sql.Timestamp;
@@ -340,6 +342,35 @@ public class Revocations {
   public List<Item> report(Instant from, Instant to) {
     return jdbc.query(ITEM_SQL + " where r.triggered_at >= ? and r.triggered_at < ? order by r.triggered_at, i.id",
         (rs, n) -> mapItem(rs), Timestamp.from(from), Timestamp.from(to));
+  }
+
+  /**
+   * One revocation of a grant, as a grant's history shows it (the columns' names in JSON, and the database timestamps'
+   * format, as the API always had).
+   */
+  public record GrantRevocation(@JsonProperty("revocation_id") String revocationId, String reason,
+      @JsonProperty("triggered_at") @ColumnTimestamp Instant triggeredAt,
+      @JsonProperty("sla_business_days") Integer slaBusinessDays, @ColumnTimestamp Instant deadline,
+      @JsonProperty("removed_at") @ColumnTimestamp Instant removedAt, @JsonProperty("removed_by") String removedBy,
+      String method, String reference, @JsonProperty("business_days_taken") Integer businessDaysTaken,
+      @JsonProperty("met_sla") Boolean metSla, @JsonProperty("exception_id") Long exceptionId) {}
+
+  /** The revocations of one grant, oldest first. */
+  public List<GrantRevocation> ofGrant(long grantId) {
+    return jdbc.query("""
+        select i.revocation_id, r.reason, r.triggered_at, i.sla_business_days, i.deadline, i.removed_at, i.removed_by,
+               i.method, i.reference, i.business_days_taken, i.met_sla, i.exception_id
+        from access_revocation_item i join access_revocation r on r.id = i.revocation_id where i.grant_id = ?
+        order by r.triggered_at
+        """, (rs, n) -> new GrantRevocation(rs.getString("revocation_id"), rs.getString("reason"),
+        instant(rs.getTimestamp("triggered_at")), (Integer) rs.getObject("sla_business_days"),
+        instant(rs.getTimestamp("deadline")), instant(rs.getTimestamp("removed_at")), rs.getString("removed_by"),
+        rs.getString("method"), rs.getString("reference"), (Integer) rs.getObject("business_days_taken"),
+        (Boolean) rs.getObject("met_sla"), (Long) rs.getObject("exception_id")), grantId);
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 
   public List<Item> itemsOf(String revocationId) {

@@ -467,6 +467,24 @@ class AccessLifecycleIT {
     });
     assertThat(status).isEqualTo(Map.of("AP-PAY", "removed-late/" + taken, "BI-REPORTING", "removed-in-sla/" + taken,
         "PAYROLL", "overdue/"));
+    // a grant's history shows its revocation with the columns' names and timestamps the API always had
+    List<String> histories = new ArrayList<>();
+    report.forEach(r -> {
+      if (r.path("identityId").asText().equals("E9301") && r.get("systemId").asText().equals("AP-PAY")) {
+        JsonNode history = Http.as(port, "audrey").get("/api/access/grants/" + r.get("grantId").asText()).json();
+        JsonNode revoked = history.at("/revocations/0");
+        assertThat(revoked.get("revocation_id").asText()).isEqualTo(revocation);
+        assertThat(revoked.get("reason").asText()).isEqualTo("termination");
+        assertThat(revoked.get("met_sla").asBoolean()).isFalse();
+        assertThat(revoked.get("business_days_taken").asInt()).isEqualTo(taken);
+        assertThat(revoked.get("removed_by").asText()).isEqualTo("sam");
+        assertThat(revoked.get("method").asText()).isEqualTo("account-disabled");
+        assertThat(revoked.get("removed_at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\+00:00");
+        assertThat(revoked.get("exception_id").isNumber()).isTrue();
+        histories.add(r.get("grantId").asText());
+      }
+    });
+    assertThat(histories).hasSize(1);
     var csv = Http.as(port, "audrey").get("/api/access/revocations" + period + "&format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
     assertThat(csv.body()).startsWith(String.join(",", AccessController.REPORT_COLUMNS))
