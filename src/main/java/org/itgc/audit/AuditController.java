@@ -28,13 +28,13 @@ class AuditController {
   private final AuditRecorder audit;
   private final AuditSealer sealer;
   private final javax.sql.DataSource dataSource;
-  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+  private final AuditChainReads reads;
   private final AuditArchive archive;
 
   AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource,
-      org.springframework.jdbc.core.JdbcTemplate jdbc, AuditArchive archive) {
+      AuditChainReads reads, AuditArchive archive) {
     this.archive = archive;
-    this.jdbc = jdbc;
+    this.reads = reads;
     this.trail = trail;
     this.audit = audit;
     this.sealer = sealer;
@@ -52,18 +52,9 @@ class AuditController {
   /** The signed checkpoints (newest first), as published to the checkpoint folder and the audit mailbox. */
   @GetMapping("/api/audit/checkpoints")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
-  List<java.util.Map<String, Object>> checkpoints(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+  List<AuditChainReads.Checkpoint> checkpoints(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
     // createdAt exactly as signed (AuditChain.checkpointText): the instant's ISO text, microseconds as stored
-    return jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint order by seq desc "
-        + "limit ?", (rs, i) -> {
-          java.util.Map<String, Object> checkpoint = new java.util.LinkedHashMap<>();
-          checkpoint.put("seq", rs.getLong("seq"));
-          checkpoint.put("headHash", rs.getString("head_hash"));
-          checkpoint.put("createdAt", rs.getTimestamp("created_at").toInstant().toString());
-          checkpoint.put("keyId", rs.getString("key_id"));
-          checkpoint.put("signature", rs.getString("signature"));
-          return checkpoint;
-        }, size);
+    return reads.checkpoints(size);
   }
 
   /**
@@ -75,13 +66,13 @@ class AuditController {
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
   Map<String, Object> chain(@RequestParam(defaultValue = "1") @Min(1) long fromSeq,
       @RequestParam(defaultValue = "1000") @Min(1) @Max(10000) int size) throws java.io.IOException {
-    Long head = jdbc.queryForObject("select max(seq) from audit_chain", Long.class);
-    long last = head == null ? 0 : Math.min(head, fromSeq + size - 1);
+    long head = reads.head();
+    long last = Math.min(head, fromSeq + size - 1);
     List<Map<String, Object>> links = fromSeq > last ? List.of() : archive.links(fromSeq, last);
     audit.record(AuditEvent.of("audit.chain-read", "audit-trail", "chain").detail("fromSeq", fromSeq)
         .detail("links", links.size()).build());
     Map<String, Object> page = new java.util.LinkedHashMap<>();
-    page.put("head", head == null ? 0 : head);
+    page.put("head", head);
     page.put("links", links);
     return page;
   }
@@ -93,43 +84,17 @@ class AuditController {
    */
   @GetMapping("/api/audit/late-commits")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
-  List<Map<String, Object>> lateCommits(@RequestParam(defaultValue = "300") @Min(1) int seconds,
+  List<AuditChainReads.LateSealed> lateCommits(@RequestParam(defaultValue = "300") @Min(1) int seconds,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
     audit.record(AuditEvent.of("audit.late-commits.read", "audit-trail", "chain").detail("seconds", seconds).build());
-    return jdbc.query("""
-        select c.seq, e.id, e.occurred_at, c.sealed_at, e.actor, e.action, e.object_type, e.object_id
-        from audit_chain c join audit_event e on e.id = c.event_id and e.occurred_at = c.occurred_at
-        where c.sealed_at > c.occurred_at + make_interval(secs => ?) order by c.seq desc limit ?
-        """, (rs, i) -> {
-          Map<String, Object> late = new java.util.LinkedHashMap<>();
-          late.put("seq", rs.getLong("seq"));
-          late.put("eventId", rs.getLong("id"));
-          late.put("occurredAt", rs.getTimestamp("occurred_at").toInstant().toString());
-          late.put("sealedAt", rs.getTimestamp("sealed_at").toInstant().toString());
-          late.put("actor", rs.getString("actor"));
-          late.put("action", rs.getString("action"));
-          late.put("objectType", rs.getString("object_type"));
-          late.put("objectId", rs.getString("object_id"));
-          return late;
-        }, seconds, size);
+    return reads.sealedLate(seconds, size);
   }
 
   /** Key rotations, each signed by the previous key (docs/audit-format.md). */
   @GetMapping("/api/audit/key-rotations")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
-  List<Map<String, Object>> keyRotations() {
-    return jdbc.query("select previous_fingerprint, previous_public_key, next_fingerprint, next_public_key, rotated_at, "
-        + "signature from audit_key_rotation order by rotated_at", (rs, i) -> {
-          Map<String, Object> rotation = new java.util.LinkedHashMap<>();
-          rotation.put("previousFingerprint", rs.getString("previous_fingerprint"));
-          // the public half of the pinned key, so that its signature below can be checked from this record alone
-          rotation.put("previousPublicKey", rs.getString("previous_public_key"));
-          rotation.put("nextFingerprint", rs.getString("next_fingerprint"));
-          rotation.put("nextPublicKey", rs.getString("next_public_key"));
-          rotation.put("rotatedAt", rs.getTimestamp("rotated_at").toInstant().toString());
-          rotation.put("signature", rs.getString("signature"));
-          return rotation;
-        });
+  List<AuditChainReads.KeyRotation> keyRotations() {
+    return reads.keyRotations();
   }
 
   /** Verifies the whole chain against the checkpoints published outside the database. */
