@@ -99,7 +99,7 @@ public class ModelChanges {
     if (files.size() > MAX_FILES) {
       errors.add(new FieldError("files", "at most " + MAX_FILES + " files in one model change"));
     }
-    List<Map<String, Object>> prepared = new ArrayList<>();
+    List<PreparedFile> prepared = new ArrayList<>();
     for (ModelFile file : files) {
       try {
         prepared.add(prepare(file));
@@ -117,16 +117,15 @@ public class ModelChanges {
     StringBuilder description = new StringBuilder("Model change of " + files.size() + " file(s):\n");
     StringBuilder hashes = new StringBuilder();
     for (var file : prepared) {
-      description.append("\n").append(file.get("name")).append(" (sha256 ").append(file.get("sha256"))
-          .append(file.get("replacesDeploymentId") == null ? ", new" : ", replaces deployment "
-              + file.get("replacesDeploymentId")).append("):\n");
-      @SuppressWarnings("unchecked")
-      List<String> diff = (List<String>) file.get("diff");
+      description.append("\n").append(file.name()).append(" (sha256 ").append(file.sha256())
+          .append(file.replacesDeploymentId() == null ? ", new" : ", replaces deployment "
+              + file.replacesDeploymentId()).append("):\n");
+      List<String> diff = file.diff();
       diff.stream().limit(200).forEach(line -> description.append("  ").append(line).append("\n"));
       if (diff.isEmpty()) {
         description.append("  no difference to the deployed version\n");
       }
-      hashes.append(file.get("name")).append(" sha256 ").append(file.get("sha256")).append("; ");
+      hashes.append(file.name()).append(" sha256 ").append(file.sha256()).append("; ");
     }
     String text = description.length() > 3900 ? description.substring(0, 3900) + "\n(diff continues in "
         + "GET /api/model-changes/<id>)" : description.toString();
@@ -145,18 +144,18 @@ public class ModelChanges {
                 replaces_sha256, diff) values (?, ?, ?, ?, ?, ?, ?, ?)
             """);
         ps.setString(1, changeId);
-        ps.setString(2, (String) file.get("name"));
-        ps.setBytes(3, (byte[]) file.get("content"));
-        ps.setString(4, (String) file.get("sha256"));
-        ps.setArray(5, con.createArrayOf("varchar", ((List<?>) file.get("keys")).toArray()));
-        ps.setString(6, (String) file.get("replacesDeploymentId"));
-        ps.setString(7, (String) file.get("replacesSha256"));
-        ps.setString(8, String.join("\n", (List<String>) file.get("diff")));
+        ps.setString(2, file.name());
+        ps.setBytes(3, file.content());
+        ps.setString(4, file.sha256());
+        ps.setArray(5, con.createArrayOf("varchar", file.keys().toArray()));
+        ps.setString(6, file.replacesDeploymentId());
+        ps.setString(7, file.replacesSha256());
+        ps.setString(8, String.join("\n", file.diff()));
         return ps;
       });
     }
     audit.record(AuditEvent.of("model.change-open", "change", changeId).actor(author, null)
-        .detail("files", prepared.stream().map(f -> f.get("name") + " " + f.get("sha256")).toList()).build());
+        .detail("files", prepared.stream().map(f -> f.name() + " " + f.sha256()).toList()).build());
     return changeId;
   }
 
@@ -230,15 +229,15 @@ public class ModelChanges {
    * deployed process that uses a submitted form, with the submitted forms in place of the deployed ones. A model
    * change that lets an approver write a control fact or steer a gateway is refused before anyone approves it.
    */
-  private List<FieldError> controlFactProblems(List<Map<String, Object>> prepared) {
+  private List<FieldError> controlFactProblems(List<? extends NamedContent> prepared) {
     Map<String, Set<String>> submittedForms = new HashMap<>();
     Map<String, String> formFiles = new HashMap<>();
     Map<String, BpmnModelInstance> models = new LinkedHashMap<>();
     Map<String, String> modelFiles = new HashMap<>();
     Set<String> submittedKeys = new HashSet<>();
     for (var file : prepared) {
-      String name = (String) file.get("name");
-      byte[] content = (byte[]) file.get("content");
+      String name = file.name();
+      byte[] content = file.content();
       if (name.endsWith(".form")) {
         try {
           var form = new com.fasterxml.jackson.databind.ObjectMapper().readTree(content);
@@ -299,7 +298,21 @@ public class ModelChanges {
   /** The requester of a release's model change: the release itself, so that no person is both. */
   public static final String RELEASE_ACTOR = ChangeService.RELEASE_REQUESTER;
 
-  private Map<String, Object> prepare(ModelFile file) {
+  /** A file's name and bytes: what the control-fact rules read of a submitted or a stored file. */
+  interface NamedContent {
+    String name();
+
+    byte[] content();
+  }
+
+  /** A submitted file, parsed and compared with what is deployed, before it is stored with its model change. */
+  record PreparedFile(String name, byte[] content, String sha256, List<String> keys, String replacesDeploymentId,
+      String replacesSha256, List<String> diff) implements NamedContent {}
+
+  /** A file's approved bytes as stored (model_change_file): what is deployed once the change is approved. */
+  record ApprovedBytes(String name, byte[] content, String sha256) implements NamedContent {}
+
+  private PreparedFile prepare(ModelFile file) {
     String name = file.name() == null ? "" : file.name().strip();
     if (!name.matches("[A-Za-z0-9._-]{1,200}\\.(bpmn|dmn|form)")) {
       throw InvalidInputException.of(name.isEmpty() ? "file" : name,
@@ -310,19 +323,14 @@ public class ModelChanges {
     }
     List<String> keys = parse(name, file.content());
     var replaced = deployedVersion(name, keys);
-    Map<String, Object> prepared = new LinkedHashMap<>();
-    prepared.put("name", name);
-    prepared.put("content", file.content());
-    prepared.put("sha256", Hashes.sha256(file.content()));
-    prepared.put("keys", keys);
-    prepared.put("replacesDeploymentId", replaced == null ? null : replaced.getKey());
-    prepared.put("replacesSha256", replaced == null ? null : Hashes.sha256(replaced.getValue()));
+    List<String> diff;
     try {
-      prepared.put("diff", ModelDiff.of(name, replaced == null ? null : replaced.getValue(), file.content()));
+      diff = ModelDiff.of(name, replaced == null ? null : replaced.getValue(), file.content());
     } catch (IOException e) {
       throw InvalidInputException.of(name, e.getMessage());
     }
-    return prepared;
+    return new PreparedFile(name, file.content(), Hashes.sha256(file.content()), keys,
+        replaced == null ? null : replaced.getKey(), replaced == null ? null : Hashes.sha256(replaced.getValue()), diff);
   }
 
   /** Parses a file with the engine's own parsers; returns the keys it defines. */
@@ -374,10 +382,10 @@ public class ModelChanges {
       name = definition == null ? name : definition.getResourceName();
     } else if (!keys.isEmpty()) {
       // Camunda Forms have no definition query in the public API: their table, read-only
-      var definition = jdbc.queryForList("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
-          + "order by version_ desc limit 1", keys.get(0));
-      deploymentId = definition.isEmpty() ? null : (String) definition.get(0).get("deployment_id_");
-      name = definition.isEmpty() ? name : (String) definition.get(0).get("resource_name_");
+      var definition = jdbc.query("select deployment_id_, resource_name_ from act_re_camformdef where key_ = ? "
+          + "order by version_ desc limit 1", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)}, keys.get(0));
+      deploymentId = definition.isEmpty() ? null : definition.get(0)[0];
+      name = definition.isEmpty() ? name : definition.get(0)[1];
     }
     if (deploymentId == null) {
       return null;
@@ -405,8 +413,9 @@ public class ModelChanges {
   }
 
   void deploy(String changeId) {
-    List<Map<String, Object>> files = jdbc.queryForList(
+    List<ApprovedBytes> files = jdbc.query(
         "select resource_name, content, sha256 from model_change_file where change_id = ? order by resource_name",
+        (rs, i) -> new ApprovedBytes(rs.getString("resource_name"), rs.getBytes("content"), rs.getString("sha256")),
         changeId);
     if (files.isEmpty() || jdbc.queryForObject("select count(*) from model_change_deployment where change_id = ?",
         Integer.class, changeId) > 0) {
@@ -416,16 +425,14 @@ public class ModelChanges {
     String problem = null;
     String deploymentId = null;
     for (var file : files) {
-      if (!Hashes.sha256((byte[]) file.get("content")).equals(file.get("sha256"))) {
-        problem = file.get("resource_name") + ": the stored bytes no longer have the approved SHA-256";
+      if (!Hashes.sha256(file.content()).equals(file.sha256())) {
+        problem = file.name() + ": the stored bytes no longer have the approved SHA-256";
       }
     }
     if (problem == null) {
       // checked again against what is live now: another change approved in between may combine with this one
       // (a form with a control fact, then a task switched to it)
-      List<Map<String, Object>> prepared = files.stream().map(f -> Map.<String, Object>of(
-          "name", f.get("resource_name"), "content", f.get("content"))).toList();
-      List<FieldError> broken = controlFactProblems(prepared);
+      List<FieldError> broken = controlFactProblems(files);
       if (!broken.isEmpty()) {
         problem = "the control-fact rules refuse it against what is live now: " + String.join("; ",
             broken.stream().map(FieldError::reason).toList());
@@ -435,7 +442,7 @@ public class ModelChanges {
       try {
         var builder = repository.createDeployment().name("model change " + changeId).source("itgc-model-change");
         for (var file : files) {
-          builder.addInputStream((String) file.get("resource_name"), new ByteArrayInputStream((byte[]) file.get("content")));
+          builder.addInputStream(file.name(), new ByteArrayInputStream(file.content()));
         }
         Deployment deployment = builder.deploy();
         deploymentId = deployment.getId();
@@ -450,7 +457,7 @@ public class ModelChanges {
     audit.record(AuditEvent.system("model.deploy", "change", changeId)
         .outcome(problem == null ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
         .detail("deploymentId", deployed).detail("approvers", approvers)
-        .detail("files", files.stream().map(f -> f.get("resource_name") + " " + f.get("sha256")).toList())
+        .detail("files", files.stream().map(f -> f.name() + " " + f.sha256()).toList())
         .detail("problem", problem).build());
     if (problem != null) {
       var system = systems.find(SYSTEM).orElseThrow();

@@ -1,6 +1,5 @@
 package org.itgc.notify;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -38,16 +37,19 @@ class MailHealthIndicator implements HealthIndicator {
     }
   }
 
+  /** The mails not yet sent: how many, how many failed at least once, since when the oldest waits. */
+  private record Outbox(long pending, long retrying, java.time.Instant oldest) {}
+
   private Health check() {
-    var row = jdbc.queryForMap("""
+    Outbox outbox = jdbc.queryForObject("""
         select count(*) as pending, count(*) filter (where last_error is not null) as retrying, min(created_at) as oldest
         from notification_outbox where sent_at is null
-        """);
-    long retrying = ((Number) row.get("retrying")).longValue();
-    var builder = retrying > 0 ? Health.status(DEGRADED) : Health.up();
-    builder.withDetail("pending", row.get("pending")).withDetail("retrying", retrying);
-    if (row.get("oldest") instanceof Timestamp oldest) {
-      builder.withDetail("oldestPendingSince", oldest.toInstant().toString());
+        """, (rs, i) -> new Outbox(rs.getLong("pending"), rs.getLong("retrying"),
+        rs.getTimestamp("oldest") == null ? null : rs.getTimestamp("oldest").toInstant()));
+    var builder = outbox.retrying() > 0 ? Health.status(DEGRADED) : Health.up();
+    builder.withDetail("pending", outbox.pending()).withDetail("retrying", outbox.retrying());
+    if (outbox.oldest() != null) {
+      builder.withDetail("oldestPendingSince", outbox.oldest().toString());
     }
     if (dispatcher.lastError() != null) {
       builder.withDetail("lastError", dispatcher.lastError());

@@ -1,5 +1,8 @@
 package org.itgc.security;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.itgc.platform.web.ColumnTimestamp;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -7,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -79,6 +81,12 @@ public class Mfa {
     }
   }
 
+  /** A user's TOTP secret (encrypted; null before enrolment) and the last time step accepted. */
+  private record SecondFactor(String secret, long lastStep) {}
+
+  /** An unused recovery code: its row and hash. */
+  private record RecoveryCode(long id, String hash) {}
+
   /**
    * Checks a second factor: a TOTP code of a step after the last one accepted, or an unused recovery code (then
    * used up). A failure counts towards the lockout.
@@ -86,21 +94,22 @@ public class Mfa {
   @Transactional
   public boolean verify(String username, String code, String clientAddress) {
     String given = code == null ? "" : code.strip().replace(" ", "");
-    var row = jdbc.queryForMap("select mfa_secret, mfa_last_step from sec_user where username = ? for update", username);
+    SecondFactor factor = jdbc.queryForObject("select mfa_secret, mfa_last_step from sec_user where username = ? "
+        + "for update", (rs, i) -> new SecondFactor(rs.getString("mfa_secret"), rs.getLong("mfa_last_step")), username);
     boolean ok = false;
     String method = "totp";
-    if (row.get("mfa_secret") != null && given.matches("\\d{6}")) {
-      long step = Totp.matchingStep(secrets.decrypt((String) row.get("mfa_secret")), given, clock.instant());
-      if (step > ((Number) row.get("mfa_last_step")).longValue()) {
+    if (factor.secret() != null && given.matches("\\d{6}")) {
+      long step = Totp.matchingStep(secrets.decrypt(factor.secret()), given, clock.instant());
+      if (step > factor.lastStep()) {
         jdbc.update("update sec_user set mfa_last_step = ? where username = ?", step, username);
         ok = true;
       }
     } else if (given.matches("[a-z0-9]{5}-[a-z0-9]{5}")) {
       method = "recovery-code";
-      for (var recovery : jdbc.queryForList("select id, code_hash from sec_recovery_code where username = ? and used_at is null",
-          username)) {
-        if (encoder.matches(given, (String) recovery.get("code_hash"))) {
-          jdbc.update("update sec_recovery_code set used_at = ? where id = ?", Timestamp.from(clock.instant()), recovery.get("id"));
+      for (var recovery : jdbc.query("select id, code_hash from sec_recovery_code where username = ? and used_at is null",
+          (rs, i) -> new RecoveryCode(rs.getLong("id"), rs.getString("code_hash")), username)) {
+        if (encoder.matches(given, recovery.hash())) {
+          jdbc.update("update sec_recovery_code set used_at = ? where id = ?", Timestamp.from(clock.instant()), recovery.id());
           ok = true;
           break;
         }
@@ -207,14 +216,35 @@ public class Mfa {
     audit.record(AuditEvent.of("user.unlock", "user", username).detail("by", by).build());
   }
 
+  /**
+   * One user in the IA-01 evidence: second factor, last login, lock, password and roles (the columns' names in JSON
+   * and the database timestamps' format, as the report always had).
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS) // a column without a value is written as null, as it always was
+  public record UserCoverage(String username, boolean enabled, @JsonProperty("mfa_enrolled") boolean mfaEnrolled,
+      @JsonProperty("mfa_enrolled_at") @ColumnTimestamp Instant mfaEnrolledAt,
+      @JsonProperty("last_login_at") @ColumnTimestamp Instant lastLoginAt,
+      @JsonProperty("locked_until") @ColumnTimestamp Instant lockedUntil,
+      @JsonProperty("password_changed_at") @ColumnTimestamp Instant passwordChangedAt,
+      @JsonProperty("password_compliant") boolean passwordCompliant,
+      @JsonProperty("recovery_codes_left") long recoveryCodesLeft, String roles) {}
+
   /** Evidence for IA-01: every user, enrolled or not, last login, lock. */
-  public List<Map<String, Object>> coverage() {
-    return jdbc.queryForList("""
+  public List<UserCoverage> coverage() {
+    return jdbc.query("""
         select u.username, u.enabled, u.mfa_secret is not null as mfa_enrolled, u.mfa_enrolled_at, u.last_login_at,
                u.locked_until, u.password_changed_at, not u.must_change_password as password_compliant,
                (select count(*) from sec_recovery_code r where r.username = u.username and r.used_at is null) as recovery_codes_left,
                (select string_agg(role, ' ' order by role) from sec_user_role r where r.username = u.username) as roles
         from sec_user u order by u.username
-        """);
+        """, (rs, i) -> new UserCoverage(rs.getString("username"), rs.getBoolean("enabled"),
+        rs.getBoolean("mfa_enrolled"), instant(rs.getTimestamp("mfa_enrolled_at")),
+        instant(rs.getTimestamp("last_login_at")), instant(rs.getTimestamp("locked_until")),
+        instant(rs.getTimestamp("password_changed_at")), rs.getBoolean("password_compliant"),
+        rs.getLong("recovery_codes_left"), rs.getString("roles")));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

@@ -53,7 +53,7 @@ class UsersController {
   @PreAuthorize("hasAnyAuthority('security-admin', 'auditor', 'engine-admin')")
   Map<String, Object> mfaCoverage() {
     var users = mfa.coverage();
-    long enrolled = users.stream().filter(u -> Boolean.TRUE.equals(u.get("mfa_enrolled"))).count();
+    long enrolled = users.stream().filter(Mfa.UserCoverage::mfaEnrolled).count();
     audit.record(AuditEvent.of("security.mfa-coverage.read", "report", "mfa-coverage").detail("users", users.size()).build());
     return Map.of("users", users, "enrolled", enrolled, "total", users.size(),
         "systems", systems.all().stream().map(s -> Map.of("id", s.id(), "name", s.name(), "tier", s.tier().value(),

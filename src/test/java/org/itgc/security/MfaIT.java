@@ -152,6 +152,12 @@ class MfaIT {
     for (var user : coverage.get("users")) {
       if (user.get("username").asText().equals("nora")) {
         listed = user.get("mfa_enrolled").asBoolean();
+        // the columns' names and the database timestamps' format the report always had; one recovery code used
+        assertThat(user.get("mfa_enrolled_at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T[\\d:]{8}\\.\\d{3}\\+00:00");
+        assertThat(user.get("last_login_at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T[\\d:]{8}\\.\\d{3}\\+00:00");
+        assertThat(user.get("recovery_codes_left").asInt()).isEqualTo(recovery.size() - 1);
+        assertThat(user.get("locked_until").isNull()).isTrue();
+        assertThat(user.get("enabled").asBoolean()).isTrue();
       }
     }
     assertThat(listed).isTrue();
