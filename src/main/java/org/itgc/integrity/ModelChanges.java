@@ -490,9 +490,20 @@ public class ModelChanges {
         rs.getString(6).isEmpty() ? List.of() : List.of(rs.getString(6).split("\n"))), changeId);
   }
 
-  public Map<String, Object> deployment(String changeId) {
-    var rows = jdbc.queryForList("select deployment_id, deployed_at, approvers, problem from model_change_deployment "
-        + "where change_id = ?", changeId);
+  /**
+   * The deployment of an approved model change (model_change_deployment), with the columns' names in JSON, the database
+   * timestamp's format and the nulls the API always had.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+  public record ModelDeployment(@com.fasterxml.jackson.annotation.JsonProperty("deployment_id") String deploymentId,
+      @com.fasterxml.jackson.annotation.JsonProperty("deployed_at") @org.itgc.platform.web.ColumnTimestamp
+      Instant deployedAt, String approvers, String problem) {}
+
+  public ModelDeployment deployment(String changeId) {
+    var rows = jdbc.query("select deployment_id, deployed_at, approvers, problem from model_change_deployment "
+        + "where change_id = ?", (rs, i) -> new ModelDeployment(rs.getString("deployment_id"),
+        rs.getTimestamp("deployed_at").toInstant(), rs.getString("approvers"), rs.getString("problem")),
+        changeId);
     return rows.isEmpty() ? null : rows.get(0);
   }
 

@@ -155,33 +155,32 @@ public class ApiCredentials {
         rs.getTimestamp("last_used_at") == null ? null : rs.getTimestamp("last_used_at").toInstant()));
   }
 
+  /** A credential as stored: its token only as a hash. */
+  private record Stored(String name, String tokenHash, List<String> scopes, Instant expiresAt, boolean revoked) {}
+
   /** The credential of a token, if it exists, is not revoked and has not expired. */
   Optional<Authenticated> authenticate(String token) {
     String[] parts = token == null ? new String[0] : token.split("_", 3);
     if (parts.length != 3 || !parts[0].equals("itgc")) {
       return Optional.empty();
     }
-    var rows = jdbc.queryForList("""
-        select id, name, token_hash, scopes, expires_at, revoked_at from api_credential where id = ?
-        """, parts[1]);
+    var rows = jdbc.query("""
+        select name, token_hash, scopes, expires_at, revoked_at from api_credential where id = ?
+        """, (rs, i) -> new Stored(rs.getString("name"), rs.getString("token_hash"),
+        List.of((String[]) rs.getArray("scopes").getArray()), rs.getTimestamp("expires_at").toInstant(),
+        rs.getTimestamp("revoked_at") != null), parts[1]);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    var row = rows.get(0);
+    Stored stored = rows.get(0);
     boolean match = MessageDigest.isEqual(org.itgc.platform.Hashes.sha256(token).getBytes(StandardCharsets.US_ASCII),
-        ((String) row.get("token_hash")).getBytes(StandardCharsets.US_ASCII));
+        stored.tokenHash().getBytes(StandardCharsets.US_ASCII));
     Instant now = clock.instant();
-    if (!match || row.get("revoked_at") != null || !((Timestamp) row.get("expires_at")).toInstant().isAfter(now)) {
+    if (!match || stored.revoked() || !stored.expiresAt().isAfter(now)) {
       return Optional.empty();
     }
     jdbc.update("update api_credential set last_used_at = ? where id = ?", Timestamp.from(now), parts[1]);
-    String[] scopes;
-    try {
-      scopes = (String[]) ((java.sql.Array) row.get("scopes")).getArray();
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return Optional.of(new Authenticated(parts[1], (String) row.get("name"), List.of(scopes)));
+    return Optional.of(new Authenticated(parts[1], stored.name(), stored.scopes()));
   }
 
   private static String random(int bytes) {

@@ -170,12 +170,13 @@ public class Mfa {
 
   /** A failed password or code: after N in a row the account locks, each lock twice as long as the one before. */
   public void failed(String username, String clientAddress, String what) {
-    var rows = jdbc.queryForList("select failed_attempts, lock_count from sec_user where username = ?", username);
+    var rows = jdbc.query("select failed_attempts, lock_count from sec_user where username = ?",
+        (rs, i) -> new int[] {rs.getInt("failed_attempts"), rs.getInt("lock_count")}, username);
     if (rows.isEmpty()) {
       return;
     }
-    int failures = ((Number) rows.get(0).get("failed_attempts")).intValue() + 1;
-    int locks = ((Number) rows.get(0).get("lock_count")).intValue();
+    int failures = rows.get(0)[0] + 1;
+    int locks = rows.get(0)[1];
     if (failures >= maxFailures) {
       Duration period = firstLock.multipliedBy(1L << Math.min(locks, 10));
       Instant until = clock.instant().plus(period);

@@ -265,17 +265,22 @@ public class UserAccounts {
     audit.record(AuditEvent.of("user.password.change", "user", username).actor(username, null).build());
   }
 
+  /** Whether a user's password is marked to change, and when it was last changed (null: never). */
+  private record PasswordState(boolean marked, Instant changedAt) {}
+
   /**
    * At a password login: why the password must change now (it no longer meets the policy, has expired under it, or the
    * account is marked), or empty. Marks the account and audits why.
    */
   public Optional<String> passwordChangeNeeded(String username, String password) {
-    var rows = jdbc.queryForList("select must_change_password, password_changed_at from sec_user where username = ?",
+    var rows = jdbc.query("select must_change_password, password_changed_at from sec_user where username = ?",
+        (rs, i) -> new PasswordState(rs.getBoolean("must_change_password"),
+            rs.getTimestamp("password_changed_at") == null ? null : rs.getTimestamp("password_changed_at").toInstant()),
         username);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    boolean marked = Boolean.TRUE.equals(rows.get(0).get("must_change_password"));
+    boolean marked = rows.get(0).marked();
     String reason = null;
     if (marked) {
       reason = "marked to change";
@@ -283,9 +288,8 @@ public class UserAccounts {
       reason = "no longer meets the password policy: " + String.join("; ", passwordPolicy.problems(username, password));
     } else {
       int expiry = passwordPolicy.rules().expiryDays();
-      Timestamp changed = (Timestamp) rows.get(0).get("password_changed_at");
-      if (expiry > 0 && changed != null
-          && changed.toInstant().plus(java.time.Duration.ofDays(expiry)).isBefore(clock.instant())) {
+      Instant changed = rows.get(0).changedAt();
+      if (expiry > 0 && changed != null && changed.plus(java.time.Duration.ofDays(expiry)).isBefore(clock.instant())) {
         reason = "expired after " + expiry + " days";
       }
     }
