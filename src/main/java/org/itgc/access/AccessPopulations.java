@@ -2,6 +2,7 @@ package org.itgc.access;
 
 import java.util.List;
 import java.util.Map;
+import org.itgc.audit.TrailScope;
 import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -12,10 +13,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class AccessPopulations extends SqlPopulations {
-
-  /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
-  private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
-      + "and occurred_at < ? and object_id is not null and ";
 
   private static final Map<String, String> QUERIES = Map.of(
       "AC-01", """
@@ -38,7 +35,7 @@ public class AccessPopulations extends SqlPopulations {
   // AC-05 is reconciled with the digests its scans recorded (batchKeys), not by creating events
   private static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
       "AC-01", new Reconciliation(List.of("access.request.submit"), "access_request",
-          EVENTS_IN_PERIOD + "action = 'access.request.submit'"),
+          TrailScope.objectsOf("access.request.submit")),
       "AC-02", new Reconciliation(List.of("access.revocation.start"), "access_revocation", null));
 
   private static final Map<String, String> PRESENT = Map.of(

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
+import org.itgc.audit.AuditTrail;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,11 +24,10 @@ class Provisioning {
 
   private final Map<String, ProvisioningConnector> connectors;
   private final AuditRecorder audit;
-  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+  private final AuditTrail trail;
 
-  Provisioning(List<ProvisioningConnector> connectors, AuditRecorder audit,
-      org.springframework.jdbc.core.JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
+  Provisioning(List<ProvisioningConnector> connectors, AuditRecorder audit, AuditTrail trail) {
+    this.trail = trail;
     this.connectors = connectors.stream().collect(Collectors.toMap(ProvisioningConnector::id, Function.identity()));
     this.audit = audit;
   }
@@ -54,11 +54,8 @@ class Provisioning {
     try {
       work.run();
     } catch (RuntimeException e) {
-      Integer before = jdbc.queryForObject("""
-          select count(*) from audit_event where action = 'access.provisioning.failure' and object_id = ?
-            and details->>'subject' = ? and details->>'activity' = ?
-          """, Integer.class, processInstanceId, subject, activityId);
-      int attempt = (before == null ? 0 : before) + 1;
+      int attempt = (int) trail.count("access.provisioning.failure", processInstanceId,
+          Map.of("subject", subject, "activity", activityId)) + 1;
       audit.recordIndependently(AuditEvent.system("access.provisioning.failure", "process-instance",
           processInstanceId).outcome(AuditEvent.Outcome.FAILURE).detail("activity", activityId)
           .detail("subject", subject)

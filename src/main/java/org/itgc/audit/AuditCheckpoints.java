@@ -4,12 +4,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The signed checkpoints as a population (LG-01's, for the evidence packs): the SQL over {@code audit_checkpoint}
- * stays in audit, which knows no control; {@code controls} adapts it.
+ * The signed checkpoints as other capabilities read them: as a population (LG-01's, for the evidence packs), the one
+ * covering an event, one by sequence, how many there are. The SQL over {@code audit_checkpoint} stays in audit, which
+ * knows no control; {@code controls} and {@code integrity} ask here (issue #21).
  */
 @Component
 public class AuditCheckpoints {
@@ -26,5 +28,28 @@ public class AuditCheckpoints {
         select seq::text as item_id, seq::text as audit_object_id, seq, head_hash, created_at, key_id
         from audit_checkpoint where created_at >= ? and created_at < ? order by seq
         """, Timestamp.from(from), Timestamp.from(to));
+  }
+
+  /** A signed checkpoint: the chain's head at {@code seq}, signed with the key {@code keyId}. */
+  public record Checkpoint(long seq, String headHash, Instant createdAt, String keyId, String signature) {}
+
+  /** The sequence of the first checkpoint at or after {@code seq} signed with the key {@code keyId}; null when none. */
+  public Long covering(long seq, String keyId) {
+    return jdbc.queryForObject("select min(seq) from audit_checkpoint where seq >= ? and key_id = ?", Long.class, seq,
+        keyId);
+  }
+
+  /** The checkpoint at a sequence. */
+  public Optional<Checkpoint> at(long seq) {
+    return jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?",
+        (rs, i) -> new Checkpoint(rs.getLong("seq"), rs.getString("head_hash").strip(),
+            rs.getTimestamp("created_at").toInstant(), rs.getString("key_id"), rs.getString("signature")), seq)
+        .stream().findFirst();
+  }
+
+  /** How many checkpoints the database holds. */
+  public long count() {
+    Long count = jdbc.queryForObject("select count(*) from audit_checkpoint", Long.class);
+    return count == null ? 0 : count;
   }
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.itgc.audit.TrailScope;
 import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -28,12 +29,8 @@ public class CertificationPopulations extends SqlPopulations {
    * The items the trail says were decided in the period (each decision lists its items); for AC-04 those of them the
    * table holds outside its scope are dropped ({@link #outOfScope}), so a deleted item shows too.
    */
-  private static final String DECIDED_IN_PERIOD = """
-      select i.id from audit_event e, jsonb_array_elements_text(e.details->'itemIds') as i(id)
-      where e.occurred_at >= ? and e.occurred_at < ? and jsonb_typeof(e.details->'itemIds') = 'array'
-        and (e.action in ('certification.certify', 'certification.revoke')
-             or (e.action = 'certification.non-response' and e.details->>'action' = 'revoke'))
-      """;
+  private static final TrailScope DECIDED_IN_PERIOD = TrailScope.listedIn("itemIds", "certification.certify",
+      "certification.revoke").or(TrailScope.listedIn("itemIds", "certification.non-response").where("action", "revoke"));
 
   private static final Reconciliation DECIDED = new Reconciliation(List.of("certification.start"), "cert_item",
       DECIDED_IN_PERIOD, null, "item_id");

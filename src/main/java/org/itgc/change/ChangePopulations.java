@@ -2,6 +2,7 @@ package org.itgc.change;
 
 import java.util.List;
 import java.util.Map;
+import org.itgc.audit.TrailScope;
 import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -12,18 +13,10 @@ public class ChangePopulations extends SqlPopulations {
 
   /**
    * CM-01's membership: the trail must say that each change of the population reached production (implemented in
-   * the change process, or listed by a received production deployment); the array parameter is given twice.
+   * the change process, or listed by a received production deployment).
    */
-  private static final String REACHED_PRODUCTION = """
-      select object_id from audit_event where action = 'change.implement' and object_id = any(?)
-      union
-      select c.id from audit_event e, jsonb_array_elements_text(e.details->'changes') as c(id)
-      where e.action = 'deployment.receive' and jsonb_typeof(e.details->'changes') = 'array' and c.id = any(?)
-      """;
-
-  /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
-  private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
-      + "and occurred_at < ? and object_id is not null and ";
+  private static final TrailScope REACHED_PRODUCTION = TrailScope.objectsOf("change.implement")
+      .or(TrailScope.listedIn("changes", "deployment.receive"));
 
   private static final String REQUEST_IDS = "select id from change_request where id = any(?)";
   private static final String DEPLOYMENT_IDS = "select id::text from change_deployment where id::text = any(?)";
@@ -64,11 +57,10 @@ public class ChangePopulations extends SqlPopulations {
   private static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
       // CM-01: implemented in the period (a deployment's reported time is not the event's, so not in the scope)
       "CM-01", new Reconciliation(List.of("change.request"), "change_request",
-          EVENTS_IN_PERIOD + "action = 'change.implement'", REACHED_PRODUCTION, "audit_object_id"),
-      "CM-02", new Reconciliation(List.of("change.request"), "change_request",
-          EVENTS_IN_PERIOD + "action = 'change.request'"),
+          TrailScope.objectsOf("change.implement"), REACHED_PRODUCTION, "audit_object_id"),
+      "CM-02", new Reconciliation(List.of("change.request"), "change_request", TrailScope.objectsOf("change.request")),
       "CM-04", new Reconciliation(List.of("change.request"), "change_request",
-          EVENTS_IN_PERIOD + "action = 'change.request' and details->>'changeType' = 'emergency'"),
+          TrailScope.objectsOf("change.request").where("changeType", "emergency")),
       "CM-03", new Reconciliation(List.of("deployment.receive"), "change_deployment", null),
       "CM-05", new Reconciliation(List.of("deployment.receive"), "change_deployment", null));
 

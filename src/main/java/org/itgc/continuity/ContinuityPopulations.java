@@ -2,6 +2,7 @@ package org.itgc.continuity;
 
 import java.util.List;
 import java.util.Map;
+import org.itgc.audit.TrailScope;
 import org.itgc.controls.SqlPopulations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -9,10 +10,6 @@ import org.springframework.stereotype.Component;
 /** The populations of continuity's controls (BC-01 restore tests, BC-02 DR tests), over continuity's own tables. */
 @Component
 public class ContinuityPopulations extends SqlPopulations {
-
-  /** The trail's events of a period, by object (two parameters: from, to); the action filter follows. */
-  private static final String EVENTS_IN_PERIOD = "select object_id from audit_event where occurred_at >= ? "
-      + "and occurred_at < ? and object_id is not null and ";
 
   private static final Map<String, String> QUERIES = Map.of(
       "BC-01", """
@@ -27,9 +24,9 @@ public class ContinuityPopulations extends SqlPopulations {
 
   private static final Map<String, Reconciliation> RECONCILIATIONS = Map.of(
       "BC-01", new Reconciliation(List.of("restore-test.pick", "engine.restore-test"), "continuity_test",
-          EVENTS_IN_PERIOD + "action in ('restore-test.pick', 'engine.restore-test')"),
+          TrailScope.objectsOf("restore-test.pick", "engine.restore-test")),
       "BC-02", new Reconciliation(List.of("dr-test.plan"), "continuity_test",
-          EVENTS_IN_PERIOD + "action = 'dr-test.plan'"));
+          TrailScope.objectsOf("dr-test.plan")));
 
   private static final String TEST_IDS = "select id from continuity_test where id = any(?)";
 

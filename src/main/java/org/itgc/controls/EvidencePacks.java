@@ -18,10 +18,12 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.itgc.audit.AuditChain;
+import org.itgc.audit.AuditCheckpoints;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.audit.AuditSealer;
+import org.itgc.audit.AuditTrail;
+import org.itgc.audit.TrailScope;
 import org.itgc.platform.csv.Csv;
 import org.itgc.platform.web.BadRequestException;
 import org.itgc.platform.web.NotFoundException;
@@ -34,7 +36,8 @@ import org.springframework.stereotype.Service;
  * with a stored seed (size by the control's frequency, {@code config/sampling.yaml}), each sample's evidence (its row
  * and the audit events on it), the hash-chain segments from those events up to the signed checkpoints that cover
  * them, the public key, and a manifest of every file's SHA-256 signed with the audit key. {@link EvidencePackVerifier}
- * checks a pack without the database.
+ * checks a pack without the database. The trail, its chain and its checkpoints are asked of audit
+ * ({@link AuditTrail}, {@link AuditCheckpoints}), never read here in SQL (issue #21).
  */
 @Service
 public class EvidencePacks {
@@ -49,11 +52,16 @@ public class EvidencePacks {
   private final AuditSealer sealer;
   private final org.itgc.audit.AuditArchive archive;
   private final AuditRecorder audit;
+  private final AuditTrail trail;
+  private final AuditCheckpoints checkpointStore;
   private final ObjectMapper json;
   private final Clock clock;
 
   EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, EvidencePopulations populations, SamplingPlan sampling,
-      AuditSealer sealer, org.itgc.audit.AuditArchive archive, AuditRecorder audit, ObjectMapper json, Clock clock) {
+      AuditSealer sealer, org.itgc.audit.AuditArchive archive, AuditRecorder audit, AuditTrail trail,
+      AuditCheckpoints checkpointStore, ObjectMapper json, Clock clock) {
+    this.trail = trail;
+    this.checkpointStore = checkpointStore;
     this.jdbc = jdbc;
     this.catalogue = catalogue;
     this.populations = populations;
@@ -142,30 +150,26 @@ public class EvidencePacks {
         event.put("tier", "archive");
         events.add(event);
       }
-      events.addAll(jdbc.query("""
-          select c.seq, c.hash, e.occurred_at, e.actor, e.action, e.object_type, e.object_id, e.outcome, e.details::text as details
-          from audit_event e join audit_chain c on c.event_id = e.id and c.occurred_at = e.occurred_at where e.object_id = ? order by c.seq limit ?
-          """, (rs, i) -> {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("seq", rs.getLong("seq"));
-            event.put("hash", rs.getString("hash").strip());
-            event.put("occurredAt", rs.getTimestamp("occurred_at").toInstant().toString());
-            event.put("actor", rs.getString("actor"));
-            event.put("action", rs.getString("action"));
-            event.put("objectType", rs.getString("object_type"));
-            event.put("objectId", rs.getString("object_id"));
-            event.put("outcome", rs.getString("outcome"));
-            event.put("details", rs.getString("details"));
-            return event;
-          }, String.valueOf(row.get("audit_object_id")), EVENTS_PER_SAMPLE));
+      for (var chained : trail.chainedEventsOf(String.valueOf(row.get("audit_object_id")), EVENTS_PER_SAMPLE)) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("seq", chained.seq());
+        event.put("hash", chained.hash());
+        event.put("occurredAt", chained.occurredAt().toString());
+        event.put("actor", chained.actor());
+        event.put("action", chained.action());
+        event.put("objectType", chained.objectType());
+        event.put("objectId", chained.objectId());
+        event.put("outcome", chained.outcome());
+        event.put("details", chained.details());
+        events.add(event);
+      }
       if (events.size() > EVENTS_PER_SAMPLE) {
         events = new ArrayList<>(events.subList(0, EVENTS_PER_SAMPLE));
       }
       for (Map<String, Object> event : events) {
         long seq = (Long) event.get("seq");
         // a checkpoint of the key the pack ships (checkpointNow above signed one at the head)
-        Long covering = jdbc.queryForObject("select min(seq) from audit_checkpoint where seq >= ? and key_id = ?",
-            Long.class, seq, sealer.key().keyId());
+        Long covering = checkpointStore.covering(seq, sealer.key().keyId());
         if (covering != null) {
           ranges.add(new long[] {seq, covering});
         }
@@ -189,15 +193,15 @@ public class EvidencePacks {
     files.put("chain/segments.jsonl", segments.toString().getBytes(StandardCharsets.UTF_8));
     List<Map<String, Object>> checkpoints = new ArrayList<>();
     for (Long seq : checkpointSeqs) {
-      jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?", rs -> {
+      checkpointStore.at(seq).ifPresent(signed -> {
         Map<String, Object> checkpoint = new LinkedHashMap<>();
-        checkpoint.put("seq", rs.getLong("seq"));
-        checkpoint.put("headHash", rs.getString("head_hash").strip());
-        checkpoint.put("createdAt", rs.getTimestamp("created_at").toInstant().toString());
-        checkpoint.put("keyId", rs.getString("key_id"));
-        checkpoint.put("signature", rs.getString("signature"));
+        checkpoint.put("seq", signed.seq());
+        checkpoint.put("headHash", signed.headHash());
+        checkpoint.put("createdAt", signed.createdAt().toString());
+        checkpoint.put("keyId", signed.keyId());
+        checkpoint.put("signature", signed.signature());
         checkpoints.add(checkpoint);
-      }, seq);
+      });
     }
     files.put("chain/checkpoints.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoints));
     files.put("public-key.pem", sealer.key().publicPem().getBytes(StandardCharsets.US_ASCII));
@@ -262,13 +266,8 @@ public class EvidencePacks {
       List<Map<String, Object>> population, Instant from, Instant to, String actor) throws IOException {
     java.util.Set<String> objects = new java.util.TreeSet<>();
     population.forEach(row -> objects.add(String.valueOf(row.get("audit_object_id"))));
-    String[] actions = reconciliation.creatingActions().toArray(String[]::new);
-    java.util.Set<String> recorded = new java.util.HashSet<>(jdbc.query(con -> {
-      var ps = con.prepareStatement("select distinct object_id from audit_event where object_id = any(?) and action = any(?)");
-      ps.setArray(1, con.createArrayOf("varchar", objects.toArray()));
-      ps.setArray(2, con.createArrayOf("varchar", actions));
-      return ps;
-    }, (rs, i) -> rs.getString(1)));
+    TrailScope created = TrailScope.objectsOf(reconciliation.creatingActions().toArray(String[]::new));
+    java.util.Set<String> recorded = trail.namedAmong(created, objects);
     java.util.Set<String> unrecorded = new java.util.TreeSet<>(objects);
     unrecorded.removeAll(recorded);
     if (!unrecorded.isEmpty()) {
@@ -282,33 +281,21 @@ public class EvidencePacks {
     if (reconciliation.membership() != null && !objects.isEmpty()) {
       // records whose membership of the population the trail does not attest (a period or state edited behind the
       // application's back) count as unrecorded
-      java.util.Set<String> attested = new java.util.HashSet<>(jdbc.query(con -> {
-        var ps = con.prepareStatement(reconciliation.membership());
-        ps.setArray(1, con.createArrayOf("varchar", objects.toArray()));
-        ps.setArray(2, con.createArrayOf("varchar", objects.toArray()));
-        return ps;
-      }, (rs, i) -> rs.getString(1)));
+      java.util.Set<String> attested = trail.namedAmong(reconciliation.membership(), objects);
       objects.stream().filter(o -> !attested.contains(o)).forEach(unrecorded::add);
     }
     java.util.Set<String> vanished = new java.util.TreeSet<>();
     if (reconciliation.scope() != null) {
       // the records the trail puts in the period (by the database's clock) that the population lacks
-      vanished.addAll(jdbc.queryForList(reconciliation.scope(), String.class, Timestamp.from(from), Timestamp.from(to)));
+      vanished.addAll(trail.namedIn(reconciliation.scope(), from, to));
       vanished.removeAll(source.outOfScope(control.id(), vanished));
       population.forEach(row -> vanished.remove(String.valueOf(row.get(reconciliation.scopeKey()))));
     } else {
       // creations the trail recorded in the period whose records the table no longer holds
-      List<String> created = jdbc.query(con -> {
-        var ps = con.prepareStatement("select distinct object_id from audit_event where action = any(?) "
-            + "and occurred_at >= ? and occurred_at < ? and object_id is not null");
-        ps.setArray(1, con.createArrayOf("varchar", actions));
-        ps.setTimestamp(2, Timestamp.from(from));
-        ps.setTimestamp(3, Timestamp.from(to));
-        return ps;
-      }, (rs, i) -> rs.getString(1));
-      vanished.addAll(created);
-      if (!created.isEmpty()) {
-        vanished.removeAll(source.present(control.id(), created));
+      java.util.Set<String> createdInPeriod = trail.namedIn(created, from, to);
+      vanished.addAll(createdInPeriod);
+      if (!createdInPeriod.isEmpty()) {
+        vanished.removeAll(source.present(control.id(), createdInPeriod));
       }
     }
     if (unrecorded.isEmpty() && vanished.isEmpty()) {
@@ -367,13 +354,13 @@ public class EvidencePacks {
       Instant from, Instant to, String actor) {
     Map<String, String> digests = new java.util.HashMap<>();
     java.util.Set<String> recordedScans = new java.util.HashSet<>();
-    jdbc.query("select object_id, details->>'newFindingsDigest' from audit_event where action = 'access.sod-scan'",
-        rs -> {
-          recordedScans.add(rs.getString(1));
-          if (rs.getString(2) != null) {
-            digests.put(rs.getString(1), rs.getString(2));
-          }
-        });
+    List<AuditTrail.ObjectDetail> scanEvents = trail.detailOf("access.sod-scan", "newFindingsDigest");
+    scanEvents.forEach(scan -> {
+      recordedScans.add(scan.objectId());
+      if (scan.value() != null) {
+        digests.put(scan.objectId(), scan.value());
+      }
+    });
     java.util.Set<String> scans = new java.util.TreeSet<>();
     java.util.Set<String> unrecorded = new java.util.TreeSet<>();
     population.forEach(row -> {
@@ -385,10 +372,8 @@ public class EvidencePacks {
       }
     });
     // the scans of the period, also those whose findings are all gone from the table
-    jdbc.query("select object_id from audit_event where action = 'access.sod-scan' and occurred_at >= ? "
-        + "and occurred_at < ? and details->>'newFindingsDigest' is not null", rs -> {
-          scans.add(rs.getString(1));
-        }, Timestamp.from(from), Timestamp.from(to));
+    scanEvents.stream().filter(scan -> scan.value() != null && !scan.occurredAt().isBefore(from)
+        && scan.occurredAt().isBefore(to)).forEach(scan -> scans.add(scan.objectId()));
     java.util.Set<String> altered = new java.util.TreeSet<>();
     for (String scan : scans) {
       List<String> keys = source.batchKeys(control.id(), scan);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.itgc.audit.TrailScope;
 
 /**
  * What a capability answers for the controls whose population it holds (issue #21: other capabilities ask through a
@@ -12,6 +13,8 @@ import java.util.Set;
  * package, with the SQL over its own tables; {@link EvidencePopulations} collects them and {@link EvidencePacks} asks
  * them. A population has one row per item, an {@code item_id} that identifies it and an {@code audit_object_id} under
  * which the audit trail records what was done to it; the period applies to the timestamp that puts an item in it.
+ * What the trail says of a population is declared as data ({@link Reconciliation}, {@link TrailScope}) and asked of
+ * audit by {@link EvidencePacks}: a source holds SQL over its own tables only.
  */
 public interface PopulationSource {
 
@@ -49,18 +52,19 @@ public interface PopulationSource {
 
   /**
    * How a population is reconciled with the audit trail: the actions that record the creation of one of its records
-   * (under the record's {@code audit_object_id}); the table named in a refusal (its ids come from
-   * {@link #present}); and, where the trail itself says which records belong to a period, the trail's query listing
-   * them (two parameters: from, to). A record without its creating event, or a record the trail puts in the period
-   * that the population lacks (deleted, or moved out of the period or scope by an edit behind the application's
-   * back), fails the pack. Without a scope query only deletions are caught (the period column is a reported time, not
-   * the time of the event). A membership query (the array of the population's audit object ids, given twice) returns
-   * the records whose membership the trail attests; {@code scopeKey} is the population column the scope lists.
+   * (under the record's {@code audit_object_id}); the table named in a refusal (its ids come from {@link #present});
+   * and, where the trail itself says which records belong to a period, the {@code scope}: the trail's events that put
+   * a record in the period and name its id (in the population column {@code scopeKey}). A record without its creating
+   * event, or a record the trail puts in the period that the population lacks (deleted, or moved out of the period or
+   * scope by an edit behind the application's back), fails the pack. Without a scope only deletions are caught (the
+   * period column is a reported time, not the time of the event). A {@code membership}, when declared, names the
+   * records whose membership of the population the trail attests (asked for the population's audit object ids); the
+   * others fail the pack too. Scopes are declarations, not SQL: audit answers them ({@code AuditTrail}).
    */
-  record Reconciliation(List<String> creatingActions, String table, String scope, String membership,
+  record Reconciliation(List<String> creatingActions, String table, TrailScope scope, TrailScope membership,
       String scopeKey) {
 
-    public Reconciliation(List<String> creatingActions, String table, String scope) {
+    public Reconciliation(List<String> creatingActions, String table, TrailScope scope) {
       this(creatingActions, table, scope, null, "audit_object_id");
     }
   }

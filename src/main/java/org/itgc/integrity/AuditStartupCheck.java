@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.itgc.audit.AuditCheckpoints;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.audit.AuditSealer;
@@ -32,6 +33,7 @@ class AuditStartupCheck implements HealthIndicator {
   private static final Logger log = LoggerFactory.getLogger(AuditStartupCheck.class);
 
   private final AuditSealer sealer;
+  private final AuditCheckpoints checkpoints;
   private final DataSource dataSource;
   private final AuditRecorder audit;
   private final Notifier notifier;
@@ -46,13 +48,14 @@ class AuditStartupCheck implements HealthIndicator {
     void sleep(long millis) throws InterruptedException;
   }
 
-  AuditStartupCheck(AuditSealer sealer, DataSource dataSource, AuditRecorder audit, Notifier notifier,
+  AuditStartupCheck(AuditSealer sealer, AuditCheckpoints checkpoints, DataSource dataSource, AuditRecorder audit, Notifier notifier,
       UserAccounts users, @Value("${itgc.audit.mailbox:}") String mailbox,
       @Value("${itgc.audit.startup-verify-retries:2}") int retries,
       @Value("${itgc.audit.startup-verify-retry-delay:PT3S}") java.time.Duration retryDelay) {
     this.retries = retries;
     this.retryDelay = retryDelay;
     this.sealer = sealer;
+    this.checkpoints = checkpoints;
     this.dataSource = dataSource;
     this.audit = audit;
     this.notifier = notifier;
@@ -68,8 +71,7 @@ class AuditStartupCheck implements HealthIndicator {
         audit.recordIndependently(AuditEvent.system("audit.key-rotated", "audit-key", sealer.key().fingerprint())
             .detail("keyId", sealer.key().keyId()).build());
       }
-      long inDatabase = new org.springframework.jdbc.core.JdbcTemplate(dataSource)
-          .queryForObject("select count(*) from audit_checkpoint", Long.class);
+      long inDatabase = checkpoints.count();
       long published;
       try (var files = java.nio.file.Files.list(sealer.checkpointFolder())) {
         published = files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).count();

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
+import org.itgc.change.ChangeService;
 import org.itgc.platform.Hashes;
 import org.itgc.platform.config.ConfigFiles;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -41,10 +42,12 @@ class TrackedFiles {
   private final Clock clock;
 
   private final ModelChanges modelChanges;
+  private final ChangeService changes;
   private final org.camunda.bpm.engine.IdentityService identity;
 
   TrackedFiles(JdbcTemplate jdbc, AuditRecorder audit, ConfigFiles config, Clock clock, ModelChanges modelChanges,
-      org.camunda.bpm.engine.IdentityService identity) {
+      org.camunda.bpm.engine.IdentityService identity, ChangeService changes) {
+    this.changes = changes;
     this.modelChanges = modelChanges;
     this.identity = identity;
     this.jdbc = jdbc;
@@ -99,16 +102,23 @@ class TrackedFiles {
    */
   private Map.Entry<String, Approved> approvedSince(String name, Timestamp after) {
     String file = name.substring(name.lastIndexOf('/') + 1);
-    var rows = jdbc.query("""
-        select f.sha256, f.content, f.change_id from model_change_file f
+    var deployed = jdbc.query("""
+        select f.change_id, f.resource_name from model_change_file f
         join model_change_deployment d on d.change_id = f.change_id
-        join change_request c on c.id = f.change_id
         where (f.resource_name = ? or f.resource_name = ?) and d.deployment_id is not null and d.problem is null
-          and c.requester <> ? and (?::timestamptz is null or d.deployed_at > ?)
-        order by d.deployed_at desc limit 1
-        """, (rs, i) -> Map.entry(rs.getString(1), new Approved(rs.getString(3), rs.getBytes(2))), file, name,
-        ModelChanges.RELEASE_ACTOR, after, after);
-    return rows.isEmpty() ? null : rows.get(0);
+          and (?::timestamptz is null or d.deployed_at > ?)
+        order by d.deployed_at desc
+        """, (rs, i) -> Map.entry(rs.getString(1), rs.getString(2)), file, name, after, after);
+    // the newest whose change someone other than the release requested (change answers who did)
+    for (var candidate : deployed) {
+      String requester = changes.state(candidate.getKey()).map(ChangeService.ChangeState::requester).orElse(null);
+      if (requester != null && !requester.equals(ModelChanges.RELEASE_ACTOR)) {
+        return jdbc.query("select sha256, content from model_change_file where change_id = ? and resource_name = ?",
+            (rs, i) -> Map.entry(rs.getString(1), new Approved(candidate.getKey(), rs.getBytes(2))),
+            candidate.getKey(), candidate.getValue()).get(0);
+      }
+    }
+    return null;
   }
 
   Map<String, byte[]> models() throws IOException {

@@ -49,18 +49,7 @@ class TableOwnershipTest {
   private static final Map<String, Set<String>> EXCEPTIONS = Map.ofEntries(
       // certification builds its campaigns from the access registry and the systems inventory
       Map.entry("certification.CampaignStore", Set.of("access_grant", "access_identity", "access_revocation_item",
-          "access_usage_feed", "itgc_system", "sod_finding")),
-      // the audit trail is read in SQL: evidence packs (events, chain, checkpoints), each population's reconciliation
-      // with the trail (its creating events and the trail's scope), provisioning's earlier failed attempts, the startup check's checkpoint count
-      Map.entry("controls.EvidencePacks", Set.of("audit_event", "audit_chain", "audit_checkpoint")),
-      Map.entry("change.ChangePopulations", Set.of("audit_event")),
-      Map.entry("access.AccessPopulations", Set.of("audit_event")),
-      Map.entry("certification.CertificationPopulations", Set.of("audit_event")),
-      Map.entry("continuity.ContinuityPopulations", Set.of("audit_event")),
-      Map.entry("access.Provisioning", Set.of("audit_event")),
-      Map.entry("integrity.AuditStartupCheck", Set.of("audit_checkpoint")),
-      // a tracked file's last deployed model change, by someone other than its change's requester
-      Map.entry("integrity.TrackedFiles", Set.of("change_request")));
+          "access_usage_feed", "itgc_system", "sod_finding")));
 
   private static final Pattern TABLE_REFERENCE = Pattern.compile(
       "\\b(?:from|join|into|update|table)\\s+(?:only\\s+|if\\s+(?:not\\s+)?exists\\s+)?([a-z_][a-z0-9_]*)",

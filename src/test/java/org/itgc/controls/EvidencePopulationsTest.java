@@ -59,7 +59,8 @@ class EvidencePopulationsTest {
         assertThat(reconciliation.table()).as(control).isNotBlank();
       }
     }
-    assertThat(new ChangePopulations(null).reconciliation("CM-01").membership()).contains("change.implement");
+    assertThat(new ChangePopulations(null).reconciliation("CM-01").membership().parts())
+        .anySatisfy(part -> assertThat(part.actions()).contains("change.implement"));
     assertThat(new CertificationPopulations(null).reconciliation("AC-04").scopeKey()).isEqualTo("item_id");
   }
 
