@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.itgc.certification.CertificationRules.ItemState;
 import org.itgc.certification.CertificationRules.ReassignedItem;
 import org.itgc.platform.web.NotFoundException;
-import org.itgc.systems.FinancialSystem;
+import org.itgc.systems.SystemsInventory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -25,8 +25,10 @@ import org.springframework.stereotype.Repository;
 /**
  * Every statement over the certification tables ({@code cert_campaign}, {@code cert_item}, {@code cert_reviewer},
  * {@code cert_reassignment}, {@code cert_notice}), answering records. A campaign's process instance is the server's
- * record of which campaign an instance is. It still reads the access registry's tables in SQL (the population at
- * launch, the revocations' removals), which no class-level rule sees (issue #21).
+ * record of which campaign an instance is. The access registry is read through the views access publishes for
+ * it ({@code access_identity_published}, {@code access_grant_published}, {@code access_revocation_item_published},
+ * changeset 027), never its tables, and the systems of a tier are asked of {@link SystemsInventory} (issue #21); the
+ * launch still snapshots the population in one statement.
  */
 @Repository
 class CampaignStore {
@@ -35,10 +37,12 @@ class CampaignStore {
 
   private final JdbcTemplate jdbc;
   private final ObjectMapper json;
+  private final SystemsInventory systems;
 
-  CampaignStore(JdbcTemplate jdbc, ObjectMapper json) {
+  CampaignStore(JdbcTemplate jdbc, ObjectMapper json, SystemsInventory systems) {
     this.jdbc = jdbc;
     this.json = json;
+    this.systems = systems;
   }
 
   /** A campaign (a row of {@code cert_campaign}), with its columns' names in JSON as the API always had. */
@@ -173,7 +177,9 @@ class CampaignStore {
 
   /** Copies the in-scope grants of the access registry into the campaign's items, with their flags of today. */
   int insertItems(String id, CertificationSettings.Scope scope, Instant now) {
-    String[] tiers = scope.tiers().stream().map(FinancialSystem.Tier::value).toArray(String[]::new);
+    boolean anyTier = scope.tiers().isEmpty();
+    String[] tierSystemIds = anyTier ? new String[0]
+        : systems.registeredIdsOfTiers(scope.tiers()).toArray(String[]::new);
     String[] systemIds = scope.systems().toArray(String[]::new);
     return jdbc.update(con -> {
       var ps = con.prepareStatement("""
@@ -186,24 +192,22 @@ class CampaignStore {
                    case when a.kind = 'person' and a.source not in ('hr-csv', 'scim') then 'orphan' end,
                    case when a.kind = 'service' then 'service-account' end,
                    case when g.privileged then 'privileged' end,
-                   case when exists (select 1 from sod_finding f where f.identity_id = a.id and f.resolved_at is null)
-                        then 'sod-conflict' end,
-                   case when exists (select 1 from access_usage_feed u where u.system_id = g.system_id)
+                   case when a.open_sod_finding then 'sod-conflict' end,
+                   case when g.usage_fed
                          and (g.last_used_at is null or g.last_used_at < ?::timestamptz - interval '90 days')
                         then 'unused' end]::varchar[], null)
-          from access_grant g join access_identity a on a.id = g.identity_id join itgc_system s on s.id = g.system_id
+          from access_grant_published g join access_identity_published a on a.id = g.identity_id
           where g.removed_at is null
-            and (cardinality(?::varchar[]) = 0 or s.tier = any(?::varchar[]))
+            and (? or g.system_id = any(?::varchar[]))
             and (cardinality(?::varchar[]) = 0 or g.system_id = any(?::varchar[]))
             and (? or not g.privileged) and (? or a.kind <> 'service')
           order by g.id
           """);
       ps.setString(1, id);
       ps.setTimestamp(2, Timestamp.from(now));
-      var tierArray = con.createArrayOf("varchar", tiers);
       var systemArray = con.createArrayOf("varchar", systemIds);
-      ps.setArray(3, tierArray);
-      ps.setArray(4, tierArray);
+      ps.setBoolean(3, anyTier);
+      ps.setArray(4, con.createArrayOf("varchar", tierSystemIds));
       ps.setArray(5, systemArray);
       ps.setArray(6, systemArray);
       ps.setBoolean(7, scope.includePrivileged());
@@ -216,7 +220,7 @@ class CampaignStore {
   void assignToManagers(String id) {
     jdbc.update("""
         update cert_item c set reviewer = m.user_name, reviewer_basis = 'manager'
-        from access_identity m
+        from access_identity_published m
         where c.campaign_id = ? and c.identity_kind = 'person' and not c.privileged and not ('orphan' = any(c.flags))
           and m.id = c.manager_id and m.user_name is not null
         """, id);
@@ -237,7 +241,7 @@ class CampaignStore {
   /** The items whose reviewer is the person whose access they are. */
   List<OwnItem> ownAccessItems(String id) {
     return jdbc.query("""
-        select c.id, c.reviewer, c.system_id from cert_item c join access_identity a on a.id = c.identity_id
+        select c.id, c.reviewer, c.system_id from cert_item c join access_identity_published a on a.id = c.identity_id
         where c.campaign_id = ? and a.user_name = c.reviewer
         """, (rs, n) -> new OwnItem(rs.getLong("id"), rs.getString("reviewer"), rs.getString("system_id")), id);
   }
@@ -358,7 +362,7 @@ class CampaignStore {
   /** Revoked items with their grants, by person. */
   List<RevokedItem> revokedItems(String id, Long[] itemIds) {
     return jdbc.query("""
-        select c.id, c.identity_id, c.grant_id, g.removed_at from cert_item c join access_grant g on g.id = c.grant_id
+        select c.id, c.identity_id, c.grant_id, g.removed_at from cert_item c join access_grant_published g on g.id = c.grant_id
         where c.campaign_id = ? and c.id = any(?) order by c.identity_id, c.id
         """, (rs, n) -> new RevokedItem(rs.getLong("id"), rs.getString("identity_id"), rs.getLong("grant_id"),
             rs.getTimestamp("removed_at") != null), id, itemIds);
@@ -367,7 +371,7 @@ class CampaignStore {
   /** Links an item to the latest revocation of its grant. */
   void linkRevocation(long itemId, long grantId) {
     jdbc.update("""
-        update cert_item set revocation_id = (select i.revocation_id from access_revocation_item i
+        update cert_item set revocation_id = (select i.revocation_id from access_revocation_item_published i
             where i.grant_id = ? order by i.id desc limit 1) where id = ?
         """, grantId, itemId);
   }
@@ -375,7 +379,7 @@ class CampaignStore {
   /** The revocations the campaign started whose access is not yet removed. */
   long openRevocations(String id) {
     Long open = jdbc.queryForObject("""
-        select count(*) from cert_item c join access_revocation_item i on i.revocation_id = c.revocation_id
+        select count(*) from cert_item c join access_revocation_item_published i on i.revocation_id = c.revocation_id
           and i.grant_id = c.grant_id
         where c.campaign_id = ? and i.removed_at is null
         """, Long.class, id);
@@ -386,7 +390,7 @@ class CampaignStore {
 
   List<ReassignedItem> reassignedItems(String id, Long[] itemIds) {
     return jdbc.query("""
-        select c.id, c.reviewer, c.decision, a.user_name from cert_item c join access_identity a on a.id = c.identity_id
+        select c.id, c.reviewer, c.decision, a.user_name from cert_item c join access_identity_published a on a.id = c.identity_id
         where c.campaign_id = ? and c.id = any(?)
         """, (rs, n) -> new ReassignedItem(rs.getLong("id"), rs.getString("reviewer"), rs.getString("decision"),
             rs.getString("user_name")), id, itemIds);
@@ -505,7 +509,7 @@ class CampaignStore {
                c.reviewer, c.reviewer_basis, c.decision, c.decision_reason, c.decided_by, c.decided_at, c.non_response,
                c.revocation_id, i.sla_business_days, i.deadline as removal_deadline, i.removed_at, i.met_sla,
                c.exception_id
-        from cert_item c left join access_revocation_item i on i.revocation_id = c.revocation_id and i.grant_id = c.grant_id
+        from cert_item c left join access_revocation_item_published i on i.revocation_id = c.revocation_id and i.grant_id = c.grant_id
         where c.campaign_id = ? order by c.grant_id
         """, id);
   }

@@ -28,9 +28,11 @@ public class SystemsInventory {
 
   private final List<FinancialSystem> systems;
   private final Map<String, FinancialSystem> byId;
+  private final JdbcTemplate jdbc;
 
   public SystemsInventory(ConfigFiles configFiles, JdbcTemplate jdbc, TransactionTemplate transactions,
       ObjectMapper json, AuditRecorder audit, Clock clock) {
+    this.jdbc = jdbc;
     this.systems = List.copyOf(configFiles.read(FILE, SystemsFile.class).systems());
     this.byId = systems.stream().collect(Collectors.toUnmodifiableMap(FinancialSystem::id, Function.identity()));
     transactions.executeWithoutResult(status -> store(jdbc, json, audit, clock));
@@ -81,6 +83,19 @@ public class SystemsInventory {
 
   public Optional<FinancialSystem> find(String id) {
     return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+  }
+
+  /**
+   * The ids of the systems registered (in {@code itgc_system}, also those since retired) with one of these tiers, for
+   * other capabilities that select by tier (issue #21: they do not read {@code itgc_system}).
+   */
+  public List<String> registeredIdsOfTiers(java.util.Collection<FinancialSystem.Tier> tiers) {
+    String[] values = tiers.stream().map(FinancialSystem.Tier::value).toArray(String[]::new);
+    return jdbc.query(con -> {
+      var ps = con.prepareStatement("select id from itgc_system where tier = any(?) order by id");
+      ps.setArray(1, con.createArrayOf("varchar", values));
+      return ps;
+    }, (rs, i) -> rs.getString(1));
   }
 
   /** The system a source repository (owner/name) deploys to, if it is mapped to one. */
