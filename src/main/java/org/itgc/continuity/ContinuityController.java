@@ -5,11 +5,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.itgc.audit.AuditEvent;
@@ -17,7 +14,6 @@ import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.web.BadRequestException;
 import org.itgc.systems.SystemsInventory;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,15 +29,15 @@ class ContinuityController {
   private static final Map<String, Integer> CHECKSUM_HEX_LENGTH = Map.of("sha256", 64, "sha512", 128, "md5", 32);
   private static final String READERS = "hasAnyAuthority('auditor', 'governance-lead', 'system-owner', 'it-approver', 'engine-admin')";
 
-  private final JdbcTemplate jdbc;
+  private final ContinuityStore store;
   private final SystemsInventory systems;
   private final AuditRecorder audit;
   private final Clock clock;
   private final EngineContinuity engine;
 
-  ContinuityController(JdbcTemplate jdbc, SystemsInventory systems, AuditRecorder audit, Clock clock,
+  ContinuityController(ContinuityStore store, SystemsInventory systems, AuditRecorder audit, Clock clock,
       EngineContinuity engine) {
-    this.jdbc = jdbc;
+    this.store = store;
     this.systems = systems;
     this.audit = audit;
     this.clock = clock;
@@ -68,9 +64,12 @@ class ContinuityController {
       @NotBlank @org.itgc.platform.web.FitsColumn("continuity_backup.checksum") String checksum,
       @org.itgc.platform.web.FitsColumn("continuity_backup.checksum_algorithm") String checksumAlgorithm, @Min(0) Long rowCount) {}
 
+  /** A registered backup's id. */
+  record Registered(long id) {}
+
   @PostMapping("/api/continuity/backups")
   @PreAuthorize("hasAnyAuthority('system-owner', 'engine-admin')")
-  ResponseEntity<Map<String, Object>> register(@Valid @RequestBody BackupRegistration backup, Authentication user) {
+  ResponseEntity<Registered> register(@Valid @RequestBody BackupRegistration backup, Authentication user) {
     if (systems.find(backup.systemId()).isEmpty()) {
       throw new BadRequestException("systemId", "'" + backup.systemId() + "' is not a system of config/systems.yaml");
     }
@@ -85,24 +84,20 @@ class ContinuityController {
     if (backup.takenAt().isAfter(clock.instant().plusSeconds(300))) {
       throw new BadRequestException("takenAt", "is in the future");
     }
-    Long id = jdbc.queryForObject("""
-        insert into continuity_backup (system_id, taken_at, location, size_bytes, checksum, checksum_algorithm, row_count,
-            registered_by, registered_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
-        """, Long.class, backup.systemId(), Timestamp.from(backup.takenAt()), backup.location(), backup.sizeBytes(),
-        backup.checksum().toLowerCase(), algorithm, backup.rowCount(), user.getName(), Timestamp.from(clock.instant()));
+    long id = store.registerBackup(new ContinuityStore.NewBackup(backup.systemId(), backup.takenAt(), backup.location(),
+        backup.sizeBytes(), backup.checksum().toLowerCase(), algorithm, backup.rowCount(), user.getName(),
+        clock.instant()));
     audit.record(AuditEvent.of("backup.register", "backup", String.valueOf(id)).detail("systemId", backup.systemId())
         .detail("takenAt", backup.takenAt().toString()).detail("checksum", backup.checksum()).build());
-    return ResponseEntity.created(URI.create("/api/continuity/backups/" + id)).body(Map.of("id", id));
+    return ResponseEntity.created(URI.create("/api/continuity/backups/" + id)).body(new Registered(id));
   }
 
   @GetMapping("/api/continuity/backups")
   @PreAuthorize(READERS)
-  List<Map<String, Object>> backups(@RequestParam String system, @RequestParam Instant from, @RequestParam Instant to) {
+  List<ContinuityStore.Backup> backups(@RequestParam String system, @RequestParam Instant from,
+      @RequestParam Instant to) {
     checkPeriod(system, from, to);
-    return jdbc.queryForList("""
-        select id, system_id, taken_at, location, size_bytes, checksum, checksum_algorithm, row_count, registered_by
-        from continuity_backup where system_id = ? and taken_at >= ? and taken_at < ? order by taken_at
-        """, system, Timestamp.from(from), Timestamp.from(to));
+    return store.backups(system, from, to);
   }
 
   /** DR and restore tests of a system in [from, to): targets, actuals, verdicts, sign-offs, remediation. */
@@ -114,29 +109,14 @@ class ContinuityController {
     if (!List.of("json", "csv").contains(format)) {
       throw new BadRequestException("format", "must be json or csv");
     }
-    List<Map<String, Object>> rows = jdbc.queryForList("""
-        select id, kind, system_id, retest_of, planned_date, outage_declared, service_restored, last_recovered_point,
-            rto_seconds, actual_rto_seconds, rto_met, rpo_seconds, actual_rpo_seconds, rpo_met, passed,
-            owner_sign_off_by, owner_sign_off_at, it_sign_off_by, it_sign_off_at, exception_id, remediation,
-            remediated_by, remediated_at, backup_id, seed, candidate_backups, checksum_expected, checksum_actual,
-            rows_expected, rows_actual, notes, created_at
-        from continuity_test where system_id = ? and created_at >= ? and created_at < ? order by created_at, id
-        """, system, Timestamp.from(from), Timestamp.from(to));
-    for (Map<String, Object> row : rows) {
-      row.replaceAll((column, value) -> {
-        try {
-          return value instanceof java.sql.Array array ? List.of((Object[]) array.getArray()) : value;
-        } catch (java.sql.SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-    }
+    List<ContinuityStore.ContinuityTest> rows = store.tests(system, from, to);
     audit.record(AuditEvent.of("continuity.tests.read", "system", system).detail("rows", rows.size()).build());
     if ("json".equals(format)) {
       return ResponseEntity.ok(rows);
     }
-    List<String> columns = rows.isEmpty() ? List.of("id") : new ArrayList<>(rows.get(0).keySet());
-    List<List<?>> csvRows = rows.stream().<List<?>>map(row -> columns.stream().map(row::get).toList()).toList();
+    // an empty export has the one column "id", as it always had
+    List<String> columns = rows.isEmpty() ? List.of("id") : ContinuityStore.ContinuityTest.COLUMNS;
+    List<List<?>> csvRows = rows.stream().<List<?>>map(ContinuityStore.ContinuityTest::csvCells).toList();
     return org.itgc.platform.csv.Csv.download("continuity-" + system + ".csv", columns, csvRows);
   }
 

@@ -3,7 +3,6 @@ package org.itgc.continuity;
 import org.itgc.continuity.DrTestProcess.Data;
 import org.itgc.continuity.DrTestProcess.Fields;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,7 +23,6 @@ import org.itgc.platform.Role;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,7 +32,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class DrTestService {
 
-  private final JdbcTemplate jdbc;
+  private final ContinuityStore store;
   private final SystemsInventory systems;
   private final ContinuitySettings settings;
   private final BusinessCalendar calendar;
@@ -44,9 +42,9 @@ public class DrTestService {
   private final AuditRecorder audit;
   private final Clock clock;
 
-  DrTestService(JdbcTemplate jdbc, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
+  DrTestService(ContinuityStore store, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
       ControlExceptions controlExceptions, UserAccounts users, Notifier notifier, AuditRecorder audit, Clock clock) {
-    this.jdbc = jdbc;
+    this.store = store;
     this.systems = systems;
     this.settings = settings;
     this.calendar = calendar;
@@ -95,14 +93,10 @@ public class DrTestService {
     }
     Instant now = clock.instant();
     String id = "DR-" + now.atZone(calendar.zone()).getYear() + "-" + String.format(java.util.Locale.ROOT, "%05d",
-        jdbc.queryForObject("select nextval('continuity_test_number')", Long.class));
-    jdbc.update("""
-        insert into continuity_test (id, kind, system_id, process_instance_id, retest_of, scenario, participants,
-            planned_date, planned_by, rto_seconds, rpo_seconds, created_at)
-        values (?, 'dr', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, id, system.id(), plan.processInstanceId(), plan.retestOf(), plan.scenario(), plan.participants(),
-        java.sql.Date.valueOf(plannedDate), plan.actor(), system.rto().toSeconds(), system.rpo().toSeconds(),
-        Timestamp.from(now));
+        store.nextTestNumber());
+    store.insertDrTest(new ContinuityStore.NewDrTest(id, system.id(), plan.processInstanceId(), plan.retestOf(),
+        plan.scenario(), plan.participants(), plannedDate, plan.actor(), system.rto().toSeconds(),
+        system.rpo().toSeconds(), now));
     audit.record(AuditEvent.of("dr-test.plan", "continuity-test", id).detail("systemId", system.id())
         .detail("plannedDate", plannedDate.toString()).detail("retestOf", plan.retestOf()).build());
     return id;
@@ -126,14 +120,10 @@ public class DrTestService {
     }
     RecoveryJudgement judgement = RecoveryJudgement.judge(system.rto(), system.rpo(), execution.declared(),
         execution.restored(), execution.lastRecoveredPoint());
-    jdbc.update("""
-        update continuity_test set outage_declared = ?, service_restored = ?, last_recovered_point = ?,
-            actual_rto_seconds = ?, actual_rpo_seconds = ?, rto_met = ?, rpo_met = ?, passed = ?, notes = ?,
-            recorded_by = ?, recorded_at = ? where id = ?
-        """, Timestamp.from(execution.declared()), Timestamp.from(execution.restored()),
-        Timestamp.from(execution.lastRecoveredPoint()), judgement.actualRto().toSeconds(),
+    store.recordDrExecution(execution.testId(), new ContinuityStore.DrExecution(execution.declared(),
+        execution.restored(), execution.lastRecoveredPoint(), judgement.actualRto().toSeconds(),
         judgement.actualRpo().toSeconds(), judgement.rtoMet(), judgement.rpoMet(), judgement.passed(),
-        execution.notes(), execution.actor(), Timestamp.from(clock.instant()), execution.testId());
+        execution.notes(), execution.actor(), clock.instant()));
     audit.record(AuditEvent.of("dr-test.judge", "continuity-test", execution.testId()).detail("systemId", system.id())
         .detail("actualRto", judgement.actualRto().toString()).detail("rto", system.rto().toString())
         .detail("actualRpo", judgement.actualRpo().toString()).detail("rpo", system.rpo().toString())
@@ -157,16 +147,16 @@ public class DrTestService {
     if (!confirmed) {
       throw InvalidInputException.of(Fields.SIGN_OFF_CONFIRMED, "confirm that you reviewed the test and its judgement");
     }
-    String other = jdbc.queryForObject("select " + ("owner".equals(which) ? "it_sign_off_by" : "owner_sign_off_by")
-        + " from continuity_test where id = ?", String.class, testId);
+    ContinuityStore.SignOffs given = store.signOffs(testId);
+    String other = "owner".equals(which) ? given.it() : given.owner();
     if (actor.equals(other)) {
       audit.recordIndependently(AuditEvent.of("dr-test.sod-violation", "continuity-test", testId).actor(actor, null)
           .denied("one person gives one sign-off").build());
       throw new AuthorizationException(actor + " already signed off " + testId
           + "; the owner and IT sign-offs need two people");
     }
-    jdbc.update("update continuity_test set " + ("owner".equals(which) ? "owner_sign_off_by = ?, owner_sign_off_at = ?"
-        : "it_sign_off_by = ?, it_sign_off_at = ?") + " where id = ?", actor, Timestamp.from(clock.instant()), testId);
+    store.recordSignOff(testId, "owner".equals(which) ? ContinuityStore.SignOff.OWNER : ContinuityStore.SignOff.IT,
+        actor, clock.instant());
     audit.record(AuditEvent.of("dr-test.sign-off", "continuity-test", testId).actor(actor, null).detail("as", which)
         .detail("comment", comment).build());
   }
@@ -179,15 +169,14 @@ public class DrTestService {
     long exception = controlExceptions.raise("BC-02", "continuity-test", testId, "DR test " + testId + " of "
         + system.id() + " missed its objectives", details, List.of(system.businessOwner().email(),
         system.technicalOwner().email()));
-    jdbc.update("update continuity_test set exception_id = ? where id = ?", exception, testId);
+    store.linkException(testId, exception);
   }
 
   void remediated(String testId, String remediation, String actor) {
     if (remediation == null || remediation.isBlank()) {
       throw InvalidInputException.of(Fields.REMEDIATION, "is required: what was changed");
     }
-    jdbc.update("update continuity_test set remediation = ?, remediated_by = ?, remediated_at = ? where id = ?",
-        remediation, actor, Timestamp.from(clock.instant()), testId);
+    store.recordRemediation(testId, remediation, actor, clock.instant());
     audit.record(AuditEvent.of("dr-test.remediate", "continuity-test", testId).detail("remediation", remediation)
         .build());
   }
@@ -195,9 +184,8 @@ public class DrTestService {
   /** The sign-offs are overdue: the governance leads and the owners are mailed what is missing. */
   void escalateSignOff(String testId, String systemId, String judgement) {
     FinancialSystem system = system(systemId);
-    var signOffs = jdbc.queryForMap("select owner_sign_off_by, it_sign_off_by from continuity_test where id = ?", testId);
-    List<String> missing = DrTestRules.missingSignOffs(signOffs.get("owner_sign_off_by") != null,
-        signOffs.get("it_sign_off_by") != null);
+    ContinuityStore.SignOffs signOffs = store.signOffs(testId);
+    List<String> missing = DrTestRules.missingSignOffs(signOffs.owner() != null, signOffs.it() != null);
     var recipients = new LinkedHashSet<String>(users.emailsOf(Role.GOVERNANCE_LEAD));
     recipients.add(system.businessOwner().email());
     recipients.add(system.technicalOwner().email());

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import org.itgc.systems.SystemsInventory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,7 +43,7 @@ public class EngineContinuity {
   private static final long RESTORE_LOCK = 0x17C0_0002L;
 
   private final DataSource dataSource;
-  private final JdbcTemplate jdbc;
+  private final ContinuityStore store;
   private final TransactionTemplate transactions;
   private final SystemsInventory systems;
   private final ControlExceptions controlExceptions;
@@ -58,7 +56,7 @@ public class EngineContinuity {
   private final org.itgc.platform.ScheduledOnce once;
   private final ContinuitySettings settings;
 
-  EngineContinuity(DataSource dataSource, JdbcTemplate jdbc, TransactionTemplate transactions, SystemsInventory systems,
+  EngineContinuity(DataSource dataSource, ContinuityStore store, TransactionTemplate transactions, SystemsInventory systems,
       ControlExceptions controlExceptions, AuditRecorder audit, ObjectMapper json, Clock clock,
       @Value("${itgc.continuity.engine-backup-folder}") Path backupFolder,
       @Value("${itgc.continuity.restore-test-folder}") Path scratchFolder, org.itgc.platform.ScheduledOnce once,
@@ -66,7 +64,7 @@ public class EngineContinuity {
     this.once = once;
     this.settings = settings;
     this.dataSource = dataSource;
-    this.jdbc = jdbc;
+    this.store = store;
     this.transactions = transactions;
     this.systems = systems;
     this.controlExceptions = controlExceptions;
@@ -136,11 +134,9 @@ public class EngineContinuity {
   /** Backs up the engine's database now and registers the backup. */
   public Backup backup() throws IOException, SQLException {
     EngineBackup.Result result = EngineBackup.write(dataSource, backupFolder, clock, json);
-    Long id = jdbc.queryForObject("""
-        insert into continuity_backup (system_id, taken_at, location, size_bytes, checksum, checksum_algorithm, row_count,
-            registered_by, registered_at) values (?, ?, ?, ?, ?, 'sha256', ?, 'system', ?) returning id
-        """, Long.class, SYSTEM_ID, Timestamp.from(result.manifest().takenAt()), result.file().toAbsolutePath().toString(),
-        result.sizeBytes(), result.sha256(), result.manifest().totalRows(), Timestamp.from(clock.instant()));
+    long id = store.registerBackup(new ContinuityStore.NewBackup(SYSTEM_ID, result.manifest().takenAt(),
+        result.file().toAbsolutePath().toString(), result.sizeBytes(), result.sha256(), "sha256",
+        result.manifest().totalRows(), "system", clock.instant()));
     audit.record(AuditEvent.system("engine.backup", "backup", String.valueOf(id)).detail("file", result.file().toString())
         .detail("sha256", result.sha256()).detail("rows", result.manifest().totalRows()).build());
     return new Backup(id, result.file().toString(), result.sha256(), result.sizeBytes(), result.manifest().totalRows(),
@@ -155,15 +151,12 @@ public class EngineContinuity {
   public RestoreTest restoreTest() throws IOException, SQLException {
     FinancialSystem engine = systems.find(SYSTEM_ID).orElseThrow(() ->
         new IllegalStateException("config/systems.yaml has no system " + SYSTEM_ID));
-    var latest = jdbc.queryForList("select id, location, checksum, taken_at, row_count from continuity_backup "
-        + "where system_id = ? order by taken_at desc, id desc limit 1", SYSTEM_ID);
-    if (latest.isEmpty()) {
-      throw new IllegalStateException("no backup of the engine is registered yet");
-    }
-    long backupId = ((Number) latest.get(0).get("id")).longValue();
-    Path file = Path.of((String) latest.get(0).get("location"));
-    String registered = (String) latest.get(0).get("checksum");
-    Instant takenAt = ((Timestamp) latest.get(0).get("taken_at")).toInstant();
+    ContinuityStore.Backup latest = store.latestBackup(SYSTEM_ID).orElseThrow(() ->
+        new IllegalStateException("no backup of the engine is registered yet"));
+    long backupId = latest.id();
+    Path file = Path.of(latest.location());
+    String registered = latest.checksum();
+    Instant takenAt = latest.takenAt();
     String actual = Files.exists(file) ? sha256(file) : "missing";
     Files.createDirectories(scratchFolder);
     Path scratch = Files.createTempDirectory(scratchFolder, "restore-");
@@ -189,16 +182,12 @@ public class EngineContinuity {
     long restoredRows = report.restoredRows().values().stream().mapToLong(Long::longValue).sum();
     String id = transactions.execute(status -> {
       String testId = "RT-" + clock.instant().atZone(java.time.ZoneOffset.UTC).getYear() + "-"
-          + String.format("%05d", jdbc.queryForObject("select nextval('continuity_test_number')", Long.class));
-      jdbc.update("""
-          insert into continuity_test (id, kind, system_id, process_instance_id, rto_seconds, rpo_seconds,
-              actual_rto_seconds, actual_rpo_seconds, rto_met, rpo_met, passed, notes, recorded_by, recorded_at, backup_id,
-              checksum_expected, checksum_actual, rows_expected, rows_actual, created_at)
-          values (?, 'backup-restore', ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, 'system', ?, ?, ?, ?, ?, ?, ?)
-          """, testId, SYSTEM_ID, engine.rto().toSeconds(), engine.rpo().toSeconds(), report.duration().toSeconds(),
-          age.toSeconds(), report.duration().compareTo(engine.rto()) <= 0, age.compareTo(engine.rpo()) <= 0, passed,
-          String.join("; ", problems), Timestamp.from(clock.instant()), backupId, registered, actual, expectedRows,
-          restoredRows, Timestamp.from(clock.instant()));
+          + String.format("%05d", store.nextTestNumber());
+      store.insertEngineRestoreTest(new ContinuityStore.EngineRestoreTest(testId, SYSTEM_ID, engine.rto().toSeconds(),
+          engine.rpo().toSeconds(), report.duration().toSeconds(), age.toSeconds(),
+          report.duration().compareTo(engine.rto()) <= 0, age.compareTo(engine.rpo()) <= 0, passed,
+          String.join("; ", problems), clock.instant(), backupId, registered, actual, expectedRows, restoredRows,
+          clock.instant()));
       audit.record(AuditEvent.system("engine.restore-test", "continuity-test", testId).detail("backupId", backupId)
           .detail("passed", passed).detail("restoreTime", report.duration().toString()).detail("backupAge", age.toString())
           .detail("problems", problems).build());
@@ -209,7 +198,7 @@ public class EngineContinuity {
         long exception = controlExceptions.raise("BC-01", "continuity-test", testId, "Restore test " + testId
             + " of the engine's backup failed", details, List.of(engine.businessOwner().email(),
                 engine.technicalOwner().email()));
-        jdbc.update("update continuity_test set exception_id = ? where id = ?", exception, testId);
+        store.linkException(testId, exception);
       }
       return testId;
     });

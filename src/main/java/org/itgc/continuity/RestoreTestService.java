@@ -3,7 +3,6 @@ package org.itgc.continuity;
 import org.itgc.continuity.RestoreTestProcess.Data;
 import org.itgc.continuity.RestoreTestProcess.Fields;
 import java.security.SecureRandom;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,7 +31,7 @@ public class RestoreTestService {
 
   private static final SecureRandom SEEDS = new SecureRandom();
 
-  private final JdbcTemplate jdbc;
+  private final ContinuityStore store;
   private final SystemsInventory systems;
   private final ContinuitySettings settings;
   private final BusinessCalendar calendar;
@@ -41,9 +39,9 @@ public class RestoreTestService {
   private final AuditRecorder audit;
   private final Clock clock;
 
-  RestoreTestService(JdbcTemplate jdbc, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
+  RestoreTestService(ContinuityStore store, SystemsInventory systems, ContinuitySettings settings, BusinessCalendar calendar,
       ControlExceptions controlExceptions, AuditRecorder audit, Clock clock) {
-    this.jdbc = jdbc;
+    this.store = store;
     this.systems = systems;
     this.settings = settings;
     this.calendar = calendar;
@@ -71,40 +69,19 @@ public class RestoreTestService {
       throw InvalidInputException.of(Data.PERIOD_TO.name(), "must be after periodFrom");
     }
     for (FinancialSystem system : scope) {
-      List<Map<String, Object>> candidates = jdbc.queryForList("""
-          select id, checksum, row_count from continuity_backup where system_id = ? and taken_at >= ? and taken_at < ?
-          order by taken_at, id
-          """, system.id(), Timestamp.from(from), Timestamp.from(to));
+      List<ContinuityStore.Backup> candidates = store.candidates(system.id(), from, to);
       long seed = SEEDS.nextLong();
       String id = "RT-" + now.atZone(calendar.zone()).getYear() + "-"
-          + String.format(java.util.Locale.ROOT, "%05d",
-              jdbc.queryForObject("select nextval('continuity_test_number')", Long.class));
-      Long[] candidateIds = candidates.stream().map(c -> ((Number) c.get("id")).longValue()).toArray(Long[]::new);
-      Map<String, Object> picked = candidates.isEmpty() ? null : candidates.get(RandomPick.index(seed, candidates.size()));
-      jdbc.update(con -> {
-        var ps = con.prepareStatement("""
-            insert into continuity_test (id, kind, system_id, process_instance_id, rto_seconds, rpo_seconds, seed,
-                candidate_backups, backup_id, checksum_expected, rows_expected, passed, notes, created_at)
-            values (?, 'backup-restore', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """);
-        ps.setString(1, id);
-        ps.setString(2, system.id());
-        ps.setString(3, processInstanceId);
-        ps.setLong(4, system.rto().toSeconds());
-        ps.setLong(5, system.rpo().toSeconds());
-        ps.setLong(6, seed);
-        ps.setArray(7, con.createArrayOf("bigint", candidateIds));
-        ps.setObject(8, picked == null ? null : picked.get("id"));
-        ps.setString(9, picked == null ? null : (String) picked.get("checksum"));
-        ps.setObject(10, picked == null ? null : picked.get("row_count"));
-        ps.setObject(11, picked == null ? Boolean.FALSE : null);
-        ps.setString(12, picked == null ? "no backup of " + system.id() + " registered between " + from + " and " + to : null);
-        ps.setTimestamp(13, Timestamp.from(now));
-        return ps;
-      });
+          + String.format(java.util.Locale.ROOT, "%05d", store.nextTestNumber());
+      List<Long> candidateIds = candidates.stream().map(ContinuityStore.Backup::id).toList();
+      ContinuityStore.Backup picked = candidates.isEmpty() ? null
+          : candidates.get(RandomPick.index(seed, candidates.size()));
+      store.insertPickedRestoreTest(new ContinuityStore.PickedRestoreTest(id, system.id(), processInstanceId,
+          system.rto().toSeconds(), system.rpo().toSeconds(), seed, candidateIds, picked,
+          picked == null ? "no backup of " + system.id() + " registered between " + from + " and " + to : null, now));
       audit.record(AuditEvent.of("restore-test.pick", "continuity-test", id).detail("systemId", system.id())
-          .detail("seed", seed).detail("candidates", List.of(candidateIds))
-          .detail("picked", picked == null ? null : picked.get("id")).build());
+          .detail("seed", seed).detail("candidates", candidateIds)
+          .detail("picked", picked == null ? null : picked.id()).build());
       if (picked == null) {
         raise(id, system, "no backup registered in the period " + from + " to " + to);
       }
@@ -112,8 +89,7 @@ public class RestoreTestService {
   }
 
   List<String> restoreTestsToRun(String processInstanceId) {
-    return jdbc.queryForList("select id from continuity_test where process_instance_id = ? and kind = 'backup-restore' "
-        + "and backup_id is not null and passed is null order by id", String.class, processInstanceId);
+    return store.restoreTestsToRun(processInstanceId);
   }
 
   /** What a restorer is shown: the backup to restore and what it must give back. */
@@ -121,11 +97,10 @@ public class RestoreTestService {
       Duration rto) {}
 
   Restore restore(String testId) {
-    var row = jdbc.queryForMap("select t.system_id, b.location, t.checksum_expected, t.rows_expected, t.rto_seconds "
-        + "from continuity_test t join continuity_backup b on b.id = t.backup_id where t.id = ?", testId);
-    return new Restore((String) row.get("system_id"), (String) row.get("location"),
-        (String) row.get("checksum_expected"), row.get("rows_expected") == null ? "not recorded"
-            : row.get("rows_expected").toString(), Duration.ofSeconds(((Number) row.get("rto_seconds")).longValue()));
+    ContinuityStore.RestoreTarget target = store.restoreTarget(testId);
+    return new Restore(target.systemId(), target.backupLocation(), target.checksumExpected(),
+        target.rowsExpected() == null ? "not recorded" : target.rowsExpected().toString(),
+        Duration.ofSeconds(target.rtoSeconds()));
   }
 
   /** What the restorer records. */
@@ -146,19 +121,16 @@ public class RestoreTestService {
       throw new InvalidInputException(errors);
     }
     String id = restored.testId();
-    var row = jdbc.queryForMap("select checksum_expected, rows_expected, rto_seconds from continuity_test where id = ?", id);
-    String expected = (String) row.get("checksum_expected");
-    Long expectedRows = row.get("rows_expected") == null ? null : ((Number) row.get("rows_expected")).longValue();
-    Duration rto = Duration.ofSeconds(((Number) row.get("rto_seconds")).longValue());
+    ContinuityStore.RestoreExpectation expectation = store.restoreExpectation(id);
+    String expected = expectation.checksumExpected();
+    Long expectedRows = expectation.rowsExpected();
+    Duration rto = Duration.ofSeconds(expectation.rtoSeconds());
     Duration took = Duration.between(restored.started(), restored.finished());
     Judgement judgement = RestoreTestRules.judge(expected, expectedRows, rto, restored.checksum(), restored.rows(),
         took, settings.countTolerancePercent());
-    jdbc.update("""
-        update continuity_test set service_restored = ?, outage_declared = ?, actual_rto_seconds = ?, rto_met = ?,
-            checksum_actual = ?, rows_actual = ?, passed = ?, notes = ?, recorded_by = ?, recorded_at = ? where id = ?
-        """, Timestamp.from(restored.finished()), Timestamp.from(restored.started()), took.toSeconds(),
-        took.compareTo(rto) <= 0, restored.checksum().toLowerCase(java.util.Locale.ROOT), restored.rows(),
-        judgement.passed(), judgement.text(), restored.actor(), Timestamp.from(clock.instant()), id);
+    store.recordRestore(id, new ContinuityStore.RestoreResult(restored.started(), restored.finished(),
+        took.toSeconds(), took.compareTo(rto) <= 0, restored.checksum().toLowerCase(java.util.Locale.ROOT),
+        restored.rows(), judgement.passed(), judgement.text(), restored.actor(), clock.instant()));
     audit.record(AuditEvent.of("restore-test.judge", "continuity-test", id).detail("passed", judgement.passed())
         .detail("judgement", judgement.text()).build());
     return judgement;
@@ -173,8 +145,7 @@ public class RestoreTestService {
     if (remediation == null || remediation.isBlank()) {
       throw InvalidInputException.of(Fields.REMEDIATION, "is required: what was changed");
     }
-    jdbc.update("update continuity_test set remediation = ?, remediated_by = ?, remediated_at = ? where id = ?",
-        remediation, actor, Timestamp.from(clock.instant()), testId);
+    store.recordRemediation(testId, remediation, actor, clock.instant());
     audit.record(AuditEvent.of("restore-test.remediate", "continuity-test", testId).detail("remediation", remediation)
         .build());
   }
@@ -184,7 +155,7 @@ public class RestoreTestService {
     details.put("problem", problem);
     long exception = controlExceptions.raise("BC-01", "continuity-test", id, "Backup restore test " + id + " of "
         + system.id() + " failed", details, List.of(system.businessOwner().email(), system.technicalOwner().email()));
-    jdbc.update("update continuity_test set exception_id = ? where id = ?", exception, id);
+    store.linkException(id, exception);
   }
 
   private Instant date(String text, String field, Instant otherwise) {
