@@ -11,6 +11,9 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.certification.CampaignStore.Campaign;
+import org.itgc.certification.CampaignStore.Notice;
+import org.itgc.certification.CampaignStore.Reassignment;
+import org.itgc.certification.CampaignStore.ReportItem;
 import org.itgc.certification.CampaignStore.ClosureCounts;
 import org.itgc.controls.ControlExceptions;
 import org.itgc.notify.Notifier;
@@ -110,24 +113,23 @@ class CampaignClosure {
         .build());
   }
 
-  /** Everything an auditor needs: campaign, digest (recomputed), items with decisions, reassignments, notices. */
-  Map<String, Object> report(String id) {
+  /**
+   * Everything an auditor needs: campaign, digest taken at launch and recomputed from the items, items with decisions,
+   * reassignments, notices (in this order in JSON, as the report always had).
+   */
+  record Report(Campaign campaign, String populationDigest, String recomputedDigest, List<ReportItem> items,
+      List<Reassignment> reassignments, List<Notice> notices) {}
+
+  Report report(String id) {
     Campaign campaign = store.get(id);
-    List<Map<String, Object>> items = store.reportItems(id);
+    List<ReportItem> items = store.reportItems(id);
     PopulationDigest digest = new PopulationDigest();
-    for (Map<String, Object> item : items) {
-      digest.add(((Number) item.get("grant_id")).longValue(), (String) item.get("identity_id"),
-          (String) item.get("system_id"), (String) item.get("entitlement_id"), (Boolean) item.get("privileged"),
-          ((Timestamp) item.get("granted_at")).toInstant());
+    for (ReportItem item : items) {
+      digest.add(item.grantId(), item.identityId(), item.systemId(), item.entitlementId(), item.privileged(),
+          item.grantedAt());
     }
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("campaign", campaign);
-    report.put("populationDigest", campaign.populationDigest());
-    report.put("recomputedDigest", digest.hex());
-    report.put("items", items);
-    report.put("reassignments", store.reportReassignments(id));
-    report.put("notices", store.reportNotices(id));
-    return report;
+    return new Report(campaign, campaign.populationDigest(), digest.hex(), items, store.reportReassignments(id),
+        store.reportNotices(id));
   }
 
   private void send(String template, Set<String> to, Map<String, Object> variables) {

@@ -1,10 +1,13 @@
 package org.itgc.certification;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -16,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.itgc.certification.CertificationRules.ItemState;
 import org.itgc.certification.CertificationRules.ReassignedItem;
+import org.itgc.platform.csv.Columns;
+import org.itgc.platform.web.ColumnTimestamp;
 import org.itgc.platform.web.NotFoundException;
 import org.itgc.systems.SystemsInventory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -499,11 +504,58 @@ class CampaignStore {
   }
 
   /**
-   * The report's items with their revocations, as rows by column name: the report's tables (JSON, CSV, XLSX) are
-   * these columns, in this order.
+   * One item of a closure report with its revocation: the columns' names in JSON, the database timestamps' format and
+   * the nulls the report always had. {@link #COLUMNS} are the report's CSV and workbook columns, in this order.
    */
-  List<Map<String, Object>> reportItems(String id) {
-    return jdbc.queryForList("""
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ReportItem(long itemId, long grantId, String identityId, String identityName, String identityKind,
+      String identityStatus, String systemId, String entitlementId, boolean privileged,
+      @ColumnTimestamp Instant grantedAt, String flags, String reviewer, String reviewerBasis, String decision,
+      String decisionReason, String decidedBy, @ColumnTimestamp Instant decidedAt, boolean nonResponse,
+      String revocationId, Integer slaBusinessDays, @ColumnTimestamp Instant removalDeadline,
+      @ColumnTimestamp Instant removedAt, Boolean metSla, Long exceptionId) {
+
+    static final Columns<ReportItem> COLUMNS = Columns.of(ReportItem.class)
+        .column("item_id", ReportItem::itemId).column("grant_id", ReportItem::grantId)
+        .column("identity_id", ReportItem::identityId).column("identity_name", ReportItem::identityName)
+        .column("identity_kind", ReportItem::identityKind).column("identity_status", ReportItem::identityStatus)
+        .column("system_id", ReportItem::systemId).column("entitlement_id", ReportItem::entitlementId)
+        .column("privileged", ReportItem::privileged).column("granted_at", ReportItem::grantedAt)
+        .column("flags", ReportItem::flags).column("reviewer", ReportItem::reviewer)
+        .column("reviewer_basis", ReportItem::reviewerBasis).column("decision", ReportItem::decision)
+        .column("decision_reason", ReportItem::decisionReason).column("decided_by", ReportItem::decidedBy)
+        .column("decided_at", ReportItem::decidedAt).column("non_response", ReportItem::nonResponse)
+        .column("revocation_id", ReportItem::revocationId).column("sla_business_days", ReportItem::slaBusinessDays)
+        .column("removal_deadline", ReportItem::removalDeadline).column("removed_at", ReportItem::removedAt)
+        .column("met_sla", ReportItem::metSla).column("exception_id", ReportItem::exceptionId);
+  }
+
+  /** A reassignment of an item to another reviewer. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Reassignment(long itemId, String fromReviewer, String toReviewer, String reason, String reassignedBy,
+      @ColumnTimestamp Instant reassignedAt) {
+
+    static final Columns<Reassignment> COLUMNS = Columns.of(Reassignment.class)
+        .column("item_id", Reassignment::itemId).column("from_reviewer", Reassignment::fromReviewer)
+        .column("to_reviewer", Reassignment::toReviewer).column("reason", Reassignment::reason)
+        .column("reassigned_by", Reassignment::reassignedBy).column("reassigned_at", Reassignment::reassignedAt);
+  }
+
+  /** A reminder, escalation or non-response notice sent to a reviewer. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Notice(String reviewer, String kind, @ColumnTimestamp Instant sentAt, String recipients, int undecided) {
+
+    static final Columns<Notice> COLUMNS = Columns.of(Notice.class)
+        .column("reviewer", Notice::reviewer).column("kind", Notice::kind).column("sent_at", Notice::sentAt)
+        .column("recipients", Notice::recipients).column("undecided", Notice::undecided);
+  }
+
+  /** The report's items with their revocations, by grant. */
+  List<ReportItem> reportItems(String id) {
+    return jdbc.query("""
         select c.id as item_id, c.grant_id, c.identity_id, c.identity_name, c.identity_kind, c.identity_status,
                c.system_id, c.entitlement_id, c.privileged, c.granted_at, array_to_string(c.flags, ' ') as flags,
                c.reviewer, c.reviewer_basis, c.decision, c.decision_reason, c.decided_by, c.decided_at, c.non_response,
@@ -511,21 +563,32 @@ class CampaignStore {
                c.exception_id
         from cert_item c left join access_revocation_item_published i on i.revocation_id = c.revocation_id and i.grant_id = c.grant_id
         where c.campaign_id = ? order by c.grant_id
-        """, id);
+        """, (rs, n) -> new ReportItem(rs.getLong("item_id"), rs.getLong("grant_id"), rs.getString("identity_id"),
+        rs.getString("identity_name"), rs.getString("identity_kind"), rs.getString("identity_status"),
+        rs.getString("system_id"), rs.getString("entitlement_id"), rs.getBoolean("privileged"),
+        instant(rs, "granted_at"), rs.getString("flags"), rs.getString("reviewer"),
+        rs.getString("reviewer_basis"), rs.getString("decision"), rs.getString("decision_reason"),
+        rs.getString("decided_by"), instant(rs, "decided_at"), rs.getBoolean("non_response"),
+        rs.getString("revocation_id"), (Integer) rs.getObject("sla_business_days"),
+        instant(rs, "removal_deadline"), instant(rs, "removed_at"),
+        (Boolean) rs.getObject("met_sla"), (Long) rs.getObject("exception_id")), id);
   }
 
-  List<Map<String, Object>> reportReassignments(String id) {
-    return jdbc.queryForList("""
+  List<Reassignment> reportReassignments(String id) {
+    return jdbc.query("""
         select item_id, from_reviewer, to_reviewer, reason, reassigned_by, reassigned_at from cert_reassignment
         where campaign_id = ? order by id
-        """, id);
+        """, (rs, n) -> new Reassignment(rs.getLong("item_id"), rs.getString("from_reviewer"),
+        rs.getString("to_reviewer"), rs.getString("reason"), rs.getString("reassigned_by"),
+        instant(rs, "reassigned_at")), id);
   }
 
-  List<Map<String, Object>> reportNotices(String id) {
-    return jdbc.queryForList("""
+  List<Notice> reportNotices(String id) {
+    return jdbc.query("""
         select reviewer, kind, sent_at, array_to_string(recipients, ' ') as recipients, undecided from cert_notice
         where campaign_id = ? order by id
-        """, id);
+        """, (rs, n) -> new Notice(rs.getString("reviewer"), rs.getString("kind"), instant(rs, "sent_at"),
+        rs.getString("recipients"), rs.getInt("undecided")), id);
   }
 
   // ---------------------------------------------------------------- rows

@@ -101,7 +101,7 @@ public class Campaigns {
   }
 
   /** The closure report ({@link CampaignClosure#report}). */
-  public Map<String, Object> report(String id) {
+  CampaignClosure.Report report(String id) {
     return closure.report(id);
   }
 }

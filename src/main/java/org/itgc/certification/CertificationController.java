@@ -34,11 +34,6 @@ class CertificationController {
 
   static final List<String> READER_ROLES = List.of("governance-lead", "auditor", "security-admin", "engine-admin");
   static final String READERS = "hasAnyAuthority('governance-lead', 'auditor', 'security-admin', 'engine-admin')";
-  static final List<String> ITEM_COLUMNS = List.of("item_id", "grant_id", "identity_id", "identity_name", "identity_kind",
-      "identity_status", "system_id", "entitlement_id", "privileged", "granted_at", "flags", "reviewer", "reviewer_basis",
-      "decision", "decision_reason", "decided_by", "decided_at", "non_response", "revocation_id", "sla_business_days",
-      "removal_deadline", "removed_at", "met_sla", "exception_id");
-
   private final Campaigns campaigns;
   private final AuditRecorder audit;
 
@@ -120,41 +115,31 @@ class CertificationController {
     if (!List.of("json", "csv", "xlsx").contains(format)) {
       throw new BadRequestException("format", "must be json, csv or xlsx");
     }
-    Map<String, Object> report = campaigns.report(id);
+    CampaignClosure.Report report = campaigns.report(id);
     audit.record(AuditEvent.of("certification.report.read", "campaign", id).detail("format", format).build());
     if ("json".equals(format)) {
       return ResponseEntity.ok(report);
     }
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> items = (List<Map<String, Object>>) report.get("items");
-    List<List<?>> rows = items.stream().<List<?>>map(item -> ITEM_COLUMNS.stream().map(c -> cell(item.get(c))).toList())
-        .toList();
+    var items = CampaignStore.ReportItem.COLUMNS;
     if ("csv".equals(format)) {
-      return Csv.download("certification-" + id + "-items.csv", ITEM_COLUMNS, rows);
+      return Csv.download("certification-" + id + "-items.csv", items.names(), items.rows(report.items()));
     }
-    Map<String, Object> campaign = ((CampaignStore.Campaign) report.get("campaign")).columns();
+    Map<String, Object> campaign = report.campaign().columns();
     List<List<?>> summary = new ArrayList<>();
     for (var entry : campaign.entrySet()) {
       summary.add(java.util.Arrays.asList(entry.getKey(), cell(entry.getValue())));
     }
-    summary.add(List.of("recomputed_digest", report.get("recomputedDigest")));
+    summary.add(List.of("recomputed_digest", report.recomputedDigest()));
     byte[] workbook = new Xlsx()
         .sheet("Campaign", List.of("field", "value"), summary)
-        .sheet("Items", ITEM_COLUMNS, rows)
-        .sheet("Reassignments", List.of("item_id", "from_reviewer", "to_reviewer", "reason", "reassigned_by", "reassigned_at"),
-            table(report.get("reassignments"), "item_id", "from_reviewer", "to_reviewer", "reason", "reassigned_by", "reassigned_at"))
-        .sheet("Notices", List.of("reviewer", "kind", "sent_at", "recipients", "undecided"),
-            table(report.get("notices"), "reviewer", "kind", "sent_at", "recipients", "undecided"))
+        .sheet("Items", items.names(), items.rows(report.items()))
+        .sheet("Reassignments", CampaignStore.Reassignment.COLUMNS.names(),
+            CampaignStore.Reassignment.COLUMNS.rows(report.reassignments()))
+        .sheet("Notices", CampaignStore.Notice.COLUMNS.names(), CampaignStore.Notice.COLUMNS.rows(report.notices()))
         .bytes();
     return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"certification-" + id + ".xlsx\"")
         .contentType(MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         .body(workbook);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<List<?>> table(Object rows, String... columns) {
-    return ((List<Map<String, Object>>) rows).stream().<List<?>>map(r -> java.util.Arrays.stream(columns)
-        .map(c -> cell(r.get(c))).toList()).toList();
   }
 
   private static Object cell(Object value) {

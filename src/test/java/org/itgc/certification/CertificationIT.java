@@ -245,8 +245,22 @@ class CertificationIT {
     report.get("notices").forEach(n -> notices.add(n.get("reviewer").asText() + ":" + n.get("kind").asText()));
     assertThat(notices).containsExactly("lucas:reminder", "lucas:escalation", "lucas:non-response");
 
+    // the items keep the columns' names, the database timestamps' format and their nulls
+    JsonNode first = report.get("items").get(0);
+    assertThat(first.get("granted_at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T[\\d:]{8}\\.\\d{3}\\+00:00");
+    boolean anyUnrevoked = false;
+    for (JsonNode item : report.get("items")) {
+      anyUnrevoked |= item.has("removed_at") && item.get("removed_at").isNull() && item.get("revocation_id").isNull();
+    }
+    assertThat(anyUnrevoked).isTrue();
+    assertThat(report.get("reassignments").get(0).get("reassigned_at").asText()).endsWith("+00:00");
+
     var csv = as("audrey").get("/api/certifications/" + id + "/report?format=csv");
     assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(csv.body().lines().findFirst().orElseThrow()).isEqualTo("item_id,grant_id,identity_id,identity_name,"
+        + "identity_kind,identity_status,system_id,entitlement_id,privileged,granted_at,flags,reviewer,reviewer_basis,"
+        + "decision,decision_reason,decided_by,decided_at,non_response,revocation_id,sla_business_days,"
+        + "removal_deadline,removed_at,met_sla,exception_id");
     assertThat(csv.body().lines().count()).isEqualTo(population + 1L);
     assertThat(csv.body()).contains("Terry moved to treasury");
     var xlsx = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
