@@ -7,6 +7,7 @@ import java.util.Map;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.platform.calendar.BusinessCalendar;
+import org.itgc.platform.csv.Columns;
 import org.itgc.platform.csv.Csv;
 import org.itgc.platform.web.BadRequestException;
 import org.itgc.platform.web.ConflictException;
@@ -230,9 +231,17 @@ class AccessController {
     return items;
   }
 
-  static final List<String> REPORT_COLUMNS = List.of("revocation_id", "identity_id", "identity_name", "reason",
-      "triggered_at", "system_id", "entitlement_id", "privileged", "sla_business_days", "deadline", "removed_at",
-      "removed_by", "business_days_taken", "met_sla", "status", "exception_id", "grant_id");
+  /** The SLA report's CSV columns (AC-02), one per removal. */
+  static final Columns<Revocations.Item> REPORT_COLUMNS = Columns.of(Revocations.Item.class)
+      .column("revocation_id", Revocations.Item::revocationId).column("identity_id", Revocations.Item::identityId)
+      .column("identity_name", Revocations.Item::identityName).column("reason", Revocations.Item::reason)
+      .column("triggered_at", Revocations.Item::triggeredAt).column("system_id", Revocations.Item::systemId)
+      .column("entitlement_id", Revocations.Item::entitlementId).column("privileged", Revocations.Item::privileged)
+      .column("sla_business_days", Revocations.Item::slaBusinessDays).column("deadline", Revocations.Item::deadline)
+      .column("removed_at", Revocations.Item::removedAt).column("removed_by", Revocations.Item::removedBy)
+      .column("business_days_taken", Revocations.Item::businessDaysTaken).column("met_sla", Revocations.Item::metSla)
+      .column("status", Revocations.Item::status).column("exception_id", Revocations.Item::exceptionId)
+      .column("grant_id", Revocations.Item::grantId);
 
   /** The measured SLA report (AC-02): every removal of the revocations triggered in [from, to). JSON or CSV. */
   @GetMapping("/api/access/revocations")
@@ -253,11 +262,7 @@ class AccessController {
     if ("json".equals(format)) {
       return ResponseEntity.ok(items);
     }
-    List<List<?>> rows = items.stream().<List<?>>map(i -> java.util.Arrays.asList(i.revocationId(), i.identityId(),
-        i.identityName(), i.reason(), i.triggeredAt(), i.systemId(), i.entitlementId(), i.privileged(),
-        i.slaBusinessDays(), i.deadline(), i.removedAt(), i.removedBy(), i.businessDaysTaken(), i.metSla(), i.status(),
-        i.exceptionId(), i.grantId())).toList();
-    return Csv.download("revocations-" + from + "-" + to + ".csv", REPORT_COLUMNS, rows);
+    return Csv.download("revocations-" + from + "-" + to + ".csv", REPORT_COLUMNS.names(), REPORT_COLUMNS.rows(items));
   }
 
   // ---------------------------------------------------------------- SoD

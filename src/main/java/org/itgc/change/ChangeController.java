@@ -159,9 +159,23 @@ class ChangeController {
   }
 
   /** Every production deployment of a system in [from, to), with its change and approvals; JSON or CSV. */
-  private static final List<String> RECONCILIATION_COLUMNS = List.of("deployment_id", "system_id", "repository",
-      "source", "reference", "deployed_at", "deployed_by", "commits", "change_ids", "matched", "developer_differs",
-      "problem", "exception_id", "approvals");
+  /** The reconciliation report's CSV columns (CM-05), one per deployment. */
+  private static final org.itgc.platform.csv.Columns<DeploymentReconciliation.Row> RECONCILIATION_COLUMNS =
+      org.itgc.platform.csv.Columns.of(DeploymentReconciliation.Row.class)
+          .column("deployment_id", DeploymentReconciliation.Row::deploymentId)
+          .column("system_id", DeploymentReconciliation.Row::systemId)
+          .column("repository", DeploymentReconciliation.Row::repository)
+          .column("source", DeploymentReconciliation.Row::source)
+          .column("reference", DeploymentReconciliation.Row::reference)
+          .column("deployed_at", DeploymentReconciliation.Row::deployedAt)
+          .column("deployed_by", DeploymentReconciliation.Row::deployedBy)
+          .column("commits", row -> String.join(" ", row.commits()))
+          .column("change_ids", row -> String.join(" ", row.changeIds()))
+          .column("matched", DeploymentReconciliation.Row::matched)
+          .column("developer_differs", DeploymentReconciliation.Row::developerDiffers)
+          .column("problem", DeploymentReconciliation.Row::problem)
+          .column("exception_id", DeploymentReconciliation.Row::exceptionId)
+          .column("approvals", row -> String.join(" | ", row.approvals()));
 
   @GetMapping("/api/changes/reconciliation")
   @PreAuthorize("hasAnyAuthority('auditor', 'governance-lead', 'it-approver', 'cab', 'engine-admin')")
@@ -182,11 +196,8 @@ class ChangeController {
     if ("json".equals(format)) {
       return ResponseEntity.ok(rows);
     }
-    List<List<?>> csvRows = rows.stream().<List<?>>map(row -> java.util.Arrays.asList(row.deploymentId(), row.systemId(),
-        row.repository(), row.source(), row.reference(), row.deployedAt(), row.deployedBy(),
-        String.join(" ", row.commits()), String.join(" ", row.changeIds()), row.matched(), row.developerDiffers(),
-        row.problem(), row.exceptionId(), String.join(" | ", row.approvals()))).toList();
-    return org.itgc.platform.csv.Csv.download("reconciliation-" + system + ".csv", RECONCILIATION_COLUMNS, csvRows);
+    return org.itgc.platform.csv.Csv.download("reconciliation-" + system + ".csv", RECONCILIATION_COLUMNS.names(),
+        RECONCILIATION_COLUMNS.rows(rows));
   }
 
 }
