@@ -115,8 +115,8 @@ class ContinuityController {
       return ResponseEntity.ok(rows);
     }
     // an empty export has the one column "id", as it always had
-    List<String> columns = rows.isEmpty() ? List.of("id") : ContinuityStore.ContinuityTest.COLUMNS;
-    List<List<?>> csvRows = rows.stream().<List<?>>map(ContinuityStore.ContinuityTest::csvCells).toList();
+    List<String> columns = rows.isEmpty() ? List.of("id") : ContinuityStore.ContinuityTest.COLUMNS.names();
+    List<List<?>> csvRows = ContinuityStore.ContinuityTest.COLUMNS.rows(rows);
     return org.itgc.platform.csv.Csv.download("continuity-" + system + ".csv", columns, csvRows);
   }
 

@@ -9,9 +9,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.itgc.platform.csv.Columns;
 import org.itgc.platform.web.ColumnTimestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -100,25 +100,32 @@ class ContinuityStore {
       Long seed, List<Long> candidateBackups, String checksumExpected, String checksumActual, Long rowsExpected,
       Long rowsActual, String notes, @ColumnTimestamp Instant createdAt) {
 
-    /** The CSV export's columns, the components' names as the table has them. */
-    static final List<String> COLUMNS = List.of("id", "kind", "system_id", "retest_of", "planned_date",
-        "outage_declared", "service_restored", "last_recovered_point", "rto_seconds", "actual_rto_seconds", "rto_met",
-        "rpo_seconds", "actual_rpo_seconds", "rpo_met", "passed", "owner_sign_off_by", "owner_sign_off_at",
-        "it_sign_off_by", "it_sign_off_at", "exception_id", "remediation", "remediated_by", "remediated_at",
-        "backup_id", "seed", "candidate_backups", "checksum_expected", "checksum_actual", "rows_expected",
-        "rows_actual", "notes", "created_at");
-
     /**
-     * The row's cells in the order of {@link #COLUMNS}, as the export always wrote them: timestamps as
-     * {@link Timestamp#toString()} writes them (in the server's time zone), the candidates as a list.
+     * The CSV export's columns, the components' names as the table has them, with the cells as the export always
+     * wrote them: timestamps as {@link Timestamp#toString()} writes them (in the server's time zone), the candidates as
+     * a list.
      */
-    List<Object> csvCells() {
-      return Arrays.asList(id, kind, systemId, retestOf, plannedDate, csv(outageDeclared), csv(serviceRestored),
-          csv(lastRecoveredPoint), rtoSeconds, actualRtoSeconds, rtoMet, rpoSeconds, actualRpoSeconds, rpoMet, passed,
-          ownerSignOffBy, csv(ownerSignOffAt), itSignOffBy, csv(itSignOffAt), exceptionId, remediation, remediatedBy,
-          csv(remediatedAt), backupId, seed, candidateBackups, checksumExpected, checksumActual, rowsExpected,
-          rowsActual, notes, csv(createdAt));
-    }
+    static final Columns<ContinuityTest> COLUMNS = Columns.of(ContinuityTest.class)
+        .column("id", ContinuityTest::id).column("kind", ContinuityTest::kind)
+        .column("system_id", ContinuityTest::systemId).column("retest_of", ContinuityTest::retestOf)
+        .column("planned_date", ContinuityTest::plannedDate)
+        .column("outage_declared", t -> csv(t.outageDeclared()))
+        .column("service_restored", t -> csv(t.serviceRestored()))
+        .column("last_recovered_point", t -> csv(t.lastRecoveredPoint()))
+        .column("rto_seconds", ContinuityTest::rtoSeconds).column("actual_rto_seconds", ContinuityTest::actualRtoSeconds)
+        .column("rto_met", ContinuityTest::rtoMet).column("rpo_seconds", ContinuityTest::rpoSeconds)
+        .column("actual_rpo_seconds", ContinuityTest::actualRpoSeconds).column("rpo_met", ContinuityTest::rpoMet)
+        .column("passed", ContinuityTest::passed).column("owner_sign_off_by", ContinuityTest::ownerSignOffBy)
+        .column("owner_sign_off_at", t -> csv(t.ownerSignOffAt()))
+        .column("it_sign_off_by", ContinuityTest::itSignOffBy).column("it_sign_off_at", t -> csv(t.itSignOffAt()))
+        .column("exception_id", ContinuityTest::exceptionId).column("remediation", ContinuityTest::remediation)
+        .column("remediated_by", ContinuityTest::remediatedBy).column("remediated_at", t -> csv(t.remediatedAt()))
+        .column("backup_id", ContinuityTest::backupId).column("seed", ContinuityTest::seed)
+        .column("candidate_backups", ContinuityTest::candidateBackups)
+        .column("checksum_expected", ContinuityTest::checksumExpected)
+        .column("checksum_actual", ContinuityTest::checksumActual)
+        .column("rows_expected", ContinuityTest::rowsExpected).column("rows_actual", ContinuityTest::rowsActual)
+        .column("notes", ContinuityTest::notes).column("created_at", t -> csv(t.createdAt()));
 
     private static String csv(Instant instant) {
       return instant == null ? null : Timestamp.from(instant).toString();
@@ -127,7 +134,7 @@ class ContinuityStore {
 
   /** The DR and restore tests of a system created in [from, to), oldest first. */
   List<ContinuityTest> tests(String systemId, Instant from, Instant to) {
-    return jdbc.query("select " + String.join(", ", ContinuityTest.COLUMNS) + " from continuity_test "
+    return jdbc.query("select " + String.join(", ", ContinuityTest.COLUMNS.names()) + " from continuity_test "
         + "where system_id = ? and created_at >= ? and created_at < ? order by created_at, id",
         (rs, n) -> new ContinuityTest(rs.getString("id"), rs.getString("kind"), rs.getString("system_id"),
             rs.getString("retest_of"), rs.getObject("planned_date", LocalDate.class),
