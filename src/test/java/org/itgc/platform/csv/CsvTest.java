@@ -76,4 +76,28 @@ class CsvTest {
     // quoted whole, so that a spreadsheet splitting on semicolons keeps the cell one text
     assertThat(written).contains("\"x;=SUM(1)\"");
   }
+
+  /** A typed row of an export, as the capabilities' records are. */
+  record Row(long id, String title, java.time.Instant at, Boolean flag, List<String> tags) {}
+
+  @Test
+  void typedRowsExportTheirColumnsInOrderWithInstantsAsIsoTextAndTheSameDefusing() throws Exception {
+    Columns<Row> columns = Columns.of(Row.class).column("id", Row::id).column("title", Row::title)
+        .column("at", Row::at).column("flag", Row::flag).column("tags", r -> String.join(" ", r.tags()));
+    var at = java.time.Instant.parse("2026-12-03T10:15:30.123456Z");
+    List<Row> rows = List.of(new Row(7, "+1 the budget", at, null, List.of("a", "b")),
+        new Row(8, "plain", null, true, List.of()));
+    assertThat(columns.names()).containsExactly("id", "title", "at", "flag", "tags");
+    String written = Csv.write(columns.names(), columns.rows(rows));
+    List<CSVRecord> records = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+        .parse(new StringReader(written)).getRecords();
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).get("id")).isEqualTo("7");
+    assertThat(records.get(0).get("title")).isEqualTo("'+1 the budget");
+    assertThat(records.get(0).get("at")).isEqualTo("2026-12-03T10:15:30.123456Z");
+    assertThat(records.get(0).get("flag")).isEmpty();
+    assertThat(records.get(0).get("tags")).isEqualTo("a b");
+    assertThat(records.get(1).get("at")).isEmpty();
+    assertThat(records.get(1).get("flag")).isEqualTo("true");
+  }
 }
