@@ -1,5 +1,6 @@
 package org.itgc.audit;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -13,21 +14,37 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The archive tier over HTTP: archive what is due, retrieve a period (verified), run the LG-02 retrieval test. */
+/**
+ * The archive tier over HTTP: archive what is due ({@link AuditArchiveWriter}), retrieve a period, verified
+ * ({@link AuditArchive}), run the LG-02 retrieval test ({@link AuditArchiveRestoreTest}), list segments and tests
+ * ({@link AuditArchiveStore}).
+ */
 @RestController
 class AuditArchiveController {
 
   private static final String READERS = "hasAnyAuthority('auditor', 'security-admin', 'engine-admin')";
 
   private final AuditArchive archive;
+  private final AuditArchiveWriter writer;
+  private final AuditArchiveRestoreTest restoreTest;
+  private final AuditArchiveStore store;
   private final AuditRetention retention;
   private final AuditRecorder audit;
 
-  AuditArchiveController(AuditArchive archive, AuditRetention retention, AuditRecorder audit) {
+  AuditArchiveController(AuditArchive archive, AuditArchiveWriter writer, AuditArchiveRestoreTest restoreTest,
+      AuditArchiveStore store, AuditRetention retention, AuditRecorder audit) {
     this.archive = archive;
+    this.writer = writer;
+    this.restoreTest = restoreTest;
+    this.store = store;
     this.retention = retention;
     this.audit = audit;
   }
+
+  /** What one run of POST /api/audit/archive did, and the archive and hot tier after it. */
+  @JsonPropertyOrder({"segments", "removedMonths", "expiredSegments", "hotMonths"})
+  record Run(List<AuditArchiveStore.Segment> segments, List<String> removedMonths, List<String> expiredSegments,
+      List<String> hotMonths) {}
 
   /**
    * Runs the archive's work that is due now (it also runs on its schedules): segments for closed months, removal of
@@ -35,18 +52,18 @@ class AuditArchiveController {
    */
   @PostMapping("/api/audit/archive")
   @PreAuthorize("hasAuthority('engine-admin')")
-  Map<String, Object> archiveDue() throws IOException {
-    archive.archiveDue();
+  Run archiveDue() throws IOException {
+    writer.archiveDue();
     var removed = retention.removeDue();
-    var expired = archive.expireDue();
-    return Map.of("segments", archive.segments(), "removedMonths", removed.stream().map(Object::toString).toList(),
-        "expiredSegments", expired, "hotMonths", retention.hotMonths().stream().map(Object::toString).toList());
+    var expired = writer.expireDue();
+    return new Run(store.segments(), removed.stream().map(Object::toString).toList(), expired,
+        retention.hotMonths().stream().map(Object::toString).toList());
   }
 
   @GetMapping("/api/audit/archive/segments")
   @PreAuthorize(READERS)
-  List<Map<String, Object>> segments() {
-    return archive.segments();
+  List<AuditArchiveStore.Segment> segments() {
+    return store.segments();
   }
 
   /** The archived events of [from, to), each segment verified before anything of it is returned. */
@@ -73,13 +90,13 @@ class AuditArchiveController {
   /** The retrieval-and-restore test of control LG-02 (also quarterly): a random segment, verified and compared. */
   @PostMapping("/api/audit/archive/tests")
   @PreAuthorize("hasAnyAuthority('auditor', 'engine-admin')")
-  Map<String, Object> test(Authentication authentication) {
-    return archive.test(authentication.getName());
+  AuditArchiveRestoreTest.Result test(Authentication authentication) {
+    return restoreTest.test(authentication.getName());
   }
 
   @GetMapping("/api/audit/archive/tests")
   @PreAuthorize(READERS)
-  List<Map<String, Object>> tests() {
-    return archive.tests();
+  List<AuditArchiveStore.RetrievalTest> tests() {
+    return store.tests();
   }
 }

@@ -68,7 +68,7 @@ class AuditController {
       @RequestParam(defaultValue = "1000") @Min(1) @Max(10000) int size) throws java.io.IOException {
     long head = reads.head();
     long last = Math.min(head, fromSeq + size - 1);
-    List<Map<String, Object>> links = fromSeq > last ? List.of() : archive.links(fromSeq, last);
+    List<AuditArchive.ChainLink> links = fromSeq > last ? List.of() : archive.chainLinks(fromSeq, last);
     audit.record(AuditEvent.of("audit.chain-read", "audit-trail", "chain").detail("fromSeq", fromSeq)
         .detail("links", links.size()).build());
     Map<String, Object> page = new java.util.LinkedHashMap<>();

@@ -150,11 +150,11 @@ public class AuditRetention {
     if (count > 0) {
       long lo = ((Number) range.get("lo")).longValue();
       long hi = ((Number) range.get("hi")).longValue();
-      List<Map<String, Object>> segments = db.queryForList("""
-          select label, first_seq, last_seq from audit_archive_segment s
+      List<String> segments = db.queryForList("""
+          select label from audit_archive_segment s
           where s.last_seq >= ? and s.first_seq <= ? and s.label not in (select label from audit_archive_expiry)
           order by first_seq
-          """, lo, hi);
+          """, String.class, lo, hi);
       Long outside = db.queryForObject("select count(*) from audit_chain c where c.occurred_at >= ? and c.occurred_at < ? "
           + "and not exists (select 1 from audit_archive_segment s where c.seq between s.first_seq and s.last_seq "
           + "and s.label not in (select label from audit_archive_expiry))", Long.class, start(month),
@@ -162,9 +162,9 @@ public class AuditRetention {
       if (outside != null && outside > 0) {
         throw new NotRemovable(month, outside + " of its links are in no archive segment yet");
       }
-      for (var segment : segments) {
+      for (String segment : segments) {
         try {
-          archive.verify((String) segment.get("label"), link -> { });
+          archive.verify(segment, link -> { });
         } catch (AuditArchive.SegmentInvalid e) {
           throw new NotRemovable(month, e.getMessage());
         }

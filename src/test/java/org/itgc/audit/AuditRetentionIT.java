@@ -33,6 +33,8 @@ class AuditRetentionIT {
   @Autowired AuditRecorder recorder;
   @Autowired AuditSealer sealer;
   @Autowired AuditArchive archive;
+  @Autowired AuditArchiveWriter writer;
+  @Autowired AuditArchiveRestoreTest restoreTest;
   @Autowired AuditRetention retention;
   @Autowired RetentionConnections retentionConnections;
   @Autowired JdbcTemplate jdbc;
@@ -81,7 +83,7 @@ class AuditRetentionIT {
     assertThatThrownBy(() -> retention.remove(OLD)).isInstanceOf(AuditRetention.NotRemovable.class)
         .hasMessageContaining("in no archive segment yet");
     long[] range = seqRange("AP-RET-");
-    archive.archive("it-retention", range[0], range[1]);
+    writer.archive("it-retention", range[0], range[1]);
     long oldInRange = jdbc.queryForObject("select count(*) from audit_chain where occurred_at < ? and seq between ? and ?",
         Long.class, Timestamp.from(OLD.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()), range[0], range[1]);
 
@@ -89,7 +91,7 @@ class AuditRetentionIT {
     oldEvent("AP-RET-LATE", 20);
     assertThatThrownBy(() -> retention.remove(OLD)).hasMessageContaining("in no archive segment yet");
     long[] late = seqRange("AP-RET-LATE");
-    archive.archive("it-retention-late", late[0], late[1]);
+    writer.archive("it-retention-late", late[0], late[1]);
 
     // the database refuses the application, and the retention role's rows, and a young month
     var retentionDb = new JdbcTemplate(retentionConnections.dataSource());
@@ -132,9 +134,9 @@ class AuditRetentionIT {
     assertThat(retrieved.body()).contains("AP-RET-0").contains("AP-RET-4").contains("AP-RET-LATE");
     assertThat(retention.hotMonths()).doesNotContain(OLD);
     // LG-02's restore: the segment's events restored into PostgreSQL give every hash again; those still hot match
-    long[] restored = archive.restore("it-retention");
-    assertThat(restored[0]).isEqualTo(range[1] - range[0] + 1);
-    assertThat(restored[1]).isEqualTo(restored[0] - oldInRange);
+    var restored = restoreTest.restore("it-retention");
+    assertThat(restored.events()).isEqualTo(range[1] - range[0] + 1);
+    assertThat(restored.comparedWithHotChain()).isEqualTo(restored.events() - oldInRange);
 
     // an evidence pack of that month takes the sample's audit events from the archive and verifies offline
     var created = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(java.util.Map.of("controlId", "CM-03",
@@ -218,11 +220,11 @@ class AuditRetentionIT {
             first_occurred_at, last_occurred_at, created_at) values ('it-expired', 0, 0, 1, 'audit-it-expired.jsonl.gz',
             'x', 0, ?, ?, ?)
         """, Timestamp.from(eightYearsAgo), Timestamp.from(eightYearsAgo), Timestamp.from(eightYearsAgo));
-    assertThat(archive.expireDue()).contains("it-expired");
+    assertThat(writer.expireDue()).contains("it-expired");
     assertThat(Files.exists(archive.folder().resolve("audit-it-expired.jsonl.gz"))).isFalse();
     assertThat(jdbc.queryForObject("select files_removed from audit_archive_expiry where label = 'it-expired'",
         Integer.class)).isEqualTo(3);
-    assertThat(archive.expireDue()).doesNotContain("it-expired");
+    assertThat(writer.expireDue()).doesNotContain("it-expired");
     var retrieved = Http.as(port, "audrey").get("/api/audit/archive?from=" + eightYearsAgo.minusSeconds(60) + "&to="
         + eightYearsAgo.plusSeconds(60));
     assertThat(retrieved.status()).as(retrieved.toString()).isEqualTo(200);
