@@ -92,10 +92,10 @@ class AuditArchiveStore {
 
   /** The first and last sequence of the links sealed in the month. */
   long[] seqsSealedIn(YearMonth month) {
-    var range = jdbc.queryForMap("select min(seq) as a, max(seq) as b from audit_chain where sealed_at >= ? and sealed_at < ?",
+    return jdbc.queryForObject("select min(seq) as a, max(seq) as b from audit_chain where sealed_at >= ? "
+        + "and sealed_at < ?", (rs, i) -> new long[] {rs.getLong("a"), rs.getLong("b")},
         Timestamp.from(month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
         Timestamp.from(month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
-    return new long[] {((Number) range.get("a")).longValue(), ((Number) range.get("b")).longValue()};
   }
 
   boolean segmentExists(String label) {

@@ -26,6 +26,19 @@ public final class AuditChain {
   /** The previous hash of the first link. */
   public static final String GENESIS = "0".repeat(64);
 
+  /** The chain's last link: its sequence and hash. */
+  record Head(long seq, String hash) {
+
+    /** The head before the first link: sequence 0 and the genesis value. */
+    static final Head EMPTY = new Head(0, GENESIS);
+  }
+
+  /** The chain's head as the given connection sees it; {@link Head#EMPTY} for an empty chain. */
+  static Head head(org.springframework.jdbc.core.JdbcOperations db) {
+    return db.query("select seq, hash from audit_chain order by seq desc limit 1",
+        (rs, i) -> new Head(rs.getLong("seq"), rs.getString("hash").strip())).stream().findFirst().orElse(Head.EMPTY);
+  }
+
   /** The format new links are sealed in. */
   public static final int CURRENT_FORMAT = 2;
 

@@ -144,12 +144,13 @@ public class AuditRetention {
       throw new NotRemovable(month, unsealed + " of its events are not sealed yet");
     }
     // every segment holding a link of the month must verify now, file and signature, before anything leaves
-    var range = db.queryForMap("select min(seq) as lo, max(seq) as hi, count(*) as n from audit_chain "
-        + "where occurred_at >= ? and occurred_at < ?", start(month), Timestamp.from(end(month)));
-    long count = ((Number) range.get("n")).longValue();
+    long[] range = db.queryForObject("select min(seq) as lo, max(seq) as hi, count(*) as n from audit_chain "
+        + "where occurred_at >= ? and occurred_at < ?", (rs, i) -> new long[] {rs.getLong("lo"), rs.getLong("hi"),
+        rs.getLong("n")}, start(month), Timestamp.from(end(month)));
+    long count = range[2];
     if (count > 0) {
-      long lo = ((Number) range.get("lo")).longValue();
-      long hi = ((Number) range.get("hi")).longValue();
+      long lo = range[0];
+      long hi = range[1];
       List<String> segments = db.queryForList("""
           select label from audit_archive_segment s
           where s.last_seq >= ? and s.first_seq <= ? and s.label not in (select label from audit_archive_expiry)
@@ -197,9 +198,9 @@ public class AuditRetention {
     long startSeq;
     String startPrev;
     if (next.isEmpty()) {
-      var head = db.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
-      startSeq = head.isEmpty() ? previousStart() : ((Number) head.get(0).get("seq")).longValue() + 1;
-      startPrev = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash")).strip();
+      AuditChain.Head head = AuditChain.head(db);
+      startSeq = head.seq() == 0 ? previousStart() : head.seq() + 1;
+      startPrev = head.hash();
     } else {
       startSeq = ((Number) next.get(0).get("seq")).longValue();
       startPrev = ((String) next.get(0).get("prev_hash")).strip();

@@ -397,9 +397,9 @@ public class AuditSealer {
     } else if (jdbc.queryForList(LOCK + " skip locked", String.class).isEmpty()) {
       return Round.SKIPPED;
     }
-    var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
-    long seq = head.isEmpty() ? 0 : ((Number) head.get(0).get("seq")).longValue();
-    String previous = head.isEmpty() ? AuditChain.GENESIS : ((String) head.get(0).get("hash")).strip();
+    AuditChain.Head head = AuditChain.head(jdbc);
+    long seq = head.seq();
+    String previous = head.hash();
     String unexpected = unexpectedLinks(seq, previous);
     if (unexpected != null) {
       // links the sealer did not write and that do not verify (written with the sealer's login, not by it)
@@ -546,14 +546,14 @@ public class AuditSealer {
     seal();
     Long done = transactions.execute(status -> {
       jdbc.queryForObject(LOCK, String.class);
-      var head = jdbc.queryForList("select seq, hash from audit_chain order by seq desc limit 1");
-      if (head.isEmpty()) {
+      AuditChain.Head head = AuditChain.head(jdbc);
+      if (head.seq() == 0) {
         return 0L;
       }
-      long seq = ((Number) head.get(0).get("seq")).longValue();
+      long seq = head.seq();
       Long last = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_checkpoint", Long.class);
       if (last == null || last < seq) {
-        checkpoint(seq, (String) head.get(0).get("hash"), true);
+        checkpoint(seq, head.hash(), true);
       } else if (lastMailedSeq < seq && !mailbox.isBlank()) {
         // the head was signed by a routine round whose mail was held back: an on-demand checkpoint is always mailed
         jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?", rs -> {
