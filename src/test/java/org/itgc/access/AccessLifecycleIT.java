@@ -78,7 +78,7 @@ class AccessLifecycleIT {
   }
 
   static String password(String user) {
-    return List.of("lena", "oscar", "tina").contains(user) ? PASSWORD : Http.DEMO_PASSWORD;
+    return List.of("lena", "oscar", "tina", "sadie").contains(user) ? PASSWORD : Http.DEMO_PASSWORD;
   }
 
   Http.Response complete(String user, String taskId, Map<String, Object> variables) {
@@ -610,6 +610,43 @@ class AccessLifecycleIT {
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.provisioning.failure' "
         + "and object_id = ?", Integer.class, instance)).isEqualTo(3);
     assertThat(keys(grantsOf("E9403", ""))).containsExactly("ITGC-ENGINE/requester");
+  }
+
+  @Test
+  void aSecurityAdminCannotRecordTheRemovalOfTheirOwnAccess() throws Exception {
+    // sadie is a security admin (approved like any engine role) and holds AP-PAY/AP_CLERK, being revoked now
+    createUser("sadie", "Sadie Selfremove", "security-admin");
+    String identity = jdbc.queryForObject("select id from access_identity where user_name = 'sadie'", String.class);
+    importBaseline("employeeId,systemId,entitlementId,grantedAt\n" + identity + ",AP-PAY,AP_CLERK,2025-01-02\n");
+    long grant = jdbc.queryForObject("select id from access_grant where identity_id = ? and system_id = 'AP-PAY' "
+        + "and entitlement_id = 'AP_CLERK' and removed_at is null", Long.class, identity);
+    var started = Http.as(port, "sam").post("/api/access/revocations", Http.json(Map.of("identityId", identity,
+        "reason", "sod-remediation", "grantIds", List.of(grant))));
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String revocation = started.json().get("id").asText();
+    String instance = jdbc.queryForObject("select process_instance_id from access_revocation where id = ?", String.class,
+        revocation);
+    await("the removal task", () -> !tasks("sam", instance, AccessRevocationProcess.Elements.REMOVE).isEmpty());
+    List<String> removal = tasks("sadie", instance, AccessRevocationProcess.Elements.REMOVE);
+    assertThat(removal).as("a security admin sees the task, her own included").hasSize(1);
+    Map<String, Object> done = Map.of("removedAt", TestClock.now().minusSeconds(60).toString(),
+        "removalMethod", "account-disabled", "removalReference", "AD change 993");
+
+    var own = complete("sadie", removal.get(0), done);
+    assertThat(own.status()).as(own.toString()).isEqualTo(403);
+    assertThat(own.body()).contains("nobody records the removal of their own access");
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.revocation.remove' "
+        + "and object_id = ? and actor = 'sadie' and outcome = 'DENIED'", Integer.class, revocation)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select removed_at is null from access_revocation_item where grant_id = ?",
+        Boolean.class, grant)).as("nothing recorded").isTrue();
+
+    // another security admin records it
+    assertThat(Http.as(port, "sadie", PASSWORD).post("/engine-rest/task/" + removal.get(0) + "/unclaim", "{}").status())
+        .isEqualTo(204);
+    var other = complete("sam", removal.get(0), done);
+    assertThat(other.status()).as(other.toString()).isEqualTo(204);
+    assertThat(jdbc.queryForObject("select removed_by from access_revocation_item where grant_id = ?", String.class,
+        grant)).isEqualTo("sam");
   }
 
   // ---------------------------------------------------------------- imports, SCIM and bad input
