@@ -1,6 +1,5 @@
 package org.itgc.access;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.itgc.platform.web.ColumnTimestamp;
 import org.itgc.access.AccessRevocationProcess.Data;
@@ -349,7 +348,6 @@ public class Revocations {
    * One revocation of a grant, as a grant's history shows it (the columns' names in JSON, and the database timestamps'
    * format, as the API always had).
    */
-  @JsonInclude(JsonInclude.Include.ALWAYS) // a column without a value is written as null, as it always was
   public record GrantRevocation(@JsonProperty("revocation_id") String revocationId, String reason,
       @JsonProperty("triggered_at") @ColumnTimestamp Instant triggeredAt,
       @JsonProperty("sla_business_days") Integer slaBusinessDays, @ColumnTimestamp Instant deadline,

@@ -1,6 +1,5 @@
 package org.itgc.audit;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -22,7 +21,6 @@ class AuditChainReads {
   record Checkpoint(long seq, String headHash, String createdAt, String keyId, String signature) {}
 
   /** An event sealed after its time: its link's sealing bounds its commit. */
-  @JsonInclude(JsonInclude.Include.ALWAYS) // a column without a value is written as null, as it always was
   record LateSealed(long seq, long eventId, String occurredAt, String sealedAt, String actor, String action,
       String objectType, String objectId) {}
 

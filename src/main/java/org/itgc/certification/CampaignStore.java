@@ -1,7 +1,6 @@
 package org.itgc.certification;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -504,11 +503,10 @@ class CampaignStore {
   }
 
   /**
-   * One item of a closure report with its revocation: the columns' names in JSON, the database timestamps' format and
-   * the nulls the report always had. {@link #COLUMNS} are the report's CSV and workbook columns, in this order.
+   * One item of a closure report with its revocation: the columns' names in JSON, the database timestamps' format the
+   * report always had. {@link #COLUMNS} are the report's CSV and workbook columns, in this order.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonInclude(JsonInclude.Include.ALWAYS)
   record ReportItem(long itemId, long grantId, String identityId, String identityName, String identityKind,
       String identityStatus, String systemId, String entitlementId, boolean privileged,
       @ColumnTimestamp Instant grantedAt, String flags, String reviewer, String reviewerBasis, String decision,
@@ -533,7 +531,6 @@ class CampaignStore {
 
   /** A reassignment of an item to another reviewer. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonInclude(JsonInclude.Include.ALWAYS)
   record Reassignment(long itemId, String fromReviewer, String toReviewer, String reason, String reassignedBy,
       @ColumnTimestamp Instant reassignedAt) {
 
@@ -545,7 +542,6 @@ class CampaignStore {
 
   /** A reminder, escalation or non-response notice sent to a reviewer. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @JsonInclude(JsonInclude.Include.ALWAYS)
   record Notice(String reviewer, String kind, @ColumnTimestamp Instant sentAt, String recipients, int undecided) {
 
     static final Columns<Notice> COLUMNS = Columns.of(Notice.class)

@@ -492,9 +492,8 @@ public class ModelChanges {
 
   /**
    * The deployment of an approved model change (model_change_deployment), with the columns' names in JSON, the database
-   * timestamp's format and the nulls the API always had.
+   * timestamp's format the API always had (a column without a value is left out, as it always was).
    */
-  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
   public record ModelDeployment(@com.fasterxml.jackson.annotation.JsonProperty("deployment_id") String deploymentId,
       @com.fasterxml.jackson.annotation.JsonProperty("deployed_at") @org.itgc.platform.web.ColumnTimestamp
       Instant deployedAt, String approvers, String problem) {}

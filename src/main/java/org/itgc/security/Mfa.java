@@ -1,6 +1,5 @@
 package org.itgc.security;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.itgc.platform.web.ColumnTimestamp;
 import java.security.SecureRandom;
@@ -221,7 +220,6 @@ public class Mfa {
    * One user in the IA-01 evidence: second factor, last login, lock, password and roles (the columns' names in JSON
    * and the database timestamps' format, as the report always had).
    */
-  @JsonInclude(JsonInclude.Include.ALWAYS) // a column without a value is written as null, as it always was
   public record UserCoverage(String username, boolean enabled, @JsonProperty("mfa_enrolled") boolean mfaEnrolled,
       @JsonProperty("mfa_enrolled_at") @ColumnTimestamp Instant mfaEnrolledAt,
       @JsonProperty("last_login_at") @ColumnTimestamp Instant lastLoginAt,
