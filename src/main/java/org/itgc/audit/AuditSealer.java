@@ -69,7 +69,7 @@ public class AuditSealer {
       @Value("${itgc.audit.mailbox:}") String mailbox,
       @Value("${itgc.audit.trusted-key-fingerprints:}") java.util.List<String> trustedFingerprints,
       @Value("${itgc.audit.previous-signing-key-file:}") String previousKeyFile,
-      @Value("${itgc.audit.late-commit-alarm:PT1M}") Duration lateCommitAlarm)
+      @Value("${itgc.audit.late-commit-alarm:PT10M}") Duration lateCommitAlarm)
       throws IOException, GeneralSecurityException {
     this.lateCommitAlarm = lateCommitAlarm;
     this.configuredFingerprints = trustedFingerprints.stream().map(String::strip).filter(f -> !f.isEmpty())
@@ -248,9 +248,6 @@ public class AuditSealer {
     this.lateCommitAlarm = tolerance;
   }
 
-  /** The start (database clock) of the last complete round; null before the first one. */
-  private volatile Instant lastCompleteRoundStart;
-
   private org.springframework.context.ApplicationEventPublisher events;
 
   @org.springframework.beans.factory.annotation.Autowired
@@ -367,24 +364,31 @@ public class AuditSealer {
     int total = 0;
     while (true) {
       Round round = transactions.execute(status -> round(wait));
-      if (round == null || round.sealed() < 0) {
+      if (round == null) {
+        // another node holds the sealer's lock, or tampering was found
         return total;
       }
+      // what this sealer knows of the chain changes only once the round's links are committed
+      cursor = round.cursor();
+      lastLinkSeq = round.headSeq();
+      lastLinkHash = round.headHash();
       total += round.sealed();
       if (!round.late().isEmpty() && events != null) {
-        events.publishEvent(new LateCommitsDetected(round.late(), lateCommitAlarm));
+        try {
+          events.publishEvent(new LateCommitsDetected(round.late(), lateCommitAlarm));
+        } catch (RuntimeException e) {
+          // the events are chained and listed by GET /api/audit/late-commits; sealing and signing go on
+          log.error("The late-commit alarm for {} event(s) could not be raised: {}", round.late().size(), round.late(), e);
+        }
       }
       if (round.complete()) {
-        // what committed before this round's start is sealed now: an event older than that, found later, committed late
-        Instant known = lastCompleteRoundStart;
-        lastCompleteRoundStart = known == null || round.start().isAfter(known) ? round.start() : known;
         return total;
       }
     }
   }
 
   /**
-   * One round in one transaction: {sealed, complete}; {-1, 1} when another node holds the sealer's lock. A round
+   * One round in one transaction; null when another node holds the sealer's lock or tampering was found. A round
    * takes at most BATCH events of transactions not older than the watermark, in id order, from the cursor on. When a
    * round started at the cursor 0 and took less than a batch, everything committed before it is sealed: the watermark
    * moves to the oldest transaction that was running at its start (pg_snapshot_xmin), because every older one had
@@ -395,7 +399,7 @@ public class AuditSealer {
     if (wait) {
       jdbc.queryForObject(LOCK, String.class);
     } else if (jdbc.queryForList(LOCK + " skip locked", String.class).isEmpty()) {
-      return Round.SKIPPED;
+      return null;
     }
     AuditChain.Head head = AuditChain.head(jdbc);
     long seq = head.seq();
@@ -404,16 +408,20 @@ public class AuditSealer {
     if (unexpected != null) {
       // links the sealer did not write and that do not verify (written with the sealer's login, not by it)
       tamperingFound(unexpected);
-      return Round.SKIPPED;
+      return null;
     }
     // the database's clock, the one that stamps events: what committed before it is visible to this round's reads
-    var start = jdbc.queryForMap("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon, "
-        + "clock_timestamp() as at");
-    long horizon = ((Number) start.get("horizon")).longValue();
-    Instant roundStart = ((Timestamp) start.get("at")).toInstant();
-    Instant lateBefore = lastCompleteRoundStart == null ? null : lastCompleteRoundStart.minus(lateCommitAlarm);
+    Object[] start = jdbc.queryForObject("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon, "
+        + "clock_timestamp() as at", (rs, i) -> new Object[] {rs.getLong("horizon"), rs.getTimestamp("at").toInstant()});
+    long horizon = (Long) start[0];
+    Instant roundStart = (Instant) start[1];
+    // the watermark and the start of the last complete round, of any node, kept with it (changeset 030)
+    Object[] mark = jdbc.queryForObject("select txid, complete_round_at from audit_seal_watermark where id = 1",
+        (rs, i) -> new Object[] {rs.getLong("txid"), rs.getTimestamp("complete_round_at")});
+    long watermark = (Long) mark[0];
+    Instant lastComplete = mark[1] == null ? null : ((Timestamp) mark[1]).toInstant();
+    Instant lateBefore = lastComplete == null ? null : lastComplete.minus(lateCommitAlarm);
     List<LateCommit> late = new java.util.ArrayList<>();
-    long watermark = jdbc.queryForObject("select txid from audit_seal_watermark where id = 1", Long.class);
     long from = cursor;
     Long[] seqs = new Long[BATCH];
     Long[] events = new Long[BATCH];
@@ -441,7 +449,7 @@ public class AuditSealer {
           Instant occurred = rs.getTimestamp("at").toInstant();
           times[i] = occurred.toString();
           if (lateBefore != null && occurred.isBefore(lateBefore)) {
-            late.add(new LateCommit(events[i], next, occurred, lastCompleteRoundStart));
+            late.add(new LateCommit(events[i], next, occurred, lastComplete));
           }
           prevs[i] = state.prev;
           hashes[i] = hash;
@@ -466,26 +474,28 @@ public class AuditSealer {
       });
     }
     boolean complete = false;
+    long nextCursor;
     if (n == BATCH) {
-      cursor = events[n - 1];
+      nextCursor = events[n - 1];
     } else if (from > 0) {
-      cursor = 0;
+      nextCursor = 0;
     } else {
+      nextCursor = 0;
       complete = true;
-      if (horizon > watermark) {
-        jdbc.update("update audit_seal_watermark set txid = ? where id = 1", horizon);
-      }
+      // this round's own start, not the greatest seen: a database clock stepped back judges from the new time at once
+      jdbc.update("update audit_seal_watermark set txid = greatest(txid, ?), complete_round_at = ? where id = 1",
+          horizon, Timestamp.from(roundStart));
     }
-    lastLinkSeq = state.last;
-    lastLinkHash = state.prev;
     checkpointIfDue(state.last, state.prev);
-    return new Round(n, complete, roundStart, late);
+    return new Round(n, complete, late, nextCursor, state.last, state.prev);
   }
 
-  /** What a round did: events sealed (-1 when it did not run), whether it saw everything, its start, late commits. */
-  private record Round(int sealed, boolean complete, Instant start, List<LateCommit> late) {
-    static final Round SKIPPED = new Round(-1, true, null, List.of());
-  }
+  /**
+   * What a round did: events sealed (-1 when it did not run), whether it saw everything, its late commits, and where
+   * the sweep and the chain's head stand once it is committed.
+   */
+  private record Round(int sealed, boolean complete, List<LateCommit> late, long cursor, long headSeq,
+      String headHash) {}
 
   /** The head as this sealer last saw or wrote it; -1 before its first round. */
   private volatile long lastLinkSeq = -1;

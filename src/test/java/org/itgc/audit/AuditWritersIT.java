@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.itgc.support.IntegrationTest;
@@ -88,6 +90,9 @@ class AuditWritersIT {
         }
         Thread.sleep(2_500);
         sealer.seal(); // a complete round while the transaction is open
+        // its start is kept with the watermark, for every node and every restart
+        assertThat(jdbc.queryForObject("select complete_round_at from audit_seal_watermark where id = 1",
+            Timestamp.class)).isNotNull();
         connection.commit();
       }
       long prompt = recorder.record(AuditEvent.system("change.approve", "change", "CHG-PROMPT").build());
@@ -114,6 +119,32 @@ class AuditWritersIT {
     assertThat(late.json().findValuesAsText("objectId")).contains("CHG-HELD");
     assertThat(org.itgc.support.Http.as(port, "audrey").get("/api/audit/late-commits?seconds=3600").json()
         .findValuesAsText("objectId")).doesNotContain("CHG-HELD");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSessionLimitWarnsInsteadOfStoppingTheStartWhenTheSchemaOwnerMayNotAlterRoles() throws Exception {
+    // production's schema owner is a plain login (docs/operations.md): changeset 029 must not fail every start
+    Map<String, Object> changelog = new org.yaml.snakeyaml.Yaml().load(Files.readString(
+        Path.of("src/main/resources/db/changelog/029-application-role-session-limits.yaml")));
+    var changeSet = (Map<String, Object>) ((List<Map<String, Object>>) changelog.get("databaseChangeLog")).get(0)
+        .get("changeSet");
+    String sql = (String) ((Map<String, Object>) ((List<Map<String, Object>>) changeSet.get("changes")).get(0)
+        .get("sql")).get("sql");
+    try (var connection = ownerDataSource.getConnection(); var statement = connection.createStatement()) {
+      statement.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = 'itgc_plain_owner') then "
+          + "create role itgc_plain_owner nosuperuser nocreaterole; end if; end $$");
+      connection.setAutoCommit(false);
+      try {
+        statement.execute("set local role itgc_plain_owner");
+        statement.execute(sql);
+        var warning = statement.getWarnings();
+        assertThat((Object) warning).as("a warning, not an error").isNotNull();
+        assertThat(warning.getMessage()).contains("idle_in_transaction_session_timeout not set");
+      } finally {
+        connection.rollback();
+      }
+    }
   }
 
   @Test
