@@ -610,6 +610,13 @@ class AccessLifecycleIT {
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.provisioning.failure' "
         + "and object_id = ?", Integer.class, instance)).isEqualTo(3);
     assertThat(keys(grantsOf("E9403", ""))).containsExactly("ITGC-ENGINE/requester");
+    // recording the removal by hand runs the connector once more: this engine's roles are never ended on paper only
+    String removal = tasks("sam", instance, AccessRevocationProcess.Elements.REMOVE).get(0);
+    var byHand = complete("sam", removal, Map.of("removedAt", TestClock.now().minusSeconds(60).toString(),
+        "removalMethod", "console", "removalReference", "removed by hand"));
+    assertThat(byHand.status()).as(byHand.toString()).isEqualTo(400);
+    assertThat(byHand.body()).contains("removalMethod").contains("removed by its connector only");
+    assertThat(keys(grantsOf("E9403", ""))).as("the grant stands").containsExactly("ITGC-ENGINE/requester");
   }
 
   @Test
