@@ -8,10 +8,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.itgc.platform.web.ColumnTimestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,21 +50,13 @@ class AuditArchiveStore {
   record RetrievalTest(long id, String label, long seed, boolean passed, int events, String problem,
       @JsonProperty("tested_at") @ColumnTimestamp Instant testedAt, @JsonProperty("tested_by") String testedBy) {}
 
-  /** The signed checkpoint a segment's bridge reaches. */
-  record Checkpoint(long seq, String headHash, Instant createdAt, String keyId, String signature) {}
-
   /** A link of the chain as the archive holds it: the link and its event (a line of a segment file). */
   record SegmentLine(long seq, int format, String prevHash, String hash, String canonical, Instant occurredAt,
       String actor, String action, String objectType, String objectId, String outcome, String details) {
 
     /** The line as written in a segment file (docs/audit-format.md); absent values are written as null. */
     Map<String, Object> json() {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("seq", seq);
-      line.put("format", format);
-      line.put("prevHash", prevHash);
-      line.put("hash", hash);
-      line.put("canonical", canonical);
+      Map<String, Object> line = link().asMap();
       line.put("occurredAt", occurredAt.toString());
       line.put("actor", actor);
       line.put("action", action);
@@ -100,15 +90,6 @@ class AuditArchiveStore {
 
   boolean segmentExists(String label) {
     return jdbc.queryForObject("select count(*) from audit_archive_segment where label = ?", Integer.class, label) > 0;
-  }
-
-  /** The first signed checkpoint at or after the sequence, if any. */
-  Optional<Checkpoint> checkpointCovering(long seq) {
-    return jdbc.query("""
-        select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq >= ? order by seq limit 1
-        """, (rs, i) -> new Checkpoint(rs.getLong("seq"), rs.getString("head_hash").strip(),
-        rs.getTimestamp("created_at").toInstant(), rs.getString("key_id"), rs.getString("signature")), seq)
-        .stream().findFirst();
   }
 
   /** Each link firstSeq..lastSeq of the hot chain with its event, in order, streaming. */

@@ -35,6 +35,7 @@ class AuditArchiveWriter {
   /** A segment just written. */
   record Written(String label, int events, long firstSeq, long lastSeq, String file) {}
 
+  private final AuditCheckpoints checkpoints;
   private final AuditArchiveStore store;
   private final AuditSealer sealer;
   private final AuditRecorder audit;
@@ -46,12 +47,14 @@ class AuditArchiveWriter {
   private final String archiveCron;
   private final String expiryCron;
 
-  AuditArchiveWriter(AuditArchiveStore store, AuditSealer sealer, AuditRecorder audit, ObjectMapper json,
+  AuditArchiveWriter(AuditArchiveStore store, AuditCheckpoints checkpoints, AuditSealer sealer, AuditRecorder audit,
+      ObjectMapper json,
       @Qualifier("auditTrailClock") Clock clock, AuditArchiveFiles files,
       @Value("${itgc.audit.archive-retention:P7Y}") java.time.Period archiveRetention, org.itgc.platform.ScheduledOnce once,
       @Value("${itgc.audit.archive-schedule:0 0 3 2 * *}") String archiveCron,
       @Value("${itgc.audit.archive-expiry-schedule:0 0 5 2 * *}") String expiryCron) {
     this.store = store;
+    this.checkpoints = checkpoints;
     this.sealer = sealer;
     this.audit = audit;
     this.json = json;
@@ -132,10 +135,10 @@ class AuditArchiveWriter {
     if (!label.matches("[A-Za-z0-9-]{1,32}") || lastSeq < firstSeq) {
       throw new IllegalArgumentException("segment " + label + " " + firstSeq + ".." + lastSeq);
     }
-    if (store.checkpointCovering(lastSeq).isEmpty()) {
+    if (checkpoints.firstFrom(lastSeq).isEmpty()) {
       sealer.checkpointNow();
     }
-    AuditArchiveStore.Checkpoint checkpoint = store.checkpointCovering(lastSeq)
+    AuditCheckpoints.Checkpoint checkpoint = checkpoints.firstFrom(lastSeq)
         .orElseThrow(() -> new IllegalStateException("no checkpoint covers sequence " + lastSeq));
     Files.createDirectories(files.folder());
     String file = AuditArchiveFiles.segmentName(label);

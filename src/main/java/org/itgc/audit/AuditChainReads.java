@@ -5,9 +5,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * What auditors read of the chain's tables through the API ({@code audit_checkpoint}, {@code audit_chain},
- * {@code audit_key_rotation}), as records whose JSON is what {@code docs/audit-format.md} documents: instants as the
- * ISO text of {@link java.time.Instant} (microseconds as stored; a checkpoint's is exactly the text it signed).
+ * What auditors read of the chain's tables through the API ({@code audit_chain}, {@code audit_key_rotation}; the
+ * checkpoints are {@link AuditCheckpoints}'), as records whose JSON is what {@code docs/audit-format.md} documents:
+ * instants as the ISO text of {@link java.time.Instant} (microseconds as stored).
  */
 @Repository
 class AuditChainReads {
@@ -18,21 +18,12 @@ class AuditChainReads {
     this.jdbc = jdbc;
   }
 
-  record Checkpoint(long seq, String headHash, String createdAt, String keyId, String signature) {}
-
   /** An event sealed after its time: its link's sealing bounds its commit. */
   record LateSealed(long seq, long eventId, String occurredAt, String sealedAt, String actor, String action,
       String objectType, String objectId) {}
 
   record KeyRotation(String previousFingerprint, String previousPublicKey, String nextFingerprint, String nextPublicKey,
       String rotatedAt, String signature) {}
-
-  /** The newest checkpoints first. */
-  List<Checkpoint> checkpoints(int size) {
-    return jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint order by seq desc "
-        + "limit ?", (rs, i) -> new Checkpoint(rs.getLong("seq"), rs.getString("head_hash"),
-        rs.getTimestamp("created_at").toInstant().toString(), rs.getString("key_id"), rs.getString("signature")), size);
-  }
 
   /** The chain's head sequence; 0 for an empty chain. */
   long head() {

@@ -39,12 +39,28 @@ public class AuditCheckpoints {
         keyId);
   }
 
+  private static final String COLUMNS = "select seq, head_hash, created_at, key_id, signature from audit_checkpoint ";
+
+  private static final org.springframework.jdbc.core.RowMapper<Checkpoint> CHECKPOINT = (rs, i) -> new Checkpoint(
+      rs.getLong("seq"), rs.getString("head_hash").strip(), rs.getTimestamp("created_at").toInstant(),
+      rs.getString("key_id"), rs.getString("signature"));
+
   /** The checkpoint at a sequence. */
   public Optional<Checkpoint> at(long seq) {
-    return jdbc.query("select seq, head_hash, created_at, key_id, signature from audit_checkpoint where seq = ?",
-        (rs, i) -> new Checkpoint(rs.getLong("seq"), rs.getString("head_hash").strip(),
-            rs.getTimestamp("created_at").toInstant(), rs.getString("key_id"), rs.getString("signature")), seq)
-        .stream().findFirst();
+    return jdbc.query(COLUMNS + "where seq = ?", CHECKPOINT, seq).stream().findFirst();
+  }
+
+  /** The first checkpoint at or after a sequence (the one that covers it), if any. */
+  Optional<Checkpoint> firstFrom(long seq) {
+    return jdbc.query(COLUMNS + "where seq >= ? order by seq limit 1", CHECKPOINT, seq).stream().findFirst();
+  }
+
+  /**
+   * The newest checkpoints first. In JSON {@code createdAt} is the instant's ISO text, microseconds as stored: exactly
+   * the text the checkpoint signed ({@link AuditChain#checkpointText}).
+   */
+  List<Checkpoint> newest(int size) {
+    return jdbc.query(COLUMNS + "order by seq desc limit ?", CHECKPOINT, size);
   }
 
   /** How many checkpoints the database holds. */

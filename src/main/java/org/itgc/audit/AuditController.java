@@ -29,10 +29,12 @@ class AuditController {
   private final AuditSealer sealer;
   private final javax.sql.DataSource dataSource;
   private final AuditChainReads reads;
+  private final AuditCheckpoints checkpoints;
   private final AuditArchive archive;
 
   AuditController(AuditTrail trail, AuditRecorder audit, AuditSealer sealer, javax.sql.DataSource dataSource,
-      AuditChainReads reads, AuditArchive archive) {
+      AuditChainReads reads, AuditCheckpoints checkpoints, AuditArchive archive) {
+    this.checkpoints = checkpoints;
     this.archive = archive;
     this.reads = reads;
     this.trail = trail;
@@ -52,9 +54,9 @@ class AuditController {
   /** The signed checkpoints (newest first), as published to the checkpoint folder and the audit mailbox. */
   @GetMapping("/api/audit/checkpoints")
   @PreAuthorize("hasAnyAuthority('auditor', 'security-admin', 'engine-admin')")
-  List<AuditChainReads.Checkpoint> checkpoints(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+  List<AuditCheckpoints.Checkpoint> checkpoints(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
     // createdAt exactly as signed (AuditChain.checkpointText): the instant's ISO text, microseconds as stored
-    return reads.checkpoints(size);
+    return checkpoints.newest(size);
   }
 
   /**
