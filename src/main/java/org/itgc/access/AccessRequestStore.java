@@ -93,6 +93,16 @@ class AccessRequestStore {
         .findFirst();
   }
 
+  /** The requests {@code requester} made (for themselves or others), newest first, one page, without approvals. */
+  List<StoredRequest> requestedBy(String requester, int offset, int limit) {
+    return jdbc.query("select * from access_request where requester = ? order by created_at desc, id desc offset ? limit ?",
+        (rs, n) -> request(rs, List.of()), requester, offset, limit);
+  }
+
+  long countRequestedBy(String requester) {
+    return jdbc.queryForObject("select count(*) from access_request where requester = ?", Long.class, requester);
+  }
+
   /**
    * The request of a process instance, from the request table (the server's record of which request an instance is),
    * never from a variable that a task's client could shadow.

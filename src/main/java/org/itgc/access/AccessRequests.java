@@ -104,6 +104,12 @@ public class AccessRequests {
     return store.find(id);
   }
 
+  /** The requests {@code requester} made, newest first: one page (without approvals) and how many in all. */
+  public org.itgc.platform.web.Slice<StoredRequest> requestedBy(String requester, int offset, int limit) {
+    return new org.itgc.platform.web.Slice<>(store.requestedBy(requester, offset, limit), offset, limit,
+        store.countRequestedBy(requester));
+  }
+
   /** The preventive check: conflicts the request would add, and which of them an active exception already covers. */
   SodCheck sodCheck(String identityId, List<AccessCatalogue.SystemEntitlement> requested) {
     return submission.sodCheck(identityId, requested);

@@ -198,6 +198,16 @@ class ChangeRecords {
         .stream().findFirst();
   }
 
+  /** A requester's changes, newest first, one page. */
+  List<Change> requestedBy(String requester, int offset, int limit) {
+    return jdbc.query("select * from change_request where requester = ? order by created_at desc, id desc offset ? limit ?",
+        this::map, requester, offset, limit);
+  }
+
+  long countRequestedBy(String requester) {
+    return jdbc.queryForObject("select count(*) from change_request where requester = ?", Long.class, requester);
+  }
+
   /** Changes of a system whose listed commits or id match, in a state that allows deployment. */
   List<Change> deployableFor(String systemId) {
     return jdbc.query("select * from change_request where system_id = ? and status in ('approved', 'implemented', 'closed')",

@@ -130,6 +130,17 @@ public class ChangeService {
     return records.find(id).map(c -> new ChangeState(c.id(), c.systemId(), c.status(), c.requester()));
   }
 
+  /** One change as a list shows it. */
+  public record ChangeSummary(String id, String title, String systemId, String changeType, String status,
+      String criticality, Instant createdAt, Instant updatedAt) {}
+
+  /** The changes {@code requester} raised, newest first: one page and how many there are in all. */
+  public org.itgc.platform.web.Slice<ChangeSummary> requestedBy(String requester, int offset, int limit) {
+    return new org.itgc.platform.web.Slice<>(records.requestedBy(requester, offset, limit).stream()
+        .map(c -> new ChangeSummary(c.id(), c.title(), c.systemId(), c.changeType(), c.status(), c.criticality(),
+            c.createdAt(), c.updatedAt())).toList(), offset, limit, records.countRequestedBy(requester));
+  }
+
   /** Who approved a change, step by step ("cab: carlos"), for the evidence of what it put live. */
   public List<String> approvers(String id) {
     return records.approvals(id).stream().filter(a -> ChangeRules.APPROVE.equals(a.decision()))

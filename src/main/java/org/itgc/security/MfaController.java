@@ -203,7 +203,7 @@ class MfaController {
         .actor(full.getName(), full.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList())
         .clientAddress(request.getRemoteAddr()).detail("method", method).build());
     var saved = requests.getRequest(request, response);
-    String next = saved == null || saved.getRedirectUrl().contains("/mfa") ? request.getContextPath() + "/camunda/app/tasklist/"
+    String next = saved == null || saved.getRedirectUrl().contains("/mfa") ? request.getContextPath() + "/app"
         : saved.getRedirectUrl();
     if (redirect) {
       response.sendRedirect(next);

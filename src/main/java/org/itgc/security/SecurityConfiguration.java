@@ -94,7 +94,8 @@ public class SecurityConfiguration {
   SecurityFilterChain webChain(HttpSecurity http, MfaLogin mfaLogin) throws Exception {
     var paths = withDefaults();
     http.authorizeHttpRequests(auth -> auth
-            .requestMatchers(paths.matcher("/login"), paths.matcher("/error"), paths.matcher("/favicon.ico")).permitAll()
+            .requestMatchers(paths.matcher("/login"), paths.matcher("/error"), paths.matcher("/favicon.ico"),
+                paths.matcher("/app/app.css"), paths.matcher("/app/app.js"), paths.matcher("/webjars/**")).permitAll()
             // Camunda's "create the first admin" page would create users outside the engine's user store
             .requestMatchers(paths.matcher("/camunda/api/admin/setup/**"), paths.matcher("/camunda/app/admin/*/setup/**"))
                 .denyAll()
@@ -103,28 +104,13 @@ public class SecurityConfiguration {
             .anyRequest().access(MfaLogin.VERIFIED))
         .securityContext(context -> context.securityContextRepository(mfaLogin.repository()))
         .exceptionHandling(e -> e.accessDeniedHandler(mfaLogin))
-        .formLogin(form -> form.successHandler(mfaLogin).failureHandler(mfaLogin))
+        .formLogin(form -> form.loginPage("/login").successHandler(mfaLogin).failureHandler(mfaLogin))
         .logout(logout -> logout
             .logoutRequestMatcher(new OrRequestMatcher(paths.matcher(HttpMethod.POST, "/logout"),
                 paths.matcher(HttpMethod.POST, CAMUNDA_LOGOUT)))
             .logoutSuccessUrl("/login?logout"))
         // Camunda's webapps protect themselves with their own CSRF filter
         .csrf(csrf -> csrf.ignoringRequestMatchers(paths.matcher("/camunda/**")));
-    // the generated login page shows MfaLogin's one message for every refusal on /login?error
-    @SuppressWarnings("unchecked")
-    var loginPage = (org.springframework.security.config.annotation.web.configurers.DefaultLoginPageConfigurer<HttpSecurity>)
-        http.getConfigurer(org.springframework.security.config.annotation.web.configurers.DefaultLoginPageConfigurer.class);
-    if (loginPage != null) {
-      loginPage.withObjectPostProcessor(new org.springframework.security.config.ObjectPostProcessor<
-          org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter>() {
-        @Override
-        public <O extends org.springframework.security.web.authentication.ui.DefaultLoginPageGeneratingFilter> O postProcess(
-            O filter) {
-          filter.setFailureUrl("/login?error");
-          return filter;
-        }
-      });
-    }
     return http.build();
   }
 

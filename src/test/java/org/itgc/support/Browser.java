@@ -72,6 +72,33 @@ public final class Browser implements AutoCloseable {
         org.openqa.selenium.By.tagName("body"), "My groups' tasks"));
   }
 
+  /** Logs in on the engine's own login page, password and then the demo TOTP code, and waits for the home page. */
+  public void login(int port, String user, String password) {
+    driver.get("http://localhost:" + port + "/login");
+    var wait = new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30));
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+        org.openqa.selenium.By.id("username"))).sendKeys(user);
+    driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+    driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("code")))
+        .sendKeys(Codes.next(user));
+    driver.findElement(org.openqa.selenium.By.id("verify")).click();
+    wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+        org.openqa.selenium.By.id("my-tasks")));
+  }
+
+  /** Opens a page of the engine and waits for an element of it. */
+  public void open(int port, String path, String elementId) {
+    driver.get("http://localhost:" + port + path);
+    new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30)).until(
+        org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id(elementId)));
+  }
+
+  /** The visible text of the page. */
+  public String text() {
+    return driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+  }
+
   /** A screenshot under target/, for a person to look at after the run. */
   public void screenshot(String name) throws IOException {
     Files.copy(driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(), Path.of("target", name),
