@@ -171,14 +171,8 @@ class AccessController {
 
   @GetMapping("/api/access/requests/{id}")
   AccessRequests.StoredRequest request(@PathVariable String id, Authentication authentication) {
-    var request = requests.find(id).orElseThrow(() -> new NotFoundException("access request", id));
-    boolean reader = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-        .anyMatch(a -> List.of("security-admin", "auditor", "governance-lead", "system-owner", "line-manager",
-            "engine-admin", "finance-approver").contains(a));
-    if (!reader && !authentication.getName().equals(request.requester())) {
-      throw new AccessDeniedException("only the requester and the access roles read request " + id);
-    }
-    return request;
+    return requests.readBy(id, authentication.getName(),
+        authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList());
   }
 
   /** What a request would conflict with, without requesting (the preventive check, for planning). */

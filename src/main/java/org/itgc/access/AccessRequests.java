@@ -100,6 +100,20 @@ public class AccessRequests {
     return submission.submit(request, requester, groups);
   }
 
+  /** The roles that read every access request; a requester reads their own. */
+  public static final List<String> READERS = List.of("security-admin", "auditor", "governance-lead", "system-owner",
+      "line-manager", "engine-admin", "finance-approver");
+
+  /** A request as {@code user} may read it: a reader role, or the person who asked. */
+  public StoredRequest readBy(String id, String user, java.util.Collection<String> authorities) {
+    var request = find(id).orElseThrow(() -> new org.itgc.platform.web.NotFoundException("access request", id));
+    if (authorities.stream().noneMatch(READERS::contains) && !user.equals(request.requester())) {
+      throw new org.springframework.security.access.AccessDeniedException(
+          "only the requester and the access roles read request " + id);
+    }
+    return request;
+  }
+
   public Optional<StoredRequest> find(String id) {
     return store.find(id);
   }

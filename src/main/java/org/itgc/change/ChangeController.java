@@ -18,7 +18,6 @@ import org.itgc.platform.web.InvalidInputException.FieldError;
 import org.itgc.platform.web.NotFoundException;
 import org.itgc.systems.SystemsInventory;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -35,9 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
 class ChangeController {
 
   /** The roles that take part in change control and may read any change's evidence. */
-  private static final List<String> READERS = List.of("auditor", "governance-lead", "cab", "it-approver",
-      "finance-approver", "system-owner", "deployer", "engine-admin");
-
   private final ChangeService changes;
   private final ChangeEvidence evidence;
   private final DeploymentReconciliation reconciliation;
@@ -100,14 +96,8 @@ class ChangeController {
   /** The complete evidence of a change; readers are the roles that take part in change control, and the requester. */
   @GetMapping("/api/changes/{id}")
   ChangeEvidence.Evidence get(@PathVariable String id, Authentication authentication) {
-    var record = evidence.of(id);
-    boolean reader = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-        .anyMatch(READERS::contains);
-    if (!reader && !authentication.getName().equals(record.change().requester())) {
-      throw new AccessDeniedException("Only the requester and the change-control roles may read " + id);
-    }
-    audit.record(AuditEvent.of("change.read", "change", id).build());
-    return record;
+    return evidence.readBy(id, authentication.getName(),
+        authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList());
   }
 
   /** A production deployment reported by a pipeline. */

@@ -24,9 +24,11 @@ public class ChangeEvidence {
   private final HistoryService historyService;
   private final TaskService taskService;
   private final AuditTrail auditTrail;
+  private final org.itgc.audit.AuditRecorder auditRecorder;
 
   ChangeEvidence(ChangeRecords records, DeploymentReconciliation reconciliation, HistoryService historyService,
-      TaskService taskService, AuditTrail auditTrail) {
+      TaskService taskService, AuditTrail auditTrail, org.itgc.audit.AuditRecorder auditRecorder) {
+    this.auditRecorder = auditRecorder;
     this.records = records;
     this.reconciliation = reconciliation;
     this.historyService = historyService;
@@ -46,6 +48,24 @@ public class ChangeEvidence {
       Instant due, String deleteReason) {}
 
   public record Attachment(String id, String name, String type, String url, String taskId) {}
+
+  /** The roles that take part in change control and read every change; a requester reads their own. */
+  public static final List<String> READERS = List.of("auditor", "governance-lead", "cab", "it-approver",
+      "finance-approver", "system-owner", "deployer", "engine-admin");
+
+  /**
+   * The evidence of a change as {@code user} may read it: a reader role, or the change's requester; the read is
+   * recorded ({@code change.read}).
+   */
+  public Evidence readBy(String id, String user, java.util.Collection<String> authorities) {
+    var record = of(id);
+    if (authorities.stream().noneMatch(READERS::contains) && !user.equals(record.change().requester())) {
+      throw new org.springframework.security.access.AccessDeniedException(
+          "Only the requester and the change-control roles may read " + id);
+    }
+    auditRecorder.record(org.itgc.audit.AuditEvent.of("change.read", "change", id).build());
+    return record;
+  }
 
   public Evidence of(String id) {
     var change = records.find(id).orElseThrow(() -> new NotFoundException("change", id));

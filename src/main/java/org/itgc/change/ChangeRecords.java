@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 
 /** The change tables: change_request, change_approval, change_collision. Only this package touches them. */
 @Repository
-class ChangeRecords {
+public class ChangeRecords {
 
   private final JdbcTemplate jdbc;
 
@@ -23,7 +23,7 @@ class ChangeRecords {
   }
 
   /** One row of change_request, as stored. */
-  record Change(String id, String processInstanceId, String title, String systemId, String changeType,
+  public record Change(String id, String processInstanceId, String title, String systemId, String changeType,
       String standardChangeType, String requester,
       String description, String justification, boolean touchesFinancialData, String implementationPlan,
       boolean hasTestedRollback, String rollbackPlan, Instant plannedStart, Instant plannedEnd, String repository,
@@ -35,7 +35,7 @@ class ChangeRecords {
       Instant createdAt, Instant updatedAt) {}
 
   /** One decision on a change. */
-  record Approval(String step, String decision, String comment, String decidedBy, Instant decidedAt, boolean retrospective) {}
+  public record Approval(String step, String decision, String comment, String decidedBy, Instant decidedAt, boolean retrospective) {}
 
   String nextId(Instant now) {
     Long number = jdbc.queryForObject("select nextval('change_request_number')", Long.class);

@@ -59,11 +59,15 @@ public class ProblemErrorController implements ErrorController {
       response.setStatus(status);
       response.setCharacterEncoding("UTF-8");
       response.setContentType("text/html");
-      response.getWriter().write("<!doctype html><html lang=en><head><meta charset=utf-8><title>" + status + " "
-          + HtmlUtils.htmlEscape(title) + " - ITGC Engine</title></head><body><main><h1>" + HtmlUtils.htmlEscape(title)
-          + "</h1><p>" + HtmlUtils.htmlEscape(detail) + "</p><p><a href=\"" + request.getContextPath()
-          + "/camunda/app/tasklist/\">Tasklist</a> &middot; <a href=\"" + request.getContextPath() + "/login\">Log in</a></p>"
-          + "</main></body></html>");
+      String base = request.getContextPath();
+      response.getWriter().write("<!doctype html><html lang=en><head><meta charset=utf-8>"
+          + "<meta name=viewport content=\"width=device-width, initial-scale=1\"><title>" + status + " "
+          + HtmlUtils.htmlEscape(title) + " - ITGC Engine</title><link rel=stylesheet href=\"" + base + "/app/app.css\">"
+          + "</head><body><header class=top><a class=brand href=\"" + base + "/app\">ITGC Engine</a></header>"
+          + "<main id=main><div class=card id=error-page><h1>" + HtmlUtils.htmlEscape(title) + "</h1><p id=error-detail>"
+          + HtmlUtils.htmlEscape(detail) + "</p><p class=muted>HTTP " + status + "</p><p><a href=\"" + base
+          + "/app\">Your home page</a> &middot; <a href=\"" + base + "/camunda/app/tasklist/\">Tasklist</a> &middot; "
+          + "<a href=\"" + base + "/login\">Sign in</a></p></div></main></body></html>");
       return;
     }
     var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
