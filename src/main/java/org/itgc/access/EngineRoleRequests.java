@@ -53,6 +53,24 @@ public class EngineRoleRequests {
     this.audit = audit;
   }
 
+  /** A new user and the access request for its roles. */
+  public record CreatedUser(org.itgc.security.UserAccount user, Outcome roleRequest) {}
+
+  /**
+   * Creates a login chosen by a security admin (its password must change at the first login) without roles; the
+   * roles are an access request, pending approval like anyone's.
+   */
+  @org.springframework.transaction.annotation.Transactional
+  public CreatedUser createUser(org.itgc.security.UserAccounts.NewUser user, String actor, List<String> actorGroups,
+      String reason) {
+    var created = users.create(new org.itgc.security.UserAccounts.NewUser(user.username(), user.displayName(),
+        user.email(), user.password(), Set.of()), actor);
+    String why = reason == null || reason.isBlank()
+        ? "New login " + created.username() + " (" + created.displayName() + ") created by " + actor : reason;
+    var outcome = change(created.username(), user.roles(), actor, actorGroups, why);
+    return new CreatedUser(users.find(created.username()).orElseThrow(), outcome);
+  }
+
   /**
    * Asks for {@code username}'s roles to become {@code wanted}. {@code reason} is the access request's justification,
    * required when a role is added.

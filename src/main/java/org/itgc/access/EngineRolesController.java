@@ -35,11 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class EngineRolesController {
 
-  private final UserAccounts accounts;
   private final EngineRoleRequests roleRequests;
 
-  EngineRolesController(UserAccounts accounts, EngineRoleRequests roleRequests) {
-    this.accounts = accounts;
+  EngineRolesController(EngineRoleRequests roleRequests) {
     this.roleRequests = roleRequests;
   }
 
@@ -56,21 +54,14 @@ class EngineRolesController {
       @FitsColumn(value = "access_request.justification", max = 4000) String reason) {}
 
   /** A new user: the login exists at once, without roles; its roles are an access request (pending approval). */
-  record CreatedUser(UserAccount user, EngineRoleRequests.Outcome roleRequest) {}
-
   @PostMapping("/api/users")
   @PreAuthorize("hasAuthority('security-admin')")
-  @Transactional
-  ResponseEntity<CreatedUser> create(@Valid @RequestBody NewUserRequest request, Authentication authentication) {
-    Set<Role> roles = roles(request.roles());
-    UserAccount user = accounts.create(new UserAccounts.NewUser(request.username(), request.displayName(),
-        request.email(), request.password(), Set.of()), authentication.getName());
-    String reason = request.reason() == null || request.reason().isBlank()
-        ? "New login " + user.username() + " (" + user.displayName() + ") created by " + authentication.getName()
-        : request.reason();
-    var outcome = roleRequests.change(user.username(), roles, authentication.getName(), groups(authentication), reason);
-    return ResponseEntity.created(URI.create("/api/users/" + user.username()))
-        .body(new CreatedUser(accounts.find(user.username()).orElseThrow(), outcome));
+  ResponseEntity<EngineRoleRequests.CreatedUser> create(@Valid @RequestBody NewUserRequest request,
+      Authentication authentication) {
+    var created = roleRequests.createUser(new UserAccounts.NewUser(request.username(), request.displayName(),
+        request.email(), request.password(), roles(request.roles())), authentication.getName(), groups(authentication),
+        request.reason());
+    return ResponseEntity.created(URI.create("/api/users/" + created.user().username())).body(created);
   }
 
   /**
@@ -94,7 +85,7 @@ class EngineRolesController {
     return authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
   }
 
-  private static Set<Role> roles(List<String> names) {
+  static Set<Role> roles(List<String> names) {
     Set<Role> roles = EnumSet.noneOf(Role.class);
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);

@@ -51,7 +51,7 @@ class DemoUsers {
     for (DemoUser user : USERS) {
       if (!accounts.exists(user.username())) {
         accounts.create(new UserAccounts.NewUser(user.username(), user.displayName(),
-            user.username() + "@demo.itgc.local", password, user.roles()), "demo-profile");
+            user.username() + "@demo.itgc.local", password, user.roles()), "demo-profile", false);
         created++;
       }
       mfa.enrolDemo(user.username());

@@ -50,8 +50,18 @@ public class UserAccounts {
   /** A user to create; the password is checked and hashed, never stored as given. */
   public record NewUser(String username, String displayName, String email, String password, Set<Role> roles) {}
 
+  /**
+   * Creates a user whose password someone else chose (a security admin, the bootstrap settings): it must be replaced
+   * at the first login, after the second factor.
+   */
   @Transactional
   public UserAccount create(NewUser user, String createdBy) {
+    return create(user, createdBy, true);
+  }
+
+  /** @param initialPassword whether the password was set by someone else and must change at the first login */
+  @Transactional
+  public UserAccount create(NewUser user, String createdBy, boolean initialPassword) {
     if (exists(user.username())) {
       throw new BadRequestException("username", "a user named '" + user.username() + "' already exists");
     }
@@ -59,10 +69,10 @@ public class UserAccounts {
     Instant now = clock.instant();
     jdbc.update("""
         insert into sec_user (username, display_name, email, password_hash, enabled, created_at, created_by,
-                              password_changed_at)
-        values (?, ?, ?, ?, true, ?, ?, ?)
+                              password_changed_at, must_change_password)
+        values (?, ?, ?, ?, true, ?, ?, ?, ?)
         """, user.username(), user.displayName(), user.email(), passwordEncoder.encode(user.password()),
-        Timestamp.from(now), createdBy, Timestamp.from(now));
+        Timestamp.from(now), createdBy, Timestamp.from(now), initialPassword);
     audit.record(AuditEvent.of("user.create", "user", user.username())
         .detail("displayName", user.displayName()).detail("email", user.email())
         .detail("roles", new TreeSet<>(user.roles().stream().map(Role::groupId).toList())).build());
