@@ -54,4 +54,24 @@ class PortalBrowserIT {
       assertThat(browser.driver().findElements(By.id("nav-dashboard"))).hasSize(1);
     }
   }
+
+  @Test
+  void tasklistLinksBackToTheEnginesPagesAndItsSignOutEndsTheSessionOnTheEnginesSignInPage() throws Exception {
+    try (var browser = Browser.start()) {
+      var driver = browser.driver();
+      var wait = new WebDriverWait(driver, java.time.Duration.ofSeconds(30));
+      browser.loginToTasklist(port, "carlos", Http.DEMO_PASSWORD);
+      var home = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("itgc-home")));
+      assertThat(home.getAttribute("href")).endsWith("/app");
+      assertThat(driver.findElement(By.id("itgc-requests")).getAttribute("href")).endsWith("/app/requests");
+      browser.screenshot("portal-tasklist-links.png");
+      driver.findElement(By.cssSelector("[cam-widget-header] a.dropdown-toggle .glyphicon-user")).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("li.logout a"))).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logged-out")));
+      assertThat(driver.getCurrentUrl()).endsWith("/login?logout");
+      // the session is over: Tasklist asks for the login again
+      driver.get("http://localhost:" + port + "/camunda/app/tasklist/");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+    }
+  }
 }

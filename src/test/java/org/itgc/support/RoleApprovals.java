@@ -23,9 +23,14 @@ public final class RoleApprovals {
   public static void createUser(int port, String username, String displayName, String email, String password,
       List<String> roles) {
     bind(port, username, displayName, email);
+    // the security admin sets an initial password, which the person replaces with their own before anything else
+    String initial = "Initial-" + password;
     var created = Http.as(port, "sam").post("/api/users", Http.json(Map.of("username", username, "displayName",
-        displayName, "email", email, "password", password, "roles", roles)));
+        displayName, "email", email, "password", initial, "roles", roles)));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    var changed = Http.as(port, username, initial).post("/api/me/password",
+        Http.json(Map.of("currentPassword", initial, "newPassword", password)));
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
     approve(port, created.json().at("/roleRequest/accessRequestId").asText());
     awaitRoles(port, username, roles);
   }
