@@ -57,6 +57,7 @@ class AccountsBrowserIT {
       String created = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-created"))).getText();
       assertThat(created).contains("Created nadia", "must change at the first login", "pending approval");
       admin.screenshot("portal-users.png");
+      assertThat(admin.accessibilityFaults()).as("accessibility of portal-users.png").isEmpty();
       String requestId = driver.findElement(By.cssSelector("#user-created a")).getText();
       RoleApprovals.approve(port, requestId);
       RoleApprovals.awaitRoles(port, "nadia", List.of("auditor"));
@@ -97,6 +98,7 @@ class AccountsBrowserIT {
       driver.findElement(By.id("change-password")).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-changed")));
       person.screenshot("portal-account.png");
+      assertThat(person.accessibilityFaults()).as("accessibility of portal-account.png").isEmpty();
       assertThat(Http.as(port, "nadia", "Another-Choice-2026!").get("/api/me").status()).isEqualTo(200);
     }
   }

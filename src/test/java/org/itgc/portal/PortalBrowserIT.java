@@ -26,6 +26,7 @@ class PortalBrowserIT {
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
       assertThat(driver.getTitle()).isEqualTo("Sign in - ITGC Engine");
       browser.screenshot("portal-login.png");
+      assertThat(browser.accessibilityFaults()).as("accessibility of portal-login.png").isEmpty();
 
       driver.findElement(By.id("username")).sendKeys("rachel");
       driver.findElement(By.id("password")).sendKeys("wrong password");
@@ -38,6 +39,7 @@ class PortalBrowserIT {
       assertThat(browser.text()).contains("Welcome, Rachel Requester", "Your open tasks", "Your requests")
           .doesNotContain("Governance");
       browser.screenshot("portal-home-requester.png");
+      assertThat(browser.accessibilityFaults()).as("accessibility of portal-home-requester.png").isEmpty();
 
       driver.findElement(By.id("logout")).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logged-out")));

@@ -42,6 +42,7 @@ class RequestsBrowserIT {
       assertThat(browser.text()).doesNotContain("Exception", "org.itgc");
       assertThat(driver.findElement(By.id("title")).getAttribute("value")).isEqualTo("Raise posting limit from the portal");
       browser.screenshot("portal-change-form-errors.png");
+      assertThat(browser.accessibilityFaults()).as("accessibility of portal-change-form-errors.png").isEmpty();
 
       var saturday = ChangeRequests.plannedSaturday(301);
       new Select(driver.findElement(By.id("systemId"))).selectByValue("ERP-GL");
@@ -66,6 +67,7 @@ class RequestsBrowserIT {
       assertThat(driver.findElement(By.id("timeline")).getText()).contains("Requested", "ryan", "Criticality assessed");
       assertThat(driver.findElement(By.id("waiting-for")).getText()).isNotBlank();
       browser.screenshot("portal-change.png");
+      assertThat(browser.accessibilityFaults()).as("accessibility of portal-change.png").isEmpty();
 
       driver.findElement(By.id("nav-requests")).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("changes")));
@@ -92,6 +94,7 @@ class RequestsBrowserIT {
           .contains("Rejected by the segregation-of-duties check", "SOD-03", "AP-PAY/AP_PAYMENT_APPROVER");
       assertThat(driver.findElement(By.id("sod")).getText()).contains("SOD-03", "high");
       browser.screenshot("portal-access-request-sod.png");
+      assertThat(browser.accessibilityFaults()).as("accessibility of portal-access-request-sod.png").isEmpty();
 
       browser.open(port, "/app/requests", "access");
       assertThat(driver.findElement(By.id("access")).getText()).contains(id, "rejected-sod");

@@ -99,6 +99,36 @@ public final class Browser implements AutoCloseable {
     return driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
   }
 
+  /**
+   * The page's accessibility faults that a machine can find: a form control without a label (label element, wrapping
+   * label, aria-label or aria-labelledby), a table without header cells, an image without alt text, a page without a
+   * title, a main landmark or a level-one heading. Empty when there are none.
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> accessibilityFaults() {
+    return (List<String>) driver.executeScript("""
+        const faults = [];
+        document.querySelectorAll('input, select, textarea').forEach(c => {
+          if (c.type === 'hidden' || c.type === 'submit' || c.type === 'button') return;
+          const labelled = (c.id && document.querySelector('label[for="' + CSS.escape(c.id) + '"]'))
+            || c.closest('label') || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby');
+          if (!labelled) faults.push('no label: ' + (c.id || c.name || c.outerHTML.substring(0, 80)));
+        });
+        document.querySelectorAll('table').forEach((t, i) => {
+          if (!t.querySelector('th')) faults.push('table without header cells: #' + (t.id || i));
+        });
+        document.querySelectorAll('img').forEach(img => { if (!img.hasAttribute('alt')) faults.push('img without alt: ' + img.src); });
+        if (!document.title) faults.push('no title');
+        if (!document.querySelector('main')) faults.push('no main landmark');
+        if (!document.querySelector('h1')) faults.push('no h1');
+        if (!document.documentElement.lang) faults.push('no lang');
+        document.querySelectorAll('button').forEach(b => {
+          if (!b.textContent.trim() && !b.getAttribute('aria-label')) faults.push('button without a name');
+        });
+        return faults;
+        """);
+  }
+
   /** A screenshot under target/, for a person to look at after the run. */
   public void screenshot(String name) throws IOException {
     Files.copy(driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(), Path.of("target", name),
