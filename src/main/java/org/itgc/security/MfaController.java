@@ -51,7 +51,7 @@ class MfaController {
         <form method="post" action="mfa">
           <input type="hidden" name="%s" value="%s">
           <label>Code <input name="code" id="code" autocomplete="one-time-code" autofocus required maxlength="16"></label>
-          <button type="submit" id="verify">Verify</button>
+          <button type="submit" class="primary" id="verify">Verify</button>
         </form>
         """.formatted(HtmlUtils.htmlEscape(pending().getName()), error == null ? "" : "<p class=error>" + MfaLogin.GENERIC_FAILURE + "</p>",
         csrf.getParameterName(), csrf.getToken()));
@@ -98,7 +98,7 @@ class MfaController {
         <form method="post" action="enrol">
           <input type="hidden" name="%s" value="%s">
           <label>Then enter the code it shows <input name="code" id="code" autocomplete="one-time-code" required maxlength="6"></label>
-          <button type="submit" id="confirm">Confirm</button>
+          <button type="submit" class="primary" id="confirm">Confirm</button>
         </form>
         """.formatted(secret, qrSvg(uri), HtmlUtils.htmlEscape(uri), HtmlUtils.htmlEscape(uri),
         error == null ? "" : "<p class=error>That code did not match: check the secret and your phone's clock.</p>",
@@ -148,7 +148,7 @@ class MfaController {
           <input type="hidden" name="%s" value="%s">
           <label>Current password <input type="password" name="currentPassword" id="currentPassword" required maxlength="1024"></label>
           <label>New password <input type="password" name="newPassword" id="newPassword" required maxlength="1024"></label>
-          <button type="submit" id="change">Change password</button>
+          <button type="submit" class="primary" id="change">Change password</button>
         </form>
         """.formatted(HtmlUtils.htmlEscape(pending.passwordChange()),
         error == null ? "" : "<p class=error id=password-error>" + HtmlUtils.htmlEscape(error) + "</p>",
@@ -240,17 +240,20 @@ class MfaController {
     throw new org.springframework.security.access.AccessDeniedException("no login waits for its second step");
   }
 
+  /** The frame of the login's second step: the engine's own look (app.css), the brand, one card. */
   private static String page(String title, String body) {
     return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>%s - ITGC Engine</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
-        .secret{font-family:monospace;font-size:1.2rem;letter-spacing:.1rem;background:#f4f4f4;padding:.5rem}
-        .error{color:#b42318} label{display:block;margin:1rem 0} input{font-size:1.1rem;padding:.3rem}
+        <link rel="stylesheet" href="/app/app.css">
+        <style>.secret{font-family:monospace;font-size:1.2rem;letter-spacing:.1rem;background:#f4f4f4;padding:.5rem}
+        form label{display:block;margin:1rem 0;font-weight:600} form input{display:block;font-size:1.1rem;padding:.3rem;margin-top:.3rem}
         a{word-break:break-all}</style></head>
-        <body><h1>%s</h1>%s</body></html>
+        <body><main id="main"><div class="login card"><p class="brand"><span aria-hidden="true">&#9878;</span> ITGC Engine</p>
+        <h1>%s</h1>%s</div></main></body></html>
         """.formatted(title, title, body);
   }
+
 
 }

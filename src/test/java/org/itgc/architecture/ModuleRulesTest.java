@@ -13,7 +13,7 @@ class ModuleRulesTest {
 
   private static final String[] CAPABILITIES = {"org.itgc.security..", "org.itgc.audit..", "org.itgc.notify..",
       "org.itgc.reminders..", "org.itgc.systems..", "org.itgc.controls..", "org.itgc.change..", "org.itgc.access..",
-      "org.itgc.certification..", "org.itgc.continuity..", "org.itgc.integrity.."};
+      "org.itgc.certification..", "org.itgc.continuity..", "org.itgc.integrity..", "org.itgc.portal.."};
 
 
   private static final JavaClasses MAIN = new ClassFileImporter()
@@ -28,6 +28,13 @@ class ModuleRulesTest {
   void thePlatformKnowsNoCapability() {
     noClasses().that().resideInAPackage("org.itgc.platform..").should().dependOnClassesThat()
         .resideInAnyPackage(CAPABILITIES).because("platform is what every capability stands on").check(MAIN);
+  }
+
+  @Test
+  void nothingDependsOnThePeoplesPages() {
+    noClasses().that().resideOutsideOfPackage("org.itgc.portal..").should().dependOnClassesThat()
+        .resideInAPackage("org.itgc.portal..")
+        .because("the portal gathers the capabilities for people; no capability may need a page").check(MAIN);
   }
 
   @Test

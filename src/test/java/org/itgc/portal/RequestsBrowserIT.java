@@ -23,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class RequestsBrowserIT {
 
   @LocalServerPort int port;
+  @org.springframework.beans.factory.annotation.Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   @Test
   void aRequesterSubmitsAChangeSeesItsNumberAndFollowsItUnderMyRequests() throws Exception {
@@ -127,6 +128,9 @@ class RequestsBrowserIT {
       assertThat(browser.driver().getTitle()).startsWith("403");
       assertThat(browser.text()).contains("Only the requester and the change-control roles may read " + id)
           .doesNotContain("Raise posting limit", "Exception");
+      // the refusal is audited as on the API
+      assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.denied' and object_id = ?",
+          Integer.class, "/app/requests/changes/" + id)).isEqualTo(1);
       browser.open(port, "/app/requests/changes/CHG-1999-000001", "error-page");
       assertThat(browser.driver().getTitle()).startsWith("404");
       browser.open(port, "/app/no-such-page", "error-page");
