@@ -63,6 +63,17 @@ public class AuditCheckpoints {
     return jdbc.query(COLUMNS + "order by seq desc limit ?", CHECKPOINT, size);
   }
 
+  /** The newest signed checkpoint, if any. */
+  public Optional<Checkpoint> newest() {
+    return newest(1).stream().findFirst();
+  }
+
+  /** The chain's head sequence (0 for an empty chain): how far the sealer has linked the trail. */
+  public long chainHead() {
+    Long head = jdbc.queryForObject("select max(seq) from audit_chain", Long.class);
+    return head == null ? 0 : head;
+  }
+
   /** How many checkpoints the database holds. */
   public long count() {
     Long count = jdbc.queryForObject("select count(*) from audit_checkpoint", Long.class);

@@ -38,6 +38,20 @@ public class AuditTrail {
   public record Query(String actor, String action, String objectType, String objectId, Instant from, Instant to,
       int page, int size) {}
 
+  /** How many events {@code query} matches, its page and size aside. */
+  public long count(Query query) {
+    var sql = new StringBuilder("select count(*) from audit_event e where true");
+    List<Object> args = new ArrayList<>();
+    condition(sql, args, " and e.actor = ?", query.actor());
+    condition(sql, args, " and e.action = ?", query.action());
+    condition(sql, args, " and e.object_type = ?", query.objectType());
+    condition(sql, args, " and e.object_id = ?", query.objectId());
+    condition(sql, args, " and e.occurred_at >= ?", query.from() == null ? null : Timestamp.from(query.from()));
+    condition(sql, args, " and e.occurred_at < ?", query.to() == null ? null : Timestamp.from(query.to()));
+    Long count = jdbc.queryForObject(sql.toString(), Long.class, args.toArray());
+    return count == null ? 0 : count;
+  }
+
   public List<StoredAuditEvent> find(Query query) {
     var sql = new StringBuilder("""
         select e.id, e.occurred_at, e.actor, e.actor_roles, e.client_address, e.action, e.object_type, e.object_id,

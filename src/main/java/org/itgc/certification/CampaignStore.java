@@ -146,6 +146,14 @@ class CampaignStore {
         """, CAMPAIGN, id).stream().findFirst();
   }
 
+  /** The campaigns running at some time in [from, to): launched before {@code to}, not closed before {@code from}. */
+  List<String> idsRunningBetween(Instant from, Instant to) {
+    return jdbc.queryForList("""
+        select id from cert_campaign where launched_at < ? and (closed_at is null or closed_at >= ?)
+        order by launched_at desc, id desc
+        """, String.class, Timestamp.from(to), Timestamp.from(from));
+  }
+
   /** The campaign, or a 404 naming it. */
   Campaign get(String id) {
     return find(id).orElseThrow(() -> new NotFoundException("campaign", id));

@@ -70,6 +70,28 @@ public class Campaigns {
     return new Progress(store.get(id), store.progress(id));
   }
 
+  /** A campaign as other capabilities' pages show it, with each reviewer's progress. */
+  public record Summary(String id, String name, String status, java.time.Instant launchedAt, java.time.Instant dueAt,
+      java.time.Instant closedAt, long items, long decided, List<Reviewer> reviewers) {}
+
+  /** One reviewer's progress in a campaign. */
+  public record Reviewer(String reviewer, long items, long decided, long certified, long revoked, long nonResponse) {}
+
+  /** A campaign and its reviewers' progress; 404 for an unknown id. */
+  public Summary summary(String id) {
+    var campaign = store.get(id);
+    List<Reviewer> reviewers = store.progress(id).stream().map(r -> new Reviewer(r.reviewer(), r.items(), r.decided(),
+        r.certified(), r.revoked(), r.nonResponse())).toList();
+    return new Summary(campaign.id(), campaign.name(), campaign.status(), campaign.launchedAt(), campaign.dueAt(),
+        campaign.closedAt(), reviewers.stream().mapToLong(Reviewer::items).sum(),
+        reviewers.stream().mapToLong(Reviewer::decided).sum(), reviewers);
+  }
+
+  /** The campaigns running at some time in [from, to), newest first, each with its reviewers' progress. */
+  public List<Summary> runningBetween(java.time.Instant from, java.time.Instant to) {
+    return store.idsRunningBetween(from, to).stream().map(this::summary).toList();
+  }
+
   /** One page of the caller's items (keyset on item id), filtered by system, entitlement, flag or open only. */
   public Worklist worklist(String id, String reviewer, String system, String entitlement, String flag, boolean openOnly,
       Long after, int size) {

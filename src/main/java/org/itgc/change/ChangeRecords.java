@@ -208,6 +208,54 @@ public class ChangeRecords {
     return jdbc.queryForObject("select count(*) from change_request where requester = ?", Long.class, requester);
   }
 
+  /**
+   * Changes whose id or title contains {@code text} (case-insensitive; all when null), optionally of one system and
+   * status, created in [from, to) (either may be null), newest first: one page.
+   */
+  List<Change> search(String text, String systemId, String status, Instant from, Instant to, int offset, int limit) {
+    List<Object> args = new java.util.ArrayList<>();
+    String where = searchCondition(text, systemId, status, from, to, args);
+    args.add(offset);
+    args.add(limit);
+    return jdbc.query("select * from change_request" + where + " order by created_at desc, id desc offset ? limit ?",
+        this::map, args.toArray());
+  }
+
+  long countSearch(String text, String systemId, String status, Instant from, Instant to) {
+    List<Object> args = new java.util.ArrayList<>();
+    String where = searchCondition(text, systemId, status, from, to, args);
+    return jdbc.queryForObject("select count(*) from change_request" + where, Long.class, args.toArray());
+  }
+
+  private static String searchCondition(String text, String systemId, String status, Instant from, Instant to,
+      List<Object> args) {
+    var where = new StringBuilder(" where true");
+    if (text != null && !text.isBlank()) {
+      String like = "%" + text.trim().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+          .replace("_", "\\_") + "%";
+      where.append(" and (lower(id) like ? or lower(title) like ?)");
+      args.add(like);
+      args.add(like);
+    }
+    if (systemId != null && !systemId.isBlank()) {
+      where.append(" and system_id = ?");
+      args.add(systemId);
+    }
+    if (status != null && !status.isBlank()) {
+      where.append(" and status = ?");
+      args.add(status);
+    }
+    if (from != null) {
+      where.append(" and created_at >= ?");
+      args.add(Timestamp.from(from));
+    }
+    if (to != null) {
+      where.append(" and created_at < ?");
+      args.add(Timestamp.from(to));
+    }
+    return where.toString();
+  }
+
   /** Changes of a system whose listed commits or id match, in a state that allows deployment. */
   List<Change> deployableFor(String systemId) {
     return jdbc.query("select * from change_request where system_id = ? and status in ('approved', 'implemented', 'closed')",

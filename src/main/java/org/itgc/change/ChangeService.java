@@ -141,6 +141,18 @@ public class ChangeService {
             c.createdAt(), c.updatedAt())).toList(), offset, limit, records.countRequestedBy(requester));
   }
 
+  /** What the evidence browser searches changes by; every field is optional ({@code from} inclusive, {@code to} not). */
+  public record Search(String text, String systemId, String status, Instant from, Instant to) {}
+
+  /** Changes matching {@code search}, newest first: one page and how many match in all. */
+  public org.itgc.platform.web.Slice<ChangeSummary> search(Search search, int offset, int limit) {
+    return new org.itgc.platform.web.Slice<>(records.search(search.text(), search.systemId(), search.status(),
+            search.from(), search.to(), offset, limit).stream()
+        .map(c -> new ChangeSummary(c.id(), c.title(), c.systemId(), c.changeType(), c.status(), c.criticality(),
+            c.createdAt(), c.updatedAt())).toList(), offset, limit,
+        records.countSearch(search.text(), search.systemId(), search.status(), search.from(), search.to()));
+  }
+
   /** Who approved a change, step by step ("cab: carlos"), for the evidence of what it put live. */
   public List<String> approvers(String id) {
     return records.approvals(id).stream().filter(a -> ChangeRules.APPROVE.equals(a.decision()))

@@ -84,6 +84,46 @@ public class ControlExceptions {
     return id == null ? -1 : id;
   }
 
+  /** How many of a control's exceptions raised in a period are open and how many closed. */
+  public record Counts(String controlId, long open, long closed) {}
+
+  /** The exceptions raised in [from, to), counted by control and status; controls without any are absent. */
+  public Map<String, Counts> countsRaisedBetween(java.time.Instant from, java.time.Instant to) {
+    Map<String, Counts> counts = new java.util.TreeMap<>();
+    jdbc.query("""
+        select control_id, count(*) filter (where status = 'open') as open, count(*) filter (where status = 'closed') as closed
+        from control_exception where raised_at >= ? and raised_at < ? group by control_id
+        """, rs -> {
+          counts.put(rs.getString("control_id"), new Counts(rs.getString("control_id"), rs.getLong("open"),
+              rs.getLong("closed")));
+        }, Timestamp.from(from), Timestamp.from(to));
+    return counts;
+  }
+
+  /**
+   * One page of the exceptions of a control (all when null) raised in [from, to), of one status (both when null),
+   * newest first, and how many there are in all.
+   */
+  public org.itgc.platform.web.Slice<ControlException> raisedBetween(String controlId, String status,
+      java.time.Instant from, java.time.Instant to, int offset, int limit) {
+    var where = new StringBuilder(" where raised_at >= ? and raised_at < ?");
+    List<Object> args = new ArrayList<>(List.of(Timestamp.from(from), Timestamp.from(to)));
+    if (controlId != null) {
+      where.append(" and control_id = ?");
+      args.add(controlId);
+    }
+    if (status != null) {
+      where.append(" and status = ?");
+      args.add(status);
+    }
+    Long total = jdbc.queryForObject("select count(*) from control_exception" + where, Long.class, args.toArray());
+    args.add(offset);
+    args.add(limit);
+    List<ControlException> rows = jdbc.query("select * from control_exception" + where
+        + " order by raised_at desc, id desc offset ? limit ?", this::map, args.toArray());
+    return new org.itgc.platform.web.Slice<>(rows, offset, limit, total == null ? 0 : total);
+  }
+
   public List<ControlException> find(String controlId, String objectId) {
     var sql = new StringBuilder("select * from control_exception where true");
     List<Object> args = new ArrayList<>();
@@ -96,16 +136,18 @@ public class ControlExceptions {
       args.add(objectId);
     }
     sql.append(" order by id");
-    return jdbc.query(sql.toString(), (rs, i) -> {
-      Map<String, Object> details;
-      try {
-        details = json.readValue(rs.getString("details"), new com.fasterxml.jackson.core.type.TypeReference<>() {});
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      return new ControlException(rs.getLong("id"), rs.getString("control_id"), rs.getString("object_type"),
-          rs.getString("object_id"), rs.getString("summary"), details, rs.getTimestamp("raised_at").toInstant(),
-          rs.getString("raised_by"), rs.getString("status"));
-    }, args.toArray());
+    return jdbc.query(sql.toString(), this::map, args.toArray());
+  }
+
+  private ControlException map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    Map<String, Object> details;
+    try {
+      details = json.readValue(rs.getString("details"), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return new ControlException(rs.getLong("id"), rs.getString("control_id"), rs.getString("object_type"),
+        rs.getString("object_id"), rs.getString("summary"), details, rs.getTimestamp("raised_at").toInstant(),
+        rs.getString("raised_by"), rs.getString("status"));
   }
 }

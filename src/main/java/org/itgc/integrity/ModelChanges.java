@@ -481,6 +481,12 @@ public class ModelChanges {
         List.of(new ModelFile(resourceName, content)));
   }
 
+  /** The model changes waiting for their approvals (status requested), newest first: one page and how many. */
+  public org.itgc.platform.web.Slice<ChangeService.ChangeSummary> pending(int offset, int limit) {
+    return changes.search(new ChangeService.Search(null, SYSTEM, org.itgc.change.ChangeProcess.Status.REQUESTED, null,
+        null), offset, limit);
+  }
+
   public List<StoredFile> files(String changeId) {
     return jdbc.query("""
         select resource_name, sha256, model_keys, replaces_deployment_id, replaces_sha256, diff from model_change_file
