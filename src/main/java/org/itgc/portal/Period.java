@@ -1,0 +1,34 @@
+package org.itgc.portal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.IsoFields;
+import org.itgc.platform.web.BadRequestException;
+
+/**
+ * The period a governance page reports on, [from, to). Given as request parameters of type {@link Instant} (so a plain
+ * date such as 2026-12-01 is its start in the business calendar's zone, and an instant is itself:
+ * {@code platform.web.InstantParameters}); without them the current calendar quarter in that zone.
+ *
+ * @param fromText and toText what the period picker shows: the date when the bound is a day's start, else the instant
+ */
+record Period(Instant from, Instant to, String fromText, String toText) {
+
+  static Period of(Instant from, Instant to, Clock clock, ZoneId zone) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+    LocalDate quarterStart = today.with(IsoFields.DAY_OF_QUARTER, 1);
+    Instant start = from != null ? from : quarterStart.atStartOfDay(zone).toInstant();
+    Instant end = to != null ? to : quarterStart.plusMonths(3).atStartOfDay(zone).toInstant();
+    if (!end.isAfter(start)) {
+      throw new BadRequestException("to", "must be after from");
+    }
+    return new Period(start, end, text(start, zone), text(end, zone));
+  }
+
+  private static String text(Instant instant, ZoneId zone) {
+    var local = instant.atZone(zone);
+    return local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? local.toLocalDate().toString() : instant.toString();
+  }
+}

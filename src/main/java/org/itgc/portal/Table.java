@@ -1,0 +1,94 @@
+package org.itgc.portal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.itgc.platform.web.Slice;
+
+/**
+ * A list as the governance pages show and export it: a title, named columns and rows of cells, each row with an
+ * optional link to its record's own page. The same columns and cells make the HTML table, the CSV and the workbook.
+ */
+record Table(String title, List<String> columns, List<List<Object>> rows, List<String> links) {
+
+  Table {
+    columns = List.copyOf(columns);
+    rows = List.copyOf(rows);
+    links = links == null ? java.util.Collections.nCopies(rows.size(), (String) null) : new ArrayList<>(links);
+  }
+
+  /** A table of rows by column name (a control's population): the columns are those of the first row. */
+  static Table ofMaps(String title, List<Map<String, Object>> maps, List<String> whenEmpty) {
+    List<String> columns = maps.isEmpty() ? whenEmpty : List.copyOf(maps.get(0).keySet());
+    List<List<Object>> rows = new ArrayList<>(maps.size());
+    List<String> links = new ArrayList<>(maps.size());
+    for (Map<String, Object> map : maps) {
+      List<Object> row = new ArrayList<>(columns.size());
+      for (String column : columns) {
+        row.add(cell(map.get(column)));
+      }
+      rows.add(row);
+      links.add(linkOf(map.get("audit_object_id")));
+    }
+    return new Table(title, columns, rows, links);
+  }
+
+  /** A database value as a cell: timestamps as instants, everything else as it is. */
+  static Object cell(Object value) {
+    if (value instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    if (value instanceof java.time.OffsetDateTime t) {
+      return t.toInstant();
+    }
+    return value;
+  }
+
+  /** The evidence page of a record the engine has one for (a change), else none. */
+  static String linkOf(Object id) {
+    return id instanceof String s && s.startsWith("CHG-") ? "/app/evidence/changes/" + s : null;
+  }
+
+  /** Only the rows whose cells contain {@code text} (case-insensitive); all for a blank text. */
+  Table filtered(String text) {
+    if (text == null || text.isBlank()) {
+      return this;
+    }
+    String needle = text.trim().toLowerCase(java.util.Locale.ROOT);
+    List<List<Object>> kept = new ArrayList<>();
+    List<String> keptLinks = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).stream().anyMatch(c -> c != null && c.toString().toLowerCase(java.util.Locale.ROOT).contains(needle))) {
+        kept.add(rows.get(i));
+        keptLinks.add(links.get(i));
+      }
+    }
+    return new Table(title, columns, kept, keptLinks);
+  }
+
+  /** One page of the rows, with their links. */
+  Slice<Row> page(int offset, int limit) {
+    int from = Math.min(Math.max(0, offset), rows.size());
+    int to = Math.min(rows.size(), from + limit);
+    List<Row> page = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      page.add(new Row(rows.get(i), links.get(i)));
+    }
+    return new Slice<>(page, from, limit, rows.size());
+  }
+
+  /** The rows as export cells. */
+  List<List<?>> exportRows() {
+    return new ArrayList<>(rows);
+  }
+
+  /** One row: its cells and the link of its record. */
+  record Row(List<Object> cells, String link) {
+
+    /** Whether a cell is a point in time, which the page shows in the business calendar's zone. */
+    public boolean instantAt(int index) {
+      return cells.get(index) instanceof Instant;
+    }
+  }
+}
