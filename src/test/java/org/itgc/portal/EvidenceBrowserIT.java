@@ -1,0 +1,111 @@
+package org.itgc.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.itgc.support.Browser;
+import org.itgc.support.ChangeRequests;
+import org.itgc.support.Http;
+import org.itgc.support.IntegrationTest;
+import org.itgc.support.WebSession;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The evidence browser (issue #15): only auditors and governance leads open it; an auditor finds a change, reads its
+ * evidence (reads folded away), creates its pack with her own seed and downloads it and a list's CSV.
+ */
+@IntegrationTest
+class EvidenceBrowserIT {
+
+  @LocalServerPort int port;
+
+  @Test
+  void aRequesterMayNotOpenTheEvidence() {
+    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    for (String path : new String[] {"/app/evidence", "/app/evidence/export?kind=changes",
+        "/app/evidence/changes/CHG-2026-000001"}) {
+      var page = rachel.get(path);
+      assertThat(page.status()).as(path).isEqualTo(403);
+      assertThat(page.body()).as(path).contains("You may not open this page").doesNotContain("Population of");
+    }
+    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    assertThat(audrey.get("/app/evidence").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anAuditorFindsAChangeReadsItsEvidenceAndDownloadsItsPackAndTheListsCsv() throws Exception {
+    String change = submitChange(61);
+    assertThat(Http.as(port, "carlos").get("/api/changes/" + change).status()).isEqualTo(200); // recorded as change.read
+    try (var browser = Browser.start()) {
+      var driver = browser.driver();
+      var wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+      browser.login(port, "audrey", Http.DEMO_PASSWORD);
+      driver.findElement(By.id("nav-evidence")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("evidence-search")));
+      driver.findElement(By.id("q")).sendKeys(change);
+      driver.findElement(By.id("search")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.linkText(change))).click();
+
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("change-title")));
+      assertThat(driver.findElement(By.id("change-title")).getText()).contains(change, "Raise posting limit");
+      assertThat(browser.text()).contains("Request", "Criticality rule", "Decisions", "Deployments", "Audit events",
+          "change.request", "rachel");
+      // *.read events are folded away: the API's read of the change is there, but not among the shown events
+      assertThat(driver.findElements(By.cssSelector("tr.event")).stream().map(e -> e.getText()))
+          .noneMatch(text -> text.contains("change.read"));
+      var reads = driver.findElement(By.id("read-events"));
+      assertThat(reads.getAttribute("open")).isNull();
+      assertThat(reads.findElement(By.tagName("summary")).getText()).contains("reads of the evidence");
+      browser.screenshot("evidence-change.png");
+
+      driver.findElement(By.id("pack-seed")).sendKeys("424242");
+      driver.findElement(By.id("create-pack")).click();
+      var download = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("download-pack")));
+      assertThat(driver.findElement(By.id("pack-seed")).getText()).isEqualTo("424242");
+      byte[] zip = fetch(browser, download.getAttribute("href")).body();
+      assertThat(zip.length).isGreaterThan(100);
+      assertThat(new String(zip, 0, 2, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PK");
+
+      // a long list pages with htmx: the next page replaces the results only, and its address is the page's own
+      browser.open(port, "/app/evidence?kind=audit", "rows");
+      assertThat(driver.findElement(By.id("pager-status")).getText()).startsWith("Rows 1 to 50 of ");
+      var heading = driver.findElement(By.id("results-title"));
+      driver.findElement(By.id("next-page")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pager-status"), "Rows 51 to "));
+      assertThat(heading.isDisplayed()).as("the page around the results stays").isTrue();
+      assertThat(driver.getCurrentUrl()).contains("offset=50");
+
+      browser.open(port, "/app/evidence?kind=changes&q=" + change, "export-csv");
+      var csv = fetch(browser, driver.findElement(By.id("export-csv")).getAttribute("href"));
+      assertThat(csv.statusCode()).isEqualTo(200);
+      assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+      String text = new String(csv.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).startsWith("id,title,system_id").contains(change);
+    }
+  }
+
+  /** Reads a link as the browser's session: its cookie, no other credential. */
+  private HttpResponse<byte[]> fetch(Browser browser, String href) throws Exception {
+    String cookie = browser.driver().manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+        .reduce((a, b) -> a + "; " + b).orElseThrow();
+    var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href)).header("Cookie", cookie)
+        .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).as(href).isEqualTo(200);
+    return response;
+  }
+
+  private String submitChange(int saturday) {
+    var submitted = Http.as(port, "rachel").post("/api/changes", Http.json(ChangeRequests.body("normal", "ERP-GL", null,
+        ChangeRequests.plannedSaturday(saturday))));
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(201);
+    return submitted.json().get("id").asText();
+  }
+}
