@@ -8,7 +8,8 @@
   function width(el) {
     return Math.max(260, Math.min(560, el.parentElement.clientWidth - 10));
   }
-  var bars = function () { return uPlot.paths.bars({ size: [0.6, 40] }); };
+  // two series of bars side by side: the first left of its tick, the second right of it
+  var bars = function (align) { return uPlot.paths.bars({ size: [align ? 0.35 : 0.6, 30], align: align || 0 }); };
 
   function sla(el) {
     var taken = numbers(el, 'taken');
@@ -19,7 +20,7 @@
       scales: { x: { time: false } },
       axes: [{ label: 'Removal' }, { label: 'Business days' }],
       series: [{ label: 'Removal' },
-        { label: 'Days taken', stroke: '#0b4f8a', fill: 'rgba(11,79,138,0.35)', paths: bars() },
+        { label: 'Days taken', stroke: '#0b4f8a', fill: 'rgba(11,79,138,0.35)', paths: bars(0) },
         { label: 'SLA', stroke: '#b42318', width: 2, dash: [6, 4] }]
     }, [x, taken, slaDays], el);
   }
@@ -35,8 +36,8 @@
       axes: [{ label: 'Age', values: function (u, ticks) { return ticks.map(function (t) { return buckets[t] || ''; }); },
         splits: function () { return x; } }, { label: 'Tasks' }],
       series: [{ label: 'Age', value: function (u, v) { return v == null ? '' : buckets[v]; } },
-        { label: 'Within due date', stroke: '#146c2e', fill: 'rgba(20,108,46,0.35)', paths: bars() },
-        { label: 'Past due date', stroke: '#b42318', fill: 'rgba(180,35,24,0.45)', paths: bars() }]
+        { label: 'Within due date', stroke: '#146c2e', fill: 'rgba(20,108,46,0.35)', paths: bars(-1) },
+        { label: 'Past due date', stroke: '#b42318', fill: 'rgba(180,35,24,0.45)', paths: bars(1) }]
     }, [x, onTime, late], el);
   }
 

@@ -51,6 +51,13 @@ class GovernanceDashboardIT {
       long shown = Long.parseLong(figure.getText().trim());
       assertThat(shown).isPositive();
       browser.screenshot("governance-dashboard.png");
+      // the change waits for its approvals: the ages chart is drawn (uPlot) from the open tasks the list shows
+      var chart = new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("#approvals-chart .uplot canvas")));
+      long open = Long.parseLong(browser.driver().findElement(By.id("open-approvals")).getText().split(" ")[0]);
+      assertThat(open).isPositive();
+      browser.driver().executeScript("arguments[0].scrollIntoView()", chart);
+      browser.screenshot("governance-dashboard-charts.png");
 
       figure.click();
       new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
