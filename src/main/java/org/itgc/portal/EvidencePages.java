@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.itgc.access.AccessRequests;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
+import org.itgc.audit.AuditTrail;
 import org.itgc.audit.StoredAuditEvent;
 import org.itgc.change.ChangeEvidence;
 import org.itgc.change.ChangeService;
@@ -42,6 +44,8 @@ class EvidencePages {
   private final ChangeEvidence changeEvidence;
   private final ChangeService changes;
   private final EvidencePacks packs;
+  private final AuditTrail trail;
+  private final AccessRequests accessRequests;
   private final ControlPopulations populations;
   private final ControlsCatalogue catalogue;
   private final BusinessCalendar calendar;
@@ -50,7 +54,9 @@ class EvidencePages {
 
   EvidencePages(EvidenceSearch search, ChangeEvidence changeEvidence, ChangeService changes, EvidencePacks packs,
       ControlPopulations populations, ControlsCatalogue catalogue, BusinessCalendar calendar, AuditRecorder audit,
-      Clock clock) {
+      AuditTrail trail, AccessRequests accessRequests, Clock clock) {
+    this.trail = trail;
+    this.accessRequests = accessRequests;
     this.search = search;
     this.changeEvidence = changeEvidence;
     this.changes = changes;
@@ -106,6 +112,31 @@ class EvidencePages {
     var day = summary.createdAt().atZone(calendar.zone()).toLocalDate();
     addPackForm(model, "CM-02", day.toString(), day.plusDays(1).toString());
     return "portal/evidence-change";
+  }
+
+  /**
+   * Any other record's evidence: what the audit trail recorded on it (reads folded away, as on a change's page), and
+   * for an access request the request itself with its approvals. Reading it is recorded ({@code evidence.read}).
+   */
+  @GetMapping("/app/evidence/records")
+  String record(@RequestParam String id, @RequestParam(defaultValue = "false") boolean reads, Model model) {
+    if (id.startsWith("CHG-")) {
+      return "redirect:/app/evidence/changes/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    List<StoredAuditEvent> events = trail.find(new AuditTrail.Query(null, null, null, id, null, null, 0, 1000));
+    var request = accessRequests.find(id);
+    if (events.isEmpty() && request.isEmpty()) {
+      throw new NotFoundException("record", id);
+    }
+    String type = request.isPresent() ? "access-request" : events.get(0).objectType();
+    audit.record(AuditEvent.of("evidence.read", type, id).detail("via", "evidence-browser").build());
+    model.addAttribute("id", id);
+    model.addAttribute("objectType", type);
+    model.addAttribute("request", request.orElse(null));
+    model.addAttribute("events", events.stream().filter(e -> !isRead(e)).toList());
+    model.addAttribute("readEvents", events.stream().filter(EvidencePages::isRead).toList());
+    model.addAttribute("showReads", reads);
+    return "portal/record";
   }
 
   /** The evidence pack form's post: create the pack, then show where to download it. */

@@ -158,17 +158,19 @@ class EvidenceSearch {
       }
     }
     return Table.ofMaps("DR tests (BC-02) and restore tests (BC-01)", rows,
-        List.of("control", "test_id", "system_id", "rto_met", "rpo_met", "passed"));
+        List.of("control", "test_id", "system_id", "rto_met", "rpo_met", "passed"), "test_id");
   }
 
   private Table campaigns(Period period) {
     List<List<Object>> cells = new ArrayList<>();
+    List<String> links = new ArrayList<>();
     for (var c : campaigns.runningBetween(period.from(), period.to())) {
       cells.add(new ArrayList<>(java.util.Arrays.asList(c.id(), c.name(), c.status(), c.launchedAt(), c.dueAt(),
           c.closedAt(), c.items(), c.decided())));
+      links.add(Table.linkOf(c.id()));
     }
     return new Table("Certification campaigns", List.of("id", "name", "status", "launched_at", "due_at", "closed_at",
-        "items", "decided"), cells, null);
+        "items", "decided"), cells, links);
   }
 
   private Table grants(String identity) {
@@ -179,7 +181,7 @@ class EvidenceSearch {
         cells.add(new ArrayList<>(java.util.Arrays.asList(g.id(), g.identityId(), g.systemId(), g.entitlementId(),
             g.privileged(), g.grantedAt(), g.grantedBy(), g.requestId(), g.removedAt(), g.removedBy(),
             g.removalReason(), g.revocationId())));
-        links.add(null);
+        links.add(null); // a grant's evidence is its request's and its revocation's: their ids are in the row
       }
     }
     return new Table("Grants of " + (identity == null || identity.isBlank() ? "an identity (give its id)" : identity.trim()),

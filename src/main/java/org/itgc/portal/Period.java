@@ -10,15 +10,17 @@ import org.itgc.platform.web.BadRequestException;
 /**
  * The period a governance page reports on, [from, to). Given as request parameters of type {@link Instant} (so a plain
  * date such as 2026-12-01 is its start in the business calendar's zone, and an instant is itself:
- * {@code platform.web.InstantParameters}); without them the current calendar quarter in that zone.
+ * {@code platform.web.InstantParameters}); a missing bound is that of the other's calendar quarter in that zone, and
+ * without either the period is the current quarter.
  *
  * @param fromText and toText what the period picker shows: the date when the bound is a day's start, else the instant
  */
 record Period(Instant from, Instant to, String fromText, String toText) {
 
   static Period of(Instant from, Instant to, Clock clock, ZoneId zone) {
-    LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-    LocalDate quarterStart = today.with(IsoFields.DAY_OF_QUARTER, 1);
+    // the quarter of the one bound given, else of today
+    Instant anchor = from != null ? from : to != null ? to.minusNanos(1) : clock.instant();
+    LocalDate quarterStart = LocalDate.ofInstant(anchor, zone).with(IsoFields.DAY_OF_QUARTER, 1);
     Instant start = from != null ? from : quarterStart.atStartOfDay(zone).toInstant();
     Instant end = to != null ? to : quarterStart.plusMonths(3).atStartOfDay(zone).toInstant();
     if (!end.isAfter(start)) {

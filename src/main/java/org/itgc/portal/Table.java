@@ -20,6 +20,11 @@ record Table(String title, List<String> columns, List<List<Object>> rows, List<S
 
   /** A table of rows by column name (a control's population): the columns are those of the first row. */
   static Table ofMaps(String title, List<Map<String, Object>> maps, List<String> whenEmpty) {
+    return ofMaps(title, maps, whenEmpty, "audit_object_id");
+  }
+
+  /** The same, each row linked to the record its column {@code linkColumn} names. */
+  static Table ofMaps(String title, List<Map<String, Object>> maps, List<String> whenEmpty, String linkColumn) {
     List<String> columns = maps.isEmpty() ? whenEmpty : List.copyOf(maps.get(0).keySet());
     List<List<Object>> rows = new ArrayList<>(maps.size());
     List<String> links = new ArrayList<>(maps.size());
@@ -29,7 +34,7 @@ record Table(String title, List<String> columns, List<List<Object>> rows, List<S
         row.add(cell(map.get(column)));
       }
       rows.add(row);
-      links.add(linkOf(map.get("audit_object_id")));
+      links.add(linkOf(map.get(linkColumn)));
     }
     return new Table(title, columns, rows, links);
   }
@@ -45,9 +50,16 @@ record Table(String title, List<String> columns, List<List<Object>> rows, List<S
     return value;
   }
 
-  /** The evidence page of a record the engine has one for (a change), else none. */
+  /**
+   * The evidence page of a record: a change's own page, or for any other record the page of what the audit trail
+   * recorded on it (an access request's page adds the request itself); none without an id.
+   */
   static String linkOf(Object id) {
-    return id instanceof String s && s.startsWith("CHG-") ? "/app/evidence/changes/" + s : null;
+    if (!(id instanceof String s) || s.isBlank()) {
+      return null;
+    }
+    String encoded = java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return s.startsWith("CHG-") ? "/app/evidence/changes/" + encoded : "/app/evidence/records?id=" + encoded;
   }
 
   /** Only the rows whose cells contain {@code text} (case-insensitive); all for a blank text. */

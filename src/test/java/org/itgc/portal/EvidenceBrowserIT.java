@@ -31,7 +31,7 @@ class EvidenceBrowserIT {
   void aRequesterMayNotOpenTheEvidence() {
     var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
     for (String path : new String[] {"/app/evidence", "/app/evidence/export?kind=changes",
-        "/app/evidence/changes/CHG-2026-000001"}) {
+        "/app/evidence/changes/CHG-2026-000001", "/app/evidence/records?id=CHG-2026-000001"}) {
       var page = rachel.get(path);
       assertThat(page.status()).as(path).isEqualTo(403);
       assertThat(page.body()).as(path).contains("You may not open this page").doesNotContain("Population of");
@@ -90,6 +90,26 @@ class EvidenceBrowserIT {
       String text = new String(csv.body(), java.nio.charset.StandardCharsets.UTF_8);
       assertThat(text).startsWith("id,title,system_id").contains(change);
     }
+  }
+
+  @Test
+  void anAccessRequestIsFoundInItsControlsPopulationAndItsPageShowsTheRequestAndItsTrail() {
+    var requested = Http.as(port, "rachel").post("/api/access/requests", Http.json(java.util.Map.of(
+        "entitlements", java.util.List.of("PAYROLL/PAYROLL_DBA"), "justification", "Cover the payroll DBA on leave")));
+    assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
+    String id = requested.json().get("id").asText();
+    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var found = audrey.get("/app/evidence?kind=access-requests&q=" + id);
+    assertThat(found.status()).isEqualTo(200);
+    String link = "/app/evidence/records?id=" + id;
+    assertThat(found.body()).contains("Access requests (AC-01): 1 found", "href=\"" + link + "\"");
+    var record = audrey.get(link);
+    assertThat(record.status()).as(record.body()).isEqualTo(200);
+    assertThat(record.body()).contains("Access request", "Cover the payroll DBA on leave", "PAYROLL / PAYROLL_DBA",
+        "access.request.submit");
+    // the page's own read is recorded and, on the next visit, folded away with the other reads
+    assertThat(audrey.get(link).body()).contains("reads of the evidence (*.read), folded away");
+    assertThat(audrey.get("/app/evidence/records?id=NO-SUCH-RECORD").status()).isEqualTo(404);
   }
 
   /** Reads a link as the browser's session: its cookie, no other credential. */

@@ -34,6 +34,16 @@ class GovernanceDashboardIT {
     }
     var grace = WebSession.tasklist(port, "grace", Http.DEMO_PASSWORD);
     assertThat(grace.get("/app/dashboard").status()).isEqualTo(200);
+    var csv = grace.get("/app/dashboard/lists/population/export?key=CM-02&format=csv");
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(csv.body()).startsWith("item_id,audit_object_id");
+    var xlsx = grace.get("/app/dashboard/lists/population/export?key=CM-02&format=xlsx");
+    assertThat(xlsx.status()).isEqualTo(200);
+    assertThat(xlsx.contentType()).startsWith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assertThat(xlsx.body()).startsWith("PK");
+    assertThat(grace.get("/app/dashboard?from=2026-12-01&to=2026-11-01").status()).isEqualTo(400);
+    assertThat(grace.get("/app/dashboard?from=yesterday").body()).contains("is not a date");
   }
 
   @Test

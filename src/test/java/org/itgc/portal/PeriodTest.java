@@ -34,6 +34,15 @@ class PeriodTest {
   }
 
   @Test
+  void oneBoundAloneTakesTheOtherFromItsQuarter() {
+    var clock = Clock.fixed(Instant.parse("2026-12-04T12:00:00Z"), ZoneOffset.UTC);
+    var fromOnly = Period.of(Instant.parse("2026-02-10T05:00:00Z"), null, clock, NEW_YORK);
+    assertThat(fromOnly.toText()).isEqualTo("2026-04-01");
+    var toOnly = Period.of(null, Instant.parse("2026-07-01T04:00:00Z"), clock, NEW_YORK);
+    assertThat(toOnly.fromText()).isEqualTo("2026-04-01");
+  }
+
+  @Test
   void toMustBeAfterFrom() {
     var clock = Clock.systemUTC();
     Instant at = Instant.parse("2026-12-01T05:00:00Z");

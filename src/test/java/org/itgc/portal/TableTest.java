@@ -26,11 +26,19 @@ class TableTest {
   void aPopulationsRowsKeepTheirColumnsLinkTheirChangesAndShowTimestampsAsInstants() {
     var table = Table.ofMaps("Population of CM-02", List.of(row("CHG-2026-000001", "a"), row("42", "b")), List.of());
     assertThat(table.columns()).containsExactly("item_id", "audit_object_id", "title", "created_at", "reviewer");
-    assertThat(table.links()).containsExactly("/app/evidence/changes/CHG-2026-000001", null);
+    assertThat(table.links()).containsExactly("/app/evidence/changes/CHG-2026-000001", "/app/evidence/records?id=42");
     var first = table.page(0, 10).rows().get(0);
     assertThat(first.instantAt(3)).isTrue();
     assertThat(first.instantAt(2)).isFalse();
     assertThat(first.cells().get(4)).isNull();
+  }
+
+  @Test
+  void aRecordWithoutAnIdHasNoPageAndAnIdIsEncodedInItsLinksQuery() {
+    assertThat(Table.linkOf(null)).isNull();
+    assertThat(Table.linkOf(" ")).isNull();
+    assertThat(Table.linkOf(42L)).isNull();
+    assertThat(Table.linkOf("BENCH-1:SOD-01/x y")).isEqualTo("/app/evidence/records?id=BENCH-1%3ASOD-01%2Fx%20y");
   }
 
   @Test
