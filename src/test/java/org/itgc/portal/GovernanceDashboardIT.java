@@ -68,6 +68,15 @@ class GovernanceDashboardIT {
       assertThat(open).isPositive();
       browser.driver().executeScript("arguments[0].scrollIntoView()", chart);
       browser.screenshot("governance-dashboard-charts.png");
+      browser.driver().findElement(By.id("open-approvals")).click();
+      new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("rows")));
+      assertThat(browser.driver().findElement(By.cssSelector("#rows caption")).getText())
+          .isEqualTo("Open approvals: " + open + " rows");
+      browser.driver().navigate().back();
+      new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("population-CM-02")));
+      figure = browser.driver().findElement(By.id("population-CM-02"));
 
       figure.click();
       new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
