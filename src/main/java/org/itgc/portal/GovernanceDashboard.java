@@ -71,8 +71,9 @@ class GovernanceDashboard {
       long pendingModelChanges, List<org.itgc.change.ChangeService.ChangeSummary> modelChanges, Chain chain) {}
 
   Dashboard of(Period period) {
+    var pending = modelChanges.pending(0, 5);
     return new Dashboard(controls(period), sla(period), approvals(), campaigns.runningBetween(period.from(), period.to()),
-        modelChanges.pending(0, 5).total(), modelChanges.pending(0, 5).rows(), chain());
+        pending.total(), pending.rows(), chain());
   }
 
   private List<ControlLine> controls(Period period) {

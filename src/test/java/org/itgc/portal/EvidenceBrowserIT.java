@@ -64,6 +64,10 @@ class EvidenceBrowserIT {
       var reads = driver.findElement(By.id("read-events"));
       assertThat(reads.getAttribute("open")).isNull();
       assertThat(reads.findElement(By.tagName("summary")).getText()).contains("reads of the evidence");
+      // a requester's link is only a link when it is http(s): a javascript: one is shown as text
+      assertThat(driver.findElements(By.cssSelector("a.evidence-link"))).hasSize(1);
+      assertThat(driver.findElements(By.cssSelector("a[href^='javascript']"))).isEmpty();
+      assertThat(browser.text()).contains("javascript:alert(document.cookie)");
       browser.screenshot("evidence-change.png");
 
       driver.findElement(By.id("pack-seed")).sendKeys("424242");
@@ -123,8 +127,9 @@ class EvidenceBrowserIT {
   }
 
   private String submitChange(int saturday) {
-    var submitted = Http.as(port, "rachel").post("/api/changes", Http.json(ChangeRequests.body("normal", "ERP-GL", null,
-        ChangeRequests.plannedSaturday(saturday))));
+    var body = ChangeRequests.body("normal", "ERP-GL", null, ChangeRequests.plannedSaturday(saturday));
+    body.put("testEvidenceLinks", java.util.List.of("https://ci.example.com/runs/4711", "javascript:alert(document.cookie)"));
+    var submitted = Http.as(port, "rachel").post("/api/changes", Http.json(body));
     assertThat(submitted.status()).as(submitted.toString()).isEqualTo(201);
     return submitted.json().get("id").asText();
   }
