@@ -61,6 +61,12 @@ class GovernanceDashboardIT {
       long shown = Long.parseLong(figure.getText().trim());
       assertThat(shown).isPositive();
       browser.screenshot("governance-dashboard.png");
+      // usable at a laptop's width: nothing pushes the page wider than the window
+      browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
+      Object overflow = browser.driver().executeScript(
+          "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+      assertThat(((Number) overflow).longValue()).as("horizontal overflow at 1024 px").isLessThanOrEqualTo(0);
+      browser.screenshot("governance-dashboard-1024.png");
       // the change waits for its approvals: the ages chart is drawn (uPlot) from the open tasks the list shows
       var chart = new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(
           ExpectedConditions.presenceOfElementLocated(By.cssSelector("#approvals-chart .uplot canvas")));
