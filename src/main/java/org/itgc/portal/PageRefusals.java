@@ -1,26 +1,38 @@
 package org.itgc.portal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.itgc.platform.EngineRefusals;
 import org.itgc.platform.web.AccessRefused;
 import org.itgc.platform.web.BadRequestException;
+import org.itgc.platform.web.DatabaseOutage;
+import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.NotFoundException;
 import org.itgc.platform.web.Page;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * A page's refusals as pages in the common frame, not as the APIs' JSON problems: 403 (recorded as a refused access,
- * as the APIs' refusals are), 404 and 400, each saying what happened and where to go.
+ * What a page of the people's application ({@link Page}, in whatever capability it lives) answers when it cannot: the
+ * error page in the common frame, saying what happened in words and where to go, never a class name or a stack trace.
+ * A refusal (403) is published ({@link AccessRefused}) and so audited as {@code access.denied}, as on the APIs; a
+ * refusal from inside the engine (an authorization, a bad request) is answered as what it is.
  */
 @ControllerAdvice(annotations = Page.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageRefusals {
+
+  private static final Logger log = LoggerFactory.getLogger(PageRefusals.class);
+  private static final String GENERIC_DENIAL = "Access Denied";
 
   private final ApplicationEventPublisher events;
   private final PortalModel model;
@@ -31,35 +43,51 @@ class PageRefusals {
   }
 
   @ExceptionHandler(AccessDeniedException.class)
-  ModelAndView forbidden(AccessDeniedException e, HttpServletRequest request,
-      org.springframework.security.core.Authentication authentication) {
+  ModelAndView forbidden(AccessDeniedException e, HttpServletRequest request, Authentication authentication) {
     events.publishEvent(new AccessRefused(request.getRequestURI(),
         e.getMessage() == null ? "access denied" : e.getMessage()));
-    return page(HttpStatus.FORBIDDEN, "You may not open this page",
-        "Your roles do not allow it. The governance pages are for governance leads and auditors.", authentication);
+    String detail = e.getMessage() == null || e.getMessage().equals(GENERIC_DENIAL)
+        ? "Your roles do not allow it." : e.getMessage();
+    return page(HttpStatus.FORBIDDEN, "You may not open this page", detail, authentication);
   }
 
   @ExceptionHandler(NotFoundException.class)
-  ModelAndView notFound(NotFoundException e, org.springframework.security.core.Authentication authentication) {
+  ModelAndView notFound(NotFoundException e, Authentication authentication) {
     return page(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), authentication);
   }
 
-  @ExceptionHandler({BadRequestException.class,
-      org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
-  ModelAndView badRequest(Exception e, org.springframework.security.core.Authentication authentication) {
-    String detail = e instanceof org.springframework.web.method.annotation.MethodArgumentTypeMismatchException m
+  @ExceptionHandler({BadRequestException.class, InvalidInputException.class, MethodArgumentTypeMismatchException.class})
+  ModelAndView badRequest(Exception e, Authentication authentication) {
+    String detail = e instanceof MethodArgumentTypeMismatchException m
         ? m.getName() + ": '" + m.getValue() + "' is not a date (2026-12-01) or an instant (2026-12-01T00:00:00Z)"
         : e.getMessage();
     return page(HttpStatus.BAD_REQUEST, "This cannot be shown", detail, authentication);
   }
 
-  private ModelAndView page(HttpStatus status, String title, String detail,
-      org.springframework.security.core.Authentication authentication) {
-    var page = new ModelAndView("portal/refused");
+  @ExceptionHandler(Exception.class)
+  ModelAndView unexpected(Exception e, HttpServletRequest request, Authentication authentication) {
+    RuntimeException refusal = EngineRefusals.refusal(e);
+    if (refusal instanceof org.camunda.bpm.engine.AuthorizationException) {
+      return forbidden(new AccessDeniedException(GENERIC_DENIAL), request, authentication);
+    }
+    if (refusal != null) {
+      return page(HttpStatus.BAD_REQUEST, "This cannot be done", refusal.getMessage(), authentication);
+    }
+    if (DatabaseOutage.isOutage(e)) {
+      return page(HttpStatus.SERVICE_UNAVAILABLE, "Unavailable",
+          "The engine's database cannot be reached; please try again in a few minutes.", null);
+    }
+    log.error("Unexpected error on a page", e);
+    return page(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
+        "The page could not be shown; the error was logged.", authentication);
+  }
+
+  private ModelAndView page(HttpStatus status, String heading, String detail, Authentication authentication) {
+    var page = new ModelAndView("error-page");
     page.setStatus(status);
-    page.addObject("me", model.me(authentication));
+    page.addObject("me", authentication == null ? null : model.me(authentication));
     page.addObject("status", status.value());
-    page.addObject("heading", title);
+    page.addObject("heading", heading);
     page.addObject("detail", detail);
     return page;
   }
