@@ -62,7 +62,7 @@ class AccessFormsBrowserIT {
       var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       browser.loginToTasklist(port, "lucas", Http.DEMO_PASSWORD);
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("My tasks"))).click();
-      wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[normalize-space(text())='Line manager approval']"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[starts-with(normalize-space(text()),'Line manager approval: " + id + " ')]"))).click();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), justification));
       driver.findElement(By.cssSelector("label[for$='-Field_decision-1']")).click();
       By complete = By.cssSelector("button[ng-click='complete()']");

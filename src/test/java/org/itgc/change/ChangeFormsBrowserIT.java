@@ -74,7 +74,7 @@ class ChangeFormsBrowserIT {
       var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       browser.loginToTasklist(port, "carlos", Http.DEMO_PASSWORD);
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("My groups' tasks"))).click();
-      wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[normalize-space(text())='CAB review']"))).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[starts-with(normalize-space(text()),'CAB review: " + id + " ')]"))).click();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), id + ": " + title));
       var claim = driver.findElements(By.xpath("//*[normalize-space(text())='Claim']"));
       if (!claim.isEmpty()) {
