@@ -68,9 +68,15 @@ public class CamundaIdentity {
       admins.setType(org.camunda.bpm.engine.authorization.Groups.GROUP_TYPE_SYSTEM);
       identityService.saveGroup(admins);
     }
+    // the default filter (the lowest priority opens first): what the user may work on, whoever it is assigned to in
+    // their groups, and what is theirs by name (assigned to them, or offered to them as a candidate user)
+    // (a candidate user is one directly or through one of their groups; Camunda takes no candidate user and groups in
+    // one query)
+    String groupTasks = ensureFilter(FILTER_GROUP_TASKS, -20, taskQuery().or()
+        .taskCandidateUserExpression("${currentUser()}").includeAssignedTasks()
+        .taskAssigneeExpression("${currentUser()}")
+        .endOr());
     String myTasks = ensureFilter(FILTER_MY_TASKS, -10, taskQuery().taskAssigneeExpression("${currentUser()}"));
-    String groupTasks = ensureFilter(FILTER_GROUP_TASKS, -5,
-        taskQuery().taskCandidateGroupInExpression("${currentUserGroups()}").includeAssignedTasks());
     for (Role role : Role.values()) {
       grant(role.groupId(), new RolePermissions.Grant(Resources.FILTER, myTasks,
           org.camunda.bpm.engine.authorization.Permissions.READ));
@@ -83,20 +89,43 @@ public class CamundaIdentity {
     return filterService.newTaskFilter().getQuery();
   }
 
+  /**
+   * Creates the shared filter, or brings an existing one (of an earlier version) to this query and these properties:
+   * saved only when something differs, so a start changes nothing when nothing changed.
+   */
   private String ensureFilter(String name, int priority, TaskQuery query) {
-    Filter existing = filterService.createFilterQuery().filterName(name).singleResult();
-    if (existing != null) {
-      return existing.getId();
-    }
     Map<String, Object> properties = new HashMap<>();
     properties.put("priority", priority);
     properties.put("description", name);
     properties.put("refresh", true);
-    Filter filter = filterService.newTaskFilter(name).setQuery(query).setProperties(properties)
-        .setOwner(null);
+    properties.put("variables", TASK_LIST_VARIABLES);
+    Filter existing = filterService.createFilterQuery().filterName(name).singleResult();
+    Filter filter = existing != null ? existing : filterService.newTaskFilter(name).setOwner(null);
+    if (existing != null && sameQuery(existing, query) && properties.equals(existing.getProperties())) {
+      return existing.getId();
+    }
+    filter.setQuery(query).setProperties(properties);
     filterService.saveFilter(filter);
     return filter.getId();
   }
+
+  private static boolean sameQuery(Filter filter, TaskQuery query) {
+    var converter = new org.camunda.bpm.engine.impl.json.JsonTaskQueryConverter();
+    return converter.toJson((org.camunda.bpm.engine.impl.TaskQueryImpl) filter.getQuery()).toString()
+        .equals(converter.toJson((org.camunda.bpm.engine.impl.TaskQueryImpl) query).toString());
+  }
+
+  /**
+   * The variables Tasklist shows in the list of a filter, each with its label: the record's number and the system, as
+   * the server wrote them (display only; the task's name carries the number and title from the server's tables).
+   */
+  static final java.util.List<Map<String, String>> TASK_LIST_VARIABLES = java.util.List.of(
+      Map.of("name", "changeId", "label", "Change"),
+      Map.of("name", "accessRequestId", "label", "Access request"),
+      Map.of("name", "revocationId", "label", "Revocation"),
+      Map.of("name", "campaignId", "label", "Campaign"),
+      Map.of("name", "systemId", "label", "System"),
+      Map.of("name", "criticality", "label", "Criticality"));
 
   private void grant(String groupId, RolePermissions.Grant grant) {
     Authorization authorization = authorizationService.createAuthorizationQuery()
