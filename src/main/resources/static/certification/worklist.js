@@ -62,10 +62,19 @@
       box.disabled = !!item.decision;
       check.appendChild(box);
       tr.appendChild(check);
-      tr.appendChild(cell(item.identityName + ' (' + item.identityId + ')'));
+      const person = cell(item.identityName + ' (' + item.identityId + ')', 'person');
+      const job = document.createElement('div');
+      job.className = 'job';
+      job.textContent = item.identityJob || (item.identityKind === 'service' ? 'service account' : 'no job from HR');
+      person.appendChild(job);
+      tr.appendChild(person);
       tr.appendChild(cell(item.systemId));
-      tr.appendChild(cell(item.entitlementId));
+      tr.appendChild(cell(item.entitlementName ? item.entitlementName + ' (' + item.entitlementId + ')' : item.entitlementId,
+          'entitlement'));
       tr.appendChild(cell(item.grantedAt.substring(0, 10)));
+      // last use as the system reports it; a system that reports no usage says nothing either way
+      tr.appendChild(cell(item.lastUsedAt ? item.lastUsedAt.substring(0, 10) : (item.usageFed ? 'never' : 'not reported'),
+          'last-used'));
       const flags = document.createElement('td');
       for (const flag of item.flags) {
         const span = document.createElement('span');
@@ -99,7 +108,11 @@
   async function decide(decision) {
     const itemIds = selected();
     if (!itemIds.length) return say('Select items first.');
-    const reason = decision === 'revoke' ? document.getElementById('revoke-reason').value : null;
+    // the server asks for a reason to revoke, and to certify SoD-flagged or privileged access: send it when given
+    const reason = document.getElementById('revoke-reason').value.trim() || null;
+    if (!window.confirm((decision === 'revoke' ? 'Revoke ' : 'Certify ') + itemIds.length + ' selected item(s)?')) {
+      return say('Nothing decided.');
+    }
     try {
       const result = await call('POST', '/api/certifications/' + encodeURIComponent(campaign) + '/decisions',
           { itemIds, decision, reason });
@@ -131,6 +144,9 @@
   document.getElementById('reassign-selected').addEventListener('click', async () => {
     const itemIds = selected();
     if (!itemIds.length) return say('Select items first.');
+    if (!window.confirm('Reassign ' + itemIds.length + ' selected item(s) to ' + document.getElementById('reassign-to').value + '?')) {
+      return say('Nothing reassigned.');
+    }
     try {
       const result = await call('POST', '/api/certifications/' + encodeURIComponent(campaign) + '/reassignments',
           { itemIds, to: document.getElementById('reassign-to').value, reason: document.getElementById('reassign-reason').value });

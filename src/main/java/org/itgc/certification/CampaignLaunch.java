@@ -75,7 +75,7 @@ class CampaignLaunch {
         settings.nonResponseAction(), launchedBy, now, dueAt, reminderAt, finalAt));
     audit.record(AuditEvent.of("certification.start", "campaign", id).actor(launchedBy, null)
         .detail("scope", store.toJson(scope)).detail("dueAt", dueAt.toString()).build());
-    return new Registered(id, name, dueAt, reminderAt, finalAt, CertificationRules.worklistUrl(baseUrl, id));
+    return new Registered(id, name, dueAt, reminderAt, finalAt, CertificationRules.worklistPath(id));
   }
 
   private CertificationSettings.Scope scope(Registration registration, List<FieldError> errors) {

@@ -39,9 +39,11 @@ class CampaignReviews {
   private final AuditRecorder audit;
   private final RuntimeService runtimeService;
   private final Clock clock;
+  private final org.itgc.platform.web.Dates dates;
 
   CampaignReviews(CampaignStore store, CampaignRevocations revocations, UserAccounts users, AuditRecorder audit,
-      RuntimeService runtimeService, Clock clock) {
+      RuntimeService runtimeService, Clock clock, org.itgc.platform.web.Dates dates) {
+    this.dates = dates;
     this.store = store;
     this.revocations = revocations;
     this.users = users;
@@ -83,6 +85,7 @@ class CampaignReviews {
       throw new ConflictException("item(s) " + decided.stream().limit(CertificationRules.NAMED_IN_REFUSAL)
           .map(String::valueOf).collect(Collectors.joining(", ")) + " already decided: the first decision stands");
     }
+    InvalidInputException.ifAny(CertificationRules.certificationJustificationErrors(decision, found, reason));
     int updated = store.decide(id, ids, reviewer, decision, why, clock.instant());
     if (updated != ids.length) {
       throw new ConflictException("item(s) were decided meanwhile; nothing was changed, load the worklist again");
@@ -160,6 +163,15 @@ class CampaignReviews {
         .setVariableLocal(CertificationProcess.Data.REVIEWER.name(), reviewer)
         .execute();
     return true;
+  }
+
+  /** What a reviewer's task says of their own items (display only). */
+  String reviewSummary(String processInstanceId, String reviewer) {
+    Campaign campaign = store.get(store.idOf(processInstanceId));
+    CampaignStore.ReviewerCount own = store.reviewerCount(campaign.id(), reviewer)
+        .orElse(new CampaignStore.ReviewerCount(0, 0));
+    return CertificationRules.reviewSummary(campaign.id(), campaign.name(), own.items(), own.decided(),
+        dates.time(campaign.dueAt()));
   }
 
   /** Task_ReviewAccess completed: only by its reviewer, and only when every item of theirs has a decision. */

@@ -100,7 +100,16 @@ class CampaignStore {
   /** One item of a reviewer's worklist, as the worklist page reads it. */
   record WorklistItem(long id, String identityId, String identityName, String identityKind, String identityStatus,
       String systemId, String entitlementId, boolean privileged, String grantedAt, List<String> flags,
-      String reviewerBasis, String decision, String decisionReason, String decidedAt, String revocationId) {}
+      String reviewerBasis, String decision, String decisionReason, String decidedAt, String revocationId,
+      String identityJob, String lastUsedAt, boolean usageFed, String entitlementName) {
+
+    /** The item with the entitlement's name from the access catalogue. */
+    WorklistItem named(String name) {
+      return new WorklistItem(id, identityId, identityName, identityKind, identityStatus, systemId, entitlementId,
+          privileged, grantedAt, flags, reviewerBasis, decision, decisionReason, decidedAt, revocationId, identityJob,
+          lastUsedAt, usageFed, name);
+    }
+  }
 
   /** The worklist's filters. */
   record WorklistFilter(String system, String entitlement, String flag, boolean openOnly, Long after, int size) {}
@@ -302,28 +311,33 @@ class CampaignStore {
 
   /** Up to {@code size + 1} of a reviewer's items after {@code after}, so that the caller sees whether more follow. */
   List<WorklistItem> worklist(String id, String reviewer, WorklistFilter filter) {
+    // the holder's job and the grant's last use as access publishes them today (the item itself stays as frozen)
     StringBuilder sql = new StringBuilder("""
-        select id, identity_id, identity_name, identity_kind, identity_status, system_id, entitlement_id, privileged,
-               granted_at, flags, reviewer_basis, decision, decision_reason, decided_by, decided_at, revocation_id
-        from cert_item where campaign_id = ? and reviewer = ? and id > ?
+        select c.id, c.identity_id, c.identity_name, c.identity_kind, c.identity_status, c.system_id, c.entitlement_id,
+               c.privileged, c.granted_at, c.flags, c.reviewer_basis, c.decision, c.decision_reason, c.decided_by,
+               c.decided_at, c.revocation_id, a.job as identity_job, g.last_used_at, coalesce(g.usage_fed, false) as usage_fed
+        from cert_item c
+        left join access_identity_published a on a.id = c.identity_id
+        left join access_grant_published g on g.id = c.grant_id
+        where c.campaign_id = ? and c.reviewer = ? and c.id > ?
         """);
     List<Object> args = new java.util.ArrayList<>(List.of(id, reviewer, filter.after() == null ? 0L : filter.after()));
     if (filter.system() != null) {
-      sql.append(" and system_id = ?");
+      sql.append(" and c.system_id = ?");
       args.add(filter.system());
     }
     if (filter.entitlement() != null) {
-      sql.append(" and entitlement_id = ?");
+      sql.append(" and c.entitlement_id = ?");
       args.add(filter.entitlement());
     }
     if (filter.flag() != null) {
-      sql.append(" and ? = any(flags)");
+      sql.append(" and ? = any(c.flags)");
       args.add(filter.flag());
     }
     if (filter.openOnly()) {
-      sql.append(" and decision is null and not non_response");
+      sql.append(" and c.decision is null and not c.non_response");
     }
-    sql.append(" order by id limit ?");
+    sql.append(" order by c.id limit ?");
     args.add(filter.size() + 1);
     return jdbc.query(sql.toString(), WORKLIST_ITEM, args.toArray());
   }
@@ -343,9 +357,11 @@ class CampaignStore {
   // ---------------------------------------------------------------- decisions
 
   List<ItemState> itemStates(String id, Long[] itemIds) {
-    return jdbc.query("select id, reviewer, decision, non_response from cert_item where campaign_id = ? and id = any(?)",
+    return jdbc.query("select id, reviewer, decision, non_response, privileged, flags from cert_item "
+        + "where campaign_id = ? and id = any(?)",
         (rs, n) -> new ItemState(rs.getLong("id"), rs.getString("reviewer"), rs.getString("decision"),
-            rs.getBoolean("non_response")), id, itemIds);
+            rs.getBoolean("non_response"), rs.getBoolean("privileged"),
+            List.of((String[]) rs.getArray("flags").getArray())), id, itemIds);
   }
 
   /** Decides the reviewer's undecided items among {@code itemIds}; answers how many it decided. */
@@ -611,7 +627,9 @@ class CampaignStore {
       Arrays.asList((String[]) rs.getArray("flags").getArray()), rs.getString("reviewer_basis"),
       rs.getString("decision"), rs.getString("decision_reason"),
       rs.getTimestamp("decided_at") == null ? null : rs.getTimestamp("decided_at").toInstant().toString(),
-      rs.getString("revocation_id"));
+      rs.getString("revocation_id"), rs.getString("identity_job"),
+      rs.getTimestamp("last_used_at") == null ? null : rs.getTimestamp("last_used_at").toInstant().toString(),
+      rs.getBoolean("usage_fed"), null);
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     Timestamp value = rs.getTimestamp(column);

@@ -32,7 +32,11 @@ public class Campaigns {
   private final CampaignClosure closure;
   private final ProcessStarter starter;
 
-  Campaigns(CampaignStore store, CampaignReviews reviews, CampaignClosure closure, ProcessStarter starter) {
+  private final org.itgc.access.AccessCatalogue catalogue;
+
+  Campaigns(CampaignStore store, CampaignReviews reviews, CampaignClosure closure, ProcessStarter starter,
+      org.itgc.access.AccessCatalogue catalogue) {
+    this.catalogue = catalogue;
     this.store = store;
     this.reviews = reviews;
     this.closure = closure;
@@ -103,6 +107,8 @@ public class Campaigns {
       items = items.subList(0, size);
       next = items.get(size - 1).id();
     }
+    items = items.stream().map(item -> item.named(catalogue.entitlement(item.systemId(), item.entitlementId())
+        .map(org.itgc.access.AccessCatalogue.Entitlement::name).orElse(null))).toList();
     return new Worklist(items, next, store.reviewerCount(id, reviewer).orElse(new ReviewerCount(0, 0)));
   }
 

@@ -49,6 +49,11 @@ public final class CertificationProcess {
     public static final ProcessVariable<Instant> FINAL_DEADLINE = ProcessVariable.instant("finalDeadline");
     public static final ProcessVariable<String> WORKLIST_URL = ProcessVariable.text("worklistUrl");
     public static final ProcessVariable<String> SUMMARY = ProcessVariable.text("campaignSummary");
+    /**
+     * Display only, local to each review task: the reviewer's own items and the due date as the server counted them when
+     * the task opened. Nothing reads it back.
+     */
+    public static final ProcessVariable<String> REVIEW_SUMMARY = ProcessVariable.text("reviewSummary");
 
     private Data() {}
   }

@@ -57,6 +57,12 @@ public class CertificationProcessGlue {
     return launch.reviewers(execution.getProcessInstanceId());
   }
 
+  /** Task_ReviewAccess created: what the form shows of the reviewer's own items, written local to the task. */
+  public void reviewOpened(DelegateTask task) {
+    task.setVariableLocal(Data.REVIEW_SUMMARY.name(), reviews.reviewSummary(task.getProcessInstanceId(),
+        Data.REVIEWER.require(task.getExecution())));
+  }
+
   public void reviewDone(DelegateTask task) {
     String actor = inputs.requireActor(task);
     reviews.completeReview(task.getProcessInstanceId(), Data.REVIEWER.read(task.getExecution()).orElse(null), actor);

@@ -88,9 +88,24 @@ final class CertificationRules {
     return "CERT-" + year + "-" + String.format("%05d", number);
   }
 
-  /** Where a campaign's reviewers decide. */
+  /** Where a campaign's reviewers decide, for mails: on the engine's configured address. */
   static String worklistUrl(String baseUrl, String campaignId) {
-    return baseUrl + "/certification/worklist.html?campaign=" + campaignId;
+    return baseUrl + worklistPath(campaignId);
+  }
+
+  /** Where a campaign's reviewers decide, for the review task: relative, so it works on whatever host serves Tasklist. */
+  static String worklistPath(String campaignId) {
+    return "/certification/worklist.html?campaign=" + java.net.URLEncoder.encode(campaignId,
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What the review task says of the reviewer's own items (never the campaign's), for display only: how many they
+   * review, how many they have decided, and when the review is due as a readable time.
+   */
+  static String reviewSummary(String campaignId, String campaignName, long ownItems, long ownDecided, String due) {
+    return campaignId + " " + campaignName + ": you review " + ownItems + (ownItems == 1 ? " item" : " items")
+        + " (" + ownDecided + " decided when this task opened), due " + due;
   }
 
   // ---------------------------------------------------------------- who reviews
@@ -118,7 +133,17 @@ final class CertificationRules {
   // ---------------------------------------------------------------- decisions
 
   /** An item as a decision sees it: whose it is and whether it is decided. */
-  record ItemState(long id, String reviewer, String decision, boolean nonResponse) {
+  record ItemState(long id, String reviewer, String decision, boolean nonResponse, boolean privileged,
+      List<String> flags) {
+
+    ItemState(long id, String reviewer, String decision, boolean nonResponse) {
+      this(id, reviewer, decision, nonResponse, false, List.of());
+    }
+
+    /** Privileged, or in conflict with segregation of duties: certifying it needs a justification. */
+    boolean sensitive() {
+      return privileged || flags.contains(SOD_CONFLICT) || flags.contains(PRIVILEGED);
+    }
 
     boolean decided() {
       return decision != null || nonResponse;
@@ -158,6 +183,26 @@ final class CertificationRules {
   /** The items a reviewer may not decide: another reviewer's. */
   static List<Long> itemsOfOthers(String reviewer, List<ItemState> items) {
     return items.stream().filter(i -> !reviewer.equals(i.reviewer())).map(ItemState::id).toList();
+  }
+
+  static final String SOD_CONFLICT = "sod-conflict";
+  static final String PRIVILEGED = "privileged";
+
+  /**
+   * What is wrong with certifying these items without a justification: an SoD-flagged or privileged grant stays only
+   * with a reason on record (empty when the decision is not certify or a justification is given).
+   */
+  static List<FieldError> certificationJustificationErrors(String decision, List<ItemState> items, String reason) {
+    if (!CERTIFY.equals(decision) || justification(reason) != null) {
+      return List.of();
+    }
+    List<Long> sensitive = items.stream().filter(ItemState::sensitive).map(ItemState::id).toList();
+    if (sensitive.isEmpty()) {
+      return List.of();
+    }
+    return List.of(new FieldError("reason", "is required to certify SoD-flagged or privileged access (item(s) "
+        + sensitive.stream().limit(NAMED_IN_REFUSAL).map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+        + (sensitive.size() > NAMED_IN_REFUSAL ? ", ..." : "") + "): say why the access stays"));
   }
 
   /** The items decided already (by a reviewer or by the final deadline): the first decision stands. */

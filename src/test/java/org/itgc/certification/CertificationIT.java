@@ -151,6 +151,20 @@ class CertificationIT {
         .isNull();
     assertThat(as("rachel").get("/api/certifications/" + id + "/report").status()).isEqualTo(403);
 
+    // an SoD-flagged (or privileged) grant stays only with a justification: certifying it without one is refused
+    long sodItem = jdbc.queryForObject("select id from cert_item where campaign_id = ? and identity_id = 'E2001' "
+        + "and entitlement_id = 'AP_CLERK'", Long.class, id);
+    String sodReviewer = jdbc.queryForObject("select reviewer from cert_item where id = ?", String.class, sodItem);
+    for (String blank : new String[] {null, "  "}) {
+      var unjustified = decide(sodReviewer, id, List.of(sodItem), "certify", blank);
+      assertThat(unjustified.status()).as(unjustified.toString()).isEqualTo(400);
+      assertThat(unjustified.contentType()).startsWith("application/problem+json");
+      assertThat(unjustified.json().at("/errors/0/field").asText()).isEqualTo("reason");
+      assertThat(unjustified.json().at("/errors/0/reason").asText()).contains("SoD-flagged or privileged")
+          .contains(String.valueOf(sodItem));
+    }
+    assertThat(jdbc.queryForObject("select decision from cert_item where id = ?", String.class, sodItem)).isNull();
+
     // fiona hands one item to rita, who gets a task of her own; an ineligible reviewer is refused
     long moved = fionas.get(fionas.size() - 1).get("id").asLong();
     var toAuditor = as("fiona").post("/api/certifications/" + id + "/reassignments",
@@ -162,7 +176,7 @@ class CertificationIT {
     assertThat(toRita.status()).as(toRita.toString()).isEqualTo(200);
     assertThat(toRita.json().get("newTask").asBoolean()).isTrue();
     String ritaTask = reviewTask("rita", instance);
-    assertThat(decide("rita", id, List.of(moved), "certify", null).status()).isEqualTo(200);
+    assertThat(decide("rita", id, List.of(moved), "certify", "Still needed for the payment run").status()).isEqualTo(200);
     assertThat(completeReview("rita", ritaTask).status()).isEqualTo(204);
 
     // fiona certifies the rest in bulk; a second decision is refused and the first one stands
@@ -171,7 +185,7 @@ class CertificationIT {
     var early = completeReview("fiona", fionaTask);
     assertThat(early.status()).isEqualTo(400);
     assertThat(early.body()).contains("have no decision yet");
-    var bulk = decide("fiona", id, fionaRest, "certify", null);
+    var bulk = decide("fiona", id, fionaRest, "certify", "Reviewed with the AP lead: all still needed");
     assertThat(bulk.status()).as(bulk.toString()).isEqualTo(200);
     assertThat(bulk.json().get("decided").asInt()).isEqualTo(fionaRest.size());
     var twice = decide("fiona", id, List.of(fionaRest.get(0)), "revoke", "changed my mind");
@@ -193,7 +207,8 @@ class CertificationIT {
     assertThat(completeReview("rachel", reviewTask("rachel", instance)).status()).isEqualTo(204);
 
     // sofia certifies the service account and completes; lucas's task cannot be completed by someone else
-    assertThat(decide("sofia", id, ids(worklist("sofia", id)), "certify", null).status()).isEqualTo(200);
+    assertThat(decide("sofia", id, ids(worklist("sofia", id)), "certify", "The batch account still runs payments")
+        .status()).isEqualTo(200);
     assertThat(completeReview("sofia", reviewTask("sofia", instance)).status()).isEqualTo(204);
 
     // lucas does not answer: reminder, escalation to his manager, then at the final deadline his items are revoked

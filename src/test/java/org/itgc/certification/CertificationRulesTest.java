@@ -81,6 +81,12 @@ class CertificationRulesTest {
     assertThat(CertificationRules.campaignId(2027, 42)).isEqualTo("CERT-2027-00042");
     assertThat(CertificationRules.worklistUrl("https://itgc.example", "CERT-2027-00042"))
         .isEqualTo("https://itgc.example/certification/worklist.html?campaign=CERT-2027-00042");
+    // the review task's link is relative: it works on any host that serves Tasklist
+    assertThat(CertificationRules.worklistPath("CERT-2027-00042"))
+        .isEqualTo("/certification/worklist.html?campaign=CERT-2027-00042");
+    assertThat(CertificationRules.reviewSummary("CERT-2027-00042", "Access review 2027 Q1", 12, 3,
+        "Fri 15 Jan 2027, 17:00 CET")).isEqualTo("CERT-2027-00042 Access review 2027 Q1: you review 12 items "
+        + "(3 decided when this task opened), due Fri 15 Jan 2027, 17:00 CET");
   }
 
   // ---------------------------------------------------------------- who reviews
@@ -150,6 +156,23 @@ class CertificationRulesTest {
     assertThat(CertificationRules.itemsOfOthers("fiona", items)).containsExactly(1L, 3L, 4L);
     // decided by a reviewer, or left to the final deadline: the first decision stands
     assertThat(CertificationRules.decidedAlready(items)).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void certifyingAnSodFlaggedOrPrivilegedItemNeedsAJustification() {
+    ItemState plain = new ItemState(1, "lucas", null, false, false, List.of("unused"));
+    ItemState sod = new ItemState(2, "lucas", null, false, false, List.of("sod-conflict"));
+    ItemState privileged = new ItemState(3, "lucas", null, false, true, List.of("privileged"));
+    assertThat(CertificationRules.certificationJustificationErrors("certify", List.of(plain), null)).isEmpty();
+    assertThat(CertificationRules.certificationJustificationErrors("certify", List.of(plain, sod, privileged), " "))
+        .singleElement().satisfies(e -> {
+          assertThat(e.field()).isEqualTo("reason");
+          assertThat(e.reason()).contains("item(s) 2, 3");
+        });
+    assertThat(CertificationRules.certificationJustificationErrors("certify", List.of(sod), "needed for the close"))
+        .isEmpty();
+    // a revocation's justification is decisionErrors' to ask for
+    assertThat(CertificationRules.certificationJustificationErrors("revoke", List.of(privileged), null)).isEmpty();
   }
 
   // ---------------------------------------------------------------- reassignment

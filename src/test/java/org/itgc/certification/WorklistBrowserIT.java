@@ -39,25 +39,72 @@ class WorklistBrowserIT {
     assertThat(mine).isPositive();
     String url = jdbc.queryForObject("select text_ from act_ru_variable where proc_inst_id_ = (select process_instance_id "
         + "from cert_campaign where id = ?) and name_ = 'worklistUrl'", String.class, id);
-    assertThat(url).endsWith("/certification/worklist.html?campaign=" + id);
+    // relative: the link works on whatever host serves Tasklist, not only on itgc.base-url
+    assertThat(url).isEqualTo("/certification/worklist.html?campaign=" + id);
+    String instance = jdbc.queryForObject("select process_instance_id from cert_campaign where id = ?", String.class, id);
+    // the task counts lucas's own items, not the campaign's
+    int all = jdbc.queryForObject("select count(*) from cert_item where campaign_id = ?", Integer.class, id);
+    String summary = jdbc.queryForObject("select v.text_ from act_ru_variable v join act_ru_task t on t.id_ = v.task_id_ "
+        + "where t.proc_inst_id_ = ? and t.assignee_ = 'lucas' and v.name_ = 'reviewSummary'", String.class, instance);
+    assertThat(summary).contains("you review " + mine + " item").contains(id);
+    if (all != mine) {
+      assertThat(summary).doesNotContain(" " + all + " item");
+    }
+    // what the worklist shows of each item: the entitlement's name, the holder's job, the last use
+    String job = jdbc.queryForObject("select max(a.job) from cert_item c join access_identity a on a.id = c.identity_id "
+        + "where c.campaign_id = ? and c.reviewer = 'lucas'", String.class, id);
+    boolean sensitive = jdbc.queryForObject("select count(*) from cert_item where campaign_id = ? and reviewer = 'lucas' "
+        + "and (privileged or 'sod-conflict' = any(flags))", Integer.class, id) > 0;
 
     try (var browser = Browser.start()) {
       ChromeDriver driver = browser.driver();
       var wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       browser.loginToTasklist(port, "lucas", Http.DEMO_PASSWORD);
-      driver.get("http://localhost:" + port + "/certification/worklist.html?campaign=" + id);
+      // from the review task's form in Tasklist, by its relative link, on this test's host and port
+      wait.until(ExpectedConditions.elementToBeClickable(By.xpath(
+          "//*[starts-with(normalize-space(text()),'Review access: " + id + " ')]"))).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "you review " + mine + " item"));
+      var link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Open my worklist")));
+      assertThat(link.getDomAttribute("href")).isEqualTo("/certification/worklist.html?campaign=" + id);
+      driver.get(link.getDomProperty("href"));
+      assertThat(driver.getCurrentUrl()).isEqualTo("http://localhost:" + port + "/certification/worklist.html?campaign=" + id);
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("counts"), "0 of " + mine + " decided"));
       assertThat(driver.findElements(By.cssSelector("#items tr"))).hasSize(mine);
+      assertThat(driver.findElement(By.cssSelector("#items td.entitlement")).getText()).matches(".+ \\(BI_[A-Z]+\\)");
+      assertThat(driver.findElements(By.cssSelector("#items td.last-used"))).allSatisfy(td ->
+          assertThat(td.getText()).matches("\\d{4}-\\d{2}-\\d{2}|never|not reported"));
+      if (job != null) {
+        assertThat(driver.findElement(By.id("items")).getText()).contains(job);
+      }
       driver.findElement(By.id("filter-system")).sendKeys("BI-REPORTING");
       driver.findElement(By.id("apply-filters")).click();
       wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#items tr"), mine));
 
       driver.findElement(By.id("select-page")).click();
       driver.findElement(By.id("revoke-selected")).click();
+      wait.until(ExpectedConditions.alertIsPresent()).accept();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "reason: is required to revoke"));
       assertThat(jdbc.queryForObject("select count(decision) from cert_item where campaign_id = ?", Integer.class, id)).isZero();
 
+      // a bulk decision asks first: cancelled, nothing is decided
       driver.findElement(By.id("certify-selected")).click();
+      var question = wait.until(ExpectedConditions.alertIsPresent());
+      assertThat(question.getText()).isEqualTo("Certify " + mine + " selected item(s)?");
+      question.dismiss();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Nothing decided."));
+      assertThat(jdbc.queryForObject("select count(decision) from cert_item where campaign_id = ?", Integer.class, id)).isZero();
+
+      if (sensitive) {
+        driver.findElement(By.id("certify-selected")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+            "reason: is required to certify SoD-flagged or privileged access"));
+        assertThat(jdbc.queryForObject("select count(decision) from cert_item where campaign_id = ?", Integer.class, id))
+            .isZero();
+        driver.findElement(By.id("revoke-reason")).sendKeys("Reviewed with the BI lead");
+      }
+      driver.findElement(By.id("certify-selected")).click();
+      wait.until(ExpectedConditions.alertIsPresent()).accept();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), mine + " item(s): certify"));
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("counts"), mine + " of " + mine + " decided"));
       browser.screenshot("browser-worklist-certified.png");
