@@ -21,6 +21,10 @@ class ChangeLabels implements RecordLabels {
     return Set.of(ChangeProcess.KEY);
   }
 
+  /**
+   * The change the instance registered; none yet for the follow-up of a failed change, which starts at its rework
+   * before it is registered (its rework task keeps the model's name).
+   */
   @Override
   public Optional<String> labelOf(String processInstanceId) {
     return jdbc.query("select id, title from change_request where process_instance_id = ?",
