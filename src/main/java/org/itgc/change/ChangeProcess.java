@@ -76,6 +76,25 @@ public final class ChangeProcess {
    * (start and rework forms) are read together by {@link ChangeValidation#fromVariables}; the task forms' with
    * {@link org.itgc.platform.TaskInputs}.
    */
+  /**
+   * Texts the server writes for the task forms to show, from its own records: display only. No gateway, listener or
+   * service reads them back; what decides is in {@link Data} and the change's table.
+   */
+  public static final class Display {
+    /** The system's name, id and tier from the inventory. */
+    public static final String SYSTEM = "systemDisplay";
+    /** The system's weekly maintenance windows, in the business calendar's time zone. */
+    public static final String MAINTENANCE_WINDOWS = "maintenanceWindowsDisplay";
+    /** The planned implementation window as recorded, in the business calendar's time zone. */
+    public static final String PLANNED_WINDOW = "plannedWindowDisplay";
+    /** Each decision so far: step, decision, who, when and the comment. */
+    public static final String DECISIONS = "decisionsSoFar";
+    /** The criticality decision's matched rule, its inputs and what it requires. */
+    public static final String CRITICALITY_EXPLANATION = "criticalityExplanation";
+
+    private Display() {}
+  }
+
   public static final class Fields {
     public static final String TITLE = "title";
     public static final String SYSTEM_ID = "systemId";

@@ -1,6 +1,7 @@
 package org.itgc.change;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
@@ -24,8 +25,10 @@ public class ChangeProcessGlue {
   private final ChangeService changes;
   private final ChangeValidation validation;
   private final TaskInputs inputs;
+  private final ChangeDisplay display;
 
-  ChangeProcessGlue(ChangeService changes, ChangeValidation validation, TaskInputs inputs) {
+  ChangeProcessGlue(ChangeService changes, ChangeValidation validation, TaskInputs inputs, ChangeDisplay display) {
+    this.display = display;
     this.changes = changes;
     this.validation = validation;
     this.inputs = inputs;
@@ -43,6 +46,8 @@ public class ChangeProcessGlue {
     Data.OUTSIDE_MAINTENANCE_WINDOW.write(execution, registered.outsideMaintenanceWindow());
     Data.SCHEDULE_CONFLICT.write(execution, registered.scheduleConflict());
     Data.SCHEDULE_FINDINGS.write(execution, registered.scheduleFindings());
+    // what the forms show (display only, from the server's records)
+    display.of(execution.getProcessInstanceId()).forEach(execution::setVariable);
   }
 
   public void recordAssessment(DelegateExecution execution) {
@@ -54,9 +59,17 @@ public class ChangeProcessGlue {
         Fields.HAS_TESTED_ROLLBACK, String.valueOf(submitted(execution, Fields.HAS_TESTED_ROLLBACK)),
         Data.OUTSIDE_MAINTENANCE_WINDOW.name(),
         String.valueOf(Data.OUTSIDE_MAINTENANCE_WINDOW.read(execution).orElse(null)));
-    changes.recordAssessment(execution.getProcessInstanceId(), new ChangeService.Assessed(
+    String decisionDefinitionId = changes.recordAssessment(execution.getProcessInstanceId(), new ChangeService.Assessed(
         Data.ASSESSMENT.require(execution), decisionInputs, Data.CHANGE_TYPE.read(execution).orElse(null),
         submitted(execution, Fields.TEST_EVIDENCE)));
+    // the same inputs, typed as the decision was given them, for the forms' explanation (display only)
+    Map<String, Object> given = new HashMap<>();
+    for (String name : List.of(Data.SYSTEM_TIER.name(), Data.CHANGE_TYPE.name(), Fields.TOUCHES_FINANCIAL_DATA,
+        Fields.HAS_TESTED_ROLLBACK, Data.OUTSIDE_MAINTENANCE_WINDOW.name())) {
+      given.put(name, execution.getVariable(name));
+    }
+    execution.setVariable(ChangeProcess.Display.CRITICALITY_EXPLANATION, display.criticalityExplanation(
+        decisionDefinitionId, given, Data.ASSESSMENT.require(execution)));
   }
 
   public void decide(DelegateTask task) {
@@ -66,6 +79,9 @@ public class ChangeProcessGlue {
     // the task's own answers (the decision and comment are local to the task), as submitted: not stripped
     changes.decide(task.getProcessInstanceId(), new ChangeService.Decision(completion(task), step,
         submitted(task, Fields.DECISION), submitted(task, Fields.COMMENT)));
+    // the next task's form shows this decision with the earlier ones (display only, from change_approval)
+    task.getExecution().getProcessInstance().setVariable(ChangeProcess.Display.DECISIONS,
+        display.decisionsSoFar(task.getProcessInstanceId()));
   }
 
   public void readyForImplementation(DelegateTask task) {

@@ -257,7 +257,8 @@ public class ChangeService {
   }
 
   /** End of Task_AssessCriticality: stores the decision's outputs and which decision version gave them. */
-  void recordAssessment(String processInstanceId, Assessed assessed) {
+  /** The assessment recorded with the change; answers the decision definition that made it. */
+  String recordAssessment(String processInstanceId, Assessed assessed) {
     String id = changeOf(processInstanceId).id();
     String decisionDefinitionId = repositoryService.createDecisionDefinitionQuery()
         .decisionDefinitionKey(ChangeProcess.DECISION_KEY).latestVersion().singleResult().getId();
@@ -272,6 +273,7 @@ public class ChangeService {
         .detail("decision", decisionDefinitionId)
         .detail("inputs", assessed.inputs())
         .detail("outputs", assessed.outputs()).build());
+    return decisionDefinitionId;
   }
 
   /** Completion of an approval task: who may decide, and what they decided. */

@@ -76,6 +76,11 @@ class ChangeFormsBrowserIT {
       wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText("My groups' tasks"))).click();
       wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//*[starts-with(normalize-space(text()),'CAB review: " + id + " ')]"))).click();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), id + ": " + title));
+      // what the server wrote for the form: who decided and when, the system by name, its windows, the rule
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Technical review: approve by sofia, "));
+      assertThat(driver.findElement(By.tagName("body")).getText()).contains("Payroll").contains("Why this criticality: Rule")
+          .contains("Maintenance windows of the system:").containsPattern("approve by sofia, \\w{3} \\d{1,2} \\w{3} \\d{4}, "
+              + "\\d{2}:\\d{2} E[SD]T").doesNotContain("CAB: ()");
       var claim = driver.findElements(By.xpath("//*[normalize-space(text())='Claim']"));
       if (!claim.isEmpty()) {
         claim.get(0).click();
@@ -87,7 +92,9 @@ class ChangeFormsBrowserIT {
       browser.screenshot("browser-cab-required-field.png");
       assertThat(count("select count(*) from change_approval where change_id = ? and step = 'cab'", id)).isZero();
 
-      driver.findElement(By.cssSelector("label[for$='-Field_decision-0']")).click();
+      // the form is longer now (who decided when, the criticality rule): Tasklist's header may cover the label
+      driver.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+          driver.findElement(By.cssSelector("label[for$='-Field_decision-0']")));
       driver.findElement(By.cssSelector("[id$='-Field_comment']")).sendKeys("Low risk, window agreed", Keys.TAB);
       wait.until(ExpectedConditions.elementToBeClickable(complete));
       driver.executeScript("arguments[0].click();", driver.findElement(complete));
