@@ -2,6 +2,7 @@ package org.itgc.access;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.itgc.platform.RecordLabels;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,5 +39,29 @@ class AccessLabels implements RecordLabels {
         where r.process_instance_id = ?
         """, (rs, n) -> rs.getString("id") + " " + rs.getString("name") + " (" + rs.getString("reason") + ")",
         processInstanceId).stream().findFirst();
+  }
+
+  /**
+   * A removal task of one grant: the revocation and the grant of the loop's item, when the item is one of this
+   * instance's revocation (the engine's loop variable, checked against the table). Revocations records the instance
+   * with its revocation once the start returns, so within the starting transaction the revocation has none yet.
+   */
+  @Override
+  public Optional<String> labelOf(String processInstanceId, Function<String, Object> engineVariable) {
+    Object item = engineVariable.apply(AccessRevocationProcess.Data.ITEM.name());
+    if (item != null) {
+      Optional<String> grant = jdbc.query("""
+          select r.id, i.name, g.system_id, g.entitlement_id from access_revocation r
+          join access_identity i on i.id = r.identity_id
+          join access_revocation_item ri on ri.revocation_id = r.id
+          join access_grant g on g.id = ri.grant_id
+          where (r.process_instance_id = ? or r.process_instance_id is null) and ri.id = ?
+          """, (rs, n) -> rs.getString("id") + " " + rs.getString("name") + ": " + rs.getString("system_id") + "/"
+          + rs.getString("entitlement_id"), processInstanceId, Long.valueOf(item.toString())).stream().findFirst();
+      if (grant.isPresent()) {
+        return grant;
+      }
+    }
+    return labelOf(processInstanceId);
   }
 }

@@ -114,8 +114,14 @@ class TaskTitlesIT {
     String id = requested.json().get("id").asText();
     var row = jdbc.queryForMap("select r.process_instance_id, i.name from access_request r join access_identity i "
         + "on i.id = r.beneficiary_id where r.id = ?", id);
-    assertThat(tasksOf((String) row.get("process_instance_id"))).isNotEmpty().allSatisfy(task ->
+    List<Task> tasks = tasksOf((String) row.get("process_instance_id"));
+    assertThat(tasks).isNotEmpty().allSatisfy(task ->
         assertThat(task.getName()).endsWith(": " + id + " " + row.get("name")));
+    // the request does not stay open for the other tests of the shared context: its approver rejects it
+    Task approval = tasks.get(0);
+    var rejected = Http.as(port, approval.getAssignee()).post("/engine-rest/task/" + approval.getId() + "/complete",
+        typed(Map.of("decision", "reject", "comment", "Only a test of task names")));
+    assertThat(rejected.status()).as(rejected.toString()).isEqualTo(204);
   }
 
   @Test
@@ -129,6 +135,41 @@ class TaskTitlesIT {
     String instance = jdbc.queryForObject("select process_instance_id from cert_campaign where id = ?", String.class, id);
     assertThat(tasksOf(instance)).isNotEmpty().allSatisfy(task ->
         assertThat(task.getName()).isEqualTo("Review access: " + id + " Titles review"));
+
+    // a revoked item's removal task names the revocation, the person and the grant
+    long item = jdbc.queryForObject("select min(id) from cert_item where campaign_id = ? and reviewer = 'lucas'",
+        Long.class, id);
+    var revoked = Http.as(port, "lucas").post("/api/certifications/" + id + "/decisions", Http.json(Map.of(
+        "itemIds", List.of(item), "decision", "revoke", "reason", "No longer in the team")));
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+    String revocation = revoked.json().get("revocations").get(0).asText();
+    var grant = jdbc.queryForMap("select c.identity_name, c.system_id, c.entitlement_id from cert_item c where c.id = ?",
+        item);
+    String removal = jdbc.queryForObject("select process_instance_id from access_revocation where id = ?", String.class,
+        revocation);
+    Browser.waitFor(() -> !tasksOf(removal).isEmpty());
+    assertThat(tasksOf(removal)).singleElement().satisfies(task -> assertThat(task.getName()).isEqualTo(
+        "Remove access: " + revocation + " " + grant.get("identity_name") + ": " + grant.get("system_id") + "/"
+            + grant.get("entitlement_id")));
+  }
+
+  @Test
+  void aRestoreTestsTaskCarriesTheTestAndItsSystemByName() {
+    for (int day = 1; day <= 2; day++) {
+      var created = Http.as(port, "sofia").post("/api/continuity/backups", Http.json(Map.of("systemId", "BI-REPORTING",
+          "takenAt", "2025-03-0" + day + "T12:00:00Z", "location", "vault://bi/2025-03-0" + day, "sizeBytes", 1000,
+          "checksum", String.format("%064x", 7_000_000L + day), "rowCount", 500)));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+    var started = Http.as(port, "sofia").post("/engine-rest/process-definition/key/backup-restore-test/start",
+        Http.json(Map.of("variables", Map.of("systemId", Map.of("value", "BI-REPORTING"), "periodFrom",
+            Map.of("value", "2025-03-01"), "periodTo", Map.of("value", "2025-03-03")))));
+    assertThat(started.status()).as(started.toString()).isEqualTo(200);
+    String instance = started.json().get("id").asText();
+    String test = jdbc.queryForObject("select id from continuity_test where process_instance_id = ?", String.class,
+        instance);
+    assertThat(tasksOf(instance)).singleElement().satisfies(task -> assertThat(task.getName())
+        .isEqualTo("Restore the picked backup: " + test + " Financial reporting warehouse (BI-REPORTING)"));
   }
 
   @Test
