@@ -2,8 +2,6 @@ package org.itgc.controls;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.itgc.platform.web.BadRequestException;
 import org.springframework.http.HttpHeaders;
@@ -25,9 +23,11 @@ class EvidencePackController {
   static final String READERS = "hasAnyAuthority('auditor', 'governance-lead')";
 
   private final EvidencePacks packs;
+  private final org.itgc.platform.calendar.BusinessCalendar calendar;
 
-  EvidencePackController(EvidencePacks packs) {
+  EvidencePackController(EvidencePacks packs, org.itgc.platform.calendar.BusinessCalendar calendar) {
     this.packs = packs;
+    this.calendar = calendar;
   }
 
   /** {@code seed}: the auditor's own sampling seed (optional; the engine draws one otherwise); recorded in the pack. */
@@ -60,12 +60,13 @@ class EvidencePackController {
         .contentType(MediaType.parseMediaType("application/zip")).body(zip);
   }
 
-  private static Instant instant(String field, String value) {
+  /** Read as every date of the engine is: a plain date is the start of that day in the business calendar's zone. */
+  private Instant instant(String field, String value) {
     if (value == null || value.isBlank()) {
       throw new BadRequestException(field, "is required (a date such as 2026-10-01 or an ISO-8601 instant)");
     }
     try {
-      return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
+      return calendar.parseInstant(value.trim());
     } catch (java.time.format.DateTimeParseException e) {
       throw new BadRequestException(field, "'" + value + "' is not a date such as 2026-10-01 or an ISO-8601 instant");
     }
