@@ -48,6 +48,11 @@ class ProductionModeOwnContextIT {
         assertThat(secret.find()).isTrue();
         assertThat(session.post("/mfa/enrol", java.util.Map.of("code",
             org.itgc.support.Codes.next("first.admin", secret.group(1)))).status()).isEqualTo(200);
+        // a password someone else chose (the bootstrap settings) must be replaced before anything answers
+        assertThat(session.get("/api/me").status()).isEqualTo(403);
+        assertThat(session.get("/app").location()).isEqualTo("/mfa/password");
+        assertThat(session.post("/mfa/password", java.util.Map.of("currentPassword", "a-long-bootstrap-password",
+            "newPassword", "First-Admin-Chose-This-2026!")).location()).isEqualTo("/app");
         assertThat(session.get("/api/me").body()).contains("engine-admin").contains("security-admin");
         assertThat(Http.as(port, "rachel").get("/api/me").status()).as("no demo users").isEqualTo(401);
         var jdbc = app.getBean(JdbcTemplate.class);
