@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.itgc.platform.Role;
-import org.itgc.platform.web.BadRequestException;
-import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.Page;
 import org.itgc.security.Mfa;
 import org.itgc.security.UserAccounts;
@@ -96,11 +94,9 @@ class UsersPage {
             authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList(), form.reason);
         redirect.addFlashAttribute("created", created);
         return "redirect:/app/users";
-      } catch (InvalidInputException e) {
-        e.errors().forEach(error -> errors.merge(error.field(), error.reason(), (a, b) -> a + "; " + b));
-      } catch (BadRequestException e) {
-        errors.merge(e.field().replaceAll("\\[.*", ""), e.getMessage().substring(e.field().length() + 2),
-            (a, b) -> a + "; " + b);
+      } catch (RuntimeException e) {
+        // a login the registry cannot name (no HR identity) is a conflict about the username
+        org.itgc.platform.web.FormErrors.collect(e, errors, "username");
       }
     }
     model.addAttribute("errors", errors);

@@ -80,14 +80,32 @@ class ChangeDisplay {
 
   static final String NO_DECISIONS = "None yet.";
 
+  /**
+   * One line per decision, as a Markdown list (the forms render their texts as Markdown): a comment is one line with
+   * Markdown's characters escaped, so that an approver's comment can neither start a line that reads like another
+   * decision nor format the text.
+   */
   String decisions(List<Approval> approvals) {
     if (approvals.isEmpty()) {
       return NO_DECISIONS;
     }
-    return approvals.stream().map(a -> STEPS.getOrDefault(a.step(), a.step()) + ": " + a.decision() + " by "
-        + a.decidedBy() + ", " + dates.time(a.decidedAt())
-        + (a.comment() == null || a.comment().isBlank() ? "" : " (\"" + a.comment().strip() + "\")"))
-        .collect(Collectors.joining("; ")) + ".";
+    return "\n\n" + approvals.stream().map(a -> "- " + STEPS.getOrDefault(a.step(), a.step()) + ": " + a.decision()
+        + " by " + a.decidedBy() + ", " + dates.time(a.decidedAt())
+        + (a.comment() == null || a.comment().isBlank() ? "" : " (comment: \"" + plain(a.comment()) + "\")"))
+        .collect(Collectors.joining("\n")) + "\n";
+  }
+
+  /** A person's text as one line of plain text in Markdown: line breaks become spaces, Markdown's characters escaped. */
+  static String plain(String text) {
+    String oneLine = text.strip().replaceAll("[\\r\\n\\u2028\\u2029]+", " ");
+    StringBuilder escaped = new StringBuilder(oneLine.length() + 16);
+    for (char c : oneLine.toCharArray()) {
+      if ("\\`*_{}[]()#+-.!|<>~\"".indexOf(c) >= 0) {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
   }
 
   String maintenanceWindows(List<FinancialSystem.MaintenanceWindow> windows) {

@@ -107,9 +107,8 @@ class EvidencePages {
     model.addAttribute("events", trail.stream().filter(e -> !isRead(e)).toList());
     model.addAttribute("readEvents", trail.stream().filter(EvidencePages::isRead).toList());
     model.addAttribute("showReads", reads);
-    var summary = changes.search(new ChangeService.Search(id, null, null, null, null), 0, 10).rows().stream()
-        .filter(c -> c.id().equals(id)).findFirst().orElseThrow(() -> new NotFoundException("change", id));
-    var day = summary.createdAt().atZone(calendar.zone()).toLocalDate();
+    // the pack form's day is the change's own (a search by id could be crowded out by titles that name it)
+    var day = evidence.change().createdAt().atZone(calendar.zone()).toLocalDate();
     addPackForm(model, "CM-02", day.toString(), day.plusDays(1).toString());
     return "portal/evidence-change";
   }

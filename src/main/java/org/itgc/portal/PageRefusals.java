@@ -56,11 +56,22 @@ class PageRefusals {
     return page(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), authentication);
   }
 
-  @ExceptionHandler({BadRequestException.class, InvalidInputException.class, MethodArgumentTypeMismatchException.class})
+  @ExceptionHandler({BadRequestException.class, InvalidInputException.class, MethodArgumentTypeMismatchException.class,
+      org.springframework.web.bind.ServletRequestBindingException.class, java.time.DateTimeException.class,
+      org.itgc.platform.web.ConflictException.class})
   ModelAndView badRequest(Exception e, Authentication authentication) {
-    String detail = e instanceof MethodArgumentTypeMismatchException m
-        ? m.getName() + ": '" + m.getValue() + "' is not a date (2026-12-01) or an instant (2026-12-01T00:00:00Z)"
-        : e.getMessage();
+    String detail;
+    if (e instanceof MethodArgumentTypeMismatchException m) {
+      boolean time = m.getRequiredType() != null && java.time.temporal.Temporal.class.isAssignableFrom(m.getRequiredType());
+      detail = m.getName() + ": '" + m.getValue() + "' is not "
+          + (time ? "a date (2026-12-01) or an instant (2026-12-01T00:00:00Z)" : "a valid value");
+    } else if (e instanceof org.springframework.web.bind.MissingServletRequestParameterException missing) {
+      detail = missing.getParameterName() + ": is required";
+    } else if (e instanceof java.time.DateTimeException) {
+      detail = "a date is outside the range the engine keeps";
+    } else {
+      detail = e.getMessage();
+    }
     return page(HttpStatus.BAD_REQUEST, "This cannot be shown", detail, authentication);
   }
 

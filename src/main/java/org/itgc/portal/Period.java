@@ -17,7 +17,14 @@ import org.itgc.platform.web.BadRequestException;
  */
 record Period(Instant from, Instant to, String fromText, String toText) {
 
+  /** The longest period a page reports on: its lists are read whole and paged in memory (see docs/governance-pages.md). */
+  static final java.time.Period LONGEST = java.time.Period.ofYears(5);
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
+
   static Period of(Instant from, Instant to, Clock clock, ZoneId zone) {
+    within("from", from);
+    within("to", to);
     // the quarter of the one bound given, else of today
     Instant anchor = from != null ? from : to != null ? to.minusNanos(1) : clock.instant();
     LocalDate quarterStart = LocalDate.ofInstant(anchor, zone).with(IsoFields.DAY_OF_QUARTER, 1);
@@ -26,7 +33,16 @@ record Period(Instant from, Instant to, String fromText, String toText) {
     if (!end.isAfter(start)) {
       throw new BadRequestException("to", "must be after from");
     }
+    if (start.atZone(zone).plus(LONGEST).toInstant().isBefore(end)) {
+      throw new BadRequestException("to", "is more than " + LONGEST.getYears() + " years after from: ask for a shorter period");
+    }
     return new Period(start, end, text(start, zone), text(end, zone));
+  }
+
+  private static void within(String field, Instant value) {
+    if (value != null && (value.isBefore(EARLIEST) || value.isAfter(LATEST))) {
+      throw new BadRequestException(field, "'" + value + "' is outside the years 1970 to 9998");
+    }
   }
 
   private static String text(Instant instant, ZoneId zone) {

@@ -15,7 +15,6 @@ import org.itgc.change.ChangeRequestInput;
 import org.itgc.change.ChangeService;
 import org.itgc.change.ChangeValidation;
 import org.itgc.change.StandardChangeCatalogue;
-import org.itgc.platform.web.InvalidInputException;
 import org.itgc.platform.web.Page;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
@@ -250,7 +249,7 @@ class RequestsPage {
         redirect.addFlashAttribute("submitted", id);
         return "redirect:/app/requests/changes/" + id;
       } catch (RuntimeException e) {
-        refused(e, errors);
+        org.itgc.platform.web.FormErrors.collect(e, errors, "form");
       }
     }
     model.addAttribute("errors", errors);
@@ -371,7 +370,7 @@ class RequestsPage {
       redirect.addFlashAttribute("submitted", id);
       return "redirect:/app/requests/access/" + id;
     } catch (RuntimeException e) {
-      refused(e, errors);
+      org.itgc.platform.web.FormErrors.collect(e, errors, "form");
     }
     model.addAttribute("errors", errors);
     return accessForm(model);
@@ -387,25 +386,6 @@ class RequestsPage {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /**
-   * The refusal of a start, by field: the checks run inside the engine's start command, whose exception wraps them.
-   * Anything that is not a refusal of the input goes on to the error page.
-   */
-  static void refused(RuntimeException e, Map<String, String> errors) {
-    RuntimeException refusal = e instanceof InvalidInputException ? e : org.itgc.platform.EngineRefusals.refusal(e);
-    var bad = org.itgc.platform.web.Causes.of(e).filter(org.itgc.platform.web.BadRequestException.class::isInstance)
-        .map(org.itgc.platform.web.BadRequestException.class::cast).findFirst();
-    if (refusal instanceof InvalidInputException invalid) {
-      invalid.errors().forEach(error -> errors.merge(error.field(), error.reason(), (a, b) -> a + "; " + b));
-    } else if (bad.isPresent()) {
-      errors.put(bad.get().field(), bad.get().getMessage().substring(bad.get().field().length() + 2));
-    } else if (refusal instanceof org.camunda.bpm.engine.BadUserRequestException) {
-      errors.put("form", refusal.getMessage());
-    } else {
-      throw e;
-    }
-  }
 
   private Map<String, String> systemNames() {
     Map<String, String> names = new LinkedHashMap<>();

@@ -206,8 +206,12 @@ public class Mfa {
         Timestamp.from(clock.instant()), username);
   }
 
+  /** Lifts a lockout: a security admin's act, never on her own login (another admin lifts hers). */
   @Transactional
   public void unlock(String username, String by) {
+    if (username.equals(by)) {
+      throw new org.springframework.security.access.AccessDeniedException("nobody unlocks their own login");
+    }
     int changed = jdbc.update("update sec_user set failed_attempts = 0, second_factor_failures = 0, locked_until = null "
         + "where username = ?", username);
     if (changed == 0) {

@@ -52,8 +52,9 @@ public class SecurityConfiguration {
   @Bean
   @Order(1)
   SecurityFilterChain engineRestChain(HttpSecurity http, ProblemSecurityHandlers problems, ApiCredentials credentials,
-      AuditRecorder audit, ObjectMapper json,
+      AuditRecorder audit, ObjectMapper json, UserAccounts accounts,
       @Value("${itgc.security.api-password-login:false}") boolean passwordLogin) throws Exception {
+    http.addFilterAfter(new PasswordChangeDueFilter(accounts, audit, json), BasicAuthenticationFilter.class);
     http.securityMatcher(withDefaults().matcher("/engine-rest/**"))
         .authorizeHttpRequests(auth -> auth.anyRequest().access(MfaLogin.VERIFIED))
         .addFilterBefore(new ApiCredentialFilter(credentials, audit, json), BasicAuthenticationFilter.class)
@@ -67,9 +68,10 @@ public class SecurityConfiguration {
   @Bean
   @Order(2)
   SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems, ApiCredentials credentials,
-      AuditRecorder audit, ObjectMapper json,
+      AuditRecorder audit, ObjectMapper json, UserAccounts accounts,
       @Value("${itgc.security.api-password-login:false}") boolean passwordLogin) throws Exception {
     var paths = withDefaults();
+    http.addFilterAfter(new PasswordChangeDueFilter(accounts, audit, json), BasicAuthenticationFilter.class);
     http.addFilterBefore(new ApiCredentialFilter(credentials, audit, json), BasicAuthenticationFilter.class);
     http.securityMatcher(new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**")))
         .authorizeHttpRequests(auth -> auth

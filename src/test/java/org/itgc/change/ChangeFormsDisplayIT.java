@@ -79,6 +79,7 @@ class ChangeFormsDisplayIT {
         "comment", "sound")));
     assertThat(done.status()).as(done.toString()).isEqualTo(204);
     assertThat((String) runtimeService.getVariable(instance, ChangeProcess.Display.DECISIONS))
-        .matches("Technical review: approve by sofia, \\w{3} \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} E[SD]T \\(\"sound\"\\)\\.");
+        .matches("\n\n- Technical review: approve by sofia, \\w{3} \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} E[SD]T "
+            + "\\(comment: \"sound\"\\)\n");
   }
 }
