@@ -256,6 +256,13 @@ public class AccessRegistry {
         """, this::map, systemId, entitlementId);
   }
 
+  /** Every active grant of a system. */
+  List<Grant> activeOfSystem(String systemId) {
+    return jdbc.query("""
+        select * from access_grant where system_id = ? and removed_at is null order by entitlement_id, identity_id
+        """, this::map, systemId);
+  }
+
   List<Grant> active(String identityId, String systemId, String entitlementId) {
     return jdbc.query("""
         select * from access_grant where identity_id = ? and system_id = ? and entitlement_id = ? and removed_at is null

@@ -26,9 +26,14 @@ class Provisioning {
   private final AuditRecorder audit;
   private final AuditTrail trail;
 
-  Provisioning(List<ProvisioningConnector> connectors, AuditRecorder audit, AuditTrail trail) {
+  Provisioning(List<ProvisioningConnector> connectors, ConfiguredConnectors configured, AuditRecorder audit,
+      AuditTrail trail) {
     this.trail = trail;
-    this.connectors = connectors.stream().collect(Collectors.toMap(ProvisioningConnector::id, Function.identity()));
+    // the connectors in code (this engine's roles) and those of config/connectors.yaml (directories, databases)
+    this.connectors = java.util.stream.Stream.concat(connectors.stream(), configured.all().stream())
+        .collect(Collectors.toMap(ProvisioningConnector::id, Function.identity(), (a, b) -> {
+          throw new IllegalStateException("two provisioning connectors are named " + a.id());
+        }));
     this.audit = audit;
   }
 

@@ -15,4 +15,12 @@ public interface ProvisioningConnector {
 
   /** Removes the entitlement; returns a reference of what was done. Throws when it could not. */
   String remove(Identity identity, String systemId, String entitlementId);
+
+  /**
+   * Reads the target back after a removal: what it found when the access is gone, empty when this connector cannot
+   * read its target back. Throws when the access is still there, so that the step fails and is retried.
+   */
+  default java.util.Optional<String> verifyRemoved(Identity identity, String systemId, String entitlementId) {
+    return java.util.Optional.empty();
+  }
 }

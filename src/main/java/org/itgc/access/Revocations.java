@@ -84,7 +84,19 @@ public class Revocations {
   public record Item(long id, String revocationId, String identityId, String identityName, String reason,
       Instant triggeredAt, long grantId, String systemId, String entitlementId, boolean privileged,
       Integer slaBusinessDays, Instant deadline, Instant removedAt, String removedBy, String method, String reference,
-      Integer businessDaysTaken, Boolean metSla, Long exceptionId, String status) {}
+      Integer businessDaysTaken, Boolean metSla, Long exceptionId, String status, Instant verifiedAt,
+      String verification) {
+
+    /** A removal without a read-back on the target (by hand, or by a connector that cannot read its target). */
+    public Item(long id, String revocationId, String identityId, String identityName, String reason,
+        Instant triggeredAt, long grantId, String systemId, String entitlementId, boolean privileged,
+        Integer slaBusinessDays, Instant deadline, Instant removedAt, String removedBy, String method,
+        String reference, Integer businessDaysTaken, Boolean metSla, Long exceptionId, String status) {
+      this(id, revocationId, identityId, identityName, reason, triggeredAt, grantId, systemId, entitlementId,
+          privileged, slaBusinessDays, deadline, removedAt, removedBy, method, reference, businessDaysTaken, metSla,
+          exceptionId, status, null, null);
+    }
+  }
 
   // ---------------------------------------------------------------- starting
 
@@ -227,8 +239,26 @@ public class Revocations {
     ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
     provisioning.attempt(processInstanceId, activityId, "revocation-item:" + item.id(), () -> {
       String reference = connector.remove(identity, item.systemId(), item.entitlementId());
-      removed(item, clock.instant(), "connector:" + connector.id(), "connector", reference);
+      Instant removedAt = clock.instant();
+      // a connector that can read its target back verifies the removal there; access still held fails the step
+      Optional<String> verification = connector.verifyRemoved(identity, item.systemId(), item.entitlementId());
+      // the column holds 500 characters: long DNs are cut, the read-back below keeps what the target answered
+      removed(item, removedAt, "connector:" + connector.id(), "connector",
+          reference.length() > 500 ? reference.substring(0, 497) + "..." : reference);
+      verification.ifPresent(found -> verified(item, connector.id(), found));
     });
+  }
+
+  /** Records the read-back of a connector's removal with the removal, and in the trail. */
+  private void verified(Item item, String connectorId, String found) {
+    Instant at = clock.instant();
+    String text = found.length() > 500 ? found.substring(0, 500) : found;
+    jdbc.update("update access_revocation_item set verified_at = ?, verification = ? where id = ?", Timestamp.from(at),
+        text, item.id());
+    audit.record(AuditEvent.system("access.revocation.verify", "access-revocation", item.revocationId())
+        .detail("grantId", item.grantId()).detail("connector", connectorId).detail("systemId", item.systemId())
+        .detail("entitlementId", item.entitlementId()).detail("verifiedAt", at.toString()).detail("readBack", text)
+        .build());
   }
 
   /** What a security admin records of a removal done by hand. */
@@ -402,6 +432,8 @@ public class Revocations {
         rs.getString("identity_name"), rs.getString("reason"), rs.getTimestamp("triggered_at").toInstant(),
         rs.getLong("grant_id"), rs.getString("system_id"), rs.getString("entitlement_id"), rs.getBoolean("privileged"),
         sla, deadline == null ? null : deadline.toInstant(), removed == null ? null : removed.toInstant(),
-        rs.getString("removed_by"), rs.getString("method"), rs.getString("reference"), taken, met, exception, status);
+        rs.getString("removed_by"), rs.getString("method"), rs.getString("reference"), taken, met, exception, status,
+        rs.getTimestamp("verified_at") == null ? null : rs.getTimestamp("verified_at").toInstant(),
+        rs.getString("verification"));
   }
 }
