@@ -20,7 +20,7 @@ public class SchedulingConfiguration {
   public static final String MAIL = "mailScheduler";
   /** Task reminders and escalations, and the business calendar's confirmation notice. */
   public static final String DEADLINES = "deadlinesScheduler";
-  /** The detective SoD scan. */
+  /** The detective SoD scan and the reconciliation of connected systems with the access registry. */
   public static final String ACCESS = "accessScheduler";
   /** The embedded database's watch (demo and tests): restarts a server that died. */
   public static final String DATABASE_WATCH = "databaseWatchScheduler";
