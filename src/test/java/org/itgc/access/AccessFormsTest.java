@@ -38,23 +38,13 @@ class AccessFormsTest {
     return new AccessCatalogue(config, systems);
   }
 
-  /**
-   * Entitlements of the connected systems (config/connectors.yaml) that Tasklist's start form does not offer yet: they
-   * are requested on the engine's own page and the API until forms/access-request-start.form lists them. An entry the
-   * form offers fails the test, so the list only shrinks.
-   */
-  private static final List<String> NOT_YET_IN_THE_FORM = List.of("FIN-SHARES/FIN_SHARE_READ",
-      "FIN-SHARES/FIN_SHARE_WRITE", "TREASURY-DB/TREASURY_READER", "TREASURY-DB/TREASURY_ANALYST");
-
   @ParameterizedTest
   @ValueSource(strings = {Fields.ENTITLEMENT_1, Fields.ENTITLEMENT_2, Fields.ENTITLEMENT_3})
   void theStartFormOffersExactlyTheCatalogue(String field) throws IOException {
     List<String> expected = catalogue().entitlements().stream().filter(e -> e.entitlement().isRequestable())
-        .map(AccessCatalogue.SystemEntitlement::key).filter(k -> !NOT_YET_IN_THE_FORM.contains(k)).toList();
+        .map(AccessCatalogue.SystemEntitlement::key).toList();
     List<String> offered = options(form("access-request-start"), field);
     assertThat(offered).containsExactlyElementsOf(expected);
-    assertThat(NOT_YET_IN_THE_FORM).as("entitlements the form offers now: remove them from the list")
-        .doesNotContainAnyElementsOf(offered);
   }
 
   @Test
