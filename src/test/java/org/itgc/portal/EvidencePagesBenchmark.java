@@ -67,6 +67,10 @@ class EvidencePagesBenchmark {
       figures.put("dashboard: CM-02 population list", time(() -> page(audrey, "/app/dashboard/lists/population?key=CM-02&"
           + period), "Population of CM-02: " + CHANGES + " rows"));
       figures.put("dashboard of the quarter", time(() -> page(audrey, "/app/dashboard?" + period), "population-CM-02"));
+      // the same 10,000 changes as one person's own requests (their requester is audrey here)
+      figures.put("my requests, first page", time(() -> page(audrey, "/app/requests"), "of " + CHANGES));
+      figures.put("my requests, rows 5,001-5,020", time(() -> page(audrey, "/app/requests?changes=5000"),
+          "5001-5020 of " + CHANGES));
 
       double database = figures.get("database: one page of 50 and the count");
       double home = figures.get("home page /app");
@@ -107,7 +111,7 @@ class EvidencePagesBenchmark {
     var rows = new StringBuilder();
     for (int i = 0; i < CHANGES; i++) {
       String created = Instant.parse("2020-01-02T15:00:00Z").plusSeconds(i * 600L).toString();
-      rows.append(String.format("CHG-2020-9%05d\tRaise limit batch %d\tERP-GL\tnormal\tbench\tDescription\tJustification\t"
+      rows.append(String.format("CHG-2020-9%05d\tRaise limit batch %d\tERP-GL\tnormal\taudrey\tDescription\tJustification\t"
           + "true\tPlan\ttrue\tRollback\t%s\t%s\trequested\t%s\t%s%n", i, i % 10, created, created, created, created));
     }
     try (Connection connection = dataSource.getConnection()) {
