@@ -83,7 +83,14 @@ class UsersIT {
     assertThat(request.get("requester").asText()).isEqualTo("sam");
     assertThat(request.get("beneficiaryId").asText()).isEqualTo("E9501");
     assertThat(request.get("justification").asText()).isEqualTo("releases the ledger");
-    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me").json().get("roles")).isEmpty();
+    // the password sam chose opens nothing but its own change; Nina replaces it, and has no role yet
+    var initial = Http.as(port, "nina.new", "a-long-password-for-nina").get("/api/me");
+    assertThat(initial.status()).isEqualTo(403);
+    assertThat(initial.json().get("detail").asText()).contains("must be changed first");
+    assertThat(Http.as(port, "nina.new", "a-long-password-for-nina").post("/api/me/password", Http.json(Map.of(
+        "currentPassword", "a-long-password-for-nina", "newPassword", "Nina-Chose-Her-Own-2026!"))).status())
+        .isEqualTo(200);
+    assertThat(Http.as(port, "nina.new", "Nina-Chose-Her-Own-2026!").get("/api/me").json().get("roles")).isEmpty();
 
     // her line manager, then an owner of ITGC-ENGINE (not any system owner), then a second person for a privileged
     // role: never sam, who asked
@@ -100,7 +107,8 @@ class UsersIT {
     // nothing: approvers are people
     if (!accounts.exists("setup.admin")) {
       accounts.create(new UserAccounts.NewUser("setup.admin", "Set-up Admin", "setup@example.com",
-          "a-long-password-for-setup", java.util.EnumSet.of(org.itgc.platform.Role.SECURITY_ADMIN)), "dba");
+          "a-long-password-for-setup", java.util.EnumSet.of(org.itgc.platform.Role.SECURITY_ADMIN)), "dba",
+          false /* its own holder's password: this test is about approvers bound to nobody */);
     }
     var unboundApprover = decideWithPassword("setup.admin", "a-long-password-for-setup", requestId,
         "Task_SecurityAdminApproval");
