@@ -32,10 +32,12 @@ public class AccessProcessGlue {
   private final AccessRequestFulfilment fulfilment;
   private final Revocations revocations;
   private final TaskInputs inputs;
+  private final AccessDisplay display;
 
   AccessProcessGlue(AccessRequestSubmission submission, AccessRequestRouting routing,
       AccessRequestDecisions decisions, AccessRequestFulfilment fulfilment, Revocations revocations,
-      TaskInputs inputs) {
+      TaskInputs inputs, AccessDisplay display) {
+    this.display = display;
     this.submission = submission;
     this.routing = routing;
     this.decisions = decisions;
@@ -64,6 +66,18 @@ public class AccessProcessGlue {
       Data.EXCEPTION_REQUESTED.write(execution, false);
     }
     Data.SUMMARY.write(execution, registered.summary());
+    // what the forms show (display only, from the request's items, the inventory and the catalogue)
+    execution.setVariable(AccessRequestProcess.Display.REQUESTED_ACCESS,
+        display.requestedAccess(execution.getProcessInstanceId()));
+  }
+
+  /**
+   * A system owner's task, as it is created: the system it approves by name and tier, local to the task (display
+   * only). The system is the engine's loop variable on the task's execution.
+   */
+  public void showOwnerSystem(DelegateTask task) {
+    task.setVariableLocal(AccessRequestProcess.Display.OWNER_SYSTEM,
+        display.system(Data.SYSTEM.readLocal(task.getExecution()).orElse(null)));
   }
 
   public String lineManagerOf(DelegateExecution execution) {
@@ -165,6 +179,9 @@ public class AccessProcessGlue {
     AccessRevocationProcess.Data.SYSTEM_TIER.write(execution, removal.systemTier());
     AccessRevocationProcess.Data.PRIVILEGED.write(execution, removal.privileged());
     AccessRevocationProcess.Data.SUMMARY.write(execution, removal.summary());
+    // what the removal form shows (display only, from the item, the inventory and the catalogue)
+    execution.setVariable(AccessRevocationProcess.Display.ACCESS,
+        display.entitlement(removal.systemId(), removal.entitlementId(), removal.privileged()));
   }
 
   public void scheduleRemoval(DelegateExecution execution) {
@@ -173,6 +190,7 @@ public class AccessProcessGlue {
     AccessRevocationProcess.Data.DEADLINE.write(execution, schedule.deadline());
     AccessRevocationProcess.Data.REMINDER_AT.write(execution, schedule.reminderAt());
     AccessRevocationProcess.Data.SUMMARY.write(execution, schedule.summary(AccessRevocationProcess.Data.SUMMARY.read(execution).orElse("")));
+    execution.setVariable(AccessRevocationProcess.Display.DUE, display.time(schedule.deadline()));
   }
 
   public boolean removedByConnector(DelegateExecution execution) {

@@ -61,6 +61,19 @@ public final class AccessRequestProcess {
   }
 
   /**
+   * Texts the server writes for the task forms to show, from its own records: display only. No gateway, listener or
+   * service reads them back, and no form may submit them (they are not fields of any form).
+   */
+  public static final class Display {
+    /** Each requested entitlement by name with its system by name and tier (the request's items, the catalogue). */
+    public static final String REQUESTED_ACCESS = "requestedAccessDisplay";
+    /** A system owner's task: the system approved, by name and tier, local to the task. */
+    public static final String OWNER_SYSTEM = "ownerSystemDisplay";
+
+    private Display() {}
+  }
+
+  /**
    * The fields of the forms and of the API's start (what a person submits). The start's fields become process
    * variables as submitted; the glue reads them as texts whatever type a client sent, as the registration always did.
    */

@@ -46,6 +46,19 @@ public final class AccessRevocationProcess {
     private Data() {}
   }
 
+  /**
+   * Texts the server writes for the removal form to show, from its own records, local to one removal: display only.
+   * No gateway, listener or service reads them back, and no form may submit them.
+   */
+  public static final class Display {
+    /** The entitlement by name with its system by name and tier. */
+    public static final String ACCESS = "removalAccessDisplay";
+    /** When the removal is due, in the business calendar's zone. */
+    public static final String DUE = "removalDueDisplay";
+
+    private Display() {}
+  }
+
   /** The fields of the removal form. */
   public static final class Fields {
     public static final String REMOVED_AT = "removedAt";
