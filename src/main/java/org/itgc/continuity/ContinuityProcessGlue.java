@@ -26,8 +26,11 @@ public class ContinuityProcessGlue {
   private final DrTestService drTests;
   private final RestoreTestService restoreTests;
   private final TaskInputs inputs;
+  private final ContinuityDisplay display;
 
-  ContinuityProcessGlue(DrTestService drTests, RestoreTestService restoreTests, TaskInputs inputs) {
+  ContinuityProcessGlue(DrTestService drTests, RestoreTestService restoreTests, TaskInputs inputs,
+      ContinuityDisplay display) {
+    this.display = display;
     this.drTests = drTests;
     this.restoreTests = restoreTests;
     this.inputs = inputs;
@@ -51,6 +54,8 @@ public class ContinuityProcessGlue {
     RestoreTestProcess.Data.CHECKSUM_EXPECTED.write(execution, restore.checksumExpected());
     RestoreTestProcess.Data.ROWS_EXPECTED.write(execution, restore.rowsExpected());
     RestoreTestProcess.Data.RTO_OBJECTIVE.write(execution, restore.rto().toString());
+    // what the forms show (display only, from the inventory)
+    execution.setVariable(RestoreTestProcess.Display.SYSTEM, display.system(restore.systemId()));
   }
 
   public void recordRestore(DelegateTask task) {
@@ -90,6 +95,8 @@ public class ContinuityProcessGlue {
     FinancialSystem system = drTests.objectives(Data.SYSTEM.require(execution));
     Data.RTO_OBJECTIVE.write(execution, system.rto().toString());
     Data.RPO_OBJECTIVE.write(execution, system.rpo().toString());
+    // what the forms show (display only, from the inventory)
+    execution.setVariable(DrTestProcess.Display.SYSTEM, display.system(system.id()));
   }
 
   public void plan(DelegateTask task) {
@@ -98,6 +105,8 @@ public class ContinuityProcessGlue {
         TaskInputs.optional(task, Fields.PARTICIPANTS), TaskInputs.optional(task, Fields.PLANNED_DATE),
         inputs.actor(task)));
     Data.TEST.write(task, id);
+    // the plan as recorded, readable (display only, from the test's row)
+    display.drTimes(id).forEach(task::setVariable);
   }
 
   public void recordExecution(DelegateTask task) {
@@ -111,6 +120,8 @@ public class ContinuityProcessGlue {
         inputs.actor(task)));
     Data.PASSED.write(task, judgement.passed());
     Data.JUDGEMENT.write(task, DrTestService.describe(judgement));
+    // the moments as recorded, in the business calendar's zone (display only, from the test's row)
+    display.drTimes(Data.TEST.require(task)).forEach(task::setVariable);
   }
 
   public void signOff(DelegateTask task) {

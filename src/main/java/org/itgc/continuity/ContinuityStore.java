@@ -174,6 +174,16 @@ class ContinuityStore {
         test.rpoSeconds(), Timestamp.from(test.createdAt()));
   }
 
+  /** A DR test's moments as recorded: the planned day, then the outage declared, service restored, last point. */
+  record DrTimes(LocalDate plannedDate, Instant outageDeclared, Instant serviceRestored, Instant lastRecoveredPoint) {}
+
+  DrTimes drTimes(String testId) {
+    return jdbc.queryForObject("select planned_date, outage_declared, service_restored, last_recovered_point "
+        + "from continuity_test where id = ?", (rs, n) -> new DrTimes(rs.getObject("planned_date", LocalDate.class),
+            instant(rs.getTimestamp("outage_declared")), instant(rs.getTimestamp("service_restored")),
+            instant(rs.getTimestamp("last_recovered_point"))), testId);
+  }
+
   /** What a DR test's execution recorded, judged. */
   record DrExecution(Instant outageDeclared, Instant serviceRestored, Instant lastRecoveredPoint, long actualRtoSeconds,
       long actualRpoSeconds, boolean rtoMet, boolean rpoMet, boolean passed, String notes, String recordedBy,

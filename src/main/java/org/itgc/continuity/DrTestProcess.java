@@ -40,6 +40,22 @@ public final class DrTestProcess {
     private Data() {}
   }
 
+  /**
+   * Texts the server writes for the task forms to show, from the inventory and the test's row, local to one system's
+   * test: display only. No gateway, listener or service reads them back, and no form may submit them.
+   */
+  public static final class Display {
+    /** The system by name and tier with its RTO and RPO. */
+    public static final String SYSTEM = "systemDisplay";
+    /** The planned day, then the moments recorded, in the business calendar's zone. */
+    public static final String PLANNED_DATE = "plannedDateDisplay";
+    public static final String OUTAGE_DECLARED = "outageDeclaredDisplay";
+    public static final String SERVICE_RESTORED = "serviceRestoredDisplay";
+    public static final String LAST_RECOVERED_POINT = "lastRecoveredPointDisplay";
+
+    private Display() {}
+  }
+
   /** The fields of the task forms (what a person submits, read with {@link org.itgc.platform.TaskInputs}). */
   public static final class Fields {
     public static final String SCENARIO = "scenario";

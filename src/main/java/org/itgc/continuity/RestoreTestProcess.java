@@ -29,6 +29,17 @@ public final class RestoreTestProcess {
     private Data() {}
   }
 
+  /**
+   * Texts the server writes for the task forms to show, local to one restore: display only. No gateway, listener or
+   * service reads them back, and no form may submit them.
+   */
+  public static final class Display {
+    /** The system by name and tier with its RTO and RPO, from the inventory. */
+    public static final String SYSTEM = "systemDisplay";
+
+    private Display() {}
+  }
+
   /** The fields of the task forms. */
   public static final class Fields {
     public static final String RESTORE_STARTED = "restoreStarted";
