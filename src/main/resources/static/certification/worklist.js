@@ -26,7 +26,9 @@
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const fields = (data.errors || []).map(e => e.field + ': ' + e.reason).join('; ');
-      throw new Error(fields || data.detail || ('HTTP ' + response.status));
+      const error = new Error(fields || data.detail || ('HTTP ' + response.status));
+      error.errors = data.errors || [];
+      throw error;
     }
     return data;
   }
@@ -54,6 +56,9 @@
     for (const item of items) {
       const tr = document.createElement('tr');
       tr.dataset.item = item.id;
+      // SoD-flagged or privileged: certifying it needs a reason (the server refuses it otherwise)
+      tr.dataset.sensitive = String(!!item.privileged || item.flags.includes('privileged')
+          || item.flags.includes('sod-conflict'));
       const check = document.createElement('td');
       const box = document.createElement('input');
       box.type = 'checkbox';
@@ -105,7 +110,21 @@
     return Array.from(document.querySelectorAll('.select-item:checked')).map(b => Number(b.value));
   }
 
+  /** The server's refusal beside each selected item it concerns (the decision's cell), until the next decision. */
+  function showRefusals(itemIds, text) {
+    for (const id of itemIds) {
+      const row = rows.querySelector('tr[data-item="' + id + '"]');
+      if (!row || row.dataset.sensitive !== 'true') continue;
+      const note = document.createElement('div');
+      note.className = 'refusal';
+      note.setAttribute('role', 'alert');
+      note.textContent = 'Not certified: ' + text;
+      row.lastElementChild.appendChild(note);
+    }
+  }
+
   async function decide(decision) {
+    rows.querySelectorAll('.refusal').forEach(n => n.remove());
     const itemIds = selected();
     if (!itemIds.length) return say('Select items first.');
     // the server asks for a reason to revoke, and to certify SoD-flagged or privileged access: send it when given
@@ -120,6 +139,10 @@
       await load(false);
     } catch (e) {
       say(e.message);
+      const refusal = decision === 'certify' && (e.errors || []).find(x => x.field === 'reason');
+      if (refusal) {
+        showRefusals(itemIds, 'a reason ' + refusal.reason.replace(/ \(item\(s\)[^)]*\)/, ''));
+      }
     }
   }
 
