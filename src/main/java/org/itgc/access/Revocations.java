@@ -403,6 +403,24 @@ public class Revocations {
     return timestamp == null ? null : timestamp.toInstant();
   }
 
+  /**
+   * A revocation itself, as its evidence page shows it: whose access, why, what triggered it (the HR event, the
+   * campaign or the finding it names) and who asked for it.
+   */
+  public record Revocation(String id, String identityId, String reason, Instant triggeredAt, String sourceRef,
+      String requestedBy, Instant createdAt) {}
+
+  /** One revocation by id; empty for an unknown id. */
+  public Optional<Revocation> find(String revocationId) {
+    return jdbc.query("""
+        select id, identity_id, reason, triggered_at, source_ref, requested_by, created_at from access_revocation
+        where id = ?
+        """, (rs, n) -> new Revocation(rs.getString("id"), rs.getString("identity_id"), rs.getString("reason"),
+        instant(rs.getTimestamp("triggered_at")), rs.getString("source_ref"), rs.getString("requested_by"),
+        instant(rs.getTimestamp("created_at"))), revocationId).stream().findFirst();
+  }
+
+  /** The removals of one revocation, with their SLA result and read-back (as the SLA report computes them). */
   public List<Item> itemsOf(String revocationId) {
     return jdbc.query(ITEM_SQL + " where r.id = ? order by i.id", (rs, n) -> mapItem(rs), revocationId);
   }

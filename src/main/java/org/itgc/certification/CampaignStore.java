@@ -575,6 +575,15 @@ class CampaignStore {
 
   /** The report's items with their revocations, by grant. */
   List<ReportItem> reportItems(String id) {
+    return reportItems(id, false);
+  }
+
+  /** The items a reviewer (or the non-response action) revoked, with their revocations, by grant. */
+  List<ReportItem> revokedItems(String id) {
+    return reportItems(id, true);
+  }
+
+  private List<ReportItem> reportItems(String id, boolean revokedOnly) {
     return jdbc.query("""
         select c.id as item_id, c.grant_id, c.identity_id, c.identity_name, c.identity_kind, c.identity_status,
                c.system_id, c.entitlement_id, c.privileged, c.granted_at, array_to_string(c.flags, ' ') as flags,
@@ -582,7 +591,7 @@ class CampaignStore {
                c.revocation_id, i.sla_business_days, i.deadline as removal_deadline, i.removed_at, i.met_sla,
                c.exception_id
         from cert_item c left join access_revocation_item_published i on i.revocation_id = c.revocation_id and i.grant_id = c.grant_id
-        where c.campaign_id = ? order by c.grant_id
+        where c.campaign_id = ? and (not ? or c.decision = 'revoke') order by c.grant_id
         """, (rs, n) -> new ReportItem(rs.getLong("item_id"), rs.getLong("grant_id"), rs.getString("identity_id"),
         rs.getString("identity_name"), rs.getString("identity_kind"), rs.getString("identity_status"),
         rs.getString("system_id"), rs.getString("entitlement_id"), rs.getBoolean("privileged"),
@@ -591,7 +600,24 @@ class CampaignStore {
         rs.getString("decided_by"), instant(rs, "decided_at"), rs.getBoolean("non_response"),
         rs.getString("revocation_id"), (Integer) rs.getObject("sla_business_days"),
         instant(rs, "removal_deadline"), instant(rs, "removed_at"),
-        (Boolean) rs.getObject("met_sla"), (Long) rs.getObject("exception_id")), id);
+        (Boolean) rs.getObject("met_sla"), (Long) rs.getObject("exception_id")), id, revokedOnly);
+  }
+
+  /** A decision of a campaign on one grant (its item), as the grant's evidence shows it. */
+  record GrantDecision(String campaignId, String campaignName, String reviewer, String decision, String decisionReason,
+      String decidedBy, Instant decidedAt, boolean nonResponse, String revocationId) {}
+
+  /** Every campaign's item on one grant, oldest campaign first (decided or not). */
+  List<GrantDecision> decisionsOnGrant(long grantId) {
+    return jdbc.query("""
+        select c.campaign_id, k.name as campaign_name, c.reviewer, c.decision, c.decision_reason, c.decided_by,
+               c.decided_at, c.non_response, c.revocation_id
+        from cert_item c join cert_campaign k on k.id = c.campaign_id where c.grant_id = ?
+        order by k.launched_at, c.campaign_id
+        """, (rs, n) -> new GrantDecision(rs.getString("campaign_id"), rs.getString("campaign_name"),
+        rs.getString("reviewer"), rs.getString("decision"), rs.getString("decision_reason"),
+        rs.getString("decided_by"), instant(rs, "decided_at"), rs.getBoolean("non_response"),
+        rs.getString("revocation_id")), grantId);
   }
 
   List<Reassignment> reportReassignments(String id) {

@@ -1,5 +1,6 @@
 package org.itgc.certification;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -126,6 +127,49 @@ public class Campaigns {
   /** Asks a campaign whose reviews are done to close now ({@link CampaignClosure#requestClose}). */
   public void requestClose(String id, String actor) {
     closure.requestClose(id, actor);
+  }
+
+  /**
+   * A campaign's whole evidence, as the evidence browser shows it to an auditor re-performing AC-03: its scope, the
+   * population frozen at launch with its digest, each reviewer's progress, the decisions' counts, the revoked items
+   * with their revocations, and where the closure report is (its digest recomputed from the items).
+   */
+  public record Evidence(String id, String name, Map<String, Object> scope, String status, String nonResponseAction,
+      String launchedBy, Instant launchedAt, Instant dueAt, Instant finalAt, Integer itemCount,
+      String populationDigest, Instant closedAt, Map<String, Object> closure, List<Reviewer> reviewers, long items,
+      long certified, long revoked, long undecided, long nonResponse, List<RevokedItem> revokedItems,
+      String reportPath) {}
+
+  /** An item revoked in a campaign, with the revocation that removes the grant. */
+  public record RevokedItem(long itemId, long grantId, String identityId, String identityName, String systemId,
+      String entitlementId, boolean privileged, String reviewer, String decidedBy, Instant decidedAt,
+      String decisionReason, boolean nonResponse, String revocationId, Integer slaBusinessDays,
+      Instant removalDeadline, Instant removedAt, Boolean metSla) {}
+
+  /** A campaign's decision on one grant. */
+  public record GrantDecision(String campaignId, String campaignName, String reviewer, String decision,
+      String decisionReason, String decidedBy, Instant decidedAt, boolean nonResponse, String revocationId) {}
+
+  /** A campaign's whole evidence; 404 for an unknown id. */
+  public Evidence evidence(String id) {
+    Campaign c = store.get(id);
+    List<Reviewer> reviewers = summary(id).reviewers();
+    CampaignStore.ClosureCounts counts = store.closureCounts(id);
+    List<RevokedItem> revoked = store.revokedItems(id).stream().map(i -> new RevokedItem(i.itemId(), i.grantId(),
+        i.identityId(), i.identityName(), i.systemId(), i.entitlementId(), i.privileged(), i.reviewer(),
+        i.decidedBy(), i.decidedAt(), i.decisionReason(), i.nonResponse(), i.revocationId(), i.slaBusinessDays(),
+        i.removalDeadline(), i.removedAt(), i.metSla())).toList();
+    return new Evidence(c.id(), c.name(), c.scope(), c.status(), c.nonResponseAction(), c.launchedBy(),
+        c.launchedAt(), c.dueAt(), c.finalAt(), c.itemCount(), c.populationDigest(), c.closedAt(), c.closure(),
+        reviewers, counts.items(), counts.certified(), counts.revoked(), counts.undecided(), counts.nonResponse(),
+        revoked, "/api/certifications/" + id + "/report");
+  }
+
+  /** The campaigns' decisions on one grant of the access registry, oldest campaign first. */
+  public List<GrantDecision> decisionsOnGrant(long grantId) {
+    return store.decisionsOnGrant(grantId).stream().map(d -> new GrantDecision(d.campaignId(), d.campaignName(),
+        d.reviewer(), d.decision(), d.decisionReason(), d.decidedBy(), d.decidedAt(), d.nonResponse(),
+        d.revocationId())).toList();
   }
 
   /** The closure report ({@link CampaignClosure#report}). */

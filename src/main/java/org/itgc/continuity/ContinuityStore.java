@@ -323,6 +323,28 @@ class ContinuityStore {
         test.rowsExpected(), test.rowsActual(), Timestamp.from(test.createdAt()));
   }
 
+  /** One test whole, with the backup a restore test picked ({@link ContinuityTests}). */
+  Optional<ContinuityTests.Test> test(String id) {
+    return jdbc.query("""
+        select t.*, b.taken_at as backup_taken_at, b.location as backup_location
+        from continuity_test t left join continuity_backup b on b.id = t.backup_id where t.id = ?
+        """, (rs, n) -> new ContinuityTests.Test(rs.getString("id"), rs.getString("kind"), rs.getString("system_id"),
+        rs.getString("retest_of"), rs.getString("scenario"), rs.getString("participants"),
+        rs.getObject("planned_date", LocalDate.class), rs.getString("planned_by"),
+        instant(rs.getTimestamp("outage_declared")), instant(rs.getTimestamp("service_restored")),
+        instant(rs.getTimestamp("last_recovered_point")), rs.getLong("rto_seconds"), rs.getLong("rpo_seconds"),
+        nullableLong(rs, "actual_rto_seconds"), nullableLong(rs, "actual_rpo_seconds"),
+        nullableBoolean(rs, "rto_met"), nullableBoolean(rs, "rpo_met"), nullableBoolean(rs, "passed"),
+        rs.getString("notes"), rs.getString("recorded_by"), instant(rs.getTimestamp("recorded_at")),
+        rs.getString("owner_sign_off_by"), instant(rs.getTimestamp("owner_sign_off_at")),
+        rs.getString("it_sign_off_by"), instant(rs.getTimestamp("it_sign_off_at")), nullableLong(rs, "exception_id"),
+        rs.getString("remediation"), rs.getString("remediated_by"), instant(rs.getTimestamp("remediated_at")),
+        nullableLong(rs, "backup_id"), instant(rs.getTimestamp("backup_taken_at")), rs.getString("backup_location"),
+        nullableLong(rs, "seed"), longs(rs.getArray("candidate_backups")), rs.getString("checksum_expected"),
+        rs.getString("checksum_actual"), nullableLong(rs, "rows_expected"), nullableLong(rs, "rows_actual"),
+        instant(rs.getTimestamp("created_at"))), id).stream().findFirst();
+  }
+
   // ---------------------------------------------------------------- columns
 
   private static Instant instant(Timestamp timestamp) {
