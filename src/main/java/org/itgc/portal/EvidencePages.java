@@ -115,17 +115,23 @@ class EvidencePages {
 
   /**
    * Any other record's evidence: what the audit trail recorded on it (reads folded away, as on a change's page), and
-   * for an access request the request itself with its approvals. Reading it is recorded ({@code evidence.read}).
+   * for an access request the request itself with its approvals. Reading it is recorded ({@code evidence.read}). A
+   * record with a page of its own (a change, a grant, a revocation, a campaign, a DR or restore test) redirects there.
    */
   @GetMapping("/app/evidence/records")
   String record(@RequestParam String id, @RequestParam(defaultValue = "false") boolean reads, Model model) {
-    if (id.startsWith("CHG-")) {
-      return "redirect:/app/evidence/changes/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+    String own = Table.pageOf(id);
+    if (own != null) {
+      return "redirect:" + own + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
     }
     List<StoredAuditEvent> events = trail.find(new AuditTrail.Query(null, null, null, id, null, null, 0, 1000));
     var request = accessRequests.find(id);
     if (events.isEmpty() && request.isEmpty()) {
       throw new NotFoundException("record", id);
+    }
+    if (request.isEmpty() && id.matches("\\d{1,18}")
+        && events.stream().allMatch(e -> "access-grant".equals(e.objectType()))) {
+      return "redirect:" + Table.grantLink(Long.parseLong(id)); // a grant's events name it by its number
     }
     String type = request.isPresent() ? "access-request" : events.get(0).objectType();
     audit.record(AuditEvent.of("evidence.read", type, id).detail("via", "evidence-browser").build());

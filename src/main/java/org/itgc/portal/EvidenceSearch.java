@@ -181,7 +181,7 @@ class EvidenceSearch {
         cells.add(new ArrayList<>(java.util.Arrays.asList(g.id(), g.identityId(), g.systemId(), g.entitlementId(),
             g.privileged(), g.grantedAt(), g.grantedBy(), g.requestId(), g.removedAt(), g.removedBy(),
             g.removalReason(), g.revocationId())));
-        links.add(null); // a grant's evidence is its request's and its revocation's: their ids are in the row
+        links.add(Table.grantLink(g.id()));
       }
     }
     return new Table("Grants of " + (identity == null || identity.isBlank() ? "an identity (give its id)" : identity.trim()),

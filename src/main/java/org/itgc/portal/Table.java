@@ -51,15 +51,42 @@ record Table(String title, List<String> columns, List<List<Object>> rows, List<S
   }
 
   /**
-   * The evidence page of a record: a change's own page, or for any other record the page of what the audit trail
-   * recorded on it (an access request's page adds the request itself); none without an id.
+   * The evidence page of a record: the own page of a change, revocation, campaign or DR or restore test, or for any
+   * other record the page of what the audit trail recorded on it (an access request's page adds the request itself);
+   * none without an id.
    */
   static String linkOf(Object id) {
     if (!(id instanceof String s) || s.isBlank()) {
       return null;
     }
     String encoded = java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-    return s.startsWith("CHG-") ? "/app/evidence/changes/" + encoded : "/app/evidence/records?id=" + encoded;
+    String page = pageOf(s);
+    return page != null ? page + encoded : "/app/evidence/records?id=" + encoded;
+  }
+
+  /**
+   * The own page of a record by its id's prefix (a change, a revocation, a campaign, a DR or restore test), or null
+   * when it has none (its audit events' page answers it).
+   */
+  static String pageOf(String id) {
+    if (id.startsWith("CHG-")) {
+      return "/app/evidence/changes/";
+    }
+    if (id.startsWith("RV-")) {
+      return "/app/evidence/revocations/";
+    }
+    if (id.startsWith("CERT-")) {
+      return "/app/evidence/campaigns/";
+    }
+    if (id.startsWith("DR-") || id.startsWith("RT-")) {
+      return "/app/evidence/continuity/";
+    }
+    return null;
+  }
+
+  /** A grant's own page. */
+  static String grantLink(long id) {
+    return "/app/evidence/grants/" + id;
   }
 
   /** Only the rows whose cells contain {@code text} (case-insensitive); all for a blank text. */

@@ -31,7 +31,9 @@ class EvidenceBrowserIT {
   void aRequesterMayNotOpenTheEvidence() {
     var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
     for (String path : new String[] {"/app/evidence", "/app/evidence/export?kind=changes",
-        "/app/evidence/changes/CHG-2026-000001", "/app/evidence/records?id=CHG-2026-000001"}) {
+        "/app/evidence/changes/CHG-2026-000001", "/app/evidence/records?id=CHG-2026-000001",
+        "/app/evidence/grants/1", "/app/evidence/revocations/RV-2026-000001", "/app/evidence/campaigns/CERT-2026-00001",
+        "/app/evidence/continuity/DR-2026-00001"}) {
       var page = rachel.get(path);
       assertThat(page.status()).as(path).isEqualTo(403);
       assertThat(page.body()).as(path).contains("You may not open this page").doesNotContain("Population of");

@@ -42,6 +42,16 @@ class TableTest {
   }
 
   @Test
+  void revocationsCampaignsAndContinuityTestsLinkToTheirOwnPages() {
+    assertThat(Table.linkOf("RV-2026-000007")).isEqualTo("/app/evidence/revocations/RV-2026-000007");
+    assertThat(Table.linkOf("CERT-2026-00003")).isEqualTo("/app/evidence/campaigns/CERT-2026-00003");
+    assertThat(Table.linkOf("DR-2026-00001")).isEqualTo("/app/evidence/continuity/DR-2026-00001");
+    assertThat(Table.linkOf("RT-2026-00002")).isEqualTo("/app/evidence/continuity/RT-2026-00002");
+    assertThat(Table.linkOf("AR-2026-000001")).isEqualTo("/app/evidence/records?id=AR-2026-000001");
+    assertThat(Table.grantLink(42)).isEqualTo("/app/evidence/grants/42");
+  }
+
+  @Test
   void anEmptyPopulationHasTheColumnsItWouldHave() {
     assertThat(Table.ofMaps("x", List.of(), List.of("item_id")).columns()).containsExactly("item_id");
   }
