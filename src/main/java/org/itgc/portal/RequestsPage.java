@@ -122,17 +122,20 @@ class RequestsPage {
       steps.add(new Step(deployment.deployedAt(), deployment.deployedBy(), "Deployed to production",
           deployment.reference() + (deployment.matched() ? " (traced to an approved change)" : " (not traced: " + deployment.problem() + ")"), ""));
     }
+    // the post-implementation review: its task (named after the model, then the record) completed, by whom and when
     for (var task : record.tasks()) {
-      if (task.ended() != null && task.deleteReason() != null && task.deleteReason().equals("completed")
-          && task.name() != null && task.name().toLowerCase(java.util.Locale.ROOT).contains("review")
-          && !task.name().toLowerCase(java.util.Locale.ROOT).contains("technical")) {
-        steps.add(new Step(task.ended(), task.assignee(), task.name(),
+      if (task.ended() != null && "completed".equals(task.deleteReason()) && task.name() != null
+          && task.name().startsWith(POST_IMPLEMENTATION_REVIEW)) {
+        steps.add(new Step(task.ended(), task.assignee(), POST_IMPLEMENTATION_REVIEW,
             change.reviewOutcome() == null ? null : change.reviewOutcome() + ": " + change.reviewComment(), ""));
       }
     }
     steps.sort(Comparator.comparing(Step::at, Comparator.nullsLast(Comparator.naturalOrder())));
     return steps;
   }
+
+  /** The name the change model gives its review task (Tasklist shows it followed by the record). */
+  static final String POST_IMPLEMENTATION_REVIEW = "Post-implementation review";
 
   private static String stepName(String step) {
     return switch (step) {

@@ -137,4 +137,71 @@ class RequestsBrowserIT {
       assertThat(browser.text()).contains("There is nothing at this address.").doesNotContain("Whitelabel");
     }
   }
+
+  // ---------------------------------------------------------------- following a change to its outcome
+
+  private String taskOf(String user, String changeId, String taskKey) {
+    var tasks = Http.as(port, user).get("/engine-rest/task?processInstanceBusinessKey=" + changeId
+        + "&taskDefinitionKey=" + taskKey).json();
+    assertThat(tasks.size()).as("%s sees %s of %s", user, taskKey, changeId).isEqualTo(1);
+    return tasks.get(0).get("id").asText();
+  }
+
+  /** An approver's decision as Tasklist sends it: claim, then complete with the form's fields. */
+  private void complete(String user, String changeId, String taskKey, java.util.Map<String, Object> fields) {
+    var http = Http.as(port, user);
+    String task = taskOf(user, changeId, taskKey);
+    assertThat(http.post("/engine-rest/task/" + task + "/claim", Http.json(java.util.Map.of("userId", user))).status())
+        .isEqualTo(204);
+    var typed = new java.util.HashMap<String, Object>();
+    fields.forEach((k, v) -> typed.put(k, java.util.Map.of("value", v)));
+    var done = http.post("/engine-rest/task/" + task + "/complete", Http.json(java.util.Map.of("variables", typed)));
+    assertThat(done.status()).as(done.toString()).isEqualTo(204);
+  }
+
+  @Test
+  void aRequesterFollowsHerChangeThroughEveryDecisionToItsCloseAndAnotherToItsRejection() throws Exception {
+    var rachel = Http.as(port, "rachel");
+    String closed = rachel.post("/api/changes", Http.json(ChangeRequests.body("normal", "ERP-GL", null,
+        ChangeRequests.plannedSaturday(303)))).json().get("id").asText();
+    complete("sofia", closed, org.itgc.change.ChangeProcess.Elements.TECHNICAL_REVIEW,
+        java.util.Map.of("decision", "approve", "comment", "design is sound"));
+    complete("carlos", closed, org.itgc.change.ChangeProcess.Elements.CAB_REVIEW,
+        java.util.Map.of("decision", "approve", "comment", "window agreed"));
+    complete("ivan", closed, org.itgc.change.ChangeProcess.Elements.IT_APPROVAL,
+        java.util.Map.of("decision", "approve", "comment", "ok"));
+    complete("fiona", closed, org.itgc.change.ChangeProcess.Elements.FINANCE_APPROVAL,
+        java.util.Map.of("decision", "approve", "comment", "limits agreed with the controller"));
+    complete("dmitri", closed, org.itgc.change.ChangeProcess.Elements.IMPLEMENT,
+        java.util.Map.of("deploymentReference", "pipeline run 99", "implementationNotes", "applied"));
+    complete("sofia", closed, org.itgc.change.ChangeProcess.Elements.POST_IMPLEMENTATION_REVIEW,
+        java.util.Map.of("reviewOutcome", "success", "reviewComment", "limits work"));
+
+    String rejected = rachel.post("/api/changes", Http.json(ChangeRequests.body("normal", "ERP-GL", null,
+        ChangeRequests.plannedSaturday(304)))).json().get("id").asText();
+    complete("sofia", rejected, org.itgc.change.ChangeProcess.Elements.TECHNICAL_REVIEW,
+        java.util.Map.of("decision", "approve", "comment", "fine"));
+    complete("carlos", rejected, org.itgc.change.ChangeProcess.Elements.CAB_REVIEW,
+        java.util.Map.of("decision", "reject", "comment", "collides with the quarter-end close"));
+
+    try (var browser = Browser.start()) {
+      var driver = browser.driver();
+      browser.login(port, "rachel", Http.DEMO_PASSWORD);
+      browser.open(port, "/app/requests/changes/" + closed, "outcome");
+      assertThat(driver.findElement(By.id("outcome")).getText()).contains("Closed", "review: success", "limits work");
+      String timeline = driver.findElement(By.id("timeline")).getText();
+      assertThat(timeline).contains("Technical review: approve", "sofia", "design is sound", "CAB approval: approve",
+          "carlos", "IT approval: approve", "ivan", "Finance approval: approve", "fiona", "Implemented", "dmitri");
+      assertThat(timeline.indexOf("CAB approval")).isLessThan(timeline.indexOf("Implemented"));
+      assertThat(timeline).contains("Post-implementation review").doesNotContain("CAB review:");
+      assertThat(driver.findElements(By.id("waiting-for"))).isEmpty();
+      browser.screenshot("portal-change-closed.png");
+
+      browser.open(port, "/app/requests/changes/" + rejected, "outcome");
+      assertThat(driver.findElement(By.id("outcome")).getText())
+          .isEqualTo("Rejected - CAB approval by carlos: collides with the quarter-end close");
+      browser.open(port, "/app/requests", "changes");
+      assertThat(driver.findElement(By.id("changes")).getText()).contains(closed, "closed", rejected, "rejected");
+    }
+  }
 }
