@@ -29,7 +29,7 @@ class EvidenceBrowserIT {
 
   @Test
   void aRequesterMayNotOpenTheEvidence() {
-    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    var rachel = WebSession.signedIn(port, "rachel");
     for (String path : new String[] {"/app/evidence", "/app/evidence/export?kind=changes",
         "/app/evidence/changes/CHG-2026-000001", "/app/evidence/records?id=CHG-2026-000001",
         "/app/evidence/grants/1", "/app/evidence/revocations/RV-2026-000001", "/app/evidence/campaigns/CERT-2026-00001",
@@ -38,7 +38,7 @@ class EvidenceBrowserIT {
       assertThat(page.status()).as(path).isEqualTo(403);
       assertThat(page.body()).as(path).contains("You may not open this page").doesNotContain("Population of");
     }
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     assertThat(audrey.get("/app/evidence").status()).isEqualTo(200);
   }
 
@@ -105,7 +105,7 @@ class EvidenceBrowserIT {
         "entitlements", java.util.List.of("AP-PAY/AR_CLERK"), "justification", "Cover customer master data on leave")));
     assertThat(requested.status()).as(requested.toString()).isEqualTo(201);
     String id = requested.json().get("id").asText();
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     var found = audrey.get("/app/evidence?kind=access-requests&q=" + id);
     assertThat(found.status()).isEqualTo(200);
     String link = "/app/evidence/records?id=" + id;

@@ -44,7 +44,7 @@ class EvidenceRecordsIT {
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
     String revocation = started.json().get("id").asText();
 
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     var grants = audrey.get("/app/evidence?kind=grants&q=E9611");
     String grantPage = "/app/evidence/grants/" + grant;
     assertThat(grants.body()).contains("href=\"" + grantPage + "\"");
@@ -69,7 +69,7 @@ class EvidenceRecordsIT {
         "sam", "href=\"" + grantPage + "\"", "ERP General Ledger (ERP-GL, tier1)", "General ledger enquiry",
         "SLA (business days)", "not read back", "access.revocation.start");
 
-    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    var rachel = WebSession.signedIn(port, "rachel");
     for (String path : List.of(grantPage, revocationPage)) {
       var refused = rachel.get(path);
       assertThat(refused.status()).as(path).isEqualTo(403);
@@ -92,7 +92,7 @@ class EvidenceRecordsIT {
     int items = jdbc.queryForObject("select count(*) from cert_item where campaign_id = ?", Integer.class, id);
     String reviewer = jdbc.queryForObject("select min(reviewer) from cert_item where campaign_id = ?", String.class, id);
 
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     String link = "/app/evidence/campaigns/" + id;
     assertThat(audrey.get("/app/evidence?kind=campaigns&q=" + id).body()).contains("href=\"" + link + "\"");
     var page = audrey.get(link);
@@ -113,7 +113,7 @@ class EvidenceRecordsIT {
     assertThat(grantPage.body()).contains("href=\"" + link + "\"", "BI evidence review", "certify",
         "Still needed for month-end reports");
 
-    var refused = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD).get(link);
+    var refused = WebSession.signedIn(port, "rachel").get(link);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.body()).doesNotContain(digest);
   }
@@ -133,7 +133,7 @@ class EvidenceRecordsIT {
     String id = jdbc.queryForObject("select id from continuity_test where process_instance_id = ?", String.class,
         instance);
 
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     String link = "/app/evidence/continuity/" + id;
     assertThat(audrey.get("/app/evidence?kind=continuity&q=" + id).body()).contains("href=\"" + link + "\"");
     var page = audrey.get(link);
@@ -142,7 +142,7 @@ class EvidenceRecordsIT {
         "Measured against the objectives", "72 h", "24 h", "5 h 30 min", "2 h", "sofia", "ivan", "none recorded",
         "dr-test.plan");
 
-    var refused = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD).get(link);
+    var refused = WebSession.signedIn(port, "rachel").get(link);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.body()).doesNotContain("File server room flooded");
     assertThat(audrey.get("/app/evidence/continuity/DR-NONE").status()).isEqualTo(404);

@@ -25,14 +25,14 @@ class GovernanceDashboardIT {
 
   @Test
   void aRequesterMayNotOpenTheDashboardNorItsLists() {
-    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    var rachel = WebSession.signedIn(port, "rachel");
     for (String path : new String[] {"/app/dashboard", "/app/dashboard/lists/population?key=CM-02",
         "/app/dashboard/lists/removals/export?format=csv"}) {
       var page = rachel.get(path);
       assertThat(page.status()).as(path).isEqualTo(403);
       assertThat(page.body()).as(path).contains("You may not open this page").doesNotContain("Population of");
     }
-    var grace = WebSession.tasklist(port, "grace", Http.DEMO_PASSWORD);
+    var grace = WebSession.signedIn(port, "grace");
     assertThat(grace.get("/app/dashboard").status()).isEqualTo(200);
     var csv = grace.get("/app/dashboard/lists/population/export?key=CM-02&format=csv");
     assertThat(csv.status()).isEqualTo(200);

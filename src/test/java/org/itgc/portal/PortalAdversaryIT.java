@@ -39,7 +39,7 @@ class PortalAdversaryIT {
       body.put("title", "Follow-up of " + id + " part " + i);
       assertThat(rachel.post("/api/changes", Http.json(body)).status()).isEqualTo(201);
     }
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     var page = audrey.get("/app/evidence/changes/" + id);
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains(id);
@@ -47,7 +47,7 @@ class PortalAdversaryIT {
 
   @Test
   void datesBeyondWhatTheEngineKeepsAndPeriodsBeyondFiveYearsAreRefusedInWords() {
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     for (String path : List.of("/app/dashboard?from=%2B300000-01-01T00:00:00Z&to=%2B300001-01-01T00:00:00Z",
         "/app/dashboard?from=%2B999999999-12-01T00:00:00Z",
         "/app/evidence/export?kind=changes&from=%2B300000-01-01T00:00:00Z&to=%2B300001-01-01T00:00:00Z",
@@ -63,13 +63,13 @@ class PortalAdversaryIT {
 
   @Test
   void malformedPageRequestsAre400sNamingTheParameter() {
-    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    var rachel = WebSession.signedIn(port, "rachel");
     var missing = rachel.get("/app/evidence/records");
     assertThat(missing.status()).isIn(400, 403);
     var offset = rachel.get("/app/requests?changes=abc");
     assertThat(offset.status()).isEqualTo(400);
     assertThat(offset.body()).contains("changes: &#39;abc&#39; is not a valid value").doesNotContain("is not a date");
-    var audrey = WebSession.tasklist(port, "audrey", Http.DEMO_PASSWORD);
+    var audrey = WebSession.signedIn(port, "audrey");
     var missingForReader = audrey.get("/app/evidence/records");
     assertThat(missingForReader.status()).isEqualTo(400);
     assertThat(missingForReader.body()).contains("id: is required");
@@ -77,7 +77,7 @@ class PortalAdversaryIT {
 
   @Test
   void aSecurityAdminCannotUnlockHerOwnLogin() {
-    var sam = WebSession.tasklist(port, "sam", Http.DEMO_PASSWORD);
+    var sam = WebSession.signedIn(port, "sam");
     jdbc.update("update sec_user set locked_until = now() + interval '1 hour' where username = 'sam'");
     try {
       assertThat(sam.get("/app/users").body()).doesNotContain("/app/users/sam/unlock");
@@ -116,7 +116,7 @@ class PortalAdversaryIT {
 
   @Test
   void aLoginBoundToNoIdentityIsRefusedBesideTheUsernameAndNothingIsCreated() {
-    var sam = WebSession.tasklist(port, "sam", Http.DEMO_PASSWORD);
+    var sam = WebSession.signedIn(port, "sam");
     sam.get("/app/users/new");
     var page = sam.post("/app/users", Map.of("username", "advunbound", "displayName", "Unbound Person",
         "email", "advunbound@demo.itgc.local", "password", "Initial-Adversary-2026!x", "roles", "auditor",
@@ -128,7 +128,7 @@ class PortalAdversaryIT {
 
   @Test
   void aRequesterIsRefusedTheEvidenceRecordsAndThePackForm() {
-    var rachel = WebSession.tasklist(port, "rachel", Http.DEMO_PASSWORD);
+    var rachel = WebSession.signedIn(port, "rachel");
     rachel.get("/app");
     assertThat(rachel.get("/app/evidence/records?id=AR-1").status()).isEqualTo(403);
     assertThat(rachel.post("/app/evidence/packs", Map.of("controlId", "CM-02", "from", "2026-10-01", "to", "2027-01-01"))

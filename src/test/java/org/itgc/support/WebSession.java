@@ -30,6 +30,17 @@ public final class WebSession {
   /** A response: status, where it redirects (path only), body. */
   public record Page(int status, String location, String body, String contentType) {}
 
+  private static final java.util.Map<String, WebSession> SIGNED_IN = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A signed-in session of {@code user} shared by the tests of one application that only read with it: each login
+   * takes a TOTP code, and the engine accepts each time step once per user, so repeated logins of one user wait for
+   * fresh steps (up to 30 seconds each). Tests of the login itself or of a session's end use {@link #tasklist}.
+   */
+  public static WebSession signedIn(int port, String user) {
+    return SIGNED_IN.computeIfAbsent(port + "/" + user, key -> tasklist(port, user, Http.DEMO_PASSWORD));
+  }
+
   /** A Tasklist login with password and second factor; a new user enrols on the way. */
   public static WebSession tasklist(int port, String user, String password) {
     var session = new WebSession(port);
