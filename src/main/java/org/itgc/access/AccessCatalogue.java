@@ -3,6 +3,7 @@ package org.itgc.access;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
@@ -51,12 +52,35 @@ public class AccessCatalogue {
 
   record SystemEntitlements(String provisioning, @NotNull List<@Valid Entitlement> entitlements) {}
 
-  /** A non-human identity with the employee who answers for it. */
+  /**
+   * A non-human identity with the employee who answers for it, what it is for, the batch jobs that use it (each with
+   * the name it identifies itself by on the target: PostgreSQL's {@code application_name}), and how many days its
+   * credential may go without a rotation ({@code settings.serviceAccountRotationDays} when not given).
+   */
   public record ServiceAccount(@NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*") String id,
-      @NotBlank String name, @NotBlank String owner, String email) {}
+      @NotBlank String name, @NotBlank String owner, String email, @NotBlank String purpose,
+      @NotEmpty(message = "must name at least one batch job that uses the account") List<@NotNull @Valid Job> jobs,
+      @Min(1) Integer rotationDays) {
+    public ServiceAccount {
+      jobs = jobs == null ? null : List.copyOf(jobs);
+    }
+
+    /** The application names its declared jobs connect with. */
+    public Set<String> applicationNames() {
+      Set<String> names = new TreeSet<>();
+      jobs.forEach(j -> names.add(j.applicationName()));
+      return names;
+    }
+  }
+
+  /** A batch job that uses a service account, and the application name it connects to the target with. */
+  public record Job(@NotBlank String name,
+      @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,62}",
+          message = "must be an application name of at most 63 letters, digits, spaces or ._:/-") String applicationName) {}
 
   record Settings(@Min(1) int exceptionMaxDays, @NotNull Duration revocationReminderBefore,
-      @NotBlank String sodScanSchedule) {}
+      @NotBlank String sodScanSchedule, @Min(1) int serviceAccountRotationDays,
+      @NotBlank String serviceAccountRotationSchedule) {}
 
   record File(@NotNull List<@Valid Function> functions, @NotNull Map<String, @Valid SystemEntitlements> systems,
       List<@Valid ServiceAccount> serviceAccounts, Map<String, List<String>> jobs, @NotNull @Valid Settings settings) {}
@@ -105,9 +129,26 @@ public class AccessCatalogue {
     });
     this.serviceAccounts = file.serviceAccounts() == null ? List.of() : List.copyOf(file.serviceAccounts());
     Set<String> accountIds = new HashSet<>();
-    for (ServiceAccount account : serviceAccounts) {
+    for (int i = 0; i < serviceAccounts.size(); i++) {
+      ServiceAccount account = serviceAccounts.get(i);
       if (!accountIds.add(account.id())) {
         problems.add("serviceAccounts: " + account.id() + " is listed twice");
+      }
+      Set<String> jobNames = new HashSet<>();
+      Set<String> applicationNames = new HashSet<>();
+      for (int j = 0; account.jobs() != null && j < account.jobs().size(); j++) {
+        Job job = account.jobs().get(j);
+        String at = "serviceAccounts[" + i + "] (" + account.id() + ").jobs[" + j + "]";
+        if (job == null) {
+          continue;
+        }
+        if (job.name() != null && !jobNames.add(job.name())) {
+          problems.add(at + ".name: " + job.name() + " is listed twice");
+        }
+        if (job.applicationName() != null && !applicationNames.add(job.applicationName())) {
+          problems.add(at + ".applicationName: " + job.applicationName() + " is declared by another job of the "
+              + "account; each job connects with its own");
+        }
       }
     }
     this.jobs = file.jobs() == null ? Map.of() : Map.copyOf(file.jobs());
@@ -123,6 +164,11 @@ public class AccessCatalogue {
     this.settings = file.settings();
     if (!org.springframework.scheduling.support.CronExpression.isValidExpression(settings.sodScanSchedule())) {
       problems.add("settings.sodScanSchedule: '" + settings.sodScanSchedule()
+          + "' is not a cron expression (seconds minutes hours day-of-month month day-of-week)");
+    }
+    if (!org.springframework.scheduling.support.CronExpression.isValidExpression(
+        settings.serviceAccountRotationSchedule())) {
+      problems.add("settings.serviceAccountRotationSchedule: '" + settings.serviceAccountRotationSchedule()
           + "' is not a cron expression (seconds minutes hours day-of-month month day-of-week)");
     }
     if (!problems.isEmpty()) {
@@ -167,6 +213,20 @@ public class AccessCatalogue {
 
   public List<ServiceAccount> serviceAccounts() {
     return serviceAccounts;
+  }
+
+  public Optional<ServiceAccount> serviceAccount(String id) {
+    return serviceAccounts.stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  /** How many days a service account's credential may go without a rotation. */
+  public int rotationDays(ServiceAccount account) {
+    return account.rotationDays() == null ? settings.serviceAccountRotationDays() : account.rotationDays();
+  }
+
+  /** Spring cron of the scheduled rotation of service accounts' credentials that are due. */
+  public String serviceAccountRotationSchedule() {
+    return settings.serviceAccountRotationSchedule();
   }
 
   /** Whether a job justifies an entitlement (the mover rule). A job without an entry justifies nothing. */
