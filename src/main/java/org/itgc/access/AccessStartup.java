@@ -33,9 +33,12 @@ class AccessStartup implements ApplicationRunner {
   private final HrImports hrImports;
   private final ConfigFiles configFiles;
   private final boolean loadSamples;
+  private final ServiceAccountOwners owners;
 
   AccessStartup(AccessCatalogue catalogue, Provisioning provisioning, Identities identities, AccessRegistry registry,
-      HrImports hrImports, ConfigFiles configFiles, @Value("${itgc.access.load-samples:false}") boolean loadSamples) {
+      HrImports hrImports, ConfigFiles configFiles, @Value("${itgc.access.load-samples:false}") boolean loadSamples,
+      ServiceAccountOwners owners) {
+    this.owners = owners;
     this.catalogue = catalogue;
     this.provisioning = provisioning;
     this.identities = identities;
@@ -53,7 +56,7 @@ class AccessStartup implements ApplicationRunner {
             + " names provisioning connector '" + id + "', which does not exist");
       });
     }
-    identities.storeServiceAccounts(catalogue.serviceAccounts());
+    identities.storeServiceAccounts(catalogue.serviceAccounts(), owners::ownerOf);
     if (loadSamples) {
       Path hr = configFiles.resolve(HR_SAMPLE);
       var people = hrImports.start(Files.readString(hr), "sample-data", false);

@@ -46,6 +46,6 @@ class ConnectorsController {
   @PostMapping("/api/access/service-accounts/{serviceAccountId}/rotation")
   @PreAuthorize("hasAnyAuthority('security-admin')")
   ServiceAccountRotations.Rotated rotate(@PathVariable String serviceAccountId, Authentication authentication) {
-    return rotations.rotate(serviceAccountId, authentication.getName());
+    return rotations.rotateOnDemand(serviceAccountId, authentication.getName());
   }
 }

@@ -337,13 +337,23 @@ public class Identities {
     return new ManagerChains(managers).problem(id, managerId);
   }
 
-  /** Service accounts of config/access.yaml, kept as identities of their own (source {@code config}). */
-  void storeServiceAccounts(List<AccessCatalogue.ServiceAccount> accounts) {
+  /**
+   * Service accounts of config/access.yaml, kept as identities of their own (source {@code config}), each with the
+   * owner it has now (a security admin may have changed the one the file names: {@link ServiceAccountOwners}).
+   */
+  void storeServiceAccounts(List<AccessCatalogue.ServiceAccount> accounts,
+      java.util.function.Function<AccessCatalogue.ServiceAccount, String> ownerOf) {
     for (AccessCatalogue.ServiceAccount account : accounts) {
       Identity identity = new Identity(account.id(), Identity.SERVICE, account.name(), account.email(), null, null,
-          null, Identity.ACTIVE, null, null, null, account.owner(), "config", null);
+          null, Identity.ACTIVE, null, null, null, ownerOf.apply(account), "config", null);
       transactions.execute(status -> store(identity, "config", "system"));
     }
+  }
+
+  /** A service account's new owner, on its identity. */
+  void changeServiceOwner(String serviceAccountId, String ownerId, String actor) {
+    find(serviceAccountId).filter(i -> Identity.SERVICE.equals(i.kind())).ifPresent(identity -> transactions.execute(
+        status -> store(identity.withOwner(ownerId), identity.source(), actor)));
   }
 
   /** A service identity of the engine's own making (an API credential), owned by the employee who issued it. */

@@ -24,6 +24,11 @@ public record Identity(String id, String kind, String name, String email, String
         ownerId, source, value);
   }
 
+  Identity withOwner(String value) {
+    return new Identity(id, kind, name, email, managerId, department, job, status, hireDate, terminationDate, userName,
+        value, source, scimId);
+  }
+
   Identity withStatus(String value, LocalDate terminated) {
     return new Identity(id, kind, name, email, managerId, department, job, value, hireDate, terminated, userName,
         ownerId, source, scimId);

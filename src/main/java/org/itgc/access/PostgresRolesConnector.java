@@ -176,6 +176,38 @@ final class PostgresRolesConnector implements TargetConnector {
     return new Rotation(login, file, verification);
   }
 
+  /** A session of a login on the target's server, as {@code pg_stat_activity} shows it. */
+  record Session(String login, int pid, java.time.Instant backendStart, String applicationName, String clientAddr) {}
+
+  /**
+   * The sessions of the given logins on the target's server now, from {@code pg_stat_activity}. The connector's login
+   * must see other roles' sessions whole (PostgreSQL's {@code pg_read_all_stats}): without it their start time is
+   * hidden, and the read fails naming the grant rather than reporting sessions it cannot tell apart.
+   */
+  java.util.List<Session> sessions(java.util.Collection<String> logins) {
+    java.util.List<Session> sessions = new java.util.ArrayList<>();
+    try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement("""
+        select usename, pid, backend_start, application_name, host(client_addr) from pg_stat_activity
+        where usename = any(?) and pid <> pg_backend_pid() order by backend_start, pid
+        """)) {
+      query.setArray(1, connection.createArrayOf("varchar", logins.toArray()));
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          java.sql.Timestamp started = rs.getTimestamp(3);
+          if (started == null) {
+            throw new IllegalStateException("connector " + id + " cannot see the details of " + rs.getString(1)
+                + "'s sessions: grant its login " + database.username() + " the role pg_read_all_stats");
+          }
+          sessions.add(new Session(rs.getString(1), rs.getInt(2), started.toInstant(), rs.getString(4),
+              rs.getString(5)));
+        }
+      }
+      return sessions;
+    } catch (SQLException e) {
+      throw failure("read the sessions of its service logins", e);
+    }
+  }
+
   private Path write(String login, String password) {
     try {
       Path folder = Path.of(settings.resolve(database.rotatedPasswordFolder()));

@@ -44,9 +44,13 @@ class TargetReconciliation {
     }
   }
 
-  /** What the reconciliation of one system found. */
+  /**
+   * What the reconciliation of one system found; for a database with service logins also their sessions (interactive
+   * use, AC-04: {@link ServiceAccountSessions}), or why they could not be read.
+   */
   record Result(String systemId, String connectorId, boolean reachable, String error, int registryGrants,
-      int targetHoldings, List<Finding> findings, int exceptionsRaised, Instant reconciledAt) {}
+      int targetHoldings, List<Finding> findings, int exceptionsRaised, Instant reconciledAt,
+      List<ServiceAccountSessions.Seen> serviceAccountSessions, String sessionsError) {}
 
   static final String GRANTED_ON_TARGET = "held on the target without a grant in the access registry";
   static final String MISSING_ON_TARGET = "registry grant not held on the target";
@@ -60,10 +64,12 @@ class TargetReconciliation {
   private final AuditRecorder audit;
   private final ScheduledOnce once;
   private final java.time.Clock clock;
+  private final ServiceAccountSessions serviceAccountSessions;
 
   TargetReconciliation(ConfiguredConnectors connectors, AccessRegistry registry, Identities identities,
       ControlExceptions exceptions, UserAccounts users, SystemsInventory systems, AuditRecorder audit,
-      ScheduledOnce once, java.time.Clock clock) {
+      ScheduledOnce once, java.time.Clock clock, ServiceAccountSessions serviceAccountSessions) {
+    this.serviceAccountSessions = serviceAccountSessions;
     this.connectors = connectors;
     this.registry = registry;
     this.identities = identities;
@@ -107,7 +113,7 @@ class TargetReconciliation {
       audit.record(event(systemId, actor)
           .outcome(AuditEvent.Outcome.FAILURE).detail("connector", connector.id())
           .detail("error", String.valueOf(e.getMessage())).build());
-      return new Result(systemId, connector.id(), false, e.getMessage(), 0, 0, List.of(), 0, at);
+      return new Result(systemId, connector.id(), false, e.getMessage(), 0, 0, List.of(), 0, at, List.of(), null);
     }
     List<Grant> grants = registry.activeOfSystem(systemId);
     List<Finding> findings = compare(connector, onTarget, grants);
@@ -115,13 +121,27 @@ class TargetReconciliation {
     for (Finding finding : findings) {
       raised += raise(finding) ? 1 : 0;
     }
+    List<ServiceAccountSessions.Seen> sessions = List.of();
+    String sessionsError = null;
+    if (connector instanceof PostgresRolesConnector database) {
+      try {
+        sessions = serviceAccountSessions.check(database);
+      } catch (RuntimeException e) {
+        log.warn("Reconciliation of {}: the sessions of its service logins cannot be read: {}", systemId,
+            e.getMessage());
+        sessionsError = e.getMessage();
+      }
+    }
     int holdings = onTarget.values().stream().mapToInt(Set::size).sum();
     audit.record(event(systemId, actor)
-        .outcome(findings.isEmpty() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
+        .outcome(findings.isEmpty() && sessionsError == null ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
         .detail("connector", connector.id()).detail("registryGrants", grants.size())
         .detail("targetHoldings", holdings).detail("findings", findings.size())
-        .detail("exceptionsRaised", raised).build());
-    return new Result(systemId, connector.id(), true, null, grants.size(), holdings, findings, raised, at);
+        .detail("exceptionsRaised", raised).detail("serviceAccountSessions", sessions.size())
+        .detail("interactiveSessionsRaised", sessions.stream().filter(x -> x.exceptionId() != null).count())
+        .detail("sessionsError", String.valueOf(sessionsError)).build());
+    return new Result(systemId, connector.id(), true, null, grants.size(), holdings, findings, raised, at, sessions,
+        sessionsError);
   }
 
   private static AuditEvent.Builder event(String systemId, String actor) {

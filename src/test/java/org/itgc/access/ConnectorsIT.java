@@ -80,8 +80,6 @@ class ConnectorsIT {
     directory.startListening();
     System.setProperty("ITGC_FIN_DIRECTORY_PORT", String.valueOf(directory.getListenPort()));
     System.setProperty("ITGC_FIN_DIRECTORY_PASSWORD", "directory-secret");
-    System.setProperty("ITGC_TREASURY_DB_PASSWORD", "treasury-secret");
-    System.setProperty("ITGC_ROTATED_PASSWORD_FOLDER", "target/rotated-passwords");
   }
 
   @AfterAll
@@ -92,32 +90,7 @@ class ConnectorsIT {
   /** The sample treasury database: its own database in the embedded server, roles, logins and a table. */
   @BeforeEach
   void treasuryDatabase() throws Exception {
-    System.setProperty("ITGC_TREASURY_DB_PORT", String.valueOf(database.port()));
-    JdbcTemplate owner = new JdbcTemplate(database.ownerDataSource());
-    if (owner.queryForObject("select count(*) from pg_database where datname = 'treasury'", Integer.class) > 0) {
-      return;
-    }
-    owner.execute("create database treasury");
-    owner.execute("create role itgc_provisioner login createrole password 'treasury-secret'");
-    for (String person : List.of("rachel", "ryan", "paula")) {
-      owner.execute("create role " + person + " login");
-    }
-    String url = "jdbc:postgresql://localhost:" + database.port() + "/treasury";
-    try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-      s.execute("create table cash_position (account text primary key, currency char(3), balance numeric(18,2))");
-      s.execute("insert into cash_position values ('OPERATING-USD', 'USD', 1250000.00), ('PAYROLL-EUR', 'EUR', 310000)");
-    }
-    // the connector's login creates the roles it provisions (it holds their admin option), as a DBA would set it up
-    try (Connection c = DriverManager.getConnection(url, "itgc_provisioner", "treasury-secret");
-        Statement s = c.createStatement()) {
-      s.execute("create role treasury_reader nologin");
-      s.execute("create role treasury_analyst nologin");
-      s.execute("create role svc_gl_etl login password 'initial-etl-password'");
-    }
-    try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-      s.execute("grant select on cash_position to treasury_reader");
-      s.execute("grant select, update on cash_position to treasury_analyst");
-    }
+    TreasuryDatabase.ensure(database);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -422,7 +395,7 @@ class ConnectorsIT {
     assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
     assertThat(rotated.json().get("login").asText()).isEqualTo("svc_gl_etl");
     assertThat(rotated.json().get("verification").asText()).contains("signed in as svc_gl_etl");
-    // the login's stored verifier changed (the embedded server trusts local sign-ins, so signing in proves less)
+    // the login's stored verifier changed
     assertThat(owner.queryForObject("select rolpassword from pg_authid where rolname = 'svc_gl_etl'", String.class))
         .isNotEqualTo(before).startsWith("SCRAM-SHA-256$");
     Path file = Path.of(rotated.json().get("writtenTo").asText());
