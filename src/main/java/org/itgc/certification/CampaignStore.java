@@ -196,7 +196,11 @@ class CampaignStore {
 
   // ---------------------------------------------------------------- the population and its reviewers
 
-  /** Copies the in-scope grants of the access registry into the campaign's items, with their flags of today. */
+  /**
+   * Copies the in-scope grants of the access registry into the campaign's items, with their flags of today. A service
+   * account's grants are in scope on a system of any tier (control AC-04 reviews every service account every quarter);
+   * a campaign that names its systems still reviews only those.
+   */
   int insertItems(String id, CertificationSettings.Scope scope, Instant now) {
     boolean anyTier = scope.tiers().isEmpty();
     String[] tierSystemIds = anyTier ? new String[0]
@@ -219,7 +223,7 @@ class CampaignStore {
                         then 'unused' end]::varchar[], null)
           from access_grant_published g join access_identity_published a on a.id = g.identity_id
           where g.removed_at is null
-            and (? or g.system_id = any(?::varchar[]))
+            and (? or g.system_id = any(?::varchar[]) or (? and a.kind = 'service'))
             and (cardinality(?::varchar[]) = 0 or g.system_id = any(?::varchar[]))
             and (? or not g.privileged) and (? or a.kind <> 'service')
           order by g.id
@@ -229,10 +233,12 @@ class CampaignStore {
       var systemArray = con.createArrayOf("varchar", systemIds);
       ps.setBoolean(3, anyTier);
       ps.setArray(4, con.createArrayOf("varchar", tierSystemIds));
-      ps.setArray(5, systemArray);
+      // service accounts are reviewed every quarter on every system (AC-04): the tiers narrow people's grants only
+      ps.setBoolean(5, scope.includeServiceAccounts());
       ps.setArray(6, systemArray);
-      ps.setBoolean(7, scope.includePrivileged());
-      ps.setBoolean(8, scope.includeServiceAccounts());
+      ps.setArray(7, systemArray);
+      ps.setBoolean(8, scope.includePrivileged());
+      ps.setBoolean(9, scope.includeServiceAccounts());
       return ps;
     });
   }

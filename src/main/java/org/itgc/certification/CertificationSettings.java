@@ -29,7 +29,17 @@ public class CertificationSettings {
   record File(@NotBlank String schedule, @NotNull @Valid Scope scheduledScope, @Min(1) int dueBusinessDays,
       @Min(0) int reminderBusinessDaysBefore, @Min(0) int finalDeadlineBusinessDays,
       @NotBlank @Pattern(regexp = "revoke|exception", message = "must be revoke or exception") String nonResponseAction,
-      @NotNull Duration revocationCheckInterval) {}
+      @NotNull Duration revocationCheckInterval) implements ConfigFiles.SelfValidating {
+
+    @Override
+    public List<String> problems() {
+      if (scheduledScope != null && !scheduledScope.includeServiceAccounts()) {
+        return List.of("scheduledScope.includeServiceAccounts: must be true: control AC-04 reviews every service "
+            + "account in every quarterly campaign");
+      }
+      return List.of();
+    }
+  }
 
   private final File file;
 

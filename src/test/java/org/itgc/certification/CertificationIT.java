@@ -333,4 +333,45 @@ class CertificationIT {
     assertThat(fields).contains("systems", "tiers");
     assertThat(jdbc.queryForObject("select count(*) from cert_campaign where scope::text like '%NOPE%'", Integer.class)).isZero();
   }
+
+  @Test
+  void everyQuarterlyCampaignReviewsEveryServiceAccountsGrantsWhateverTheSystemsTier() throws Exception {
+    // a service account's grant on BI-REPORTING, a tier-3 system outside the quarterly scope's tiers (tier1, tier2)
+    var baseline = as("sam").post("/api/access/grants/import", "text/csv", ("employeeId,systemId,entitlementId,grantedAt\n"
+        + "SVC-AP-BATCH,BI-REPORTING,BI_VIEWER,2024-01-02\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(baseline.status()).as(baseline.toString()).isEqualTo(200);
+    // the quarterly schedule's own timer, fired now
+    Job quarterly = managementService.createJobQuery().processDefinitionKey("access-certification-schedule").timers()
+        .singleResult();
+    assertThat(quarterly).as("the quarterly schedule's timer").isNotNull();
+    int before = jdbc.queryForObject("select count(*) from cert_campaign where launched_by = 'schedule'", Integer.class);
+    managementService.executeJob(quarterly.getId());
+    await("the quarterly campaign launched", () -> jdbc.queryForObject("select count(*) from cert_campaign "
+        + "where launched_by = 'schedule' and status = 'open'", Integer.class) > before);
+    String id = jdbc.queryForObject("select id from cert_campaign where launched_by = 'schedule' order by launched_at "
+        + "desc limit 1", String.class);
+    try {
+      List<String> serviceGrants = jdbc.queryForList("""
+          select g.system_id || '/' || g.entitlement_id || '/' || g.identity_id from access_grant g
+          join access_identity a on a.id = g.identity_id where a.kind = 'service' and g.removed_at is null order by 1
+          """, String.class);
+      List<String> reviewed = jdbc.queryForList("""
+          select system_id || '/' || entitlement_id || '/' || identity_id from cert_item
+          where campaign_id = ? and 'service-account' = any(flags) order by 1
+          """, String.class, id);
+      assertThat(serviceGrants).contains("BI-REPORTING/BI_VIEWER/SVC-AP-BATCH", "ERP-GL/GL_ACCOUNTANT/SVC-GL-ETL");
+      assertThat(reviewed).as("every active grant of a service account is in the quarterly campaign")
+          .containsExactlyElementsOf(serviceGrants);
+      // people's grants on a tier-3 system stay out of the quarterly scope
+      assertThat(jdbc.queryForObject("select count(*) from cert_item where campaign_id = ? and system_id = 'BI-REPORTING' "
+          + "and identity_kind = 'person'", Integer.class, id)).isZero();
+      assertThat(jdbc.queryForObject("select reviewer from cert_item where campaign_id = ? and identity_id = 'SVC-AP-BATCH' "
+          + "and system_id = 'BI-REPORTING'", String.class, id)).as("the system's owner reviews it").isNotBlank();
+    } finally {
+      // the campaign's tasks and timers are not the other tests' business
+      String instance = jdbc.queryForObject("select process_instance_id from cert_campaign where id = ?", String.class, id);
+      var parent = runtimeService.createProcessInstanceQuery().subProcessInstanceId(instance).singleResult();
+      runtimeService.deleteProcessInstance(parent == null ? instance : parent.getId(), "test over");
+    }
+  }
 }
