@@ -72,7 +72,8 @@ class ServiceAccountRotations {
 
   /**
    * A rotation a security admin asks for: an unknown account, or one no connector rotates, is refused (400 naming
-   * {@code serviceAccountId}); a rotation that fails on the target is recorded, raises its exception and is thrown.
+   * {@code serviceAccountId}); a rotation that fails on the target is recorded, raises its exception and answers 502
+   * (problem+json with the rotation's and the exception's ids).
    */
   Rotated rotateOnDemand(String serviceAccountId, String actor) {
     if (catalogue.serviceAccount(serviceAccountId).isEmpty()) {
@@ -85,7 +86,13 @@ class ServiceAccountRotations {
     }
     Rotated rotated = rotate(serviceAccountId, ON_DEMAND, actor, null);
     if (!rotated.succeeded()) {
-      throw new IllegalStateException(rotated.error());
+      var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(
+          org.springframework.http.HttpStatus.BAD_GATEWAY, rotated.error());
+      problem.setTitle("Rotation failed on the target");
+      problem.setProperty("rotationId", rotated.rotationId());
+      problem.setProperty("exceptionId", rotated.exceptionId());
+      throw new org.springframework.web.ErrorResponseException(org.springframework.http.HttpStatus.BAD_GATEWAY, problem,
+          null);
     }
     return rotated;
   }

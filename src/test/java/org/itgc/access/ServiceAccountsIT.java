@@ -164,6 +164,39 @@ class ServiceAccountsIT {
         rotated.rotationId())).rootCause().hasMessageContaining("never changed or deleted");
   }
 
+  @Test
+  void anOnDemandRotationIsRecordedAndOneThatFailsOnTheTargetIsAnAc04Exception() throws Exception {
+    var ok = sam().post("/api/access/service-accounts/SVC-GL-ETL/rotation", "{}");
+    assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    assertThat(rotation(ok.json().get("rotationId").asLong())).containsEntry("trigger", "on-demand")
+        .containsEntry("triggered_by", "sam").containsEntry("outcome", "rotated");
+
+    // the database is away: nothing listens on the port the connector is pointed at
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    System.setProperty("ITGC_TREASURY_DB_PORT", String.valueOf(closedPort));
+    try {
+      var failed = sam().post("/api/access/service-accounts/SVC-GL-ETL/rotation", "{}");
+      assertThat(failed.status()).as(failed.toString()).isEqualTo(502);
+      assertThat(failed.contentType()).startsWith("application/problem+json");
+      long rotationId = failed.json().get("rotationId").asLong();
+      long exceptionId = failed.json().get("exceptionId").asLong();
+      Map<String, Object> row = rotation(rotationId);
+      assertThat(row).containsEntry("trigger", "on-demand").containsEntry("outcome", "failed")
+          .containsEntry("exception_id", exceptionId).containsEntry("login", "svc_gl_etl");
+      assertThat((String) row.get("error")).contains("treasury-db");
+      assertThat(jdbc.queryForObject("select control_id || ' ' || object_id || ' ' || status from control_exception "
+          + "where id = ?", String.class, exceptionId)).isEqualTo("AC-04 SVC-GL-ETL/rotation open");
+      TestMailServer.await(m -> TestMailServer.body(m).contains("SVC-GL-ETL/rotation")
+          && recipients(m).contains("sofia@demo.itgc.local") && recipients(m).contains("sam@demo.itgc.local"),
+          Duration.ofSeconds(20));
+    } finally {
+      System.setProperty("ITGC_TREASURY_DB_PORT", String.valueOf(database.port()));
+    }
+  }
+
   // ---------------------------------------------------------------- owners
 
   @Test
