@@ -35,18 +35,41 @@ public class AccessCatalogue {
   public record Function(@NotBlank @Pattern(regexp = "[A-Z][A-Z0-9_]*") String code, @NotBlank String name,
       boolean financialTransaction) {}
 
-  /** An entitlement of a system: a role, group or account. */
+  /**
+   * An entitlement of a system: a role, group or account; or an eligibility (registry only, never on the target) for
+   * the just-in-time entitlement it names in {@code eligibleFor}. A {@code jit} entitlement is privileged and held only
+   * for the bounded time of an elevation: it is never requested through an access request.
+   */
   public record Entitlement(@NotBlank String id, @NotBlank String name,
-      @NotBlank @Pattern(regexp = "role|group|account", message = "must be role, group or account") String kind,
-      boolean privileged, List<@NotBlank String> functions, Boolean requestable) {
+      @NotBlank @Pattern(regexp = "role|group|account|eligibility",
+          message = "must be role, group, account or eligibility") String kind,
+      boolean privileged, List<@NotBlank String> functions, Boolean requestable, Boolean jit, String eligibleFor) {
+    public static final String ELIGIBILITY = "eligibility";
+
     public Entitlement {
       functions = functions == null ? List.of() : List.copyOf(functions);
-      requestable = requestable == null || requestable;
+      jit = jit != null && jit;
+      requestable = requestable == null ? !jit : requestable;
     }
 
-    /** False for what is not asked for by an access request (API credentials, issued by a security admin). */
+    public Entitlement(String id, String name, String kind, boolean privileged, List<String> functions,
+        Boolean requestable) {
+      this(id, name, kind, privileged, functions, requestable, null, null);
+    }
+
+    /** False for what is not asked for by an access request (API credentials, just-in-time entitlements). */
     public boolean isRequestable() {
       return requestable;
+    }
+
+    /** Held only for the bounded time of an elevation. */
+    public boolean isJit() {
+      return jit;
+    }
+
+    /** Registry only: the right to ask for elevations to {@link #eligibleFor()}, never provisioned on the target. */
+    public boolean isEligibility() {
+      return ELIGIBILITY.equals(kind);
     }
   }
 
@@ -120,6 +143,23 @@ public class AccessCatalogue {
           if (!functions.containsKey(code)) {
             problems.add("systems." + systemId + "." + entitlement.id() + ": function " + code + " is not in functions");
           }
+        }
+      }
+      for (Entitlement entitlement : system.entitlements()) {
+        String at = "systems." + systemId + "." + entitlement.id();
+        if (entitlement.isJit() && !entitlement.privileged()) {
+          problems.add(at + ": a jit entitlement is privileged");
+        }
+        if (entitlement.isJit() && entitlement.isRequestable()) {
+          problems.add(at + ": a jit entitlement is not requestable (it is held through elevations only)");
+        }
+        if (entitlement.isEligibility()) {
+          Entitlement target = entitlement.eligibleFor() == null ? null : byId.get(entitlement.eligibleFor());
+          if (target == null || !target.isJit()) {
+            problems.add(at + ": eligibleFor must name a jit entitlement of " + systemId);
+          }
+        } else if (entitlement.eligibleFor() != null) {
+          problems.add(at + ": only an entitlement of kind eligibility names eligibleFor");
         }
       }
       entitlements.put(systemId, byId);
@@ -204,6 +244,17 @@ public class AccessCatalogue {
   /** The functions an entitlement carries; none for an entitlement no longer in the catalogue. */
   public List<String> functionsOf(String systemId, String entitlementId) {
     return entitlement(systemId, entitlementId).map(Entitlement::functions).orElse(List.of());
+  }
+
+  /** The eligibility entitlement for a jit entitlement, if the catalogue has one. */
+  public Optional<Entitlement> eligibilityFor(String systemId, String jitEntitlementId) {
+    return entitlements.getOrDefault(systemId, Map.of()).values().stream()
+        .filter(e -> e.isEligibility() && jitEntitlementId.equals(e.eligibleFor())).findFirst();
+  }
+
+  /** Whether an entitlement is the registry's only (an eligibility): no connector grants or removes it. */
+  public boolean registryOnly(String systemId, String entitlementId) {
+    return entitlement(systemId, entitlementId).map(Entitlement::isEligibility).orElse(false);
   }
 
   /** The connector that provisions a system, if it has one. */

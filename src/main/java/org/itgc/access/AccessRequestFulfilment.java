@@ -72,6 +72,12 @@ class AccessRequestFulfilment {
           continue;
         }
         ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
+        if (catalogue.registryOnly(item.systemId(), item.entitlementId())) {
+          // an eligibility for a just-in-time entitlement: the right to ask for elevations, nothing on the target
+          grant(request, item, "connector:" + connector.id(), "registry-only",
+              "eligibility recorded in the registry; nothing granted on the target");
+          continue;
+        }
         String reference = connector.grant(beneficiary, item.systemId(), item.entitlementId());
         grant(request, item, "connector:" + connector.id(), "connector", reference);
       }

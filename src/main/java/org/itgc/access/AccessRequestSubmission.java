@@ -208,6 +208,10 @@ class AccessRequestSubmission {
             e -> {
               if (e.isRequestable()) {
                 result.add(new AccessCatalogue.SystemEntitlement(parts[0], e));
+              } else if (e.isJit()) {
+                errors.add(new FieldError(Fields.ENTITLEMENTS, "'" + key + "' is held just in time only: request "
+                    + catalogue.eligibilityFor(parts[0], parts[1]).map(el -> "'" + parts[0] + "/" + el.id() + "'")
+                    .orElse("its eligibility") + ", then an elevation (POST /api/access/elevations)"));
               } else {
                 errors.add(new FieldError(Fields.ENTITLEMENTS, "'" + key
                     + "' is an API credential: a security admin issues it, nobody requests it"));

@@ -40,7 +40,9 @@ public class ConfiguredConnectors {
       }
       String systemId = systems.get(0);
       Set<String> entitlements = new TreeSet<>();
+      // an eligibility is the registry's only: nothing on the target to map
       catalogue.entitlements().stream().filter(e -> e.systemId().equals(systemId))
+          .filter(e -> !e.entitlement().isEligibility())
           .forEach(e -> entitlements.add(e.entitlement().id()));
       Set<String> unmapped = new TreeSet<>(entitlements);
       unmapped.removeAll(connector.entitlements().keySet());

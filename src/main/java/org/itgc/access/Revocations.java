@@ -237,6 +237,12 @@ public class Revocations {
     Item item = item(itemId);
     Identity identity = identities.find(item.identityId()).orElseThrow();
     ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(item.systemId()).orElseThrow());
+    if (catalogue.registryOnly(item.systemId(), item.entitlementId())) {
+      // an eligibility is the registry's only: ending it removes nothing on the target
+      removed(item, clock.instant(), "connector:" + connector.id(), "registry-only",
+          "eligibility ended in the registry; nothing to remove on the target");
+      return;
+    }
     provisioning.attempt(processInstanceId, activityId, "revocation-item:" + item.id(), () -> {
       String reference = connector.remove(identity, item.systemId(), item.entitlementId());
       Instant removedAt = clock.instant();

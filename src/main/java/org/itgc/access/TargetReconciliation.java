@@ -156,6 +156,9 @@ class TargetReconciliation {
     onTarget.forEach((entitlement, accounts) -> remaining.put(entitlement, new TreeSet<>(accounts)));
     Map<String, Identity> byAccount = new HashMap<>();
     for (Grant grant : grants) {
+      if (!connector.targets().containsKey(grant.entitlementId())) {
+        continue; // an eligibility: the registry's only, nothing on the target
+      }
       Identity identity = identities.find(grant.identityId()).orElse(null);
       String account = identity == null ? null : connector.accountOf(identity).orElse(null);
       String target = connector.targets().get(grant.entitlementId());

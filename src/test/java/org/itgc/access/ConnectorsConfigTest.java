@@ -163,7 +163,7 @@ class ConnectorsConfigTest {
         """);
     assertThatThrownBy(() -> connectors(dir, new MockEnvironment()))
         .isInstanceOf(ConfigValidationException.class)
-        .hasMessageContaining("connectors[0] (treasury-db).entitlements: [TREASURY_ANALYST] of system TREASURY-DB "
+        .hasMessageContaining("connectors[0] (treasury-db).entitlements: [TREASURY_ADMIN, TREASURY_ANALYST] of system TREASURY-DB "
             + "are not mapped to a target")
         .hasMessageContaining("connectors[0] (treasury-db).entitlements.NO_SUCH_ROLE: not an entitlement of system "
             + "TREASURY-DB")

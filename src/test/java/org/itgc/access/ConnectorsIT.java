@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchResultEntry;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,23 +60,7 @@ class ConnectorsIT {
 
   @BeforeAll
   static void startDirectory() throws Exception {
-    InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
-    config.setSchema(null); // nsAccountLock (389 Directory Server's) is not in the standard schema
-    config.addAdditionalBindCredentials(BIND_DN, "directory-secret");
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-    directory = new InMemoryDirectoryServer(config);
-    directory.add("dn: " + BASE, "objectClass: domain", "dc: demo");
-    directory.add("dn: " + PEOPLE, "objectClass: organizationalUnit", "ou: people");
-    directory.add("dn: ou=groups," + BASE, "objectClass: organizationalUnit", "ou: groups");
-    for (String uid : List.of("rachel", "ryan", "lara", "paula")) {
-      directory.add("dn: uid=" + uid + "," + PEOPLE, "objectClass: inetOrgPerson", "uid: " + uid, "cn: " + uid,
-          "sn: " + uid, "mail: " + uid + "@demo.itgc.local");
-    }
-    directory.add("dn: " + READ_GROUP, "objectClass: groupOfNames", "cn: fin-share-read");
-    directory.add("dn: " + WRITE_GROUP, "objectClass: groupOfNames", "cn: fin-share-write");
-    directory.startListening();
-    System.setProperty("ITGC_FIN_DIRECTORY_PORT", String.valueOf(directory.getListenPort()));
-    System.setProperty("ITGC_FIN_DIRECTORY_PASSWORD", "directory-secret");
+    directory = ConnectorTargets.startDirectory();
   }
 
   @AfterAll

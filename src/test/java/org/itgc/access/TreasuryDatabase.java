@@ -49,11 +49,13 @@ final class TreasuryDatabase {
         Statement s = c.createStatement()) {
       s.execute("create role treasury_reader nologin");
       s.execute("create role treasury_analyst nologin");
+      s.execute("create role treasury_admin nologin"); // TREASURY_ADMIN: just in time only (ElevationsIT)
       s.execute("create role svc_gl_etl login password 'initial-etl-password'");
     }
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
       s.execute("grant select on cash_position to treasury_reader");
       s.execute("grant select, update on cash_position to treasury_analyst");
+      s.execute("grant all on cash_position to treasury_admin");
     }
     // the service login signs in with its password (first matching line of pg_hba.conf wins)
     Path hba = Path.of(owner.queryForObject("show hba_file", String.class));
