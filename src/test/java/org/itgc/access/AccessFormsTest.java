@@ -62,6 +62,35 @@ class AccessFormsTest {
   }
 
   @Test
+  void theElevationFormsSubmitWhatTheGlueReadsAndShowTheServersDisplay() throws IOException {
+    assertThat(keys(form("privileged-elevation-approval"))).containsExactlyInAnyOrder(
+        PrivilegedElevationProcess.Fields.DECISION, PrivilegedElevationProcess.Fields.COMMENT);
+    assertThat(keys(form("privileged-elevation-provisioning"))).containsExactlyInAnyOrder(
+        PrivilegedElevationProcess.Fields.PROVISION_METHOD, PrivilegedElevationProcess.Fields.PROVISION_REFERENCE);
+    assertThat(keys(form("privileged-elevation-removal"))).containsExactlyInAnyOrder(
+        PrivilegedElevationProcess.Fields.REMOVAL_METHOD, PrivilegedElevationProcess.Fields.REMOVAL_REFERENCE);
+    assertThat(keys(form("privileged-elevation-review"))).containsExactlyInAnyOrder(
+        PrivilegedElevationProcess.Fields.REVIEW_OUTCOME, PrivilegedElevationProcess.Fields.REVIEW_COMMENT);
+    assertThat(form("privileged-elevation-review").toString())
+        .contains("{{" + PrivilegedElevationProcess.Display.WINDOW_ACTIVITY + "}}")
+        .contains("{{" + PrivilegedElevationProcess.Display.ELEVATION + "}}");
+  }
+
+  @Test
+  void justInTimeEntitlementsAreNotRequestedAndEachHasItsEligibility() {
+    AccessCatalogue catalogue = catalogue();
+    var admin = catalogue.entitlement("TREASURY-DB", "TREASURY_ADMIN").orElseThrow();
+    assertThat(admin.isJit()).isTrue();
+    assertThat(admin.privileged()).isTrue();
+    assertThat(admin.isRequestable()).isFalse();
+    assertThat(catalogue.eligibilityFor("TREASURY-DB", "TREASURY_ADMIN").orElseThrow().id())
+        .isEqualTo("TREASURY_ADMIN_ELIGIBLE");
+    assertThat(catalogue.eligibilityFor("FIN-SHARES", "FIN_SHARE_ADMIN").orElseThrow().isRequestable()).isTrue();
+    assertThat(catalogue.registryOnly("FIN-SHARES", "FIN_SHARE_ADMIN_ELIGIBLE")).isTrue();
+    assertThat(catalogue.registryOnly("FIN-SHARES", "FIN_SHARE_ADMIN")).isFalse();
+  }
+
+  @Test
   void theCatalogueKnowsItsFunctionsAndTheMoverRule() {
     AccessCatalogue catalogue = catalogue();
     assertThat(catalogue.financialTransactionFunctions()).hasSize(15).contains("AP_PAYMENT_APPROVE", "PAYROLL_RUN");
@@ -79,7 +108,9 @@ class AccessFormsTest {
   void aCatalogueEntryThatDoesNotFitIsRefusedNamingIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
     String text = java.nio.file.Files.readString(Path.of("config/access.yaml"))
         .replace("functions: [GL_JOURNAL_POST] }", "functions: [GL_JOURNAL_PSOT] }")
-        .replace("BI-REPORTING/BI_VIEWER, ITGC-ENGINE/requester]", "BI-REPORTING/BI_VIEWR, ITGC-ENGINE/requester]");
+        .replace("BI-REPORTING/BI_VIEWER, ITGC-ENGINE/requester]", "BI-REPORTING/BI_VIEWR, ITGC-ENGINE/requester]")
+        .replace("kind: group, privileged: true, jit: true", "kind: group, privileged: false, jit: true")
+        .replace("eligibleFor: TREASURY_ADMIN,", "eligibleFor: TREASURY_ANALYST,");
     java.nio.file.Files.writeString(dir.resolve("access.yaml"), text);
     var broken = new ConfigFiles(dir, Validation.buildDefaultValidatorFactory().getValidator());
     SystemsInventory systems = Mockito.mock(SystemsInventory.class);
@@ -87,7 +118,9 @@ class AccessFormsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AccessCatalogue(broken, systems))
         .isInstanceOf(ConfigValidationException.class)
         .hasMessageContaining("systems.ERP-GL.GL_ACCOUNTANT: function GL_JOURNAL_PSOT is not in functions")
-        .hasMessageContaining("BI-REPORTING/BI_VIEWR is not SYSTEM/ENTITLEMENT");
+        .hasMessageContaining("BI-REPORTING/BI_VIEWR is not SYSTEM/ENTITLEMENT")
+        .hasMessageContaining("systems.FIN-SHARES.FIN_SHARE_ADMIN: a jit entitlement is privileged")
+        .hasMessageContaining("systems.TREASURY-DB.TREASURY_ADMIN_ELIGIBLE: eligibleFor must name a jit entitlement");
   }
 
   private static JsonNode form(String id) throws IOException {

@@ -34,10 +34,12 @@ class EvidencePopulationsTest {
   void theCapabilitiesAnswerTheControlsTheEngineHeldBefore() {
     var populations = new EvidencePopulations(List.of(new ChangePopulations(null), new AccessPopulations(null),
         new CertificationPopulations(null), new ContinuityPopulations(null), new CheckpointPopulation(null)));
-    assertThat(populations.controls()).containsExactly("AC-01", "AC-02", "AC-03", "AC-04", "AC-05", "BC-01", "BC-02",
+    assertThat(populations.controls()).containsExactly("AC-01", "AC-02", "AC-03", "AC-04", "AC-05", "AC-06", "BC-01",
+        "BC-02",
         "CM-01", "CM-02", "CM-03", "CM-04", "CM-05", "LG-01");
     assertThat(populations.sourceOf("CM-03")).containsInstanceOf(ChangePopulations.class);
     assertThat(populations.sourceOf("AC-05")).containsInstanceOf(AccessPopulations.class);
+    assertThat(populations.sourceOf("AC-06")).containsInstanceOf(AccessPopulations.class);
     assertThat(populations.sourceOf("AC-04")).containsInstanceOf(CertificationPopulations.class);
     assertThat(populations.sourceOf("BC-02")).containsInstanceOf(ContinuityPopulations.class);
     assertThat(populations.sourceOf("LG-01")).containsInstanceOf(CheckpointPopulation.class);
