@@ -565,8 +565,12 @@ public class Elevations {
     Elevation e = ofInstance(processInstanceId);
     Identity identity = identities.find(e.identityId()).orElseThrow();
     ProvisioningConnector connector = provisioning.connector(catalogue.connectorOf(e.systemId()).orElseThrow());
+    Grant grant = registry.find(e.grantId()).orElseThrow();
     provisioning.attempt(processInstanceId, activityId, "elevation-removal:" + e.id(), () -> {
-      String reference = connector.remove(identity, e.systemId(), e.entitlementId());
+      // ended before its expiry (a leaver's or a security admin's revocation): only the read-back is left to do
+      String reference = grant.active() ? connector.remove(identity, e.systemId(), e.entitlementId())
+          : "already removed at " + grant.removedAt() + " by " + grant.removedBy()
+              + (grant.revocationId() == null ? "" : " (revocation " + grant.revocationId() + ")");
       Optional<String> verification = connector.verifyRemoved(identity, e.systemId(), e.entitlementId());
       removed(e, "connector:" + connector.id(), reference, verification.orElse(null));
     });

@@ -258,6 +258,11 @@ class ElevationsIT {
     assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
     assertThat(csv.body()).startsWith("elevation_id,system_id,entitlement_id,kind").contains(id)
         .contains("TREASURY-DB,TREASURY_ADMIN,jit");
+    // the population makes an evidence pack (AC-06), reconciled with the trail's requests
+    var pack = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", "AC-06",
+        "from", Instant.now().minus(Duration.ofDays(1)).toString(), "to", Instant.now().plus(Duration.ofDays(1))
+            .toString())));
+    assertThat(pack.status()).as(pack.toString()).isEqualTo(201);
     // a requester reads only their own
     assertThat(Http.as(port, "rachel").get("/api/access/elevations/" + id).status()).isEqualTo(200);
     assertThat(Http.as(port, "ryan").get("/api/access/elevations/" + id).status()).isEqualTo(403);
@@ -283,6 +288,28 @@ class ElevationsIT {
     assertThat(members(ConnectorTargets.ADMIN_GROUP)).isEmpty();
     assertThat((String) row(id).get("verification")).contains("no longer holds").contains(ConnectorTargets.ADMIN_GROUP);
     assertThat(activeGrant("E1001", "FIN-SHARES", "FIN_SHARE_ADMIN")).isNull();
+  }
+
+  @Test
+  void anElevationRevokedBeforeItsExpiryIsOnlyReadBackAtExpiry() throws Exception {
+    String id = asked("rachel", body("entitlement", "FIN-SHARES/FIN_SHARE_ADMIN", "minutes", 240,
+        "reason", "Quarter-end share migration"));
+    String instance = instanceOf(id);
+    assertThat(complete("sam", taskOf(instance, Elements.APPROVE), Map.of("decision", "approve")).status())
+        .isEqualTo(204);
+    awaitStatus(id, "provisioned");
+    long grant = ((Number) row(id).get("grant_id")).longValue();
+    // a security admin ends it early, as any grant: the connector removes it and reads it back
+    var revoked = Http.as(port, "sam").post("/api/access/revocations", Http.json(Map.of("identityId", "E1001",
+        "reason", "sod-remediation", "grantIds", List.of(grant))));
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(201);
+    await("the early removal", () -> activeGrant("E1001", "FIN-SHARES", "FIN_SHARE_ADMIN") == null);
+    assertThat(members(ConnectorTargets.ADMIN_GROUP)).isEmpty();
+    fire(instance, Elements.UNTIL_EXPIRY);
+    awaitStatus(id, "ended");
+    assertThat((String) row(id).get("removal_reference")).contains("already removed")
+        .contains(revoked.json().get("id").asText());
+    assertThat((String) row(id).get("verification")).contains("no longer holds");
   }
 
   @Test
