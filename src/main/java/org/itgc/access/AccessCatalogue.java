@@ -150,6 +150,10 @@ public class AccessCatalogue {
         if (entitlement.isJit() && !entitlement.privileged()) {
           problems.add(at + ": a jit entitlement is privileged");
         }
+        if (entitlement.isJit() && system.provisioning() == null) {
+          problems.add(at + ": a jit entitlement is on a system provisioned by a connector (provisioning), which "
+              + "grants and removes it at the elevation's start and expiry");
+        }
         if (entitlement.isJit() && entitlement.isRequestable()) {
           problems.add(at + ": a jit entitlement is not requestable (it is held through elevations only)");
         }

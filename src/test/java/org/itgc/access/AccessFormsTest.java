@@ -110,7 +110,9 @@ class AccessFormsTest {
         .replace("functions: [GL_JOURNAL_POST] }", "functions: [GL_JOURNAL_PSOT] }")
         .replace("BI-REPORTING/BI_VIEWER, ITGC-ENGINE/requester]", "BI-REPORTING/BI_VIEWR, ITGC-ENGINE/requester]")
         .replace("kind: group, privileged: true, jit: true", "kind: group, privileged: false, jit: true")
-        .replace("eligibleFor: TREASURY_ADMIN,", "eligibleFor: TREASURY_ANALYST,");
+        .replace("eligibleFor: TREASURY_ADMIN,", "eligibleFor: TREASURY_ANALYST,")
+        .replace("{ id: PAYROLL_DBA, name: Payroll database administrator, kind: account, privileged: true,",
+            "{ id: PAYROLL_DBA, name: Payroll database administrator, kind: account, privileged: true, jit: true,");
     java.nio.file.Files.writeString(dir.resolve("access.yaml"), text);
     var broken = new ConfigFiles(dir, Validation.buildDefaultValidatorFactory().getValidator());
     SystemsInventory systems = Mockito.mock(SystemsInventory.class);
@@ -120,7 +122,8 @@ class AccessFormsTest {
         .hasMessageContaining("systems.ERP-GL.GL_ACCOUNTANT: function GL_JOURNAL_PSOT is not in functions")
         .hasMessageContaining("BI-REPORTING/BI_VIEWR is not SYSTEM/ENTITLEMENT")
         .hasMessageContaining("systems.FIN-SHARES.FIN_SHARE_ADMIN: a jit entitlement is privileged")
-        .hasMessageContaining("systems.TREASURY-DB.TREASURY_ADMIN_ELIGIBLE: eligibleFor must name a jit entitlement");
+        .hasMessageContaining("systems.TREASURY-DB.TREASURY_ADMIN_ELIGIBLE: eligibleFor must name a jit entitlement")
+        .hasMessageContaining("systems.PAYROLL.PAYROLL_DBA: a jit entitlement is on a system provisioned by a connector");
   }
 
   private static JsonNode form(String id) throws IOException {
