@@ -1,0 +1,87 @@
+package org.itgc.logs;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One record received from a financial system, as stored in {@code logs_record}: the raw bytes as they arrived and,
+ * when the system's mapping read it ({@code status} mapped), the event in the engine's shape. An unmapped record (the
+ * mapping could not read it) or a quarantined one (its sender was not authenticated; no system) carries the reason
+ * instead; its {@code occurredAt} is the time it was received.
+ *
+ * @param beforeJson the object before the change, JSON text, where the source gives it
+ * @param afterJson the object after the change, JSON text, where the source gives it
+ * @param sourceAddress where the person acted from, as the record says (mapped)
+ * @param peerAddress the network address the record came from (the HTTP client or the syslog connection's peer)
+ */
+public record LogRecord(long id, Instant occurredAt, Instant receivedAt, String system, String protocol,
+    Status status, String reason, String actor, String action, String objectType, String objectId, String beforeJson,
+    String afterJson, String sourceAddress, String peerAddress, byte[] raw) {
+
+  /** The version tag that opens a record's canonical bytes. */
+  public static final String FORMAT = "itgc-log-record-1";
+
+  public enum Status {
+    MAPPED, UNMAPPED, QUARANTINED;
+
+    public String value() {
+      return name().toLowerCase();
+    }
+
+    public static Status of(String value) {
+      return valueOf(value.toUpperCase());
+    }
+  }
+
+  public LogRecord withId(long newId) {
+    return new LogRecord(newId, occurredAt, receivedAt, system, protocol, status, reason, actor, action, objectType,
+        objectId, beforeJson, afterJson, sourceAddress, peerAddress, raw);
+  }
+
+  /**
+   * The bytes a record's Merkle leaf hashes (docs/logs.md, "The proof"): the UTF-8 text {@value #FORMAT}, then each
+   * field in this order as a 4-byte big-endian length and its bytes (UTF-8 for text, the raw bytes as received), a
+   * length of -1 (0xFFFFFFFF) and no bytes for a field without value: id (decimal), system, protocol, status, reason,
+   * received at, occurred at (ISO-8601 UTC as {@link DateTimeFormatter#ISO_INSTANT} writes it, at most microseconds),
+   * actor, action, object type, object id, before, after, source address, peer address, raw.
+   */
+  public byte[] canonical() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 256);
+    out.writeBytes(FORMAT.getBytes(StandardCharsets.UTF_8));
+    text(out, Long.toString(id));
+    text(out, system);
+    text(out, protocol);
+    text(out, status.value());
+    text(out, reason);
+    text(out, DateTimeFormatter.ISO_INSTANT.format(receivedAt));
+    text(out, DateTimeFormatter.ISO_INSTANT.format(occurredAt));
+    text(out, actor);
+    text(out, action);
+    text(out, objectType);
+    text(out, objectId);
+    text(out, beforeJson);
+    text(out, afterJson);
+    text(out, sourceAddress);
+    text(out, peerAddress);
+    bytes(out, raw);
+    return out.toByteArray();
+  }
+
+  public byte[] leafHash() {
+    return Merkle.leafHash(canonical());
+  }
+
+  private static void text(ByteArrayOutputStream out, String value) {
+    bytes(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void bytes(ByteArrayOutputStream out, byte[] value) {
+    out.writeBytes(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+    if (value != null) {
+      out.writeBytes(value);
+    }
+  }
+}

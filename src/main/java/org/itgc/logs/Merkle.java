@@ -1,0 +1,121 @@
+package org.itgc.logs;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.itgc.platform.Hashes;
+
+/**
+ * Merkle trees in the manner of RFC 6962 (section 2.1) and RFC 9162 (section 2.1.3): a leaf's hash is
+ * {@code SHA-256(0x00 || leaf bytes)}, an inner node's {@code SHA-256(0x01 || left || right)}; a tree of n leaves
+ * splits at the largest power of two smaller than n. An inclusion proof (audit path) is the list of sibling hashes
+ * from the leaf up, and is checked with RFC 9162's algorithm, which also checks the leaf index against the tree size.
+ */
+public final class Merkle {
+
+  private Merkle() {}
+
+  public static byte[] leafHash(byte[] leaf) {
+    MessageDigest digest = Hashes.sha256Digest();
+    digest.update((byte) 0x00);
+    return digest.digest(leaf);
+  }
+
+  public static byte[] nodeHash(byte[] left, byte[] right) {
+    MessageDigest digest = Hashes.sha256Digest();
+    digest.update((byte) 0x01);
+    digest.update(left);
+    return digest.digest(right);
+  }
+
+  /** The root of the leaf hashes {@code leaves} (at least one). */
+  public static byte[] root(List<byte[]> leaves) {
+    if (leaves.isEmpty()) {
+      throw new IllegalArgumentException("a tree has at least one leaf");
+    }
+    return root(leaves, 0, leaves.size());
+  }
+
+  private static byte[] root(List<byte[]> leaves, int from, int to) {
+    int n = to - from;
+    if (n == 1) {
+      return leaves.get(from);
+    }
+    int k = split(n);
+    return nodeHash(root(leaves, from, from + k), root(leaves, from + k, to));
+  }
+
+  /** The audit path of leaf {@code index} in the tree of the leaf hashes {@code leaves}, from the leaf up. */
+  public static List<byte[]> path(List<byte[]> leaves, int index) {
+    if (index < 0 || index >= leaves.size()) {
+      throw new IllegalArgumentException("leaf " + index + " is not in a tree of " + leaves.size());
+    }
+    List<byte[]> path = new ArrayList<>();
+    path(leaves, index, 0, leaves.size(), path);
+    return path;
+  }
+
+  private static void path(List<byte[]> leaves, int index, int from, int to, List<byte[]> path) {
+    int n = to - from;
+    if (n == 1) {
+      return;
+    }
+    int k = split(n);
+    if (index - from < k) {
+      path(leaves, index, from, from + k, path);
+      path.add(root(leaves, from + k, to));
+    } else {
+      path(leaves, index, from + k, to, path);
+      path.add(root(leaves, from, from + k));
+    }
+  }
+
+  /**
+   * The root that a leaf hash and its audit path lead to (RFC 9162 section 2.1.3.2), or null when the path cannot be
+   * one of leaf {@code index} in a tree of {@code size} leaves.
+   */
+  public static byte[] rootFromPath(byte[] leafHash, long index, long size, List<byte[]> path) {
+    if (index < 0 || index >= size) {
+      return null;
+    }
+    long fn = index;
+    long sn = size - 1;
+    byte[] r = leafHash;
+    for (byte[] p : path) {
+      if (sn == 0) {
+        return null;
+      }
+      if ((fn & 1) == 1 || fn == sn) {
+        r = nodeHash(p, r);
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      } else {
+        r = nodeHash(r, p);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    return sn == 0 ? r : null;
+  }
+
+  /** Whether leaf hash, index, size and path lead to {@code root}. */
+  public static boolean verify(byte[] leafHash, long index, long size, List<byte[]> path, byte[] root) {
+    byte[] computed = rootFromPath(leafHash, index, size, path);
+    return computed != null && MessageDigest.isEqual(computed, root);
+  }
+
+  private static int split(int n) {
+    return Integer.highestOneBit(n - 1);
+  }
+
+  static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  static byte[] unhex(String hex) {
+    return HexFormat.of().parseHex(hex);
+  }
+}
