@@ -43,6 +43,8 @@ public class ApiCredentials {
   }
 
   private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+  /** The scope of a system's log sender; a credential of this scope is bound to one system. */
+  public static final String LOGS = "logs";
   public static final Map<String, Scope> SCOPES = Map.of(
       "deployments", new Scope("deployments", "CI pipelines report production deployments", Role.DEPLOYER.groupId(),
           List.of(PATHS.matcher(HttpMethod.POST, "/api/changes/deployments"))),
@@ -57,13 +59,18 @@ public class ApiCredentials {
           List.of(PATHS.matcher(HttpMethod.POST, "/engine-rest/deployment/create"),
               PATHS.matcher(HttpMethod.GET, "/engine-rest/deployment/**"), PATHS.matcher(HttpMethod.GET, "/engine-rest/version"))),
       "audit-read", new Scope("audit-read", "a SIEM or auditor tool reading the audit trail", Role.AUDITOR.groupId(),
-          List.of(PATHS.matcher(HttpMethod.GET, "/api/audit/**"))));
+          List.of(PATHS.matcher(HttpMethod.GET, "/api/audit/**"))),
+      LOGS, new Scope(LOGS, "a financial system or its log shipper sending its logs (HEC, syslog); bound to one system",
+          "logs-source", List.of(PATHS.matcher(HttpMethod.POST, "/services/collector/**"))));
   static final Duration MAX_LIFETIME = Duration.ofDays(366);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A credential as listed (never its token). */
-  public record Credential(String id, String name, List<String> scopes, String issuedBy, Instant issuedAt,
-      Instant expiresAt, Instant revokedAt, String revokedBy, Instant lastUsedAt) {}
+  public record Credential(String id, String name, List<String> scopes, String system, String issuedBy,
+      Instant issuedAt, Instant expiresAt, Instant revokedAt, String revokedBy, Instant lastUsedAt) {}
+
+  /** A credential of scope {@code logs} that authenticated a log sender, with the system it is bound to. */
+  public record LogSender(String id, String name, String system) {}
 
   /** A credential that authenticated a request. */
   record Authenticated(String id, String name, List<String> scopes) {}
@@ -76,8 +83,11 @@ public class ApiCredentials {
   private final Clock clock;
   private final org.springframework.context.ApplicationEventPublisher events;
 
+  private final org.itgc.systems.SystemsInventory systems;
+
   ApiCredentials(JdbcTemplate jdbc, AuditRecorder audit, Clock clock,
-      org.springframework.context.ApplicationEventPublisher events) {
+      org.springframework.context.ApplicationEventPublisher events, org.itgc.systems.SystemsInventory systems) {
+    this.systems = systems;
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
@@ -87,7 +97,26 @@ public class ApiCredentials {
   /** Issues a credential; the token is returned once and never stored. */
   @org.springframework.transaction.annotation.Transactional
   public Map<String, Object> issue(String name, List<String> scopes, Instant expiresAt, String by) {
+    return issue(name, scopes, null, expiresAt, by);
+  }
+
+  /**
+   * Issues a credential; the token is returned once and never stored. A credential of scope {@code logs} names the
+   * system of {@code config/systems.yaml} whose logs it sends (and then no other scope); others name none.
+   */
+  @org.springframework.transaction.annotation.Transactional
+  public Map<String, Object> issue(String name, List<String> scopes, String system, Instant expiresAt, String by) {
     List<FieldError> errors = new ArrayList<>();
+    boolean logs = scopes != null && scopes.contains(LOGS);
+    if (logs && (system == null || systems.find(system).isEmpty())) {
+      errors.add(new FieldError("system", "a credential of scope logs names the system whose logs it sends, one of "
+          + systems.all().stream().map(org.itgc.systems.FinancialSystem::id).toList()));
+    } else if (logs && scopes.stream().distinct().count() > 1) {
+      errors.add(new FieldError("scopes", "a credential of scope logs has no other scope: a system's log sender "
+          + "reaches nothing else"));
+    } else if (!logs && system != null) {
+      errors.add(new FieldError("system", "only a credential of scope logs is bound to a system"));
+    }
     if (name == null || name.isBlank() || name.length() > 200) {
       errors.add(new FieldError("name", "is required (at most 200 characters): say which machine uses it"));
     }
@@ -110,8 +139,8 @@ public class ApiCredentials {
     String token = "itgc_" + id + "_" + random(32);
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
-          insert into api_credential (id, name, token_hash, scopes, issued_by, issued_at, expires_at)
-          values (?, ?, ?, ?, ?, ?, ?)
+          insert into api_credential (id, name, token_hash, scopes, issued_by, issued_at, expires_at, system_id)
+          values (?, ?, ?, ?, ?, ?, ?, ?)
           """);
       ps.setString(1, id);
       ps.setString(2, name.strip());
@@ -120,12 +149,18 @@ public class ApiCredentials {
       ps.setString(5, by);
       ps.setTimestamp(6, Timestamp.from(now));
       ps.setTimestamp(7, Timestamp.from(expiresAt));
+      ps.setString(8, system);
       return ps;
     });
     audit.record(AuditEvent.of("api-credential.issue", "api-credential", id).detail("name", name.strip())
-        .detail("scopes", scopes).detail("expiresAt", expiresAt.toString()).build());
+        .detail("scopes", scopes).detail("system", system).detail("expiresAt", expiresAt.toString()).build());
     events.publishEvent(new Event(id, name.strip(), List.copyOf(scopes), by, true));
-    return Map.of("id", id, "name", name.strip(), "scopes", scopes, "expiresAt", expiresAt.toString(), "token", token);
+    var answer = new java.util.LinkedHashMap<String, Object>(Map.of("id", id, "name", name.strip(), "scopes", scopes,
+        "expiresAt", expiresAt.toString(), "token", token));
+    if (system != null) {
+      answer.put("system", system);
+    }
+    return answer;
   }
 
   public void revoke(String id, String by) {
@@ -149,26 +184,48 @@ public class ApiCredentials {
 
   public List<Credential> list() {
     return jdbc.query("select * from api_credential order by issued_at", (rs, i) -> new Credential(rs.getString("id"),
-        rs.getString("name"), Arrays.asList((String[]) rs.getArray("scopes").getArray()), rs.getString("issued_by"),
+        rs.getString("name"), Arrays.asList((String[]) rs.getArray("scopes").getArray()), rs.getString("system_id"),
+        rs.getString("issued_by"),
         rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
         rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant(), rs.getString("revoked_by"),
         rs.getTimestamp("last_used_at") == null ? null : rs.getTimestamp("last_used_at").toInstant()));
   }
 
   /** A credential as stored: its token only as a hash. */
-  private record Stored(String name, String tokenHash, List<String> scopes, Instant expiresAt, boolean revoked) {}
+  private record Stored(String name, String tokenHash, List<String> scopes, Instant expiresAt, boolean revoked,
+      String system) {}
+
+  /**
+   * The log sender of a token: a credential that exists, is not revoked, has not expired and has scope {@code logs}
+   * (so it is bound to a system). Empty for any other token; the caller refuses and audits.
+   */
+  public Optional<LogSender> authenticateLogSender(String token) {
+    return valid(token).filter(c -> c.stored().scopes().contains(LOGS) && c.stored().system() != null)
+        .map(c -> new LogSender(c.id(), c.stored().name(), c.stored().system()));
+  }
+
+  /** Whether a token is that of a valid credential at all (of whichever scope), for the wording of a refusal. */
+  public boolean isValidCredential(String token) {
+    return valid(token).isPresent();
+  }
 
   /** The credential of a token, if it exists, is not revoked and has not expired. */
   Optional<Authenticated> authenticate(String token) {
+    return valid(token).map(c -> new Authenticated(c.id(), c.stored().name(), c.stored().scopes()));
+  }
+
+  private record Valid(String id, Stored stored) {}
+
+  private Optional<Valid> valid(String token) {
     String[] parts = token == null ? new String[0] : token.split("_", 3);
     if (parts.length != 3 || !parts[0].equals("itgc")) {
       return Optional.empty();
     }
     var rows = jdbc.query("""
-        select name, token_hash, scopes, expires_at, revoked_at from api_credential where id = ?
+        select name, token_hash, scopes, expires_at, revoked_at, system_id from api_credential where id = ?
         """, (rs, i) -> new Stored(rs.getString("name"), rs.getString("token_hash"),
         List.of((String[]) rs.getArray("scopes").getArray()), rs.getTimestamp("expires_at").toInstant(),
-        rs.getTimestamp("revoked_at") != null), parts[1]);
+        rs.getTimestamp("revoked_at") != null, rs.getString("system_id")), parts[1]);
     if (rows.isEmpty()) {
       return Optional.empty();
     }
@@ -180,7 +237,7 @@ public class ApiCredentials {
       return Optional.empty();
     }
     jdbc.update("update api_credential set last_used_at = ? where id = ?", Timestamp.from(now), parts[1]);
-    return Optional.of(new Authenticated(parts[1], stored.name(), stored.scopes()));
+    return Optional.of(new Valid(parts[1], stored));
   }
 
   private static String random(int bytes) {

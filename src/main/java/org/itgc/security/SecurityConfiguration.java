@@ -27,7 +27,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * One login for everything. Three chains, all built from {@link org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher}
+ * One login for everything (and, before it, the log collector's own chain). Three chains, all built from {@link org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher}
  * (a plain string pattern would not match Camunda's Jersey servlet):
  * <ol>
  *   <li>{@code /engine-rest/**}: API credentials (bearer tokens of machines, scoped), stateless;</li>
@@ -47,6 +47,22 @@ public class SecurityConfiguration {
   @Bean
   PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  /**
+   * The Splunk HEC compatible log endpoint ({@code logs.HecController}): its senders authenticate as HEC's do
+   * ({@code Authorization: Splunk <token>}, a credential of scope logs), checked and audited by the endpoint itself,
+   * which answers in HEC's codes; no session, no CSRF (no browser sends there).
+   */
+  @Bean
+  @Order(0)
+  SecurityFilterChain logCollectorChain(HttpSecurity http) throws Exception {
+    http.securityMatcher(withDefaults().matcher("/services/collector/**"))
+        .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .requestCache(cache -> cache.disable())
+        .csrf(csrf -> csrf.disable());
+    return http.build();
   }
 
   @Bean

@@ -84,7 +84,7 @@ class UsersController {
   }
 
   record CredentialRequest(@org.itgc.platform.web.FitsColumn("api_credential.name") String name, List<String> scopes,
-      java.time.Instant expiresAt) {}
+      String system, java.time.Instant expiresAt) {}
 
   /** Issues a credential for a machine; the token is in this answer only. */
   @PostMapping("/api/security/credentials")
@@ -92,9 +92,10 @@ class UsersController {
   @PreAuthorize("hasAuthority('security-admin')")
   Map<String, Object> issueCredential(@jakarta.validation.Valid @RequestBody CredentialRequest request, Principal principal) {
     if (request == null) {
-      throw new BadRequestException("body", "is required: {name, scopes, expiresAt}");
+      throw new BadRequestException("body", "is required: {name, scopes, expiresAt} (and system for scope logs)");
     }
-    return credentials.issue(request.name(), request.scopes(), request.expiresAt(), principal.getName());
+    return credentials.issue(request.name(), request.scopes(), request.system(), request.expiresAt(),
+        principal.getName());
   }
 
   @GetMapping("/api/security/credentials")

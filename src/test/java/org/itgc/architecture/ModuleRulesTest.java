@@ -13,7 +13,8 @@ class ModuleRulesTest {
 
   private static final String[] CAPABILITIES = {"org.itgc.security..", "org.itgc.audit..", "org.itgc.notify..",
       "org.itgc.reminders..", "org.itgc.systems..", "org.itgc.controls..", "org.itgc.change..", "org.itgc.access..",
-      "org.itgc.certification..", "org.itgc.continuity..", "org.itgc.integrity..", "org.itgc.portal.."};
+      "org.itgc.certification..", "org.itgc.continuity..", "org.itgc.integrity..", "org.itgc.portal..",
+      "org.itgc.logs.."};
 
 
   private static final JavaClasses MAIN = new ClassFileImporter()
@@ -41,7 +42,7 @@ class ModuleRulesTest {
   void theAuditPortAndTheMailOutboxKnowNoBusinessCapability() {
     noClasses().that().resideInAnyPackage("org.itgc.audit..", "org.itgc.notify..").should().dependOnClassesThat()
         .resideInAnyPackage("org.itgc.change..", "org.itgc.access..", "org.itgc.certification..",
-            "org.itgc.continuity..", "org.itgc.controls..", "org.itgc.reminders..")
+            "org.itgc.continuity..", "org.itgc.controls..", "org.itgc.reminders..", "org.itgc.logs..")
         .because("every capability records and mails through them").check(MAIN);
   }
 

@@ -45,7 +45,8 @@ class TableOwnershipTest {
       "model_change_", "integrity", "tracked_file", "integrity",
       "notification_outbox", "notify",
       "calendar_notice", "reminders", "task_deadline_notice", "reminders",
-      "scheduled_run", "platform", "shared_secret", "platform");
+      "scheduled_run", "platform", "shared_secret", "platform",
+      "logs_", "logs");
 
   /** The reaches that remain, "capability.Class" -> tables of other capabilities it reads or writes. */
   private static final Map<String, Set<String>> EXCEPTIONS = Map.of();

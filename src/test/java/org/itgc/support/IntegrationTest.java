@@ -17,5 +17,5 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     classes = org.itgc.ItgcEngineApplication.class)
 @ActiveProfiles({"demo", "test"})
-@ContextConfiguration(initializers = MailPortInitializer.class)
+@ContextConfiguration(initializers = {MailPortInitializer.class, SyslogPortInitializer.class})
 public @interface IntegrationTest {}

@@ -1,0 +1,157 @@
+package org.itgc.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * Maps a received record onto the event shape by its system's mapping ({@link LogSources}); a record the mapping
+ * cannot read becomes an unmapped record with the reason, never an error and never dropped.
+ */
+@Component
+class LogMapper {
+
+  static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  static final Duration MAX_AHEAD = Duration.ofDays(1);
+
+  /** A record as received, before mapping: {@code document} is null when it could not be parsed ({@code reason}). */
+  record Received(String protocol, String system, Instant receivedAt, String peerAddress, byte[] raw,
+      JsonNode document, String reason) {}
+
+  private final LogSources sources;
+
+  LogMapper(LogSources sources) {
+    this.sources = sources;
+  }
+
+  /** The record as stored: mapped, or unmapped with the reason (quarantined when it has no system). */
+  LogRecord map(Received in) {
+    Instant receivedAt = in.receivedAt().truncatedTo(ChronoUnit.MICROS);
+    if (in.system() == null) {
+      return raw(in, receivedAt, LogRecord.Status.QUARANTINED, in.reason());
+    }
+    if (in.document() == null) {
+      return raw(in, receivedAt, LogRecord.Status.UNMAPPED, in.reason());
+    }
+    var source = sources.source(in.system());
+    if (source.isEmpty()) {
+      return raw(in, receivedAt, LogRecord.Status.UNMAPPED, "no mapping for " + in.system() + " in "
+          + LogSources.FILE);
+    }
+    LogSourcesFile.Fields fields = source.get().formats().get(in.protocol());
+    if (fields == null) {
+      return raw(in, receivedAt, LogRecord.Status.UNMAPPED, "the mapping of " + in.system() + " has no format for "
+          + in.protocol());
+    }
+    try {
+      Instant occurredAt = time(value(in.document(), fields.occurredAt()), fields.occurredAt(), receivedAt);
+      String actor = text(in.document(), fields.actor(), "actor", 255, true);
+      String sourceAction = text(in.document(), fields.action(), "action", 1000, true);
+      String action = source.get().actions().get(sourceAction);
+      if (action == null) {
+        throw new Unmapped("action '" + cut(sourceAction) + "' (" + fields.action() + ") is not in the actions table of "
+            + in.system());
+      }
+      String objectType = text(in.document(), fields.objectType(), "objectType", 100, false);
+      String objectId = text(in.document(), fields.objectId(), "objectId", 255, false);
+      String before = json(in.document(), fields.before());
+      String after = json(in.document(), fields.after());
+      String sourceAddress = text(in.document(), fields.sourceAddress(), "sourceAddress", 255, false);
+      return new LogRecord(0, occurredAt, receivedAt, in.system(), in.protocol(), LogRecord.Status.MAPPED, null,
+          actor, action, objectType, objectId, before, after, sourceAddress, in.peerAddress(), in.raw());
+    } catch (Unmapped e) {
+      return raw(in, receivedAt, LogRecord.Status.UNMAPPED, e.getMessage());
+    }
+  }
+
+  private static LogRecord raw(Received in, Instant receivedAt, LogRecord.Status status, String reason) {
+    String why = reason == null ? "unreadable" : reason.replace('\u0000', '?');
+    return new LogRecord(0, receivedAt, receivedAt, in.system(), in.protocol(), status,
+        why.length() > 500 ? why.substring(0, 497) + "..." : why, null, null, null, null, null, null, null,
+        in.peerAddress(), in.raw());
+  }
+
+  /** The node at a path (names separated by dots), a constant ({@code =value}), or null. */
+  static JsonNode value(JsonNode document, String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.startsWith("=")) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(path.substring(1));
+    }
+    JsonNode node = document;
+    for (String name : path.split("\\.")) {
+      node = node == null ? null : node.get(name);
+    }
+    return node == null || node.isNull() || node.isMissingNode() ? null : node;
+  }
+
+  private static Instant time(JsonNode node, String path, Instant receivedAt) {
+    if (node == null) {
+      throw new Unmapped("occurredAt (" + path + ") is missing");
+    }
+    Instant time;
+    try {
+      if (node.isNumber() || node.isTextual() && node.asText().matches("\\d{1,12}(\\.\\d{1,9})?")) {
+        BigDecimal seconds = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
+        time = Instant.ofEpochSecond(seconds.longValue(),
+            seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+      } else if (node.isTextual()) {
+        time = OffsetDateTime.parse(node.asText()).toInstant();
+      } else {
+        throw new Unmapped("occurredAt (" + path + ") is neither epoch seconds nor an RFC 3339 date-time");
+      }
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      throw new Unmapped("occurredAt (" + path + ") '" + cut(node.asText())
+          + "' is neither epoch seconds nor an RFC 3339 date-time");
+    }
+    if (time.isBefore(EARLIEST) || time.isAfter(receivedAt.plus(MAX_AHEAD))) {
+      throw new Unmapped("occurredAt (" + path + ") " + time + " is before 2000 or more than a day after it was "
+          + "received");
+    }
+    return time.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static String text(JsonNode document, String path, String field, int max, boolean required) {
+    JsonNode node = value(document, path);
+    if (node == null || node.isValueNode() && node.asText().isBlank()) {
+      if (required) {
+        throw new Unmapped(field + " (" + path + ") is missing");
+      }
+      return null;
+    }
+    if (!node.isValueNode()) {
+      throw new Unmapped(field + " (" + path + ") is not a single value");
+    }
+    String value = node.asText();
+    if (value.length() > max) {
+      throw new Unmapped(field + " (" + path + ") is longer than " + max + " characters");
+    }
+    if (value.indexOf('\u0000') >= 0) {
+      throw new Unmapped(field + " (" + path + ") contains a NUL character");
+    }
+    return value;
+  }
+
+  private static String json(JsonNode document, String path) {
+    JsonNode node = value(document, path);
+    return node == null ? null : node.toString();
+  }
+
+  private static String cut(String value) {
+    String v = value.replace('\u0000', '?');
+    return v.length() > 100 ? v.substring(0, 100) + "..." : v;
+  }
+
+  /** Why a record cannot be mapped. */
+  static final class Unmapped extends RuntimeException {
+    Unmapped(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

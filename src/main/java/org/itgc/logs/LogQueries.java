@@ -1,0 +1,213 @@
+package org.itgc.logs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.itgc.audit.AuditEvent;
+import org.itgc.audit.AuditRecorder;
+import org.itgc.audit.AuditTrail;
+import org.itgc.audit.StoredAuditEvent;
+import org.itgc.platform.web.BadRequestException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * The auditor's questions: who touched object X in a period, and what did person Y do; each event with its inclusion
+ * proof (docs/logs.md), verified here against the batch root that the engine's audit trail carries. A record whose
+ * stored content no longer hashes to its leaf, or a batch whose root differs from the audit event's, is answered with
+ * {@code verified: false} and the reason. Every query is itself audited.
+ */
+@Service
+public class LogQueries {
+
+  private final LogStore store;
+  private final AuditTrail trail;
+  private final AuditRecorder audit;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final int max;
+
+  LogQueries(LogStore store, AuditTrail trail, AuditRecorder audit, ObjectMapper json, Clock clock,
+      @Value("${itgc.logs.query-max:10000}") int max) {
+    this.store = store;
+    this.trail = trail;
+    this.audit = audit;
+    this.json = json;
+    this.clock = clock;
+    this.max = max;
+  }
+
+  /** An event as answered, with its proof. */
+  public record Event(long id, String system, Instant occurredAt, Instant receivedAt, String actor, String action,
+      boolean changes, String objectType, String objectId, JsonNode before, JsonNode after, String sourceAddress,
+      String peerAddress, String protocol, String raw, Proof proof, boolean verified, String problem) {}
+
+  /**
+   * The inclusion proof of a record: its canonical bytes (base64) and leaf hash, its index in the batch, the batch's
+   * size, the audit path (sibling hashes from the leaf up), the batch root, and the audit event that carries the root.
+   */
+  public record Proof(long batchId, String canonical, String leafHash, int leafIndex, int leafCount,
+      List<String> auditPath, String root, AuditLink auditEvent) {}
+
+  /**
+   * The audit event that carries a batch's root ({@code sequence} as {@code GET /api/audit/events} names it), with
+   * its link of the hash chain (null for the second or so before the audit sealer reaches it).
+   */
+  public record AuditLink(long sequence, String action, String objectId, Long chainSeq, String hash, Object root,
+      Object leafCount) {}
+
+  public record Answer(Instant from, Instant to, int count, boolean allVerified, List<Event> events) {}
+
+  public Answer byObject(String type, String id, Instant from, Instant to) {
+    Instant[] period = period(from, to);
+    List<LogStore.Stored> rows = store.byObject(type, id, period[0], period[1], max + 1);
+    Answer answer = answer(rows, period);
+    audit.record(AuditEvent.of("logs.query.object", "log-object", type + "/" + id)
+        .detail("from", period[0].toString()).detail("to", period[1].toString()).detail("events", answer.count())
+        .detail("allVerified", answer.allVerified()).build());
+    return answer;
+  }
+
+  public Answer byActor(String actor, Instant from, Instant to) {
+    Instant[] period = period(from, to);
+    List<LogStore.Stored> rows = store.byActor(actor, period[0], period[1], max + 1);
+    Answer answer = answer(rows, period);
+    audit.record(AuditEvent.of("logs.query.actor", "log-actor", actor)
+        .detail("from", period[0].toString()).detail("to", period[1].toString()).detail("events", answer.count())
+        .detail("allVerified", answer.allVerified()).build());
+    return answer;
+  }
+
+  private Instant[] period(Instant from, Instant to) {
+    Instant start = from == null ? LogMapper.EARLIEST : from;
+    Instant end = to == null ? clock.instant().plus(LogMapper.MAX_AHEAD).plusSeconds(1) : to;
+    if (!start.isBefore(end)) {
+      throw new BadRequestException("to", "must be after from");
+    }
+    return new Instant[] {start, end};
+  }
+
+  private Answer answer(List<LogStore.Stored> rows, Instant[] period) {
+    if (rows.size() > max) {
+      throw new BadRequestException("to", "the period holds more than " + max + " events: ask for a shorter one");
+    }
+    Map<Long, LogStore.Batch> batches = store.batches(rows.stream().map(LogStore.Stored::batchId)
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet())).stream()
+        .collect(Collectors.toMap(LogStore.Batch::id, b -> b));
+    Map<Long, Optional<StoredAuditEvent>> carriers = new HashMap<>();
+    List<Event> events = new ArrayList<>();
+    for (LogStore.Stored row : rows) {
+      events.add(event(row, batches.get(row.batchId()), row.batchId() == null ? Optional.empty()
+          : carriers.computeIfAbsent(row.batchId(), this::carrier)));
+    }
+    return new Answer(period[0], period[1], events.size(), events.stream().allMatch(Event::verified), events);
+  }
+
+  private Optional<StoredAuditEvent> carrier(long batchId) {
+    return trail.find(new AuditTrail.Query(null, LogSealer.SEAL_ACTION, LogSealer.BATCH_OBJECT,
+        Long.toString(batchId), null, null, 0, 1)).stream().findFirst();
+  }
+
+  private Event event(LogStore.Stored row, LogStore.Batch batch, Optional<StoredAuditEvent> carrier) {
+    LogRecord r = row.record();
+    Proof proof = null;
+    String problem = null;
+    if (row.batchId() == null) {
+      problem = "not sealed yet: the sealer takes it into a batch within seconds";
+    } else if (batch == null) {
+      problem = "its batch " + row.batchId() + " is missing";
+    } else {
+      byte[] canonical = r.canonical();
+      byte[] leaf = Merkle.leafHash(canonical);
+      List<byte[]> leaves = batch.leafHashes();
+      List<byte[]> path = row.leafIndex() < leaves.size() ? Merkle.path(leaves, row.leafIndex()) : List.of();
+      byte[] root = Merkle.unhex(batch.root().strip());
+      AuditLink link = carrier.map(e -> new AuditLink(e.sequence(), e.action(), e.objectId(), e.chainSeq(), e.hash(),
+          e.details().get("root"), e.details().get("leafCount"))).orElse(null);
+      proof = new Proof(batch.id(), Base64.getEncoder().encodeToString(canonical), Merkle.hex(leaf), row.leafIndex(),
+          batch.leafCount(), path.stream().map(Merkle::hex).toList(), batch.root().strip(), link);
+      if (!Merkle.verify(leaf, row.leafIndex(), batch.leafCount(), path, root)) {
+        problem = "the record as stored does not hash to the leaf sealed in batch " + batch.id()
+            + ": it was changed after sealing";
+      } else if (link == null) {
+        problem = "the audit event that carries batch " + batch.id() + "'s root is not in the hot trail";
+      } else if (link.sequence() != batch.auditEventId() || !batch.root().strip().equals(String.valueOf(link.root()))
+          || !String.valueOf(batch.leafCount()).equals(String.valueOf(link.leafCount()))) {
+        problem = "batch " + batch.id() + "'s root or size differs from what its audit event carries";
+      } else if (!MessageDigest.isEqual(leaf, leaves.get(row.leafIndex()))) {
+        problem = "the stored leaf hash differs from the record's";
+      }
+    }
+    return new Event(r.id(), r.system(), r.occurredAt(), r.receivedAt(), r.actor(), r.action(),
+        LogAction.of(r.action()).map(LogAction::changes).orElse(false), r.objectType(), r.objectId(),
+        parse(r.beforeJson()), parse(r.afterJson()), r.sourceAddress(), r.peerAddress(), r.protocol(),
+        new String(r.raw(), StandardCharsets.UTF_8), proof, problem == null, problem);
+  }
+
+  private JsonNode parse(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return json.readTree(text);
+    } catch (JsonProcessingException e) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+    }
+  }
+
+  /** Per system (and the quarantine): what arrived, what was mapped, what is kept raw, when the last came. */
+  public List<Map<String, Object>> sources(java.util.Set<String> configured) {
+    Map<String, LogStore.Counts> counts = store.counts().stream()
+        .collect(Collectors.toMap(LogStore.Counts::system, c -> c));
+    List<String> systems = new ArrayList<>(new java.util.TreeSet<>(configured));
+    counts.keySet().stream().filter(s -> !s.equals(LogStore.QUARANTINE) && !configured.contains(s)).sorted()
+        .forEach(systems::add);
+    List<Map<String, Object>> answer = new ArrayList<>();
+    for (String system : systems) {
+      answer.add(source(system, configured.contains(system), counts.get(system), store.rawRecords(system, 10)));
+    }
+    answer.add(source(null, false, counts.get(LogStore.QUARANTINE), store.rawRecords(null, 10)));
+    audit.record(AuditEvent.of("logs.sources.read", "report", "log-sources").build());
+    return answer;
+  }
+
+  private static Map<String, Object> source(String system, boolean mapped, LogStore.Counts c,
+      List<LogRecord> raw) {
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("system", system == null ? "quarantine" : system);
+    if (system != null) {
+      source.put("mappingConfigured", mapped);
+    }
+    source.put("received", c == null ? 0 : c.received());
+    if (system != null) {
+      source.put("mapped", c == null ? 0 : c.mapped());
+      source.put("unmapped", c == null ? 0 : c.unmapped());
+    } else {
+      source.put("quarantined", c == null ? 0 : c.quarantined());
+    }
+    source.put("lastReceivedAt", c == null ? null : c.lastReceivedAt());
+    source.put("recentRaw", raw.stream().map(r -> {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("id", r.id());
+      item.put("receivedAt", r.receivedAt());
+      item.put("protocol", r.protocol());
+      item.put("reason", r.reason());
+      item.put("peerAddress", r.peerAddress());
+      item.put("raw", new String(r.raw(), StandardCharsets.UTF_8));
+      return item;
+    }).toList());
+    return source;
+  }
+}

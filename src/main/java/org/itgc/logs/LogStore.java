@@ -1,0 +1,258 @@
+package org.itgc.logs;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The SQL of the logs capability: records in batches (JDBC batch inserts, one round trip per table per batch), the
+ * sealer's queue, sealed batches, the queries and the counters. Monthly partitions are made on demand through the
+ * owner's function {@code logs_create_month}.
+ */
+@Repository
+class LogStore {
+
+  /** The key of the quarantine's counters (records without a system). */
+  static final String QUARANTINE = "-";
+
+  private final JdbcTemplate jdbc;
+  private final Set<YearMonth> months = ConcurrentHashMap.newKeySet();
+
+  LogStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Stores the records (ids are given here) with their place in the sealer's queue; returns them with their ids. */
+  List<LogRecord> insert(List<LogRecord> records) {
+    if (records.isEmpty()) {
+      return records;
+    }
+    records.stream().map(r -> YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC))).distinct()
+        .filter(m -> !months.contains(m)).forEach(m -> {
+          jdbc.queryForList("select logs_create_month(?)", LocalDate.of(m.getYear(), m.getMonth(), 1));
+          months.add(m);
+        });
+    List<Long> ids = jdbc.queryForList("select nextval('logs_record_id_seq') from generate_series(1, ?)", Long.class,
+        records.size());
+    List<LogRecord> stored = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      stored.add(records.get(i).withId(ids.get(i)));
+    }
+    jdbc.batchUpdate("""
+        insert into logs_record (id, occurred_at, received_at, system_id, protocol, status, reason, actor, action,
+                                 object_type, object_id, before_json, after_json, source_address, peer_address, raw)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, stored, 500, (ps, r) -> {
+          ps.setLong(1, r.id());
+          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
+          ps.setTimestamp(3, Timestamp.from(r.receivedAt()));
+          ps.setString(4, r.system());
+          ps.setString(5, r.protocol());
+          ps.setString(6, r.status().value());
+          ps.setString(7, r.reason());
+          ps.setString(8, r.actor());
+          ps.setString(9, r.action());
+          ps.setString(10, r.objectType());
+          ps.setString(11, r.objectId());
+          ps.setString(12, r.beforeJson());
+          ps.setString(13, r.afterJson());
+          ps.setString(14, r.sourceAddress());
+          ps.setString(15, r.peerAddress());
+          ps.setBytes(16, r.raw());
+        });
+    jdbc.batchUpdate("insert into logs_unsealed (record_id, occurred_at, system_id) values (?, ?, ?)", stored, 500,
+        (ps, r) -> {
+          ps.setLong(1, r.id());
+          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
+          ps.setString(3, r.system());
+        });
+    Map<String, long[]> counts = new TreeMap<>();
+    Map<String, Instant> last = new TreeMap<>();
+    for (LogRecord r : stored) {
+      String key = r.system() == null ? QUARANTINE : r.system();
+      long[] c = counts.computeIfAbsent(key, k -> new long[4]);
+      c[0]++;
+      c[1 + r.status().ordinal()]++;
+      last.merge(key, r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    // in key order, so that two writers never wait for each other's counter rows the other way round
+    jdbc.batchUpdate("""
+        insert into logs_source_count as c (system_id, received, mapped, unmapped, quarantined, last_received_at)
+        values (?, ?, ?, ?, ?, ?)
+        on conflict (system_id) do update set received = c.received + excluded.received,
+          mapped = c.mapped + excluded.mapped, unmapped = c.unmapped + excluded.unmapped,
+          quarantined = c.quarantined + excluded.quarantined,
+          last_received_at = greatest(c.last_received_at, excluded.last_received_at)
+        """, new ArrayList<>(counts.keySet()), counts.size(), (ps, key) -> {
+          long[] c = counts.get(key);
+          ps.setString(1, key);
+          for (int i = 0; i < 4; i++) {
+            ps.setLong(2 + i, c[i]);
+          }
+          ps.setTimestamp(6, Timestamp.from(last.get(key)));
+        });
+    return stored;
+  }
+
+  // ---- sealing
+
+  /** Waits for the sealer's lock (one node seals at a time) for the rest of the transaction. */
+  void lockSealer() {
+    jdbc.queryForList("select pg_advisory_xact_lock(hashtext('logs_sealer'))");
+  }
+
+  /** The systems with records waiting to be sealed (null: the quarantine). */
+  List<String> unsealedSystems() {
+    return jdbc.queryForList("select distinct system_id from logs_unsealed", String.class);
+  }
+
+  /** The oldest records of a system waiting to be sealed, at most {@code limit}, in id order. */
+  List<LogRecord> unsealed(String system, int limit) {
+    record Key(long id, Instant occurredAt) {}
+    List<Key> keys = jdbc.query("""
+        select record_id, occurred_at from logs_unsealed where system_id is not distinct from ?
+        order by record_id limit ?
+        """, (rs, i) -> new Key(rs.getLong(1), rs.getTimestamp(2).toInstant()), system, limit);
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Instant from = keys.stream().map(Key::occurredAt).min(Comparator.naturalOrder()).orElseThrow();
+    Instant to = keys.stream().map(Key::occurredAt).max(Comparator.naturalOrder()).orElseThrow();
+    return jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement(
+          "select * from logs_record where id = any(?) and occurred_at between ? and ? order by id");
+      ps.setArray(1, con.createArrayOf("bigint", keys.stream().map(Key::id).toArray()));
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      return ps;
+    }, (rs, i) -> record(rs));
+  }
+
+  /** A sealed batch as stored; {@code leaves} are the leaf hashes in leaf order, 32 bytes each. */
+  record Batch(long id, String system, Instant sealedAt, int leafCount, String root, byte[] leaves,
+      long firstRecordId, long lastRecordId, long auditEventId) {
+
+    List<byte[]> leafHashes() {
+      List<byte[]> hashes = new ArrayList<>(leafCount);
+      for (int i = 0; i < leafCount; i++) {
+        hashes.add(java.util.Arrays.copyOfRange(leaves, 32 * i, 32 * i + 32));
+      }
+      return hashes;
+    }
+  }
+
+  long nextBatchId() {
+    return jdbc.queryForObject("select nextval('logs_batch_id_seq')", Long.class);
+  }
+
+  /** Stores a sealed batch, its records' places in it, and takes them off the queue. */
+  void saveBatch(Batch batch, List<LogRecord> records) {
+    jdbc.update("""
+        insert into logs_batch (id, system_id, sealed_at, leaf_count, root, leaves, first_record_id, last_record_id,
+                                audit_event_id)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, batch.id(), batch.system(), Timestamp.from(batch.sealedAt()), batch.leafCount(), batch.root(),
+        batch.leaves(), batch.firstRecordId(), batch.lastRecordId(), batch.auditEventId());
+    List<Integer> indexes = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      indexes.add(i);
+    }
+    jdbc.batchUpdate("insert into logs_seal (record_id, occurred_at, batch_id, leaf_index) values (?, ?, ?, ?)",
+        indexes, 1000, (ps, i) -> {
+          ps.setLong(1, records.get(i).id());
+          ps.setTimestamp(2, Timestamp.from(records.get(i).occurredAt()));
+          ps.setLong(3, batch.id());
+          ps.setInt(4, i);
+        });
+    jdbc.update(con -> {
+      PreparedStatement ps = con.prepareStatement("delete from logs_unsealed where record_id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", records.stream().map(LogRecord::id).toArray()));
+      return ps;
+    });
+  }
+
+  List<Batch> batches(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement("select * from logs_batch where id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      return ps;
+    }, (rs, i) -> new Batch(rs.getLong("id"), rs.getString("system_id"), rs.getTimestamp("sealed_at").toInstant(),
+        rs.getInt("leaf_count"), rs.getString("root"), rs.getBytes("leaves"), rs.getLong("first_record_id"),
+        rs.getLong("last_record_id"), rs.getLong("audit_event_id")));
+  }
+
+  // ---- queries
+
+  /** A record with its place in a sealed batch (null while it waits for the sealer). */
+  record Stored(LogRecord record, Long batchId, Integer leafIndex) {}
+
+  List<Stored> byObject(String type, String id, Instant from, Instant to, int limit) {
+    return jdbc.query("""
+        select r.*, s.batch_id, s.leaf_index from logs_record r
+          left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
+        where r.object_type = ? and r.object_id = ? and r.occurred_at >= ? and r.occurred_at < ?
+        order by r.occurred_at, r.id limit ?
+        """, (rs, i) -> stored(rs), type, id, Timestamp.from(from), Timestamp.from(to), limit);
+  }
+
+  List<Stored> byActor(String actor, Instant from, Instant to, int limit) {
+    return jdbc.query("""
+        select r.*, s.batch_id, s.leaf_index from logs_record r
+          left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
+        where r.actor = ? and r.occurred_at >= ? and r.occurred_at < ?
+        order by r.occurred_at, r.id limit ?
+        """, (rs, i) -> stored(rs), actor, Timestamp.from(from), Timestamp.from(to), limit);
+  }
+
+  /** The newest unmapped or quarantined records of a system (null: the quarantine), for the sources' page. */
+  List<LogRecord> rawRecords(String system, int limit) {
+    return jdbc.query("""
+        select * from logs_record where system_id is not distinct from ? and status <> 'mapped'
+        order by received_at desc, id desc limit ?
+        """, (rs, i) -> record(rs), system, limit);
+  }
+
+  /** The counters of one system (or of the quarantine). */
+  record Counts(String system, long received, long mapped, long unmapped, long quarantined, Instant lastReceivedAt) {}
+
+  List<Counts> counts() {
+    return jdbc.query("select * from logs_source_count order by system_id", (rs, i) -> new Counts(
+        rs.getString("system_id"), rs.getLong("received"), rs.getLong("mapped"), rs.getLong("unmapped"),
+        rs.getLong("quarantined"), rs.getTimestamp("last_received_at") == null ? null
+            : rs.getTimestamp("last_received_at").toInstant()));
+  }
+
+  private static Stored stored(ResultSet rs) throws SQLException {
+    long batch = rs.getLong("batch_id");
+    Long batchId = rs.wasNull() ? null : batch;
+    int index = rs.getInt("leaf_index");
+    Integer leafIndex = rs.wasNull() ? null : index;
+    return new Stored(record(rs), batchId, leafIndex);
+  }
+
+  private static LogRecord record(ResultSet rs) throws SQLException {
+    return new LogRecord(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(),
+        rs.getTimestamp("received_at").toInstant(), rs.getString("system_id"), rs.getString("protocol"),
+        LogRecord.Status.of(rs.getString("status")), rs.getString("reason"), rs.getString("actor"),
+        rs.getString("action"), rs.getString("object_type"), rs.getString("object_id"), rs.getString("before_json"),
+        rs.getString("after_json"), rs.getString("source_address"), rs.getString("peer_address"),
+        rs.getBytes("raw"));
+  }
+}
