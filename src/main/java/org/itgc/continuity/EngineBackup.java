@@ -37,7 +37,7 @@ public final class EngineBackup {
 
   /** What a backup holds. */
   public record Manifest(String format, Instant takenAt, String serverVersion, List<TableEntry> tables,
-      Map<String, Long> sequences, List<String> auditMonths) {
+      Map<String, Long> sequences, List<String> auditMonths, List<String> logMonths) {
     public long totalRows() {
       return tables.stream().mapToLong(TableEntry::rows).sum();
     }
@@ -75,7 +75,7 @@ public final class EngineBackup {
           tables.add(new TableEntry(table, counting.lines, HexFormat.of().formatHex(counting.digest.digest())));
         }
         manifest = new Manifest("itgc-engine-backup/1", takenAt, serverVersion(connection), tables, sequences(connection),
-            auditMonths(connection));
+            auditMonths(connection), logMonths(connection));
         zip.putNextEntry(new ZipEntry(MANIFEST));
         zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         zip.closeEntry();
@@ -107,6 +107,11 @@ public final class EngineBackup {
   /** The months of the audit trail's hot partitions (a restore makes them before loading the rows). */
   static List<String> auditMonths(Connection connection) throws SQLException {
     return org.itgc.audit.AuditRetention.hotMonths(connection).stream().map(m -> m.atDay(1).toString()).toList();
+  }
+
+  /** The months of the logs' partitions (a restore makes them before loading the rows). */
+  static List<String> logMonths(Connection connection) throws SQLException {
+    return org.itgc.logs.LogPartitions.months(connection).stream().map(m -> m.atDay(1).toString()).toList();
   }
 
   static Map<String, Long> sequences(Connection connection) throws SQLException {

@@ -65,6 +65,10 @@ public final class EngineRestore {
         for (String month : manifest.auditMonths() == null ? List.<String>of() : manifest.auditMonths()) {
           statement.execute("select audit_create_month(date '" + java.time.LocalDate.parse(month) + "')");
         }
+        // the logs' months (none in a backup written before the logs capability)
+        for (String month : manifest.logMonths() == null ? List.<String>of() : manifest.logMonths()) {
+          org.itgc.logs.LogPartitions.create(connection, java.time.YearMonth.from(java.time.LocalDate.parse(month)));
+        }
         statement.execute("set session_replication_role = replica");
         // the changelog seeds a few rows (Camunda's properties, the changelog itself): the backup's rows replace them
         for (EngineBackup.TableEntry table : manifest.tables()) {

@@ -105,6 +105,9 @@ public class LogSealer implements SmartLifecycle {
 
   private void sealQuietly() {
     try {
+      // this month's and the next one's partitions exist before records need them (outside the records' transactions)
+      java.time.YearMonth now = java.time.YearMonth.from(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+      transactions.executeWithoutResult(status -> store.ensureMonths(List.of(now, now.plusMonths(1))));
       sealAll();
     } catch (RuntimeException e) {
       log.warn("Sealing log records failed; the records wait for the next round: {}", e.toString());

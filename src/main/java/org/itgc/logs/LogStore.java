@@ -41,11 +41,8 @@ class LogStore {
     if (records.isEmpty()) {
       return records;
     }
-    records.stream().map(r -> YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC))).distinct()
-        .filter(m -> !months.contains(m)).forEach(m -> {
-          jdbc.queryForList("select logs_create_month(?)", LocalDate.of(m.getYear(), m.getMonth(), 1));
-          months.add(m);
-        });
+    ensureMonths(records.stream().map(r -> YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC))).distinct()
+        .toList());
     List<Long> ids = jdbc.queryForList("select nextval('logs_record_id_seq') from generate_series(1, ?)", Long.class,
         records.size());
     List<LogRecord> stored = new ArrayList<>(records.size());
@@ -106,6 +103,30 @@ class LogStore {
           ps.setTimestamp(6, Timestamp.from(last.get(key)));
         });
     return stored;
+  }
+
+  /**
+   * Makes the partitions of these months unless this node knows they exist; a month counts as known once the
+   * transaction that made it has committed (a rolled back one takes its partitions with it).
+   */
+  void ensureMonths(List<YearMonth> wanted) {
+    for (YearMonth m : wanted) {
+      if (months.contains(m)) {
+        continue;
+      }
+      jdbc.queryForList("select logs_create_month(?)", LocalDate.of(m.getYear(), m.getMonth(), 1));
+      if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+            new org.springframework.transaction.support.TransactionSynchronization() {
+              @Override
+              public void afterCommit() {
+                months.add(m);
+              }
+            });
+      } else {
+        months.add(m);
+      }
+    }
   }
 
   // ---- sealing

@@ -200,18 +200,28 @@ public class ApiCredentials {
    * (so it is bound to a system). Empty for any other token; the caller refuses and audits.
    */
   public Optional<LogSender> authenticateLogSender(String token) {
-    return valid(token).filter(c -> c.stored().scopes().contains(LOGS) && c.stored().system() != null)
-        .map(c -> new LogSender(c.id(), c.stored().name(), c.stored().system()));
+    var sender = valid(token).filter(c -> c.stored().scopes().contains(LOGS) && c.stored().system() != null);
+    sender.ifPresent(c -> used(c.id()));
+    return sender.map(c -> new LogSender(c.id(), c.stored().name(), c.stored().system()));
   }
 
-  /** Whether a token is that of a valid credential at all (of whichever scope), for the wording of a refusal. */
+  /**
+   * Whether a token is that of a valid credential at all (of whichever scope), for the wording of a refusal; not a
+   * use of the credential.
+   */
   public boolean isValidCredential(String token) {
     return valid(token).isPresent();
   }
 
   /** The credential of a token, if it exists, is not revoked and has not expired. */
   Optional<Authenticated> authenticate(String token) {
-    return valid(token).map(c -> new Authenticated(c.id(), c.stored().name(), c.stored().scopes()));
+    var credential = valid(token);
+    credential.ifPresent(c -> used(c.id()));
+    return credential.map(c -> new Authenticated(c.id(), c.stored().name(), c.stored().scopes()));
+  }
+
+  private void used(String id) {
+    jdbc.update("update api_credential set last_used_at = ? where id = ?", Timestamp.from(clock.instant()), id);
   }
 
   private record Valid(String id, Stored stored) {}
@@ -236,7 +246,6 @@ public class ApiCredentials {
     if (!match || stored.revoked() || !stored.expiresAt().isAfter(now)) {
       return Optional.empty();
     }
-    jdbc.update("update api_credential set last_used_at = ? where id = ?", Timestamp.from(now), parts[1]);
     return Optional.of(new Valid(parts[1], stored));
   }
 

@@ -258,6 +258,49 @@ class LogsIT {
   }
 
   @Test
+  void aRecordOfAnEarlierMonthGetsItsPartitionAndSurvivesTheEnginesOwnBackupAndRestore() {
+    Instant lastQuarter = morning.minus(70, ChronoUnit.DAYS);
+    var late = new ErpGlLogGenerator.Activity(lastQuarter, "mary", "DELETE", "invoice", "AP-11111",
+        Map.of("amount", 10), null, "10.1.2.4");
+    assertThat(hec(erpToken, ErpGlLogGenerator.hec(late)).status()).isEqualTo(200);
+    sealer.sealAll();
+    String month = lastQuarter.atOffset(ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern(
+        "'y'yyyy'm'MM"));
+    assertThat(jdbc.queryForObject("select count(*) from pg_class where relname in (?, ?)", Long.class,
+        "logs_record_" + month, "logs_seal_" + month)).isEqualTo(2);
+    var answer = Http.as(port, "audrey").get("/api/logs/objects/invoice/AP-11111?from="
+        + LocalDate.ofInstant(lastQuarter, ZoneOffset.UTC).minusDays(1) + "&to=" + to).json();
+    assertThat(answer.get("events")).singleElement().satisfies(e -> {
+      assertThat(e.get("action").asText()).isEqualTo("delete");
+      assertThat(e.get("verified").asBoolean()).isTrue();
+    });
+
+    // the engine's backup lists the logs' months and its restore test makes them before loading the rows
+    var backup = Http.as(port, "admin").post("/api/continuity/engine-backups", "{}");
+    assertThat(backup.status()).as(backup.toString()).isEqualTo(201);
+    var test = Http.as(port, "admin").post("/api/continuity/engine-restore-tests", "{}");
+    assertThat(test.status()).as(test.toString()).isEqualTo(201);
+    assertThat(test.json().get("passed").asBoolean()).as(test.toString()).isTrue();
+    assertThat(test.json().get("restoredRows").get("logs_record")).isEqualTo(test.json().get("expectedRows")
+        .get("logs_record"));
+    assertThat(test.json().get("expectedRows").get("logs_record").asLong()).isPositive();
+  }
+
+  @Test
+  void theDemoProfileIssuesERPGLALogsCredentialWhoseTokenItWritesToAFile(@Autowired DemoLogSender demo)
+      throws Exception {
+    String token = java.nio.file.Files.readString(demo.file()).strip();
+    var activity = new ErpGlLogGenerator.Activity(morning, "erin", "LOGIN", null, null, null, null, "10.9.9.9");
+    assertThat(hec(token, ErpGlLogGenerator.hec(activity)).status()).isEqualTo(200);
+    sealer.sealAll();
+    var erin = Http.as(port, "audrey").get("/api/logs/actors/erin").json();
+    assertThat(erin.get("events")).singleElement().satisfies(e -> {
+      assertThat(e.get("system").asText()).isEqualTo("ERP-GL");
+      assertThat(e.get("action").asText()).isEqualTo("login");
+    });
+  }
+
+  @Test
   void aLogsCredentialIsBoundToOneKnownSystem() {
     var expires = Instant.now().plus(1, ChronoUnit.DAYS).toString();
     var noSystem = Http.as(port, "sam").post("/api/security/credentials", Http.json(Map.of("name", "shipper",
