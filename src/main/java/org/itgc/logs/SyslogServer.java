@@ -66,6 +66,7 @@ public class SyslogServer implements SmartLifecycle {
   private final ObjectMapper json;
   private final Clock clock;
   private final int configuredPort;
+  private final int configuredTlsPort;
   private final String bindAddress;
   private final int maxFrame;
   private final int maxConnections;
@@ -73,11 +74,13 @@ public class SyslogServer implements SmartLifecycle {
   private final String keyStorePassword;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile ServerSocket tlsServer;
+  private volatile boolean running;
   private ExecutorService workers;
-  private Thread acceptor;
 
   SyslogServer(LogSenders senders, LogIngest ingest, ObjectMapper json, Clock clock,
       @Value("${itgc.logs.syslog.port:0}") int port,
+      @Value("${itgc.logs.syslog.tls.port:0}") int tlsPort,
       @Value("${itgc.logs.syslog.bind-address:0.0.0.0}") String bindAddress,
       @Value("${itgc.logs.syslog.max-frame-bytes:65536}") int maxFrame,
       @Value("${itgc.logs.syslog.max-connections:200}") int maxConnections,
@@ -88,6 +91,7 @@ public class SyslogServer implements SmartLifecycle {
     this.json = json;
     this.clock = clock;
     this.configuredPort = port;
+    this.configuredTlsPort = tlsPort;
     this.bindAddress = bindAddress;
     this.maxFrame = maxFrame;
     this.maxConnections = maxConnections;
@@ -95,29 +99,26 @@ public class SyslogServer implements SmartLifecycle {
     this.keyStorePassword = keyStorePassword;
   }
 
-  /** The port listened on, or 0 when off. */
+  /** The plain TCP port listened on, or 0 when off. */
   public int port() {
     ServerSocket s = server;
     return s == null ? 0 : s.getLocalPort();
   }
 
-  /** Whether the listener speaks TLS. */
-  public boolean tls() {
-    return !keyStore.isBlank();
+  /** The TLS port listened on, or 0 when off. */
+  public int tlsPort() {
+    ServerSocket s = tlsServer;
+    return s == null ? 0 : s.getLocalPort();
   }
 
   @Override
   public synchronized void start() {
-    if (configuredPort <= 0) {
+    if (configuredPort <= 0 && configuredTlsPort <= 0) {
       return;
     }
-    try {
-      server = tls() ? tlsServer() : new ServerSocket();
-      server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), configuredPort), 100);
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("The syslog listener cannot listen on " + bindAddress + ":" + configuredPort
-          + (tls() ? " with TLS (key store " + keyStore + ")" : "") + ": " + e.getMessage(), e);
+    if (configuredTlsPort > 0 && keyStore.isBlank()) {
+      throw new IllegalStateException("itgc.logs.syslog.tls.port is " + configuredTlsPort
+          + " but itgc.logs.syslog.tls.key-store names no key store: TLS needs the listener's key and certificate");
     }
     AtomicInteger threads = new AtomicInteger();
     workers = new ThreadPoolExecutor(0, maxConnections, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -125,11 +126,31 @@ public class SyslogServer implements SmartLifecycle {
       t.setDaemon(true);
       return t;
     });
-    acceptor = new Thread(this::accept, "syslog-listener");
+    running = true;
+    if (configuredPort > 0) {
+      server = listen(configuredPort, false);
+    }
+    if (configuredTlsPort > 0) {
+      tlsServer = listen(configuredTlsPort, true);
+    }
+  }
+
+  private ServerSocket listen(int port, boolean tls) {
+    ServerSocket socket;
+    try {
+      socket = tls ? tlsServer() : new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 100);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("The syslog listener cannot listen on " + bindAddress + ":" + port
+          + (tls ? " with TLS (key store " + keyStore + ")" : "") + ": " + e.getMessage(), e);
+    }
+    Thread acceptor = new Thread(() -> accept(socket), tls ? "syslog-tls-listener" : "syslog-listener");
     acceptor.setDaemon(true);
     acceptor.start();
-    log.info("Syslog (RFC 5424 over TCP, RFC 6587 framing{}) listens on {}:{}", tls() ? ", TLS" : "", bindAddress,
-        port());
+    log.info("Syslog (RFC 5424 over TCP, RFC 6587 framing{}) listens on {}:{}", tls ? ", TLS" : "", bindAddress,
+        socket.getLocalPort());
+    return socket;
   }
 
   private ServerSocket tlsServer() throws IOException, java.security.GeneralSecurityException {
@@ -147,13 +168,13 @@ public class SyslogServer implements SmartLifecycle {
     return socket;
   }
 
-  private void accept() {
-    while (server != null && !server.isClosed()) {
+  private void accept(ServerSocket listener) {
+    while (running && !listener.isClosed()) {
       Socket socket;
       try {
-        socket = server.accept();
+        socket = listener.accept();
       } catch (IOException e) {
-        if (server != null && !server.isClosed()) {
+        if (running && !listener.isClosed()) {
           log.warn("The syslog listener could not accept a connection: {}", e.getMessage());
         }
         continue;
@@ -199,7 +220,7 @@ public class SyslogServer implements SmartLifecycle {
         }
       }
     } catch (IOException e) {
-      if (server != null) {
+      if (running) {
         log.debug("Syslog connection from {} ended: {}", peer, e.getMessage());
       }
     } catch (RuntimeException e) {
@@ -315,11 +336,14 @@ public class SyslogServer implements SmartLifecycle {
 
   @Override
   public synchronized void stop() {
-    ServerSocket s = server;
-    server = null;
-    if (s != null) {
-      close(s);
+    running = false;
+    for (ServerSocket s : new ServerSocket[] {server, tlsServer}) {
+      if (s != null) {
+        close(s);
+      }
     }
+    server = null;
+    tlsServer = null;
     connections.forEach(SyslogServer::close);
     if (workers != null) {
       workers.shutdown();
@@ -334,7 +358,7 @@ public class SyslogServer implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    return server != null;
+    return running;
   }
 
   /** Stops before the sealer and the database (a lower phase stops later). */

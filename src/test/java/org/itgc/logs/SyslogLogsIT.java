@@ -108,6 +108,58 @@ class SyslogLogsIT {
   }
 
   @Test
+  void aSystemSendsOverTls() throws Exception {
+    assertThat(syslog.tlsPort()).isPositive();
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(org.itgc.support.SyslogPortInitializer.KEY_STORE)) {
+      trusted.load(in, org.itgc.support.SyslogPortInitializer.KEY_STORE_PASSWORD.toCharArray());
+    }
+    var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    var activity = new ErpGlLogGenerator.Activity(morning.plusSeconds(1), "john", "EXPORT", "invoice", "AP-64000",
+        null, null, "10.1.2.3");
+    try (var socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", syslog.tlsPort())) {
+      var parameters = socket.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      assertThat(socket.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+      socket.getOutputStream().write(ErpGlLogGenerator.octetCounted(ErpGlLogGenerator.syslog(activity, erpToken))
+          .getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+    }
+    Instant until = Instant.now().plusSeconds(10);
+    JsonNode answer = null;
+    while (Instant.now().isBefore(until)) {
+      answer = Http.as(port, "audrey").get("/api/logs/objects/invoice/AP-64000").json();
+      if (!answer.get("events").isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(answer.get("events")).singleElement().satisfies(e -> {
+      assertThat(e.get("actor").asText()).isEqualTo("john");
+      assertThat(e.get("action").asText()).isEqualTo("read");
+      assertThat(e.get("protocol").asText()).isEqualTo("syslog");
+    });
+
+    // a plain-text client on the TLS port gets nothing stored: the handshake fails before any message
+    long quarantined = source("quarantine").get("received").asLong();
+    try (Socket plain = new Socket("127.0.0.1", syslog.tlsPort())) {
+      plain.getOutputStream().write((ErpGlLogGenerator.syslog(activity, erpToken) + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+      plain.getOutputStream().flush();
+      plain.setSoTimeout(5000);
+      assertThat(plain.getInputStream().read(new byte[100])).isLessThanOrEqualTo(100);
+    } catch (java.io.IOException closedByTheServer) {
+      // the listener closed the connection
+    }
+    assertThat(source("quarantine").get("received").asLong()).isEqualTo(quarantined);
+  }
+
+  @Test
   void messagesWithoutAValidTokenAreQuarantinedCountedAndAudited() throws Exception {
     long quarantined = source("quarantine").get("quarantined").asLong();
     var activity = ErpGlLogGenerator.morning(morning, "AP-54399", "AP-54398").get(1);
