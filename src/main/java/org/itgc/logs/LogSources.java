@@ -21,13 +21,19 @@ public class LogSources {
 
   private final Map<String, LogSourcesFile.Source> bySystem;
 
+  @org.springframework.beans.factory.annotation.Autowired
   LogSources(ConfigFiles files, SystemsInventory systems) {
+    this(files, id -> systems.find(id).isPresent());
+  }
+
+  /** The mappings of the file, each of a system that {@code knownSystem} knows. */
+  LogSources(ConfigFiles files, java.util.function.Predicate<String> knownSystem) {
     LogSourcesFile file = files.read(FILE, LogSourcesFile.class);
     List<String> unknown = file.sources().stream().map(LogSourcesFile.Source::system)
-        .filter(s -> systems.find(s).isEmpty()).toList();
+        .filter(s -> !knownSystem.test(s)).toList();
     if (!unknown.isEmpty()) {
       throw new ConfigValidationException(files.resolve(FILE), unknown.stream()
-          .map(s -> "system " + s + " is not in " + SystemsInventory.FILE).toList());
+          .map(s -> "sources: system " + s + " is not in " + SystemsInventory.FILE).toList());
     }
     this.bySystem = file.sources().stream()
         .collect(Collectors.toUnmodifiableMap(LogSourcesFile.Source::system, Function.identity()));
