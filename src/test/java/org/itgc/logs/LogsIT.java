@@ -200,6 +200,15 @@ class LogsIT {
     assertThat(empty.json().get("code").asInt()).isEqualTo(5);
     assertThat(empty.json().get("text").asText()).isEqualTo("No data");
 
+    // a period that cannot be read, or is empty, is a 400 naming the parameter
+    var badDate = Http.as(port, "audrey").get("/api/logs/objects/invoice/AP-12345?from=last-tuesday");
+    assertThat(badDate.status()).isEqualTo(400);
+    assertThat(badDate.contentType()).contains("application/problem+json");
+    assertThat(badDate.body()).contains("from");
+    var backwards = Http.as(port, "audrey").get("/api/logs/actors/john?from=" + to + "&to=" + from);
+    assertThat(backwards.status()).isEqualTo(400);
+    assertThat(backwards.body()).contains("to").contains("must be after from");
+
     // the sources are the auditors', governance's and security's to read, not a requester's
     assertThat(Http.as(port, "rachel").get("/api/logs/sources").status()).isEqualTo(403);
     assertThat(Http.as(port, "rachel").get("/api/logs/objects/invoice/AP-12345").status()).isEqualTo(403);
