@@ -47,6 +47,16 @@ class HecController {
     this.maxBody = maxBody;
   }
 
+  /** HEC's health check, which shippers (Vector, Fluent Bit) call before sending: code 17, no token needed. */
+  @org.springframework.web.bind.annotation.GetMapping({"/services/collector/health",
+      "/services/collector/health/1.0"})
+  ResponseEntity<Map<String, Object>> health() {
+    Map<String, Object> healthy = new LinkedHashMap<>();
+    healthy.put("text", "HEC is healthy");
+    healthy.put("code", 17);
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(healthy);
+  }
+
   @PostMapping({"/services/collector", "/services/collector/event", "/services/collector/event/1.0"})
   ResponseEntity<?> collect(HttpServletRequest request) throws IOException {
     String authorization = request.getHeader("Authorization");

@@ -70,6 +70,7 @@ public class SyslogServer implements SmartLifecycle {
   private final String bindAddress;
   private final int maxFrame;
   private final int maxConnections;
+  private final int maxQuarantined;
   private final String keyStore;
   private final String keyStorePassword;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -84,6 +85,7 @@ public class SyslogServer implements SmartLifecycle {
       @Value("${itgc.logs.syslog.bind-address:0.0.0.0}") String bindAddress,
       @Value("${itgc.logs.syslog.max-frame-bytes:65536}") int maxFrame,
       @Value("${itgc.logs.syslog.max-connections:200}") int maxConnections,
+      @Value("${itgc.logs.syslog.max-quarantined-per-connection:10000}") int maxQuarantined,
       @Value("${itgc.logs.syslog.tls.key-store:}") String keyStore,
       @Value("${itgc.logs.syslog.tls.key-store-password:}") String keyStorePassword) {
     this.senders = senders;
@@ -95,6 +97,7 @@ public class SyslogServer implements SmartLifecycle {
     this.bindAddress = bindAddress;
     this.maxFrame = maxFrame;
     this.maxConnections = maxConnections;
+    this.maxQuarantined = maxQuarantined;
     this.keyStore = keyStore;
     this.keyStorePassword = keyStorePassword;
   }
@@ -198,6 +201,7 @@ public class SyslogServer implements SmartLifecycle {
     Map<String, CachedSender> cache = new HashMap<>();
     Set<String> refusalsAudited = new HashSet<>();
     List<LogMapper.Received> buffer = new ArrayList<>();
+    int quarantined = 0;
     try (socket) {
       socket.setKeepAlive(true);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
@@ -214,7 +218,15 @@ public class SyslogServer implements SmartLifecycle {
         if (frame == null) {
           break;
         }
-        buffer.add(received(frame, peer, cache, refusalsAudited));
+        LogMapper.Received message = received(frame, peer, cache, refusalsAudited);
+        buffer.add(message);
+        if (message.system() == null && ++quarantined >= maxQuarantined) {
+          // a connection that only sends what nobody vouches for fills the quarantine: stored so far, then closed
+          flush(buffer);
+          senders.refused("syslog", null, peer, "the connection sent " + quarantined + " quarantined messages and "
+              + "was closed (itgc.logs.syslog.max-quarantined-per-connection)", null);
+          break;
+        }
         if (buffer.size() >= FLUSH_EVERY || in.available() == 0) {
           flush(buffer);
         }

@@ -226,6 +226,14 @@ class LogsIT {
   }
 
   @Test
+  void theHealthCheckOfShippersIsAnsweredAsHecDoes() {
+    var health = Http.anonymous(port).get("/services/collector/health/1.0");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json().get("code").asInt()).isEqualTo(17);
+    assertThat(health.json().get("text").asText()).isEqualTo("HEC is healthy");
+  }
+
+  @Test
   void wrongCredentialsAreRefusedInHecsCodesAndAudited() {
     String event = ErpGlLogGenerator.hec(ErpGlLogGenerator.morning(morning, "AP-99999", "AP-99998").get(1));
     var none = hec(null, event);

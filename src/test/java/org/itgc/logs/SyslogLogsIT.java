@@ -188,6 +188,31 @@ class SyslogLogsIT {
   }
 
   @Test
+  void aConnectionThatOnlyFillsTheQuarantineIsClosed() throws Exception {
+    long quarantined = source("quarantine").get("quarantined").asLong();
+    var activity = ErpGlLogGenerator.morning(morning, "AP-54377", "AP-54376").get(0);
+    String message = ErpGlLogGenerator.syslog(activity, null) + "\n";
+    int sent = 0;
+    try (Socket socket = new Socket("127.0.0.1", syslog.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      for (; sent < 30; sent++) {
+        out.write(message.getBytes(StandardCharsets.UTF_8));
+      }
+      out.flush();
+      // the listener closes the connection after the 30th (the test profile's limit)
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(sent).isEqualTo(30);
+    JsonNode q = await("quarantine", s -> s.get("quarantined").asLong() >= quarantined + 30);
+    assertThat(q.get("quarantined").asLong()).isEqualTo(quarantined + 30);
+    var refused = Http.as(port, "audrey").get("/api/audit/events?action=logs.sender.refused&objectId=syslog&size=50")
+        .json();
+    assertThat(refused).extracting(e -> e.at("/details/reason").asText())
+        .anyMatch(r -> r.contains("quarantined messages and was closed"));
+  }
+
+  @Test
   void anUnmappedSyslogRecordIsKeptRawForItsSystem() throws Exception {
     long unmapped = source("ERP-GL").get("unmapped").asLong();
     var activity = new ErpGlLogGenerator.Activity(morning, "john", "PRINT", "invoice", "AP-12345", null, null,
