@@ -151,8 +151,10 @@ public class EngineContinuity {
   public RestoreTest restoreTest() throws IOException, SQLException {
     FinancialSystem engine = systems.find(SYSTEM_ID).orElseThrow(() ->
         new IllegalStateException("config/systems.yaml has no system " + SYSTEM_ID));
+    // nothing to restore yet is the state of the engine, not a fault of the server: 409 naming what to do first
     ContinuityStore.Backup latest = store.latestBackup(SYSTEM_ID).orElseThrow(() ->
-        new IllegalStateException("no backup of the engine is registered yet"));
+        new org.itgc.platform.web.ConflictException("no backup of the engine is registered yet: take one first "
+            + "(POST /api/continuity/engine-backups), then test its restore"));
     long backupId = latest.id();
     Path file = Path.of(latest.location());
     String registered = latest.checksum();
