@@ -103,7 +103,8 @@ public class AccessCatalogue {
 
   record Settings(@Min(1) int exceptionMaxDays, @NotNull Duration revocationReminderBefore,
       @NotBlank String sodScanSchedule, @Min(1) int serviceAccountRotationDays,
-      @NotBlank String serviceAccountRotationSchedule) {}
+      @NotBlank String serviceAccountRotationSchedule, @Min(1) Integer serviceAccountRotationAttempts,
+      @Min(1) Integer serviceAccountRotationTaskBusinessDays) {}
 
   record File(@NotNull List<@Valid Function> functions, @NotNull Map<String, @Valid SystemEntitlements> systems,
       List<@Valid ServiceAccount> serviceAccounts, Map<String, List<String>> jobs, @NotNull @Valid Settings settings) {}
@@ -282,6 +283,23 @@ public class AccessCatalogue {
   /** Spring cron of the scheduled rotation of service accounts' credentials that are due. */
   public String serviceAccountRotationSchedule() {
     return settings.serviceAccountRotationSchedule();
+  }
+
+  /**
+   * How many rotations by a connector in a row may fail before a due credential becomes a security admin's task
+   * ({@code settings.serviceAccountRotationAttempts}, default 2).
+   */
+  public int serviceAccountRotationAttempts() {
+    return settings.serviceAccountRotationAttempts() == null ? 2 : settings.serviceAccountRotationAttempts();
+  }
+
+  /**
+   * How many business days a security admin has to rotate a credential by hand
+   * ({@code settings.serviceAccountRotationTaskBusinessDays}, default 3).
+   */
+  public int serviceAccountRotationTaskBusinessDays() {
+    return settings.serviceAccountRotationTaskBusinessDays() == null ? 3
+        : settings.serviceAccountRotationTaskBusinessDays();
   }
 
   /** Whether a job justifies an entitlement (the mover rule). A job without an entry justifies nothing. */

@@ -45,18 +45,20 @@ class ServiceAccountOwners {
   private final ServiceAccountStore store;
   private final Identities identities;
   private final ServiceAccountRotations rotations;
+  private final ServiceAccountRotationTasks tasks;
   private final ControlExceptions exceptions;
   private final UserAccounts users;
   private final AuditRecorder audit;
   private final Clock clock;
 
   ServiceAccountOwners(AccessCatalogue catalogue, ServiceAccountStore store, Identities identities,
-      ServiceAccountRotations rotations, ControlExceptions exceptions, UserAccounts users, AuditRecorder audit,
-      Clock clock) {
+      ServiceAccountRotations rotations, ServiceAccountRotationTasks tasks, ControlExceptions exceptions,
+      UserAccounts users, AuditRecorder audit, Clock clock) {
     this.catalogue = catalogue;
     this.store = store;
     this.identities = identities;
     this.rotations = rotations;
+    this.tasks = tasks;
     this.exceptions = exceptions;
     this.users = users;
     this.audit = audit;
@@ -145,6 +147,12 @@ class ServiceAccountOwners {
         .detail("ownerId", ownerId).detail("source", source).detail("reason", String.valueOf(reason)).build());
     ServiceAccountRotations.Rotated rotation = rotations.rotate(serviceAccountId, ServiceAccountRotations.OWNER_CHANGE,
         actor, id);
+    if (!rotation.succeeded()) {
+      // no connector, or it failed: the new owner must not live with the old credential, so a person rotates it
+      tasks.request(serviceAccountId, ServiceAccountRotations.OWNER_CHANGE, id, rotation.rotationId(), "The owner "
+          + "changed from " + previous + " to " + ownerId + " and the credential was not rotated (" + rotation.error()
+          + "): rotate it by hand.");
+    }
     checkOwner(serviceAccountId);
     return new Changed(new ServiceAccountStore.OwnerChange(id, serviceAccountId, previous, ownerId, source, actor, now),
         rotation);

@@ -30,22 +30,24 @@ class ServiceAccountSchedule implements ApplicationRunner {
   static final String JOB = "service-account-rotation";
   private static final Logger log = LoggerFactory.getLogger(ServiceAccountSchedule.class);
 
-  /** What a scheduled run did. */
-  record Run(List<ServiceAccountRotations.Rotated> rotations, int ownerless) {}
+  /** What a scheduled run did: the rotations by connector, the ownerless accounts raised, the tasks opened. */
+  record Run(List<ServiceAccountRotations.Rotated> rotations, int ownerless, List<String> tasksOpened) {}
 
   private final AccessCatalogue catalogue;
   private final ServiceAccountStore store;
   private final ServiceAccountRotations rotations;
   private final ServiceAccountOwners owners;
+  private final ServiceAccountRotationTasks tasks;
   private final ScheduledOnce once;
   private final Clock clock;
 
   ServiceAccountSchedule(AccessCatalogue catalogue, ServiceAccountStore store, ServiceAccountRotations rotations,
-      ServiceAccountOwners owners, ScheduledOnce once, Clock clock) {
+      ServiceAccountOwners owners, ServiceAccountRotationTasks tasks, ScheduledOnce once, Clock clock) {
     this.catalogue = catalogue;
     this.store = store;
     this.rotations = rotations;
     this.owners = owners;
+    this.tasks = tasks;
     this.once = once;
     this.clock = clock;
   }
@@ -68,20 +70,38 @@ class ServiceAccountSchedule implements ApplicationRunner {
     });
   }
 
-  /** Rotates every account a connector rotates that is due at {@code asOf}, and checks the owners. */
+  /**
+   * Rotates every account a connector rotates that is due at {@code asOf}, and checks the owners. A due account that no
+   * connector rotates, or whose connector has now failed {@code settings.serviceAccountRotationAttempts} runs in a
+   * row, becomes a security admin's task (service-account-rotation); while it is open, the account is left to them.
+   */
   Run rotateDue(Instant asOf) {
     int ownerless = owners.checkOwners();
     Map<String, Instant> last = store.lastRotated();
     List<ServiceAccountRotations.Rotated> done = new ArrayList<>();
+    List<String> opened = new ArrayList<>();
     for (AccessCatalogue.ServiceAccount account : catalogue.serviceAccounts()) {
-      if (rotations.connectorOf(account.id()).isEmpty()) {
-        continue; // rotated by hand: listed with its due date, not rotated here
+      if (!isDue(last.get(account.id()), catalogue.rotationDays(account), asOf)
+          || store.openRotationTask(account.id()).isPresent()) {
+        continue;
       }
-      if (isDue(last.get(account.id()), catalogue.rotationDays(account), asOf)) {
-        done.add(rotations.rotate(account.id(), ServiceAccountRotations.SCHEDULE, "system", null));
+      if (rotations.connectorOf(account.id()).isEmpty()) {
+        tasks.request(account.id(), ServiceAccountRotations.SCHEDULE, null, null, "The credential is due (every "
+            + catalogue.rotationDays(account) + " days) and no connector of " + ConnectorsFile.FILE
+            + " rotates it: rotate it by hand.").ifPresent(id -> opened.add(account.id()));
+        continue;
+      }
+      ServiceAccountRotations.Rotated rotated = rotations.rotate(account.id(), ServiceAccountRotations.SCHEDULE,
+          "system", null);
+      done.add(rotated);
+      int failures = rotated.succeeded() ? 0 : store.failuresSinceLastSuccess(account.id());
+      if (failures >= catalogue.serviceAccountRotationAttempts()) {
+        tasks.request(account.id(), ServiceAccountRotations.SCHEDULE, null, rotated.rotationId(), "The credential is "
+            + "due and connector " + rotated.connectorId() + " failed " + failures + " runs in a row (last: "
+            + rotated.error() + "): rotate it by hand.").ifPresent(id -> opened.add(account.id()));
       }
     }
-    return new Run(done, ownerless);
+    return new Run(done, ownerless, opened);
   }
 
   /** When a credential last rotated at {@code lastRotated} is due again; null when it was never rotated (due now). */

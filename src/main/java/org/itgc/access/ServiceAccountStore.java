@@ -20,7 +20,17 @@ class ServiceAccountStore {
   /** One recorded rotation. */
   record Rotation(long id, String serviceAccountId, String trigger, String triggeredBy, Long ownerChangeId,
       Instant startedAt, Instant finishedAt, String systemId, String connectorId, String login, String writtenTo,
-      String verification, String outcome, String error, Long exceptionId) {}
+      String verification, String outcome, String error, Long exceptionId, String method, String performedVia,
+      String reference, String performedBy, Long rotationTaskId) {
+
+    /** A rotation by a connector (method {@code connector}). */
+    Rotation(long id, String serviceAccountId, String trigger, String triggeredBy, Long ownerChangeId,
+        Instant startedAt, Instant finishedAt, String systemId, String connectorId, String login, String writtenTo,
+        String verification, String outcome, String error, Long exceptionId) {
+      this(id, serviceAccountId, trigger, triggeredBy, ownerChangeId, startedAt, finishedAt, systemId, connectorId,
+          login, writtenTo, verification, outcome, error, exceptionId, CONNECTOR, null, null, null, null);
+    }
+  }
 
   /** The owner an account has now, and the owner access.yaml named when they were last compared. */
   record Owner(String serviceAccountId, String ownerId, String configOwnerId, Instant changedAt, String changedBy) {}
@@ -31,6 +41,8 @@ class ServiceAccountStore {
 
   static final String ROTATED = "rotated";
   static final String FAILED = "failed";
+  static final String CONNECTOR = "connector";
+  static final String MANUAL = "manual";
 
   private final JdbcTemplate jdbc;
 
@@ -42,11 +54,12 @@ class ServiceAccountStore {
     Long id = jdbc.queryForObject("""
         insert into access_service_account_rotation (service_account_id, trigger, triggered_by, owner_change_id,
             started_at, finished_at, system_id, connector_id, login, written_to, verification, outcome, error,
-            exception_id)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
+            exception_id, method, performed_via, reference, performed_by, rotation_task_id)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id
         """, Long.class, r.serviceAccountId(), r.trigger(), r.triggeredBy(), r.ownerChangeId(),
         Timestamp.from(r.startedAt()), Timestamp.from(r.finishedAt()), r.systemId(), r.connectorId(), r.login(),
-        r.writtenTo(), cut(r.verification(), 500), r.outcome(), cut(r.error(), 2000), r.exceptionId());
+        r.writtenTo(), cut(r.verification(), 500), r.outcome(), cut(r.error(), 2000), r.exceptionId(), r.method(),
+        r.performedVia(), r.reference(), r.performedBy(), r.rotationTaskId());
     return id == null ? -1 : id;
   }
 
@@ -118,9 +131,83 @@ class ServiceAccountStore {
 
   List<OwnerChange> ownerChanges(String serviceAccountId) {
     return jdbc.query("select * from access_service_account_owner_change where service_account_id = ? order by id",
-        (rs, n) -> new OwnerChange(rs.getLong("id"), rs.getString("service_account_id"),
-            rs.getString("previous_owner_id"), rs.getString("owner_id"), rs.getString("source"),
-            rs.getString("changed_by"), rs.getTimestamp("changed_at").toInstant()), serviceAccountId);
+        ServiceAccountStore::ownerChange, serviceAccountId);
+  }
+
+  private static OwnerChange ownerChange(ResultSet rs, int row) throws SQLException {
+    return new OwnerChange(rs.getLong("id"), rs.getString("service_account_id"), rs.getString("previous_owner_id"),
+        rs.getString("owner_id"), rs.getString("source"), rs.getString("changed_by"),
+        rs.getTimestamp("changed_at").toInstant());
+  }
+
+  /** The failed rotations of an account since its last successful one (the connector's consecutive failures). */
+  int failuresSinceLastSuccess(String serviceAccountId) {
+    Integer n = jdbc.queryForObject("""
+        select count(*) from access_service_account_rotation where service_account_id = ? and outcome = 'failed'
+          and id > coalesce((select max(id) from access_service_account_rotation
+                             where service_account_id = ? and outcome = 'rotated'), 0)
+        """, Integer.class, serviceAccountId, serviceAccountId);
+    return n == null ? 0 : n;
+  }
+
+  /** The changes of owner recorded in [from, to), oldest first. */
+  List<OwnerChange> ownerChanges(Instant from, Instant to) {
+    return jdbc.query("select * from access_service_account_owner_change where changed_at >= ? and changed_at < ? "
+        + "order by changed_at, id", ServiceAccountStore::ownerChange, Timestamp.from(from), Timestamp.from(to));
+  }
+
+  // ---------------------------------------------------------------- rotation tasks
+
+  /** A task the server opened for a person to rotate a credential by hand. */
+  record RotationTask(long id, String serviceAccountId, String trigger, Long ownerChangeId, Long failedRotationId,
+      String reason, Instant requestedAt, Instant dueAt, String processInstanceId, String status, Long rotationId,
+      String completedBy, Instant completedAt) {
+    boolean open() {
+      return "open".equals(status);
+    }
+  }
+
+  /** Opens a rotation task for an account; empty when one is open already (on this node or another). */
+  Optional<Long> insertRotationTask(String serviceAccountId, String trigger, Long ownerChangeId,
+      Long failedRotationId, String reason, Instant at, Instant dueAt) {
+    return jdbc.query("""
+        insert into access_service_account_rotation_task (service_account_id, trigger, owner_change_id,
+            failed_rotation_id, reason, requested_at, due_at) values (?, ?, ?, ?, ?, ?, ?)
+        on conflict (service_account_id) where status = 'open' do nothing returning id
+        """, (rs, n) -> rs.getLong(1), serviceAccountId, trigger, ownerChangeId, failedRotationId, cut(reason, 2000),
+        Timestamp.from(at), Timestamp.from(dueAt)).stream().findFirst();
+  }
+
+  Optional<RotationTask> rotationTask(long id) {
+    return jdbc.query("select * from access_service_account_rotation_task where id = ?",
+        ServiceAccountStore::rotationTask, id).stream().findFirst();
+  }
+
+  Optional<RotationTask> openRotationTask(String serviceAccountId) {
+    return jdbc.query("select * from access_service_account_rotation_task where service_account_id = ? "
+        + "and status = 'open'", ServiceAccountStore::rotationTask, serviceAccountId).stream().findFirst();
+  }
+
+  /** Binds an open task to the one process instance the server started for it; false when another holds it. */
+  boolean bindRotationTask(long id, String processInstanceId) {
+    return jdbc.update("update access_service_account_rotation_task set process_instance_id = ? where id = ? "
+        + "and status = 'open' and process_instance_id is null", processInstanceId, id) == 1;
+  }
+
+  /** Closes an open task with the rotation that did it; false when it was closed meanwhile. */
+  boolean closeRotationTask(long id, long rotationId, String completedBy, Instant at) {
+    return jdbc.update("update access_service_account_rotation_task set status = 'done', rotation_id = ?, "
+        + "completed_by = ?, completed_at = ? where id = ? and status = 'open'", rotationId, completedBy,
+        Timestamp.from(at), id) == 1;
+  }
+
+  private static RotationTask rotationTask(ResultSet rs, int row) throws SQLException {
+    Timestamp completed = rs.getTimestamp("completed_at");
+    return new RotationTask(rs.getLong("id"), rs.getString("service_account_id"), rs.getString("trigger"),
+        (Long) rs.getObject("owner_change_id", Long.class), (Long) rs.getObject("failed_rotation_id", Long.class),
+        rs.getString("reason"), rs.getTimestamp("requested_at").toInstant(), rs.getTimestamp("due_at").toInstant(),
+        rs.getString("process_instance_id"), rs.getString("status"), (Long) rs.getObject("rotation_id", Long.class),
+        rs.getString("completed_by"), completed == null ? null : completed.toInstant());
   }
 
   // ---------------------------------------------------------------- sessions
@@ -146,7 +233,8 @@ class ServiceAccountStore {
         rs.getTimestamp("started_at").toInstant(), rs.getTimestamp("finished_at").toInstant(),
         rs.getString("system_id"), rs.getString("connector_id"), rs.getString("login"), rs.getString("written_to"),
         rs.getString("verification"), rs.getString("outcome"), rs.getString("error"),
-        (Long) rs.getObject("exception_id", Long.class));
+        (Long) rs.getObject("exception_id", Long.class), rs.getString("method"), rs.getString("performed_via"),
+        rs.getString("reference"), rs.getString("performed_by"), (Long) rs.getObject("rotation_task_id", Long.class));
   }
 
   private static String cut(String value, int max) {

@@ -17,6 +17,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,6 +32,9 @@ class ServiceAccountsController {
 
   /** The owner change a security admin asks for. */
   record OwnerChangeRequest(String employeeId, String reason) {}
+
+  /** A rotation a security admin did by hand: how ({@link ServiceAccountRotationTasks#METHODS}) and a reference. */
+  record ManualRotationRequest(String method, String reference) {}
 
   /** One service account as the evidence shows it. */
   record Account(String id, String name, String purpose, String ownerId, String ownerName, String ownerStatus,
@@ -53,24 +57,31 @@ class ServiceAccountsController {
       .column("verification", ServiceAccountStore.Rotation::verification)
       .column("outcome", ServiceAccountStore.Rotation::outcome)
       .column("error", ServiceAccountStore.Rotation::error)
-      .column("exception_id", ServiceAccountStore.Rotation::exceptionId);
+      .column("exception_id", ServiceAccountStore.Rotation::exceptionId)
+      .column("method", ServiceAccountStore.Rotation::method)
+      .column("performed_via", ServiceAccountStore.Rotation::performedVia)
+      .column("reference", ServiceAccountStore.Rotation::reference)
+      .column("performed_by", ServiceAccountStore.Rotation::performedBy)
+      .column("rotation_task_id", ServiceAccountStore.Rotation::rotationTaskId);
 
   private final AccessCatalogue catalogue;
   private final ServiceAccountStore store;
   private final ServiceAccountRotations rotations;
   private final ServiceAccountOwners owners;
+  private final ServiceAccountRotationTasks manual;
   private final Identities identities;
   private final BusinessCalendar calendar;
   private final AuditRecorder audit;
   private final java.time.Clock clock;
 
   ServiceAccountsController(AccessCatalogue catalogue, ServiceAccountStore store, ServiceAccountRotations rotations,
-      ServiceAccountOwners owners, Identities identities, BusinessCalendar calendar, AuditRecorder audit,
-      java.time.Clock clock) {
+      ServiceAccountOwners owners, ServiceAccountRotationTasks manual, Identities identities, BusinessCalendar calendar,
+      AuditRecorder audit, java.time.Clock clock) {
     this.catalogue = catalogue;
     this.store = store;
     this.rotations = rotations;
     this.owners = owners;
+    this.manual = manual;
     this.identities = identities;
     this.calendar = calendar;
     this.audit = audit;
@@ -152,6 +163,20 @@ class ServiceAccountsController {
     OwnerChangeRequest body = request == null ? new OwnerChangeRequest(null, null) : request;
     return owners.change(serviceAccountId, body.employeeId() == null ? null : body.employeeId().strip(), body.reason(),
         authentication.getName());
+  }
+
+  /**
+   * A security admin records a rotation they did by hand outside a task (trigger on-demand, method manual): 201 with
+   * the recorded rotation; 400 naming {@code method} or {@code reference}; 403 for the account's owner (audited); 409
+   * while a rotation task is open for the account.
+   */
+  @PostMapping("/api/access/service-accounts/{serviceAccountId}/rotations")
+  @PreAuthorize("hasAnyAuthority('security-admin')")
+  ResponseEntity<ServiceAccountStore.Rotation> rotatedByHand(@PathVariable String serviceAccountId,
+      @RequestBody(required = false) ManualRotationRequest request, Authentication authentication) {
+    ManualRotationRequest body = request == null ? new ManualRotationRequest(null, null) : request;
+    return ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
+        .body(manual.recordByHand(serviceAccountId, body.method(), body.reference(), authentication.getName()));
   }
 
   private Instant instant(String field, String value) {

@@ -51,7 +51,8 @@ final class RolePermissions {
       "dr-test", List.of(Role.SYSTEM_OWNER, Role.IT_APPROVER),
       "backup-restore-test", List.of(Role.SYSTEM_OWNER),
       "access-request", List.of(Role.LINE_MANAGER, Role.SYSTEM_OWNER, Role.SECURITY_ADMIN, Role.FINANCE_APPROVER),
-      "access-revocation", List.of(Role.SECURITY_ADMIN));
+      "access-revocation", List.of(Role.SECURITY_ADMIN),
+      "service-account-rotation", List.of(Role.SECURITY_ADMIN));
 
   record Grant(Resource resource, String resourceId, Permission... permissions) {}
 

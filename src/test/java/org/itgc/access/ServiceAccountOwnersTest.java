@@ -33,6 +33,7 @@ class ServiceAccountOwnersTest {
   ServiceAccountStore store = mock(ServiceAccountStore.class);
   Identities identities = mock(Identities.class);
   ServiceAccountRotations rotations = mock(ServiceAccountRotations.class);
+  ServiceAccountRotationTasks tasks = mock(ServiceAccountRotationTasks.class);
   ServiceAccountOwners owners;
 
   static AccessCatalogue.ServiceAccount account(String owner) {
@@ -46,7 +47,7 @@ class ServiceAccountOwnersTest {
 
   @BeforeEach
   void setUp() {
-    owners = new ServiceAccountOwners(catalogue, store, identities, rotations, mock(ControlExceptions.class),
+    owners = new ServiceAccountOwners(catalogue, store, identities, rotations, tasks, mock(ControlExceptions.class),
         mock(UserAccounts.class), mock(AuditRecorder.class), Clock.fixed(NOW, ZoneOffset.UTC));
     when(rotations.rotate(anyString(), anyString(), anyString(), any())).thenReturn(new ServiceAccountRotations.Rotated(
         7, "SVC-X", ServiceAccountRotations.OWNER_CHANGE, "rotated", "S", "c", "l", "f", "v", null, null, NOW));
@@ -75,6 +76,22 @@ class ServiceAccountOwnersTest {
     assertThat(changed.get(0).change().ownerId()).isEqualTo("E1005");
     verify(rotations).rotate("SVC-X", ServiceAccountRotations.OWNER_CHANGE, "system", 3L);
     verify(identities).changeServiceOwner("SVC-X", "E1005", "system");
+    verify(tasks, never()).request(anyString(), anyString(), any(), any(), anyString());
+  }
+
+  @Test
+  void aChangeOfOwnerWhoseRotationFailedBecomesASecurityAdminsTask() {
+    when(catalogue.serviceAccounts()).thenReturn(List.of(account("E1005")));
+    ServiceAccountStore.Owner before = recorded("E1002", "E1004");
+    when(store.owner("SVC-X")).thenReturn(Optional.of(before));
+    when(store.updateOwner(before, "E1005", "E1005", "config", NOW)).thenReturn(true);
+    when(store.insertOwnerChange("SVC-X", "E1002", "E1005", ServiceAccountOwners.CONFIG, "system", NOW)).thenReturn(4L);
+    when(rotations.rotate("SVC-X", ServiceAccountRotations.OWNER_CHANGE, "system", 4L)).thenReturn(
+        new ServiceAccountRotations.Rotated(9, "SVC-X", ServiceAccountRotations.OWNER_CHANGE, "failed", null, null, null,
+            null, null, "no connector rotates it", 11L, NOW));
+    assertThat(owners.reconcileWithConfig()).hasSize(1);
+    verify(tasks).request(eq("SVC-X"), eq(ServiceAccountRotations.OWNER_CHANGE), eq(4L), eq(9L),
+        org.mockito.ArgumentMatchers.contains("no connector rotates it"));
   }
 
   @Test
