@@ -28,7 +28,9 @@ public class ControlPopulations {
 
   /** The population of a control for [from, to), in the source's stable order; 404 for a control without one. */
   public List<Map<String, Object>> of(String controlId, Instant from, Instant to) {
-    return populations.sourceOf(controlId).orElseThrow(() -> new NotFoundException("population of control", controlId))
-        .population(controlId, from, to);
+    if (populations.sourceOf(controlId).isEmpty()) {
+      throw new NotFoundException("population of control", controlId);
+    }
+    return populations.population(controlId, from, to);
   }
 }

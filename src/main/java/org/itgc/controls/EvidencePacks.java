@@ -85,22 +85,30 @@ public class EvidencePacks {
   public Pack create(String controlId, Instant from, Instant to, Long auditorSeed, String actor) throws IOException {
     Control control = catalogue.find(controlId == null ? "" : controlId)
         .orElseThrow(() -> new BadRequestException("controlId", "'" + controlId + "' is not a control of config/controls.yaml"));
-    PopulationSource source = populations.sourceOf(control.id()).orElseThrow(() -> new BadRequestException(
-        "controlId", control.id() + " has no population in the engine; packs exist for "
-        + String.join(", ", populations.controls())));
+    List<PopulationSource> sources = populations.sourcesOf(control.id());
+    if (sources.isEmpty()) {
+      throw new BadRequestException("controlId", control.id() + " has no population in the engine; packs exist for "
+          + String.join(", ", populations.controls()));
+    }
     if (from == null || to == null || !to.isAfter(from)) {
       throw new BadRequestException("to", "the period needs from and to, with to after from");
     }
-    List<Map<String, Object>> population = source.population(control.id(), from, to);
-    var reconciliation = source.reconciliation(control.id());
-    if (reconciliation != null) {
-      reconcile(control, source, reconciliation, population, from, to, actor);
-    }
-    if (control.id().equals("LG-01")) {
-      reconcileCheckpoints(control, population, from, to, actor);
-    }
-    if (control.id().equals("AC-05")) {
-      reconcileFindings(control, source, population, from, to, actor);
+    // the answering source's rows, then each supplement's (AC-04: service-account rotations and owner changes), each
+    // reconciled with its own source's declaration
+    List<Map<String, Object>> population = new ArrayList<>();
+    for (PopulationSource source : sources) {
+      List<Map<String, Object>> part = source.population(control.id(), from, to);
+      var reconciliation = source.reconciliation(control.id());
+      if (reconciliation != null) {
+        reconcile(control, source, reconciliation, part, from, to, actor);
+      }
+      if (control.id().equals("LG-01")) {
+        reconcileCheckpoints(control, part, from, to, actor);
+      }
+      if (control.id().equals("AC-05")) {
+        reconcileFindings(control, source, part, from, to, actor);
+      }
+      population.addAll(part);
     }
     long seed = auditorSeed != null ? auditorSeed : SEEDS.nextLong();
     List<String> ids = new ArrayList<>(population.stream().map(r -> String.valueOf(r.get("item_id"))).toList());
@@ -111,7 +119,10 @@ public class EvidencePacks {
     sealer.checkpointNow();
 
     Map<String, byte[]> files = new TreeMap<>();
-    List<String> columns = population.isEmpty() ? List.of("item_id") : List.copyOf(population.get(0).keySet());
+    // every column of every source's rows, in the order they first appear (a supplement's rows have their own)
+    java.util.Set<String> columnSet = new java.util.LinkedHashSet<>();
+    population.forEach(r -> columnSet.addAll(r.keySet()));
+    List<String> columns = population.isEmpty() ? List.of("item_id") : List.copyOf(columnSet);
     List<List<?>> rows = population.stream().<List<?>>map(r -> columns.stream().map(c -> cell(r.get(c))).toList()).toList();
     files.put("population.csv", Csv.write(columns, rows).getBytes(StandardCharsets.UTF_8));
     files.put("population.xlsx", new Xlsx().sheet(control.id() + " population", columns, rows).bytes());

@@ -21,7 +21,17 @@ public interface PopulationSource {
   /** The ids of the controls (config/controls.yaml) whose population this source lists. */
   Set<String> controls();
 
-  /** The population of one of {@link #controls()} for the period [from, to), in a stable order. */
+  /**
+   * The controls whose population this source adds rows to, alongside the source that answers the control (AC-04:
+   * certification answers with its decided items, access adds the service accounts' rotations and changes of owner).
+   * A supplement's rows carry item ids of their own kind (prefixed) so that they never meet the answering source's;
+   * each source's rows are reconciled with its own {@link #reconciliation}.
+   */
+  default Set<String> supplements() {
+    return Set.of();
+  }
+
+  /** The population of one of {@link #controls()} (or {@link #supplements()}) for [from, to), in a stable order. */
   List<Map<String, Object>> population(String controlId, Instant from, Instant to);
 
   /** How the population is reconciled with the audit trail; null when it is not (or by other means). */

@@ -145,6 +145,35 @@ class EvidencePackIT {
   }
 
   @Test
+  void theAc04PackHoldsTheServiceAccountsRotationsAndOwnerChangesBesideTheCertificationItems() throws Exception {
+    // a rotation a security admin did by hand, in the period
+    var rotated = Http.as(port, "sam").post("/api/access/service-accounts/SVC-GL-ETL/rotations",
+        Http.json(Map.of("method", "password-vault", "reference", "EVIDENCE-PACK-IT")));
+    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+    String itemId = "rotation-" + rotated.json().get("id").asLong();
+
+    var today = TestClock.today(java.time.ZoneOffset.UTC);
+    var created = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", "AC-04",
+        "from", today.minusYears(1).toString(), "to", today.plusDays(1).toString(), "seed", 4L)));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    byte[] pack = download(created.json().get("id").asText());
+    var key = org.itgc.audit.AuditSigningKey.readPublic(sealer.checkpointFolder().resolve("public-key-" + sealer.key().keyId() + ".pem"));
+    assertThat(EvidencePackVerifier.verify(pack, key).problems()).isEmpty();
+    List<String> lines = new String(unzip(pack).get("population.csv"), StandardCharsets.UTF_8).lines().toList();
+    List<String> header = List.of(lines.get(0).split(","));
+    assertThat(header).contains("item_id", "audit_object_id", "record", "service_account_id", "trigger", "method",
+        "performed_via", "reference", "performed_by", "previous_owner_id", "owner_id");
+    String row = lines.stream().filter(l -> l.startsWith(itemId + ",")).findFirst().orElseThrow();
+    List<String> cells = List.of(row.split(",", -1));
+    assertThat(cells.get(header.indexOf("audit_object_id"))).isEqualTo("SVC-GL-ETL");
+    assertThat(cells.get(header.indexOf("record"))).isEqualTo("service-account-rotation");
+    assertThat(cells.get(header.indexOf("method"))).isEqualTo("manual");
+    assertThat(cells.get(header.indexOf("reference"))).isEqualTo("EVIDENCE-PACK-IT");
+    assertThat(cells.get(header.indexOf("performed_by"))).isEqualTo("sam");
+    assertThat(created.json().get("population").asInt()).isEqualTo(lines.size() - 1);
+  }
+
+  @Test
   void aPackForAnUnknownControlOrPeriodIsRefusedAndOnlyAuditorsMakePacks() {
     var unknown = Http.as(port, "audrey").post("/api/evidence-packs", Http.json(Map.of("controlId", "XX-99",
         "from", "2026-01-01", "to", "2027-01-01")));

@@ -67,6 +67,67 @@ class EvidencePopulationsTest {
   }
 
   @Test
+  void accessSupplementsAc04WithTheServiceAccountsRotationsAndOwnerChanges() {
+    var populations = new EvidencePopulations(List.of(new ChangePopulations(null), new AccessPopulations(null),
+        new CertificationPopulations(null), new ContinuityPopulations(null), new CheckpointPopulation(null)));
+    assertThat(populations.sourcesOf("AC-04")).extracting(s -> s.getClass().getSimpleName())
+        .containsExactly("CertificationPopulations", "AccessPopulations");
+    assertThat(populations.sourcesOf("AC-01")).hasSize(1);
+    assertThat(populations.sourcesOf("SC-01")).isEmpty();
+    assertThat(new AccessPopulations(null).reconciliation("AC-04")).isNull();
+    // the rows of each source, the answering source's first
+    PopulationSource certification = rows("AC-04", Map.of("item_id", "17", "audit_object_id", "CAMP-1"));
+    PopulationSource access = supplementing("AC-04", Map.of("item_id", "rotation-3", "audit_object_id", "SVC-X"));
+    var both = new EvidencePopulations(List.of(access, certification));
+    assertThat(both.population("AC-04", Instant.EPOCH, Instant.now())).extracting(r -> r.get("item_id"))
+        .containsExactly("17", "rotation-3");
+    // the service accounts' rows: rotations and owner changes of the period, never the first sight of an owner
+    assertThat(AccessPopulations.AC04_SERVICE_ACCOUNTS).contains("access_service_account_rotation")
+        .contains("access_service_account_owner_change").contains("source <> 'initial'").contains("'rotation-' ||")
+        .contains("'owner-change-' ||");
+  }
+
+  @Test
+  void aSupplementToAControlNobodyAnswersStopsTheStart() {
+    assertThatThrownBy(() -> new EvidencePopulations(List.of(answering("CM-01"), supplementing("CM-09"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("CM-09");
+  }
+
+  private static PopulationSource rows(String control, Map<String, Object> row) {
+    return new PopulationSource() {
+      @Override
+      public Set<String> controls() {
+        return Set.of(control);
+      }
+
+      @Override
+      public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
+        return List.of(row);
+      }
+    };
+  }
+
+  @SafeVarargs
+  private static PopulationSource supplementing(String control, Map<String, Object>... rows) {
+    return new PopulationSource() {
+      @Override
+      public Set<String> controls() {
+        return Set.of();
+      }
+
+      @Override
+      public Set<String> supplements() {
+        return Set.of(control);
+      }
+
+      @Override
+      public List<Map<String, Object>> population(String controlId, Instant from, Instant to) {
+        return List.of(rows);
+      }
+    };
+  }
+
+  @Test
   void aControlAnsweredTwiceStopsTheStart() {
     assertThatThrownBy(() -> new EvidencePopulations(List.of(answering("CM-01"), answering("CM-01", "CM-02"))))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("CM-01");
