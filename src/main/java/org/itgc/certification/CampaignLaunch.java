@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.itgc.access.SodScan;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -19,11 +20,17 @@ import org.springframework.stereotype.Service;
 /**
  * The launch of a campaign: its registration (the scope checked, the deadlines in business days) and then, in the
  * background, the frozen population (the in-scope grants of the access registry with their flags of today), its
- * SHA-256, and a reviewer for every item: the person's manager; the system's owner for service accounts, privileged
- * entitlements and people HR does not know; never the person themselves.
+ * SHA-256, and a reviewer for every item: the person's manager; a service account's owner (as the access registry
+ * records it) for the account's grants, a security admin when the account is ownerless; the system's owner for
+ * privileged entitlements and people HR does not know; never the person themselves.
  */
 @Service
 class CampaignLaunch {
+
+  /** The reviewer basis of a service account's items reviewed by the account's owner. */
+  static final String SERVICE_ACCOUNT_OWNER = "service-account-owner";
+  /** The reviewer basis of an ownerless service account's items, reviewed by a security admin. */
+  static final String SECURITY_ADMIN = "security-admin";
 
   private final CampaignStore store;
   private final CertificationSettings settings;
@@ -121,10 +128,20 @@ class CampaignLaunch {
     return campaign.name() + ": " + items + " grants, due " + Campaign.shown(campaign.dueAt());
   }
 
-  private void assignReviewers(String id, String launchedBy) {
+  /** A reviewer for every item of a launched campaign (package-private for its unit test). */
+  void assignReviewers(String id, String launchedBy) {
     // a person's grants: their manager, when the manager has a login
     store.assignToManagers(id);
-    // the rest (service accounts, privileged, orphans, managers without a login): the system's owner
+    // a service account's grants: the account's owner (AC-04); an ownerless account's: a security admin
+    for (String account : store.serviceAccountsWithoutReviewer(id)) {
+      Optional<String> owner = directory.serviceAccountOwnerLogin(account);
+      if (owner.isPresent()) {
+        store.assignServiceAccount(id, account, owner.get(), SERVICE_ACCOUNT_OWNER);
+      } else {
+        directory.securityAdmin().ifPresent(admin -> store.assignServiceAccount(id, account, admin, SECURITY_ADMIN));
+      }
+    }
+    // the rest (privileged, orphans, managers without a login, service accounts nobody else takes): the system's owner
     for (String systemId : store.systemsWithoutReviewer(id)) {
       store.assignToOwner(id, systemId, directory.owner(systemId, null).orElse(launchedBy));
     }

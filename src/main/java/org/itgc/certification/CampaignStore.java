@@ -253,6 +253,20 @@ class CampaignStore {
         """, id);
   }
 
+  /** The service accounts whose items have no reviewer yet. */
+  List<String> serviceAccountsWithoutReviewer(String id) {
+    return jdbc.queryForList("select distinct identity_id from cert_item where campaign_id = ? and reviewer is null "
+        + "and identity_kind = 'service' order by identity_id", String.class, id);
+  }
+
+  /** A service account's items without a reviewer go to one reviewer, on the basis given. */
+  void assignServiceAccount(String id, String serviceAccountId, String reviewer, String basis) {
+    jdbc.update("""
+        update cert_item set reviewer = ?, reviewer_basis = ? where campaign_id = ? and reviewer is null
+          and identity_kind = 'service' and identity_id = ?
+        """, reviewer, basis, id, serviceAccountId);
+  }
+
   List<String> systemsWithoutReviewer(String id) {
     return jdbc.queryForList("select distinct system_id from cert_item where campaign_id = ? and reviewer is null",
         String.class, id);

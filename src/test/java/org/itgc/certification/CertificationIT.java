@@ -365,8 +365,17 @@ class CertificationIT {
       // people's grants on a tier-3 system stay out of the quarterly scope
       assertThat(jdbc.queryForObject("select count(*) from cert_item where campaign_id = ? and system_id = 'BI-REPORTING' "
           + "and identity_kind = 'person'", Integer.class, id)).isZero();
-      assertThat(jdbc.queryForObject("select reviewer from cert_item where campaign_id = ? and identity_id = 'SVC-AP-BATCH' "
-          + "and system_id = 'BI-REPORTING'", String.class, id)).as("the system's owner reviews it").isNotBlank();
+      // the account's owner as the registry records it reviews every grant of the account (AC-04), not the system's
+      var ownerReviews = jdbc.queryForList("""
+          select c.reviewer, c.reviewer_basis, o.user_name as owner_login from cert_item c
+          join access_identity a on a.id = c.identity_id join access_identity o on o.id = a.owner_id
+          where c.campaign_id = ? and c.identity_kind = 'service'
+          """, id);
+      assertThat(ownerReviews).hasSize(serviceGrants.size());
+      assertThat(ownerReviews).allSatisfy(r -> {
+        assertThat(r.get("reviewer_basis")).isEqualTo("service-account-owner");
+        assertThat(r.get("reviewer")).isEqualTo(r.get("owner_login")).isNotNull();
+      });
     } finally {
       // the campaign's tasks and timers are not the other tests' business
       String instance = jdbc.queryForObject("select process_instance_id from cert_campaign where id = ?", String.class, id);
