@@ -46,7 +46,7 @@ class ServiceAccountRotationProcessTest {
   static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("camunda-unit.cfg.xml").build();
 
   static final Date DUE = Date.from(Instant.parse("2026-12-09T17:00:00Z"));
-  private final ServiceAccountRotationGlue glue = mock(ServiceAccountRotationGlue.class);
+  private final ServiceAccountRotationProcessGlue glue = mock(ServiceAccountRotationProcessGlue.class);
 
   @BeforeEach
   void beans() {

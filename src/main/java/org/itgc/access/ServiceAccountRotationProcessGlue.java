@@ -12,13 +12,13 @@ import org.springframework.stereotype.Component;
  * {@link ServiceAccountRotationTasks}.
  */
 @Component("serviceAccountProcess")
-public class ServiceAccountRotationGlue {
+public class ServiceAccountRotationProcessGlue {
 
   private final ServiceAccountRotationTasks tasks;
   private final TaskInputs inputs;
   private final AccessDisplay display;
 
-  ServiceAccountRotationGlue(ServiceAccountRotationTasks tasks, TaskInputs inputs, AccessDisplay display) {
+  ServiceAccountRotationProcessGlue(ServiceAccountRotationTasks tasks, TaskInputs inputs, AccessDisplay display) {
     this.tasks = tasks;
     this.inputs = inputs;
     this.display = display;
