@@ -97,7 +97,7 @@ class ServiceAccountSchedule implements ApplicationRunner {
       int failures = rotated.succeeded() ? 0 : store.failuresSinceLastSuccess(account.id());
       if (failures >= catalogue.serviceAccountRotationAttempts()) {
         tasks.request(account.id(), ServiceAccountRotations.SCHEDULE, null, rotated.rotationId(), "The credential is "
-            + "due and connector " + rotated.connectorId() + " failed " + failures + " runs in a row (last: "
+            + "due and connector " + rotated.connectorId() + " failed " + failures + " times in a row (last: "
             + rotated.error() + "): rotate it by hand.").ifPresent(id -> opened.add(account.id()));
       }
     }
