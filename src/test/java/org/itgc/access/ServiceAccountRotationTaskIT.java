@@ -100,6 +100,16 @@ class ServiceAccountRotationTaskIT {
         Http.json(Map.of("businessKey", businessKey)));
     assertThat(forgedKey.status()).as(forgedKey.toString()).isEqualTo(400);
     assertThat(forgedKey.body()).contains("businessKey");
+    // and through Tasklist's own API, with a signed-in session and its CSRF token
+    var session = org.itgc.support.WebSession.tasklist(port, "sam", Http.DEMO_PASSWORD);
+    String tasklistStart = "/camunda/api/engine/engine/default/process-definition/key/service-account-rotation/"
+        + "submit-form";
+    var viaTasklist = session.api("POST", tasklistStart, Http.json(Map.of("variables", Map.of())));
+    assertThat(viaTasklist.status()).as(viaTasklist.body()).isIn(400, 403);
+    var viaTasklistFields = session.api("POST", tasklistStart, typed(Map.of("rotationMethod", "script",
+        "rotationReference", "X")));
+    assertThat(viaTasklistFields.status()).as(viaTasklistFields.body()).isEqualTo(400);
+    assertThat(viaTasklistFields.body()).contains("rotationMethod");
     assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(ServiceAccountRotationProcess.KEY).count())
         .isEqualTo(instances);
 
