@@ -132,7 +132,7 @@ public class Revocations {
         throw new InvalidInputException(errors);
       }
     }
-    grants = grants.stream().filter(g -> !beingRevoked(g.id())).toList();
+    grants = withElevationsTheyBack(grants).stream().filter(g -> !beingRevoked(g.id())).toList();
     if (grants.isEmpty()) {
       return Optional.empty();
     }
@@ -153,6 +153,27 @@ public class Revocations {
         .detail("identityId", identity.id()).detail("reason", reason).detail("triggeredAt", triggeredAt.toString())
         .detail("grants", grants.stream().map(Grant::id).toList()).detail("sourceRef", sourceRef).build());
     return Optional.of(id);
+  }
+
+  /**
+   * An elevation rests on its eligibility (AC-06): a revoked eligibility takes with it the grant of each elevation it
+   * backs now, removed on the target like any grant, instead of leaving the privilege in place until its expiry.
+   */
+  private List<Grant> withElevationsTheyBack(List<Grant> grants) {
+    List<Grant> all = new ArrayList<>(grants);
+    for (Grant grant : grants) {
+      if (!catalogue.registryOnly(grant.systemId(), grant.entitlementId())) {
+        continue;
+      }
+      for (Long elevationGrant : jdbc.queryForList("""
+          select grant_id from access_elevation where eligibility_grant_id = ? and status = 'provisioned'
+            and grant_id is not null
+          """, Long.class, grant.id())) {
+        registry.find(elevationGrant).filter(Grant::active)
+            .filter(g -> all.stream().noneMatch(held -> held.id() == g.id())).ifPresent(all::add);
+      }
+    }
+    return all;
   }
 
   /** Leavers lose every grant; movers the grants their new job does not justify. */
