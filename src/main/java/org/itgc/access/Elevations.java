@@ -27,6 +27,7 @@ import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.audit.AuditTrail;
 import org.itgc.audit.StoredAuditEvent;
+import org.itgc.change.ChangeService;
 import org.itgc.controls.ControlExceptions;
 import org.itgc.notify.Notifier;
 import org.itgc.platform.Role;
@@ -61,6 +62,8 @@ public class Elevations {
   static final String STANDING = "standing-privilege";
   static final int MAX_REASON = 2000;
   static final int WINDOW_EVENTS = 200;
+  /** The statuses of a change that is approved and not yet closed, rejected or failed. */
+  static final List<String> CHANGE_UNDER_WAY = List.of("approved", "implemented");
 
   private final JdbcTemplate jdbc;
   private final Identities identities;
@@ -80,6 +83,7 @@ public class Elevations {
   private final RepositoryService repositoryService;
   private final AccessDisplay display;
   private final AccessIds ids;
+  private final ChangeService changes;
   private final Clock clock;
   private final String baseUrl;
 
@@ -87,7 +91,7 @@ public class Elevations {
       SystemsInventory systems, Provisioning provisioning, AccessRequestRouting routing,
       ControlExceptions controlExceptions, UserAccounts users, Notifier notifier, AuditRecorder audit, AuditTrail trail,
       BusinessCalendar calendar, RuntimeService runtimeService, DecisionService decisionService,
-      RepositoryService repositoryService, AccessDisplay display, AccessIds ids, Clock clock,
+      RepositoryService repositoryService, AccessDisplay display, AccessIds ids, ChangeService changes, Clock clock,
       @Value("${itgc.base-url}") String baseUrl) {
     this.jdbc = jdbc;
     this.identities = identities;
@@ -107,6 +111,7 @@ public class Elevations {
     this.repositoryService = repositoryService;
     this.display = display;
     this.ids = ids;
+    this.changes = changes;
     this.clock = clock;
     this.baseUrl = baseUrl;
   }
@@ -234,6 +239,9 @@ public class Elevations {
           + " (request it through an access request)";
       throw InvalidInputException.of("entitlement", why);
     }
+    // one request of a person at a time: two parallel requests would both pass the check below (read committed)
+    // and start two elevations of one entitlement; the second waits here for the first's commit, then sees it
+    jdbc.queryForList("select id from access_identity where id = ? for update", String.class, identity.id());
     List<String> open = jdbc.queryForList("""
         select id from access_elevation where identity_id = ? and system_id = ? and entitlement_id = ?
           and status in ('requested', 'approved', 'provisioned')
@@ -244,7 +252,9 @@ public class Elevations {
     }
     FinancialSystem system = systems.find(systemId).orElseThrow();
     String kind = breakGlass ? BREAK_GLASS : JIT;
-    Rules rules = decide(kind, system.tier().value(), entitlement.id(), minutes, changeId != null || incidentId != null);
+    // a rule may approve on a change reference alone: only a change of this system the change process approved and
+    // that is under way counts; an id that merely looks like one (or an incident id nobody can check) goes to a person
+    Rules rules = decide(kind, system.tier().value(), entitlement.id(), minutes, changeUnderWay(changeId, systemId));
     if (minutes > rules.maxMinutes()) {
       throw InvalidInputException.of(durationField, minutes + " minutes asked; the rules allow at most "
           + rules.maxMinutes() + " minutes for a " + kind + " elevation of " + key + " (decision "
@@ -272,6 +282,11 @@ public class Elevations {
     runtimeService.createProcessInstanceByKey(PrivilegedElevationProcess.KEY).businessKey(id)
         .setVariable(PrivilegedElevationProcess.Data.ELEVATION.name(), id).execute();
     return find(id).orElseThrow();
+  }
+
+  private boolean changeUnderWay(String changeId, String systemId) {
+    return changeId != null && changes.state(changeId).filter(c -> c.systemId().equals(systemId))
+        .filter(c -> CHANGE_UNDER_WAY.contains(c.status())).isPresent();
   }
 
   private static String reference(String field, String value, List<FieldError> errors) {
