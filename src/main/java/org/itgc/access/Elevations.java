@@ -494,6 +494,13 @@ public class Elevations {
           + " approve elevation " + e.id() + " under its rule");
     }
     boolean approve = "approve".equals(decision.decision());
+    Grant eligibility = registry.find(e.eligibilityGrantId()).orElse(null);
+    if (approve && (eligibility == null || !eligibility.active())) {
+      // the eligibility was revoked while the request waited: there is no basis left to approve on
+      throw InvalidInputException.of(Fields.DECISION, e.identityId() + "'s eligibility (grant "
+          + e.eligibilityGrantId() + ") ended" + (eligibility == null ? "" : " at " + eligibility.removedAt())
+          + ": elevation " + e.id() + " can only be rejected");
+    }
     jdbc.update("""
         update access_elevation set status = ?, approved_by = ?, approved_at = ?, approval_comment = ? where id = ?
         """, approve ? "approved" : "rejected", actor, Timestamp.from(clock.instant()), decision.comment(), e.id());
@@ -725,9 +732,11 @@ public class Elevations {
         continue;
       }
       for (Grant grant : registry.holders(jit.systemId(), jit.entitlement().id())) {
+        // backed only within its window: a grant still held after its elevation expired (its removal failed or
+        // waits for a person) is standing privilege like any other
         Integer backed = jdbc.queryForObject("""
-            select count(*) from access_elevation where grant_id = ? and status = 'provisioned'
-            """, Integer.class, grant.id());
+            select count(*) from access_elevation where grant_id = ? and status = 'provisioned' and expires_at > ?
+            """, Integer.class, grant.id(), Timestamp.from(clock.instant()));
         if (backed != null && backed > 0) {
           continue;
         }

@@ -107,11 +107,13 @@ class ElevationBypassIT {
     return http.post("/engine-rest/task/" + taskId + "/complete", typed(variables));
   }
 
-  /** Ends whatever elevation of this person is still waiting for its approval: the owner rejects it. */
+  /** Ends whatever elevation of this person is still waiting for its approval: its holder or the owner rejects it. */
   void rejectOpen(String identityId) throws Exception {
     for (String id : jdbc.queryForList("select id from access_elevation where identity_id = ? and status = 'requested'",
         String.class, identityId)) {
-      var rejected = complete("sofia", taskOf(instanceOf(id), Elements.APPROVE),
+      String task = taskOf(instanceOf(id), Elements.APPROVE);
+      String holder = taskService.createTaskQuery().taskId(task).singleResult().getAssignee();
+      var rejected = complete(holder != null ? holder : "sofia", task,
           Map.of("decision", "reject", "comment", "test over"));
       assertThat(rejected.status()).as(rejected.toString()).isEqualTo(204);
       awaitStatus(id, "rejected");
@@ -385,5 +387,65 @@ class ElevationBypassIT {
     managementService.executeJob(timer.getId());
     awaitStatus(id, "ended");
     assertThat((String) row(id).get("removal_reference")).contains("already removed");
+  }
+  /** The eligibility is revoked while the request waits for its approver: nothing is left to approve on. */
+  @Test
+  void anElevationWhoseEligibilityWasRevokedWhileItWaitedCannotBeApproved() throws Exception {
+    Long eligibility = eligible("E1005");
+    rejectOpen("E1005");
+    var asked = ask("carlos", body("entitlement", SHARE_ADMIN, "minutes", 45, "reason", "Share permissions"));
+    assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+    String id = asked.json().get("id").asText();
+    String approval = taskOf(instanceOf(id), Elements.APPROVE);
+    var revoked = Http.as(port, "sam").post("/api/access/revocations", Http.json(Map.of("identityId", "E1005",
+        "reason", "role-change", "grantIds", List.of(eligibility))));
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(201);
+    await("the eligibility ended", () -> activeGrant("E1005", "FIN-SHARES", "FIN_SHARE_ADMIN_ELIGIBLE") == null);
+    try {
+      var approved = complete("sam", approval, Map.of("decision", "approve"));
+      assertThat(approved.status()).as(approved.toString()).isEqualTo(400);
+      assertThat(approved.body()).contains("decision").contains("eligibility");
+      assertThat(row(id).get("status")).isEqualTo("requested");
+      assertThat(members()).doesNotContain("uid=carlos," + ConnectorTargets.PEOPLE);
+    } finally {
+      rejectOpen("E1005");
+    }
+  }
+
+  /**
+   * An elevation's grant still held after its expiry (the removal failed, or waits in a security admin's task) is no
+   * longer backed by the elevation: the standing scan reports it and raises it as an AC-06 exception.
+   */
+  @Test
+  void aGrantStillHeldAfterItsElevationExpiredIsStandingPrivilege() throws Exception {
+    eligible("E1005");
+    rejectOpen("E1005");
+    var asked = ask("carlos", body("entitlement", SHARE_ADMIN, "minutes", 30, "reason", "Share ACL repair"));
+    assertThat(asked.status()).as(asked.toString()).isEqualTo(201);
+    String id = asked.json().get("id").asText();
+    String instance = instanceOf(id);
+    assertThat(complete("sam", taskOf(instance, Elements.APPROVE), Map.of("decision", "approve")).status())
+        .isEqualTo(204);
+    awaitStatus(id, "provisioned");
+    long grant = ((Number) row(id).get("grant_id")).longValue();
+    try {
+      var within = Http.as(port, "audrey").post("/api/access/elevations/standing-scans", "{}");
+      assertThat(within.status()).isEqualTo(200);
+      assertThat(within.body()).as("within its window it is backed").doesNotContain("\"grantId\":" + grant + ",");
+      // the window is over and the access is still there (as when the removal has failed all its retries)
+      jdbc.update("update access_elevation set expires_at = ? where id = ?",
+          java.sql.Timestamp.from(Instant.now().minusSeconds(60)), id);
+      var after = Http.as(port, "audrey").post("/api/access/elevations/standing-scans", "{}");
+      assertThat(after.body()).contains("\"grantId\":" + grant + ",");
+      assertThat(jdbc.queryForObject("select count(*) from control_exception where control_id = 'AC-06' "
+          + "and object_type = 'standing-privilege' and object_id = ?", Integer.class, String.valueOf(grant)))
+          .isEqualTo(1);
+    } finally {
+      Job timer = managementService.createJobQuery().processInstanceId(instance).activityId(Elements.UNTIL_EXPIRY)
+          .timers().singleResult();
+      managementService.executeJob(timer.getId());
+      awaitStatus(id, "ended");
+    }
+    assertThat(members()).doesNotContain("uid=carlos," + ConnectorTargets.PEOPLE);
   }
 }
