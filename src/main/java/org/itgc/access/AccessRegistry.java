@@ -131,6 +131,12 @@ public class AccessRegistry {
           problems.add(new FieldError("grantedAt", "'" + at + "' is not a date such as 2026-01-15"));
         }
       }
+      if (problems.isEmpty() && catalogue.registryOnly(systemId, entitlementId) && jdbc.queryForObject(
+          "select count(*) from access_identity where id = ? and user_name = ?", Integer.class, identityId, actor) > 0) {
+        // an eligibility exists in the registry only: importing it grants it, and with it break-glass at once
+        problems.add(new FieldError("entitlementId", "'" + entitlementId + "' is an eligibility, which exists only "
+            + "in the registry: nobody imports their own; request it through an access request"));
+      }
       if (!problems.isEmpty()) {
         problems.forEach(p -> errors.add(new RowError(row.line(), p.field(), p.reason())));
         continue;

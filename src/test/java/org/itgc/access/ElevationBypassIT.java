@@ -265,6 +265,14 @@ class ElevationBypassIT {
     }
     assertThat(jdbc.queryForObject("select count(*) from access_elevation where identity_id = 'E1005' "
         + "and status = 'requested'", Integer.class)).as("nothing was started").isZero();
+    // nobody imports their own eligibility (it exists only in the registry: the import would grant it, unapproved)
+    var ownImport = Http.as(port, "admin").post("/api/access/grants/import", "text/csv",
+        "employeeId,systemId,entitlementId,grantedAt\nE1011,FIN-SHARES,FIN_SHARE_ADMIN_ELIGIBLE,2024-01-02\n"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(ownImport.status()).as(ownImport.toString()).isEqualTo(200);
+    assertThat(ownImport.json().get("loaded").asInt()).isZero();
+    assertThat(ownImport.body()).contains("entitlementId").contains("nobody imports their own");
+    assertThat(activeGrant("E1011", "FIN-SHARES", "FIN_SHARE_ADMIN_ELIGIBLE")).isNull();
     // break-glass needs the eligibility as well
     var breakGlass = ask("ryan", body("entitlement", SHARE_ADMIN, "minutes", 30, "breakGlass", true,
         "reason", "outage", "incidentId", "INC-1"));

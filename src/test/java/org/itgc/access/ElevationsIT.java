@@ -343,8 +343,9 @@ class ElevationsIT {
         Http.json(Map.of("variables", Map.of("elevationId", Map.of("value", "ELV-2026-99999")))));
     assertThat(forgedWithVariables.status()).isIn(400, 403);
 
-    // sam is a security admin and eligible (a baseline grant): he cannot approve his own elevation
-    var baseline = Http.as(port, "sam").post("/api/access/grants/import", "text/csv",
+    // sam is a security admin and eligible (a baseline grant the engine admin loaded: nobody imports their own
+    // eligibility, ElevationBypassIT): he cannot approve his own elevation
+    var baseline = Http.as(port, "admin").post("/api/access/grants/import", "text/csv",
         ("employeeId,systemId,entitlementId,grantedAt\nE1009,FIN-SHARES,FIN_SHARE_ADMIN_ELIGIBLE,2024-01-02\n")
             .getBytes(StandardCharsets.UTF_8));
     assertThat(baseline.status()).as(baseline.toString()).isEqualTo(200);
