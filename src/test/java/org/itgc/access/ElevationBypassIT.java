@@ -456,4 +456,33 @@ class ElevationBypassIT {
     }
     assertThat(members()).doesNotContain("uid=carlos," + ConnectorTargets.PEOPLE);
   }
+  /**
+   * A jit entitlement given on the target directly (a directory admin adds a member) has no grant in the registry, so
+   * the standing scan, which reads the registry, cannot see it: the reconciliation of the target does, as access held
+   * without a grant.
+   */
+  @Test
+  void aJitEntitlementGivenOnTheTargetDirectlyIsFoundByTheReconciliation() throws Exception {
+    assertThat(activeGrant("E1006", "FIN-SHARES", "FIN_SHARE_ADMIN")).isNull();
+    String member = "uid=ivan," + ConnectorTargets.PEOPLE;
+    directory.modify(ConnectorTargets.ADMIN_GROUP, new com.unboundid.ldap.sdk.Modification(
+        com.unboundid.ldap.sdk.ModificationType.ADD, "member", member));
+    try {
+      var reconciled = Http.as(port, "audrey").post("/api/access/connectors/reconciliations?system=FIN-SHARES", "{}");
+      assertThat(reconciled.status()).as(reconciled.toString()).isEqualTo(200);
+      var findings = reconciled.json().get(0).get("findings");
+      boolean found = false;
+      for (var finding : findings) {
+        found |= "FIN_SHARE_ADMIN".equals(finding.path("entitlementId").asText())
+            && "ivan".equals(finding.path("account").asText())
+            && finding.path("problem").asText().contains("without a grant in the access registry");
+      }
+      assertThat(found).as(findings.toString()).isTrue();
+      assertThat(Http.as(port, "audrey").post("/api/access/elevations/standing-scans", "{}").body())
+          .as("the standing scan reads the registry only").doesNotContain("\"identityId\":\"E1006\"");
+    } finally {
+      directory.modify(ConnectorTargets.ADMIN_GROUP, new com.unboundid.ldap.sdk.Modification(
+          com.unboundid.ldap.sdk.ModificationType.DELETE, "member", member));
+    }
+  }
 }
