@@ -38,6 +38,7 @@ import org.itgc.security.UserAccount;
 import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -87,12 +88,15 @@ public class Elevations {
   private final Clock clock;
   private final String baseUrl;
 
+  private final ObjectProvider<PersonActivity> personActivity;
+
   Elevations(JdbcTemplate jdbc, Identities identities, AccessRegistry registry, AccessCatalogue catalogue,
       SystemsInventory systems, Provisioning provisioning, AccessRequestRouting routing,
       ControlExceptions controlExceptions, UserAccounts users, Notifier notifier, AuditRecorder audit, AuditTrail trail,
       BusinessCalendar calendar, RuntimeService runtimeService, DecisionService decisionService,
       RepositoryService repositoryService, AccessDisplay display, AccessIds ids, ChangeService changes, Clock clock,
-      @Value("${itgc.base-url}") String baseUrl) {
+      @Value("${itgc.base-url}") String baseUrl, ObjectProvider<PersonActivity> personActivity) {
+    this.personActivity = personActivity;
     this.jdbc = jdbc;
     this.identities = identities;
     this.registry = registry;
@@ -636,19 +640,55 @@ public class Elevations {
         WINDOW_EVENTS));
   }
 
-  /** The review form's text of the window's activity (display only). */
+  /**
+   * What the person did on the financial systems during the window, from their collected logs (issue #19), under any
+   * name they may appear as there (login, e-mail, employee id); empty when no logs capability is present.
+   */
+  Optional<PersonActivity.Found> windowLogs(Elevation e) {
+    PersonActivity logs = personActivity.getIfAvailable();
+    if (logs == null || e.provisionedAt() == null) {
+      return Optional.empty();
+    }
+    Instant to = e.removedAt() != null ? e.removedAt() : clock.instant();
+    List<String> names = new ArrayList<>(List.of(e.requestedBy(), e.identityId()));
+    identities.find(e.identityId()).ifPresent(i -> {
+      names.add(i.userName());
+      names.add(i.email());
+    });
+    return Optional.of(logs.of(names, e.provisionedAt(), to.plusMillis(1), WINDOW_EVENTS));
+  }
+
+  /** The review form's text of the window's activity (display only): the engine's trail, then the systems' logs. */
   String windowActivityText(String processInstanceId) {
     Elevation e = ofInstance(processInstanceId);
     List<StoredAuditEvent> events = windowActivity(e);
+    StringBuilder text = new StringBuilder();
     if (events.isEmpty()) {
-      return "No event of " + e.requestedBy() + " in the engine's audit trail during the window.";
+      text.append("No event of ").append(e.requestedBy()).append(" in the engine's audit trail during the window.\n");
+    } else {
+      text.append(events.size()).append(" event(s) of ").append(e.requestedBy())
+          .append(events.size() == WINDOW_EVENTS ? " (the latest " + WINDOW_EVENTS + ")" : "")
+          .append(" in the engine's audit trail:\n\n");
+      for (StoredAuditEvent event : events) {
+        text.append("- ").append(display.time(event.occurredAt())).append(": ").append(event.action()).append(" ")
+            .append(event.objectType()).append(" ").append(event.objectId()).append(" (").append(event.outcome())
+            .append(")\n");
+      }
     }
-    StringBuilder text = new StringBuilder(events.size() + " event(s) of " + e.requestedBy()
-        + (events.size() == WINDOW_EVENTS ? " (the latest " + WINDOW_EVENTS + ")" : "") + ":\n\n");
-    for (StoredAuditEvent event : events) {
-      text.append("- ").append(display.time(event.occurredAt())).append(": ").append(event.action()).append(" ")
-          .append(event.objectType()).append(" ").append(event.objectId()).append(" (").append(event.outcome())
-          .append(")\n");
+    Optional<PersonActivity.Found> logs = windowLogs(e);
+    if (logs.isEmpty() || logs.get().actions().isEmpty()) {
+      text.append("\nNo action of ").append(e.requestedBy()).append(" in the financial systems' collected logs during ")
+          .append("the window.\n");
+    } else {
+      List<PersonActivity.Action> actions = logs.get().actions();
+      text.append("\n").append(actions.size()).append(" action(s) in the financial systems' collected logs")
+          .append(logs.get().more() ? " (the first " + WINDOW_EVENTS + "; ask GET /api/logs/actors/... for all)" : "")
+          .append(":\n\n");
+      for (PersonActivity.Action a : actions) {
+        text.append("- ").append(display.time(a.at())).append(": ").append(a.systemId()).append(" ").append(a.action())
+            .append(a.objectType() == null ? "" : " " + a.objectType() + " " + a.objectId()).append(" as ")
+            .append(a.actor()).append(a.verified() ? "" : " (its proof does not verify)").append("\n");
+      }
     }
     return text.toString();
   }

@@ -116,6 +116,10 @@ class ElevationsController {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("elevation", elevation);
     body.put("windowActivity", elevations.windowActivity(elevation));
+    elevations.windowLogs(elevation).ifPresent(found -> {
+      body.put("windowLogs", found.actions());
+      body.put("windowLogsTruncated", found.more());
+    });
     audit.record(AuditEvent.of("access.elevation.read", "access-elevation", id).build());
     return body;
   }

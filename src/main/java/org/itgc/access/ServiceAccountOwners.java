@@ -120,6 +120,11 @@ class ServiceAccountOwners {
     if (refusal != null) {
       throw refuse(serviceAccountId, employeeId, actor, "employeeId", refusal);
     }
+    // the owner reviews the account's grants in certification and answers for its use: nobody appoints themselves
+    if (identities.findByUserName(actor).map(Identity::id).filter(employeeId::equals).isPresent()) {
+      throw refuse(serviceAccountId, employeeId, actor, "employeeId", "nobody makes themselves the owner of a service "
+          + "account: another security admin gives it to you");
+    }
     ServiceAccountStore.Owner owner = store.owner(serviceAccountId).orElseThrow(() -> new ConflictException(
         serviceAccountId + " has no recorded owner yet; try again once the engine has started"));
     if (owner.ownerId().equals(employeeId)) {

@@ -1,5 +1,6 @@
 package org.itgc.access;
 
+import org.itgc.support.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -388,6 +389,19 @@ class ElevationsIT {
     awaitStatus(id, "provisioned");
     assertThat(grantees("treasury_admin")).containsExactly("rachel");
     assertThat(row(id).get("approved_by").toString()).startsWith("none: break-glass");
+    // and on a financial system: ERP-GL's audit log, shipped over HEC with ERP-GL's logs credential (issue #19)
+    var credential = Http.as(port, "sam").post("/api/security/credentials", Http.json(Map.of("name",
+        "erp-gl shipper for the break-glass review", "scopes", List.of("logs"), "system", "ERP-GL",
+        "expiresAt", TestClock.now().plus(Duration.ofDays(30)).toString())));
+    assertThat(credential.status()).as(credential.toString()).isEqualTo(201);
+    Instant at = TestClock.now();
+    String shipped = "{\"time\":" + at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000)
+        + ",\"host\":\"erp-gl-app-01\",\"source\":\"erp-gl:audit\",\"sourcetype\":\"erp:audit\",\"event\":"
+        + "{\"user\":\"rachel\",\"action\":\"UPDATE\",\"object\":{\"type\":\"invoice\",\"id\":\"AP-77001\"},"
+        + "\"before\":{\"amount\":10},\"after\":{\"amount\":20},\"clientIp\":\"10.9.9.9\"}}";
+    var hec = Http.anonymous(port).send("POST", "/services/collector/event", "application/json", shipped,
+        Map.of("Authorization", "Splunk " + credential.json().get("token").asText()));
+    assertThat(hec.status()).as(hec.toString()).isEqualTo(200);
     // something rachel does in the engine during the window: it is in the trail, so the review shows it
     assertThat(ask("rachel", body("entitlement", "FIN-SHARES/FIN_SHARE_ADMIN", "minutes", 9999, "reason", "x"))
         .status()).isEqualTo(400);
@@ -399,9 +413,11 @@ class ElevationsIT {
     assertThat(row(id).get("review_due")).isNotNull();
     String review = taskOf(instance, Elements.REVIEW);
     Object activity = taskService.getVariableLocal(review, PrivilegedElevationProcess.Display.WINDOW_ACTIVITY);
-    assertThat(String.valueOf(activity)).contains("access.elevation.refuse");
+    assertThat(String.valueOf(activity)).contains("access.elevation.refuse")
+        .contains("1 action(s) in the financial systems' collected logs").contains("ERP-GL update invoice AP-77001 as rachel");
     JsonNode evidence = Http.as(port, "audrey").get("/api/access/elevations/" + id).json();
     assertThat(evidence.get("windowActivity").toString()).contains("access.elevation.refuse");
+    assertThat(evidence.get("windowLogs").toString()).contains("AP-77001").contains("\"actor\":\"rachel\"");
 
     // the review is not done by its due date: an AC-06 exception, mailed; the task stays
     fire(instance, Elements.REVIEW_OVERDUE);

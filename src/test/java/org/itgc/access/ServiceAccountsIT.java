@@ -255,6 +255,11 @@ class ServiceAccountsIT {
         Http.json(Map.of("employeeId", "SVC-AP-BATCH", "reason", "x")));
     assertThat(service.status()).isEqualTo(400);
     assertThat(service.body()).contains("employeeId").contains("service identity");
+    // sam (E1009) would then review the account's grants himself in the quarterly certification
+    var himself = sam().put("/api/access/service-accounts/SVC-GL-ETL/owner",
+        Http.json(Map.of("employeeId", "E1009", "reason", "I run the loader now")));
+    assertThat(himself.status()).isEqualTo(400);
+    assertThat(himself.body()).contains("employeeId").contains("nobody makes themselves the owner");
     var noReason = sam().put("/api/access/service-accounts/SVC-GL-ETL/owner", Http.json(Map.of("employeeId", "E1002")));
     assertThat(noReason.status()).isEqualTo(400);
     assertThat(noReason.body()).contains("reason");
@@ -266,8 +271,8 @@ class ServiceAccountsIT {
     assertThat(Http.as(port, "audrey").put("/api/access/service-accounts/SVC-GL-ETL/owner",
         Http.json(Map.of("employeeId", "E1002", "reason", "x"))).status()).isEqualTo(403);
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'access.service-account.owner' "
-        + "and object_id = 'SVC-GL-ETL' and outcome = 'DENIED' and details->>'employeeId' in ('E9999', 'SVCIT-LEFT')",
-        Integer.class)).isEqualTo(2);
+        + "and object_id = 'SVC-GL-ETL' and outcome = 'DENIED' and details->>'employeeId' in ('E9999', 'SVCIT-LEFT', 'E1009')",
+        Integer.class)).isEqualTo(3);
     assertThat(jdbc.queryForObject("select owner_id from access_service_account_owner where service_account_id = "
         + "'SVC-GL-ETL'", String.class)).as("nothing changed").isEqualTo("E1004");
   }
