@@ -44,6 +44,12 @@ public class LogSources {
     return bySystem.keySet();
   }
 
+  /** How often each system with a mapping is expected to send at least one record, by system. */
+  public Map<String, java.time.Duration> expectations() {
+    return bySystem.values().stream().collect(Collectors.toUnmodifiableMap(LogSourcesFile.Source::system,
+        LogSourcesFile.Source::expected));
+  }
+
   Optional<LogSourcesFile.Source> source(String system) {
     return Optional.ofNullable(bySystem.get(system));
   }

@@ -25,9 +25,24 @@ record LogSourcesFile(@NotNull List<@NotNull @Valid Source> sources) implements 
    *
    * @param actions the system's action values (as they appear in its records) mapped to the engine's actions
    * @param formats per protocol, where each field of the event shape is read
+   * @param expectEvery how often the system is expected to send at least one record (ISO-8601, PT1M to P7D): longer
+   *     silence is an LG-01 exception (docs/logs.md, "Watching")
    */
   record Source(@NotBlank String system, @NotEmpty Map<String, String> actions,
-      @NotEmpty Map<String, @NotNull @Valid Fields> formats) {}
+      @NotEmpty Map<String, @NotNull @Valid Fields> formats, @NotBlank String expectEvery) {
+
+    /** {@link #expectEvery()} read; null when it is not a duration (then {@link #problems()} names it). */
+    java.time.Duration expected() {
+      try {
+        return expectEvery == null ? null : java.time.Duration.parse(expectEvery.strip());
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
+      }
+    }
+  }
+
+  static final java.time.Duration SHORTEST_EXPECTATION = java.time.Duration.ofMinutes(1);
+  static final java.time.Duration LONGEST_EXPECTATION = java.time.Duration.ofDays(7);
 
   /**
    * Where each field is read: a path into the record (names separated by dots, docs/logs.md lists what a record of
@@ -59,6 +74,14 @@ record LogSourcesFile(@NotNull List<@NotNull @Valid Source> sources) implements 
       String at = "sources[" + i + "]";
       if (source.system() != null && !seen.add(source.system())) {
         problems.add(at + ".system: " + source.system() + " has a mapping already");
+      }
+      if (source.expectEvery() != null && !source.expectEvery().isBlank()) {
+        java.time.Duration expected = source.expected();
+        if (expected == null) {
+          problems.add(at + ".expectEvery: '" + source.expectEvery() + "' is not an ISO-8601 duration such as PT15M");
+        } else if (expected.compareTo(SHORTEST_EXPECTATION) < 0 || expected.compareTo(LONGEST_EXPECTATION) > 0) {
+          problems.add(at + ".expectEvery: " + source.expectEvery() + " is not between PT1M and P7D");
+        }
       }
       if (source.actions() != null) {
         source.actions().forEach((from, to) -> {

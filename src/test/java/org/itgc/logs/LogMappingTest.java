@@ -55,6 +55,9 @@ class LogMappingTest {
     assertThat(update.sourceAddress()).isEqualTo("10.1.2.4");
     assertThat(update.peerAddress()).isEqualTo("192.0.2.9");
 
+    assertThat(new LogSources(files(Path.of("config")), SYSTEMS::contains).expectations())
+        .containsEntry("ERP-GL", java.time.Duration.ofMinutes(15)).containsEntry("AP-PAY", java.time.Duration.ofHours(1));
+
     LogRecord view = hec("AP-PAY", "{\"time\": \"2026-12-04T08:00:00+01:00\", \"event\": {\"actor\": \"john\", "
         + "\"event_type\": \"invoice_view\", \"invoice_number\": \"AP-12345\"}}");
     assertThat(view.status()).isEqualTo(LogRecord.Status.MAPPED);
@@ -97,11 +100,13 @@ class LogMappingTest {
     Files.writeString(dir.resolve("log-sources.yaml"), """
         sources:
           - system: ERP-GL
+            expectEvery: fifteen minutes
             actions: { VIEW: read, EDIT: modify }
             formats:
               hec: { occurredAt: time, actor: event.user, action: "=PRINT", objectId: event..id }
               ftp: { occurredAt: time, actor: a, action: b }
           - system: ERP-GL
+            expectEvery: PT10S
             actions: { VIEW: read }
             formats:
               syslog: { occurredAt: timestamp, action: x }
@@ -114,12 +119,15 @@ class LogMappingTest {
             "sources[0].formats.hec.action: the constant 'PRINT' is not in the actions table",
             "sources[0].formats.hec: 'event..id' is not a path (names separated by dots) or a constant (=value)",
             "sources[0].formats.ftp: is not a protocol; use hec or syslog",
-            "sources[1].system: ERP-GL has a mapping already")
+            "sources[1].system: ERP-GL has a mapping already",
+            "sources[0].expectEvery: 'fifteen minutes' is not an ISO-8601 duration such as PT15M",
+            "sources[1].expectEvery: PT10S is not between PT1M and P7D")
             .anyMatch(p -> p.startsWith("sources[1].formats[syslog].actor")));
 
     Files.writeString(dir.resolve("log-sources.yaml"), """
         sources:
           - system: NOPE
+            expectEvery: PT15M
             actions: { VIEW: read }
             formats:
               hec: { occurredAt: time, actor: a, action: b }
