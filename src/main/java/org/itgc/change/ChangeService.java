@@ -123,6 +123,21 @@ public class ChangeService {
     return changeIdOf(starter.startAsServer(ChangeProcess.KEY, variables));
   }
 
+  /** The planned window of a change in a state that allows deployment (approved, implemented or closed). */
+  public record ApprovedWindow(String changeId, String systemId, Instant start, Instant end) {
+
+    /** Whether {@code at} lies in the window (start inclusive, end exclusive). */
+    public boolean contains(Instant at) {
+      return !at.isBefore(start) && at.isBefore(end);
+    }
+  }
+
+  /** The windows of a system's approved changes (approved, implemented or closed), for other capabilities. */
+  public List<ApprovedWindow> approvedWindows(String systemId) {
+    return records.deployableFor(systemId).stream().filter(c -> c.plannedStart() != null && c.plannedEnd() != null)
+        .map(c -> new ApprovedWindow(c.id(), c.systemId(), c.plannedStart(), c.plannedEnd())).toList();
+  }
+
   /** A change's id, status and requester, for other capabilities. */
   public record ChangeState(String id, String systemId, String status, String requester) {}
 

@@ -50,6 +50,12 @@ public class LogSources {
         LogSourcesFile.Source::expected));
   }
 
+  /** What the watcher needs to know of a system's records (the defaults for a system without a mapping). */
+  LogSourcesFile.Watch watch(String system) {
+    return source(system).map(LogSourcesFile.Source::watching).orElseGet(() -> new LogSourcesFile.Watch(null, null,
+        null));
+  }
+
   Optional<LogSourcesFile.Source> source(String system) {
     return Optional.ofNullable(bySystem.get(system));
   }

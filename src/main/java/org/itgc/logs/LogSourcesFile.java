@@ -27,9 +27,15 @@ record LogSourcesFile(@NotNull List<@NotNull @Valid Source> sources) implements 
    * @param formats per protocol, where each field of the event shape is read
    * @param expectEvery how often the system is expected to send at least one record (ISO-8601, PT1M to P7D): longer
    *     silence is an LG-01 exception (docs/logs.md, "Watching")
+   * @param watch what the rules of dmn/log-watch.dmn need to know of the system's records (optional)
    */
   record Source(@NotBlank String system, @NotEmpty Map<String, String> actions,
-      @NotEmpty Map<String, @NotNull @Valid Fields> formats, @NotBlank String expectEvery) {
+      @NotEmpty Map<String, @NotNull @Valid Fields> formats, @NotBlank String expectEvery, @Valid Watch watch) {
+
+    /** The watch settings, the defaults when none are given. */
+    Watch watching() {
+      return watch == null ? new Watch(null, null, null) : watch;
+    }
 
     /** {@link #expectEvery()} read; null when it is not a duration (then {@link #problems()} names it). */
     java.time.Duration expected() {
@@ -38,6 +44,56 @@ record LogSourcesFile(@NotNull List<@NotNull @Valid Source> sources) implements 
       } catch (java.time.format.DateTimeParseException e) {
         return null;
       }
+    }
+  }
+
+  /**
+   * What the watcher needs to know of a system's records.
+   *
+   * @param actorIs how the system's user names are found among the registry's identities: {@code employeeId} (the
+   *     identity's id, the default) or {@code userName} (the identity's login)
+   * @param grantField in a {@code privilege-change} record, the member of {@code after} (a grant) or {@code before} (a
+   *     removal) that names the entitlement; the person whose privilege changed is the record's object id, found as
+   *     actors are ({@code role} by default)
+   * @param objects object types the rules know, by the type the records carry
+   */
+  record Watch(String actorIs, String grantField, Map<String, @NotNull @Valid ObjectKind> objects) {
+
+    static final Set<String> ACTOR_IS = Set.of("employeeId", "userName");
+
+    Watch {
+      actorIs = actorIs == null ? "employeeId" : actorIs;
+      grantField = grantField == null ? "role" : grantField;
+      objects = objects == null ? Map.of() : Map.copyOf(objects);
+    }
+  }
+
+  /**
+   * An object type: {@code financial} (a change to it outside an approved change's window is a finding),
+   * {@code sensitive} (a read by someone whose role does not need it is a finding), and who needs a sensitive one: the
+   * system's entitlements and the HR jobs whose holders may read it.
+   */
+  record ObjectKind(Boolean financial, Boolean sensitive, @Valid NeededBy neededBy) {
+
+    boolean isFinancial() {
+      return Boolean.TRUE.equals(financial);
+    }
+
+    boolean isSensitive() {
+      return Boolean.TRUE.equals(sensitive);
+    }
+
+    NeededBy needed() {
+      return neededBy == null ? new NeededBy(null, null) : neededBy;
+    }
+  }
+
+  /** Entitlements of the system, and HR job titles, that need a sensitive object type. */
+  record NeededBy(List<@NotBlank String> entitlements, List<@NotBlank String> jobs) {
+
+    NeededBy {
+      entitlements = entitlements == null ? List.of() : List.copyOf(entitlements);
+      jobs = jobs == null ? List.of() : List.copyOf(jobs);
     }
   }
 
@@ -82,6 +138,19 @@ record LogSourcesFile(@NotNull List<@NotNull @Valid Source> sources) implements 
         } else if (expected.compareTo(SHORTEST_EXPECTATION) < 0 || expected.compareTo(LONGEST_EXPECTATION) > 0) {
           problems.add(at + ".expectEvery: " + source.expectEvery() + " is not between PT1M and P7D");
         }
+      }
+      if (source.watch() != null) {
+        if (!Watch.ACTOR_IS.contains(source.watch().actorIs())) {
+          problems.add(at + ".watch.actorIs: '" + source.watch().actorIs() + "' is not one of employeeId, userName");
+        }
+        if (!source.watch().grantField().matches("[A-Za-z0-9_-]+")) {
+          problems.add(at + ".watch.grantField: '" + source.watch().grantField() + "' is not a member name");
+        }
+        source.watch().objects().forEach((type, kind) -> {
+          if (kind != null && !kind.isSensitive() && kind.neededBy() != null) {
+            problems.add(at + ".watch.objects." + type + ".neededBy: only a sensitive object type is needed by roles");
+          }
+        });
       }
       if (source.actions() != null) {
         source.actions().forEach((from, to) -> {

@@ -199,6 +199,14 @@ class LogStore {
           ps.setLong(3, batch.id());
           ps.setInt(4, i);
         });
+    // mapped records wait for the watcher (dmn/log-watch.dmn), in the transaction that seals them
+    List<LogRecord> mapped = records.stream().filter(r -> r.status() == LogRecord.Status.MAPPED).toList();
+    jdbc.batchUpdate("insert into logs_unwatched (record_id, occurred_at, system_id) values (?, ?, ?)", mapped, 1000,
+        (ps, r) -> {
+          ps.setLong(1, r.id());
+          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
+          ps.setString(3, r.system());
+        });
     jdbc.update(con -> {
       PreparedStatement ps = con.prepareStatement("delete from logs_unsealed where record_id = any(?)");
       ps.setArray(1, con.createArrayOf("bigint", records.stream().map(LogRecord::id).toArray()));
@@ -268,7 +276,7 @@ class LogStore {
     return new Stored(record(rs), batchId, leafIndex);
   }
 
-  private static LogRecord record(ResultSet rs) throws SQLException {
+  static LogRecord record(ResultSet rs) throws SQLException {
     return new LogRecord(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(),
         rs.getTimestamp("received_at").toInstant(), rs.getString("system_id"), rs.getString("protocol"),
         LogRecord.Status.of(rs.getString("status")), rs.getString("reason"), rs.getString("actor"),

@@ -14,7 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.itgc.controls.ControlExceptions;
+import org.itgc.platform.Role;
+import org.itgc.security.UserAccounts;
 import org.itgc.systems.FinancialSystem;
 import org.itgc.systems.SystemsInventory;
 import org.slf4j.Logger;
@@ -31,6 +34,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>silence: a system of config/log-sources.yaml that has sent nothing for longer than its {@code expectEvery}
  *       (counted from its last record received, or from when the engine began to watch it) is one LG-01 exception per
  *       silent period, mailed to its owners; when it sends again the period is closed and audited.</li>
+ *   <li>rules: each mapped event the sealer has sealed since (queue {@code logs_unwatched}) is given to the latest
+ *       version of {@code dmn/log-watch.dmn} with inputs the server computes ({@link LogWatchFacts}); each rule that
+ *       fires is recorded once per rule, system, actor, object and hour (repeats counted), and the first raises a
+ *       control exception of the control the rule names, mailed to the system's owners and the security admins, and
+ *       audited with the decision's version and inputs. Never in the request path: a HEC request or syslog burst only
+ *       stores; the watcher reads what the sealer sealed.</li>
  * </ul>
  */
 @Component
@@ -40,6 +49,9 @@ public class LogWatch implements SmartLifecycle {
   public static final String SILENCE_OBJECT = "log-source";
   public static final String SILENT_ACTION = "logs.source.silent";
   public static final String RESUMED_ACTION = "logs.source.resumed";
+  public static final String RULE_OBJECT = "log-event";
+  public static final String FIRE_ACTION = "logs.watch.fire";
+  static final int WATCH_BATCH = 500;
   private static final Logger log = LoggerFactory.getLogger(LogWatch.class);
 
   private final LogSources sources;
@@ -50,11 +62,22 @@ public class LogWatch implements SmartLifecycle {
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final Duration interval;
+  private final LogWatchDecision decision;
+  private final LogWatchFacts facts;
+  private final org.itgc.controls.ControlsCatalogue controls;
+  private final UserAccounts users;
+  private final ObjectMapper json;
   private ScheduledExecutorService executor;
 
   LogWatch(LogSources sources, LogWatchStore store, SystemsInventory systems, ControlExceptions controlExceptions,
       AuditRecorder audit, TransactionTemplate transactions, Clock clock,
-      @Value("${itgc.logs.watch-interval:PT5S}") Duration interval) {
+      @Value("${itgc.logs.watch-interval:PT5S}") Duration interval, LogWatchDecision decision, LogWatchFacts facts,
+      org.itgc.controls.ControlsCatalogue controls, UserAccounts users, ObjectMapper json) {
+    this.decision = decision;
+    this.facts = facts;
+    this.controls = controls;
+    this.users = users;
+    this.json = json;
     this.sources = sources;
     this.store = store;
     this.systems = systems;
@@ -125,9 +148,113 @@ public class LogWatch implements SmartLifecycle {
     return store.silences(system);
   }
 
+  // ---------------------------------------------------------------- the rules of dmn/log-watch.dmn
+
+  /** What one pass over the waiting events did. */
+  public record RulesRound(int events, int fired, int raised, long millis) {}
+
+  /** Evaluates the rules over every mapped event waiting (sealed before the call), batch by batch. */
+  public RulesRound watchNew() {
+    long start = System.nanoTime();
+    int[] totals = new int[3];
+    while (true) {
+      int[] batch = transactions.execute(status -> watchBatch());
+      if (batch == null || batch[0] == 0) {
+        break;
+      }
+      for (int i = 0; i < 3; i++) {
+        totals[i] += batch[i];
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (totals[0] > 0) {
+      log.info("Watched {} log events in {} ms: {} rules fired, {} control exceptions raised", totals[0], millis,
+          totals[1], totals[2]);
+    }
+    return new RulesRound(totals[0], totals[1], totals[2], millis);
+  }
+
+  private int[] watchBatch() {
+    store.lockWatcher();
+    List<LogRecord> records = store.unwatched(WATCH_BATCH);
+    if (records.isEmpty()) {
+      return new int[3];
+    }
+    LogWatchDecision.Parsed version = decision.current();
+    LogWatchFacts.Batch lookups = facts.batch();
+    Instant now = clock.instant();
+    int fired = 0;
+    int raised = 0;
+    for (LogRecord r : records) {
+      Map<String, Object> inputs = lookups.inputs(r);
+      for (LogWatchDecision.Fired rule : decision.evaluate(version, inputs)) {
+        fired++;
+        if (fire(r, rule, inputs, version, now)) {
+          raised++;
+        }
+      }
+    }
+    store.watched(records.stream().map(LogRecord::id).toList());
+    return new int[] {records.size(), fired, raised};
+  }
+
+  /** Records a firing; the first of its rule, system, actor, object and hour raises a control exception. */
+  private boolean fire(LogRecord r, LogWatchDecision.Fired rule, Map<String, Object> inputs,
+      LogWatchDecision.Parsed version, Instant now) {
+    String object = r.objectType() == null ? "-" : r.objectType() + "/" + (r.objectId() == null ? "" : r.objectId());
+    String inputsJson;
+    try {
+      inputsJson = json.writeValueAsString(inputs);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    var firing = new LogWatchStore.Firing(rule.ruleId(), r.system(), r.actor(), object,
+        r.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.HOURS), r.id(), r.occurredAt(), rule.severity(),
+        rule.controlId() == null ? CONTROL : rule.controlId(), version.definitionId(), version.version(), inputsJson,
+        now);
+    if (!store.fire(firing)) {
+      return false;
+    }
+    String control = controls.find(firing.controlId()).isPresent() ? firing.controlId() : CONTROL;
+    FinancialSystem system = systems.find(r.system()).orElseThrow();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("ruleId", rule.ruleId());
+    details.put("severity", rule.severity());
+    if (!control.equals(firing.controlId())) {
+      details.put("controlIdNotInCatalogue", firing.controlId());
+    }
+    details.put("system", r.system());
+    details.put("actor", r.actor());
+    details.put("action", r.action());
+    details.put("object", object);
+    details.put("occurredAt", r.occurredAt().toString());
+    details.put("recordId", r.id());
+    details.put("decision", LogWatchDecision.KEY + " v" + version.version() + " (" + version.definitionId() + ")");
+    details.put("inputs", inputs);
+    Set<String> to = new LinkedHashSet<>(List.of(system.businessOwner().email(), system.technicalOwner().email()));
+    to.addAll(users.emailsOf(Role.SECURITY_ADMIN));
+    long exceptionId = controlExceptions.raise(control, RULE_OBJECT, Long.toString(r.id()),
+        (rule.description() == null ? rule.ruleId() : rule.description()) + ": " + r.actor() + " " + r.action()
+            + ("-".equals(object) ? "" : " " + object) + " on " + r.system() + " at " + r.occurredAt(),
+        details, to);
+    store.firingException(firing, exceptionId);
+    audit.record(AuditEvent.system(FIRE_ACTION, RULE_OBJECT, Long.toString(r.id())).detail("ruleId", rule.ruleId())
+        .detail("controlId", control).detail("severity", rule.severity()).detail("system", r.system())
+        .detail("actor", r.actor()).detail("decisionDefinitionId", version.definitionId())
+        .detail("decisionVersion", version.version()).detail("exceptionId", exceptionId).detail("inputs", inputs)
+        .build());
+    return true;
+  }
+
+  /** The rules that fired on an actor's events, oldest first. */
+  List<LogWatchStore.StoredFiring> firings(String actor) {
+    return store.firings(actor);
+  }
+
   private void watchQuietly() {
     try {
       checkSilence();
+      watchNew();
     } catch (RuntimeException e) {
       log.warn("Watching the logs failed; the next round tries again: {}", e.toString());
     }

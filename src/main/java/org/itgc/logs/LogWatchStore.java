@@ -64,6 +64,88 @@ class LogWatchStore {
         Timestamp.from(resumedBy), Timestamp.from(detected), id);
   }
 
+  // ---- the rules' queue and firings
+
+  /** The oldest mapped records waiting for the watcher, at most {@code limit}, in id order. */
+  List<LogRecord> unwatched(int limit) {
+    record Key(long id, Instant occurredAt) {}
+    List<Key> keys = jdbc.query("select record_id, occurred_at from logs_unwatched order by record_id limit ?",
+        (rs, i) -> new Key(rs.getLong(1), rs.getTimestamp(2).toInstant()), limit);
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Instant from = keys.stream().map(Key::occurredAt).min(java.util.Comparator.naturalOrder()).orElseThrow();
+    Instant to = keys.stream().map(Key::occurredAt).max(java.util.Comparator.naturalOrder()).orElseThrow();
+    return jdbc.query(con -> {
+      var ps = con.prepareStatement(
+          "select * from logs_record where id = any(?) and occurred_at between ? and ? order by id");
+      ps.setArray(1, con.createArrayOf("bigint", keys.stream().map(Key::id).toArray()));
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      return ps;
+    }, (rs, i) -> LogStore.record(rs));
+  }
+
+  /** Takes records off the watcher's queue. */
+  void watched(List<Long> ids) {
+    jdbc.update(con -> {
+      var ps = con.prepareStatement("delete from logs_unwatched where record_id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      return ps;
+    });
+  }
+
+  /** How many records wait for the watcher. */
+  long waiting() {
+    return jdbc.queryForObject("select count(*) from logs_unwatched", Long.class);
+  }
+
+  /** Failed logins of an actor on a system that occurred in (from, to]. */
+  int failedLogins(String system, String actor, Instant from, Instant to) {
+    return jdbc.queryForObject("""
+        select count(*) from logs_record where actor = ? and occurred_at > ? and occurred_at <= ? and system_id = ?
+          and status = 'mapped' and action = 'login-failure'
+        """, Integer.class, actor, Timestamp.from(from), Timestamp.from(to), system);
+  }
+
+  /** One rule fired by one event. */
+  record Firing(String ruleId, String system, String actor, String objectKey, Instant hour, long recordId,
+      Instant occurredAt, String severity, String controlId, String decisionDefinitionId, int decisionVersion,
+      String inputsJson, Instant firedAt) {}
+
+  /** Records a firing; true when it is the first of its rule, system, actor, object and hour (else it is counted). */
+  boolean fire(Firing f) {
+    Boolean first = jdbc.queryForObject("""
+        insert into logs_watch_firing as w (rule_id, system_id, actor, object_key, hour, record_id, occurred_at,
+          severity, control_id, decision_definition_id, decision_version, inputs, fired_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)
+        on conflict (rule_id, system_id, actor, object_key, hour) do update set repeats = w.repeats + 1
+        returning (xmax = 0)
+        """, Boolean.class, f.ruleId(), f.system(), f.actor(), f.objectKey(), Timestamp.from(f.hour()), f.recordId(),
+        Timestamp.from(f.occurredAt()), f.severity(), f.controlId(), f.decisionDefinitionId(), f.decisionVersion(),
+        f.inputsJson(), Timestamp.from(f.firedAt()));
+    return Boolean.TRUE.equals(first);
+  }
+
+  void firingException(Firing f, long exceptionId) {
+    jdbc.update("""
+        update logs_watch_firing set exception_id = ?
+        where rule_id = ? and system_id = ? and actor = ? and object_key = ? and hour = ?
+        """, exceptionId, f.ruleId(), f.system(), f.actor(), f.objectKey(), Timestamp.from(f.hour()));
+  }
+
+  /** A stored firing, as the tests and auditors read it. */
+  record StoredFiring(String ruleId, String system, String actor, String objectKey, Instant hour, long recordId,
+      String severity, String controlId, int decisionVersion, Long exceptionId, int repeats) {}
+
+  List<StoredFiring> firings(String actor) {
+    return jdbc.query("select * from logs_watch_firing where actor = ? order by occurred_at, rule_id",
+        (rs, i) -> new StoredFiring(rs.getString("rule_id"), rs.getString("system_id"), rs.getString("actor"),
+            rs.getString("object_key"), rs.getTimestamp("hour").toInstant(), rs.getLong("record_id"),
+            rs.getString("severity"), rs.getString("control_id"), rs.getInt("decision_version"),
+            (Long) rs.getObject("exception_id"), rs.getInt("repeats")), actor);
+  }
+
   private static Silence silence(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Silence(rs.getLong("id"), rs.getString("system_id"), instant(rs, "silent_since"),
         instant(rs, "last_received_at"), rs.getString("expected_every"), instant(rs, "detected_at"),

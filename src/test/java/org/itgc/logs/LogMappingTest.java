@@ -57,6 +57,11 @@ class LogMappingTest {
 
     assertThat(new LogSources(files(Path.of("config")), SYSTEMS::contains).expectations())
         .containsEntry("ERP-GL", java.time.Duration.ofMinutes(15)).containsEntry("AP-PAY", java.time.Duration.ofHours(1));
+    var erpWatch = new LogSources(files(Path.of("config")), SYSTEMS::contains).watch("ERP-GL");
+    assertThat(erpWatch.actorIs()).isEqualTo("employeeId");
+    assertThat(erpWatch.objects().get("invoice").isFinancial()).isTrue();
+    assertThat(erpWatch.objects().get("invoice").isSensitive()).isFalse();
+    assertThat(erpWatch.objects().get("vendor-bank-account").needed().entitlements()).containsExactly("GL_CONTROLLER");
 
     LogRecord view = hec("AP-PAY", "{\"time\": \"2026-12-04T08:00:00+01:00\", \"event\": {\"actor\": \"john\", "
         + "\"event_type\": \"invoice_view\", \"invoice_number\": \"AP-12345\"}}");
@@ -107,6 +112,10 @@ class LogMappingTest {
               ftp: { occurredAt: time, actor: a, action: b }
           - system: ERP-GL
             expectEvery: PT10S
+            watch:
+              actorIs: badgeNumber
+              objects:
+                invoice: { financial: true, neededBy: { jobs: [Clerk] } }
             actions: { VIEW: read }
             formats:
               syslog: { occurredAt: timestamp, action: x }
@@ -121,7 +130,9 @@ class LogMappingTest {
             "sources[0].formats.ftp: is not a protocol; use hec or syslog",
             "sources[1].system: ERP-GL has a mapping already",
             "sources[0].expectEvery: 'fifteen minutes' is not an ISO-8601 duration such as PT15M",
-            "sources[1].expectEvery: PT10S is not between PT1M and P7D")
+            "sources[1].expectEvery: PT10S is not between PT1M and P7D",
+            "sources[1].watch.actorIs: 'badgeNumber' is not one of employeeId, userName",
+            "sources[1].watch.objects.invoice.neededBy: only a sensitive object type is needed by roles")
             .anyMatch(p -> p.startsWith("sources[1].formats[syslog].actor")));
 
     Files.writeString(dir.resolve("log-sources.yaml"), """

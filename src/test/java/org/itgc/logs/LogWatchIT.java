@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -110,5 +114,147 @@ class LogWatchIT {
     assertThat(silenceExceptions("AP-PAY")).isEqualTo(before + 2);
     // the other source, which sent or is watched since recently, stays quiet
     assertThat(silenceExceptions("ERP-GL")).isZero();
+  }
+
+  // ---------------------------------------------------------------- the rules of dmn/log-watch.dmn
+
+  private String erpToken() {
+    var issued = Http.as(port, "sam").post("/api/security/credentials", Http.json(Map.of("name",
+        "erp-gl watch shipper", "scopes", List.of("logs"), "system", "ERP-GL", "expiresAt",
+        clock.instant().plus(30, ChronoUnit.DAYS).toString())));
+    assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+    return issued.json().get("token").asText();
+  }
+
+  private static ErpGlLogGenerator.Activity act(Instant at, String user, String action, String type, String id,
+      Map<String, Object> before, Map<String, Object> after) {
+    return new ErpGlLogGenerator.Activity(at, user, action, type, id, before, after, "10.9.9.9");
+  }
+
+  private List<String> fired(String actor) {
+    return watch.firings(actor).stream().map(f -> f.ruleId() + " " + f.objectKey() + " " + f.controlId()).toList();
+  }
+
+  /**
+   * A normal change of ERP-GL approved by its people (technical review, CAB, IT, finance), its planned window then
+   * moved (as other ITs move time) to [from, to).
+   */
+  private String approvedChangeWindow(Instant from, Instant to) throws Exception {
+    var body = org.itgc.support.ChangeRequests.body("normal", "ERP-GL", null,
+        org.itgc.support.ChangeRequests.plannedSaturday(37));
+    body.put("title", "Invoice correction run (log watch)");
+    var created = Http.as(port, "rachel").post("/api/changes", Http.json(body));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    Map<String, String> approvers = Map.of("Task_TechnicalReview", "sofia", "Task_CabReview", "carlos",
+        "Task_ItApproval", "ivan", "Task_FinanceApproval", "fiona");
+    long deadline = System.currentTimeMillis() + 30_000;
+    String status = "";
+    while (System.currentTimeMillis() < deadline) {
+      status = Http.as(port, "audrey").get("/api/changes/" + id).json().at("/change/status").asText();
+      if (status.equals("approved")) {
+        break;
+      }
+      for (var step : approvers.entrySet()) {
+        var http = Http.as(port, step.getValue());
+        var tasks = http.get("/engine-rest/task?processInstanceBusinessKey=" + id + "&taskDefinitionKey="
+            + step.getKey()).json();
+        for (var task : tasks) {
+          String taskId = task.get("id").asText();
+          assertThat(http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId",
+              step.getValue()))).status()).isEqualTo(204);
+          var done = http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables", Map.of(
+              "decision", Map.of("value", "approve"), "comment", Map.of("value", "ok")))));
+          assertThat(done.status()).as(done.toString()).isEqualTo(204);
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertThat(status).as("change " + id + " is approved by its people").isEqualTo("approved");
+    jdbc.update("update change_request set planned_start = ?, planned_end = ? where id = ?",
+        java.sql.Timestamp.from(from), java.sql.Timestamp.from(to), id);
+    return id;
+  }
+
+  @Test
+  void eachRuleOfTheDecisionFiresOnItsCaseAndNotOnItsBenignCounterpart() throws Exception {
+    String erpToken = erpToken();
+    Instant hour = clock.instant().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
+    LocalDate terminated = hour.atZone(ZoneOffset.UTC).toLocalDate().minusDays(3);
+    var hr = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", (
+        "employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName\n"
+        + "E9101,Tom Leaver,tom.leaver@demo.itgc.local,E1007,Accounting,General Ledger Accountant,terminated,"
+        + "2020-01-06," + terminated + ",\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(hr.status()).as(hr.toString()).isEqualTo(200);
+    String change = approvedChangeWindow(hour.plus(40, ChronoUnit.MINUTES), hour.plus(50, ChronoUnit.MINUTES));
+
+    List<ErpGlLogGenerator.Activity> day = new ArrayList<>();
+    // a leaver logs in (E9101); an active accountant logs in (E2003)
+    day.add(act(hour.plusSeconds(60), "E9101", "LOGIN", null, null, null, null));
+    day.add(act(hour.plusSeconds(61), "E2003", "LOGIN", null, null, null, null));
+    // a security admin grants a role nobody requested; and removes one the registry does not hold either
+    day.add(act(hour.plusSeconds(120), "E1009", "ROLE_GRANT", "user", "E2005", null, Map.of("role", "GL_CONTROLLER")));
+    day.add(act(hour.plusSeconds(121), "E1009", "ROLE_REVOKE", "user", "E2005", Map.of("role", "GL_DBA"), null));
+    // an invoice changed outside every approved window (twice in the hour: one finding), another inside the window
+    day.add(act(hour.plusSeconds(300), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 10), Map.of("amount", 11)));
+    day.add(act(hour.plusSeconds(360), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 11), Map.of("amount", 12)));
+    day.add(act(hour.plus(45, ChronoUnit.MINUTES), "E2004", "UPDATE", "invoice", "INV-W-2", Map.of("amount", 1),
+        Map.of("amount", 2)));
+    // a burst of six failed logins in two minutes; three failed logins by someone else
+    for (int i = 0; i < 6; i++) {
+      day.add(act(hour.plusSeconds(600 + 20 * i), "E2005", "LOGIN_FAILED", null, null, null, null));
+    }
+    for (int i = 0; i < 3; i++) {
+      day.add(act(hour.plusSeconds(700 + 20 * i), "E2004", "LOGIN_FAILED", null, null, null, null));
+    }
+    // a vendor's bank account read by an accountant (whose job does not need it), and by the controller (whose does)
+    day.add(act(hour.plusSeconds(900), "E2003", "VIEW", "vendor-bank-account", "V-100", null, null));
+    day.add(act(hour.plusSeconds(901), "E2004", "VIEW", "vendor-bank-account", "V-100", null, null));
+    // an ordinary read of an invoice
+    day.add(act(hour.plusSeconds(902), "E2003", "VIEW", "invoice", "INV-W-1", null, null));
+
+    var sent = Http.anonymous(port).send("POST", "/services/collector/event", "application/json",
+        ErpGlLogGenerator.hecBody(day), Map.of("Authorization", "Splunk " + erpToken));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+    // nothing is judged in the request: the events wait for the sealer, then for the watcher
+    assertThat(watch.firings("E9101")).isEmpty();
+    sealer.sealAll();
+    var round = watch.watchNew();
+    assertThat(round.events()).isGreaterThanOrEqualTo(day.size());
+
+    assertThat(fired("E9101")).containsExactly("LW-TERMINATED-LOGIN - AC-02");
+    assertThat(fired("E1009")).containsExactly("LW-UNBACKED-PRIVILEGE user/E2005 AC-01");
+    assertThat(fired("E2003")).containsExactly("LW-CHANGE-OUTSIDE-WINDOW invoice/INV-W-1 CM-01",
+        "LW-SENSITIVE-READ vendor-bank-account/V-100 LG-01");
+    assertThat(watch.firings("E2003").get(0).repeats()).as("the second change in the hour is counted, not raised")
+        .isEqualTo(1);
+    assertThat(fired("E2005")).containsExactly("LW-FAILED-LOGIN-BURST - IA-01");
+    assertThat(watch.firings("E2005").get(0).repeats()).isEqualTo(1);
+    assertThat(fired("E2004")).as("inside " + change + "'s window, three failures, a controller's read").isEmpty();
+
+    // each first firing is a control exception, mailed to the system's owners and the security admins, and audited
+    // with the decision's version
+    var leaver = watch.firings("E9101").get(0);
+    assertThat(leaver.exceptionId()).isNotNull();
+    assertThat(leaver.severity()).isEqualTo("high");
+    assertThat(jdbc.queryForObject("select control_id from control_exception where id = ?", String.class,
+        leaver.exceptionId())).isEqualTo("AC-02");
+    long exceptions = jdbc.queryForObject("select count(*) from control_exception where object_type = 'log-event' "
+        + "and id in (select exception_id from logs_watch_firing where actor in ('E9101', 'E1009', 'E2003', 'E2005'))",
+        Long.class);
+    assertThat(exceptions).isEqualTo(5);
+    var mail = TestMailServer.await(m -> TestMailServer.subject(m).contains("AC-02")
+        && TestMailServer.subject(m).contains("E9101"), Duration.ofSeconds(20));
+    assertThat(List.of(mail.getAllRecipients()).toString()).contains("fiona@demo.itgc.local",
+        "sofia@demo.itgc.local", "sam@demo.itgc.local");
+    var audited = jdbc.queryForMap("select details->>'decisionVersion' as version, details->>'ruleId' as rule, "
+        + "details->'inputs'->>'actorStatus' as status from audit_event where action = 'logs.watch.fire' "
+        + "and object_id = ?", Long.toString(leaver.recordId()));
+    assertThat(audited.get("rule")).isEqualTo("LW-TERMINATED-LOGIN");
+    assertThat(audited.get("status")).isEqualTo("terminated");
+    assertThat(Integer.parseInt((String) audited.get("version"))).isEqualTo(leaver.decisionVersion()).isPositive();
+
+    // a second round finds nothing new: each event is judged once
+    assertThat(watch.watchNew().events()).isZero();
   }
 }
