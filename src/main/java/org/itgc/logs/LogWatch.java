@@ -181,37 +181,59 @@ public class LogWatch implements SmartLifecycle {
       return new int[3];
     }
     LogWatchDecision.Parsed version = decision.current();
-    LogWatchFacts.Batch lookups = facts.batch();
+    Instant first = records.stream().map(LogRecord::occurredAt).min(Instant::compareTo).orElseThrow();
+    Instant last = records.stream().map(LogRecord::occurredAt).max(Instant::compareTo).orElseThrow();
+    LogWatchFacts.Batch lookups = facts.batch(first, last);
     Instant now = clock.instant();
     int fired = 0;
     int raised = 0;
+    // a finding met again in the batch is counted here and written once at the end
+    Map<String, LogWatchStore.Firing> seen = new java.util.HashMap<>();
+    Map<String, Integer> repeats = new java.util.LinkedHashMap<>();
     for (LogRecord r : records) {
       Map<String, Object> inputs = lookups.inputs(r);
       for (LogWatchDecision.Fired rule : decision.evaluate(version, inputs)) {
         fired++;
-        if (fire(r, rule, inputs, version, now)) {
+        LogWatchStore.Firing firing = firing(r, rule, inputs, version, now);
+        if (seen.containsKey(firing.key())) {
+          repeats.merge(firing.key(), 1, Integer::sum);
+          continue;
+        }
+        seen.put(firing.key(), firing);
+        if (fire(r, rule, inputs, version, firing)) {
           raised++;
         }
       }
+    }
+    if (!repeats.isEmpty()) {
+      store.repeated(repeats.keySet().stream().map(seen::get).toList(), List.copyOf(repeats.values()));
     }
     store.watched(records.stream().map(LogRecord::id).toList());
     return new int[] {records.size(), fired, raised};
   }
 
-  /** Records a firing; the first of its rule, system, actor, object and hour raises a control exception. */
-  private boolean fire(LogRecord r, LogWatchDecision.Fired rule, Map<String, Object> inputs,
+  private LogWatchStore.Firing firing(LogRecord r, LogWatchDecision.Fired rule, Map<String, Object> inputs,
       LogWatchDecision.Parsed version, Instant now) {
-    String object = r.objectType() == null ? "-" : r.objectType() + "/" + (r.objectId() == null ? "" : r.objectId());
     String inputsJson;
     try {
       inputsJson = json.writeValueAsString(inputs);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    var firing = new LogWatchStore.Firing(rule.ruleId(), r.system(), r.actor(), object,
+    return new LogWatchStore.Firing(rule.ruleId(), r.system(), r.actor(), objectKey(r),
         r.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.HOURS), r.id(), r.occurredAt(), rule.severity(),
         rule.controlId() == null ? CONTROL : rule.controlId(), version.definitionId(), version.version(), inputsJson,
         now);
+  }
+
+  private static String objectKey(LogRecord r) {
+    return r.objectType() == null ? "-" : r.objectType() + "/" + (r.objectId() == null ? "" : r.objectId());
+  }
+
+  /** Records a firing; the first of its rule, system, actor, object and hour raises a control exception. */
+  private boolean fire(LogRecord r, LogWatchDecision.Fired rule, Map<String, Object> inputs,
+      LogWatchDecision.Parsed version, LogWatchStore.Firing firing) {
+    String object = firing.objectKey();
     if (!store.fire(firing)) {
       return false;
     }

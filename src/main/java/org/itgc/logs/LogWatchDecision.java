@@ -27,8 +27,18 @@ class LogWatchDecision {
   private final DmnEngine dmnEngine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
   private volatile Parsed parsed;
 
-  /** One version of the decision. */
-  record Parsed(String definitionId, int version, DmnDecision decision) {}
+  /**
+   * One version of the decision, with the answers it gave: a decision table is a function of its inputs, and the
+   * inputs of events take few distinct values (about 0.9 ms per evaluation in FEEL here, a map lookup for a repeat).
+   */
+  record Parsed(String definitionId, int version, DmnDecision decision, Map<Map<String, Object>, List<Fired>> answers) {
+
+    Parsed(String definitionId, int version, DmnDecision decision) {
+      this(definitionId, version, decision, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+  }
+
+  static final int MAX_ANSWERS = 10_000;
 
   /** One rule that fired. */
   record Fired(String ruleId, String severity, String controlId, String description) {}
@@ -59,6 +69,20 @@ class LogWatchDecision {
 
   /** Every rule of that version that fires on these inputs (hit policy COLLECT). */
   List<Fired> evaluate(Parsed version, Map<String, Object> inputs) {
+    List<Fired> known = version.answers().get(inputs);
+    if (known != null) {
+      return known;
+    }
+    List<Fired> fired = evaluateNow(version, inputs);
+    if (version.answers().size() >= MAX_ANSWERS) {
+      version.answers().clear();
+    }
+    version.answers().put(new java.util.HashMap<>(inputs), fired);
+    return fired;
+  }
+
+  /** The DMN engine's own evaluation, row by row in FEEL. */
+  List<Fired> evaluateNow(Parsed version, Map<String, Object> inputs) {
     var result = dmnEngine.evaluateDecision(version.decision(), Variables.fromMap(inputs));
     List<Fired> fired = new ArrayList<>(result.size());
     for (DmnDecisionResultEntries row : result) {
@@ -68,6 +92,6 @@ class LogWatchDecision {
             (String) e.get("description")));
       }
     }
-    return fired;
+    return List.copyOf(fired);
   }
 }

@@ -60,8 +60,9 @@ class LogWatchFacts {
     this.failedLoginWindow = failedLoginWindow;
   }
 
-  Batch batch() {
-    return new Batch();
+  /** Lookups for the events of one round, which lie between {@code from} and {@code to}. */
+  Batch batch(Instant from, Instant to) {
+    return new Batch(from, to);
   }
 
   /** Lookups shared by the events of one round. */
@@ -70,6 +71,22 @@ class LogWatchFacts {
     private final Map<String, List<ChangeService.ApprovedWindow>> windows = new HashMap<>();
     private final Map<String, List<Grant>> grants = new HashMap<>();
     private final Map<String, Boolean> granted = new HashMap<>();
+    private final Map<String, List<Instant>> failures = new HashMap<>();
+    private final Instant from;
+    private final Instant to;
+
+    Batch(Instant from, Instant to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    /** Failed logins of the actor on the system in (at - window, at]: one query per actor and round. */
+    private int failedLogins(LogRecord r) {
+      List<Instant> times = failures.computeIfAbsent(r.system() + "\u0000" + r.actor(),
+          k -> store.failedLoginTimes(r.system(), r.actor(), from.minus(failedLoginWindow), to));
+      Instant after = r.occurredAt().minus(failedLoginWindow);
+      return (int) times.stream().filter(t -> t.isAfter(after) && !t.isAfter(r.occurredAt())).count();
+    }
 
     /** The decision's inputs for one mapped event. */
     Map<String, Object> inputs(LogRecord r) {
@@ -94,7 +111,7 @@ class LogWatchFacts {
       in.put("objectSensitivity", sensitive ? "sensitive" : "normal");
       in.put("actorRoleNeedsObject", sensitive ? needs(actor, r, kind.needed()) : null);
       in.put("failedLoginsInWindow", LogAction.LOGIN_FAILURE.value().equals(r.action())
-          ? store.failedLogins(r.system(), r.actor(), r.occurredAt().minus(failedLoginWindow), r.occurredAt()) : 0);
+          ? failedLogins(r) : 0);
       return in;
     }
 

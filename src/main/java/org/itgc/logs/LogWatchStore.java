@@ -100,18 +100,42 @@ class LogWatchStore {
     return jdbc.queryForObject("select count(*) from logs_unwatched", Long.class);
   }
 
-  /** Failed logins of an actor on a system that occurred in (from, to]. */
-  int failedLogins(String system, String actor, Instant from, Instant to) {
-    return jdbc.queryForObject("""
-        select count(*) from logs_record where actor = ? and occurred_at > ? and occurred_at <= ? and system_id = ?
-          and status = 'mapped' and action = 'login-failure'
-        """, Integer.class, actor, Timestamp.from(from), Timestamp.from(to), system);
+  /** The times of the failed logins of an actor on a system that occurred in [from, to], oldest first. */
+  List<Instant> failedLoginTimes(String system, String actor, Instant from, Instant to) {
+    return jdbc.queryForList("""
+        select occurred_at from logs_record where actor = ? and occurred_at >= ? and occurred_at <= ? and system_id = ?
+          and status = 'mapped' and action = 'login-failure' order by occurred_at
+        """, Timestamp.class, actor, Timestamp.from(from), Timestamp.from(to), system).stream()
+        .map(Timestamp::toInstant).toList();
+  }
+
+  /** Counts repeats of firings found again within one batch (after the first, which {@link #fire} recorded). */
+  void repeated(List<Firing> firings, List<Integer> counts) {
+    List<Integer> indexes = java.util.stream.IntStream.range(0, firings.size()).boxed().toList();
+    jdbc.batchUpdate("""
+        update logs_watch_firing set repeats = repeats + ?
+        where rule_id = ? and system_id = ? and actor = ? and object_key = ? and hour = ?
+        """, indexes, 500, (ps, i) -> {
+          Firing f = firings.get(i);
+          ps.setInt(1, counts.get(i));
+          ps.setString(2, f.ruleId());
+          ps.setString(3, f.system());
+          ps.setString(4, f.actor());
+          ps.setString(5, f.objectKey());
+          ps.setTimestamp(6, Timestamp.from(f.hour()));
+        });
   }
 
   /** One rule fired by one event. */
   record Firing(String ruleId, String system, String actor, String objectKey, Instant hour, long recordId,
       Instant occurredAt, String severity, String controlId, String decisionDefinitionId, int decisionVersion,
-      String inputsJson, Instant firedAt) {}
+      String inputsJson, Instant firedAt) {
+
+    /** What makes two firings one finding. */
+    String key() {
+      return ruleId + "\u0000" + system + "\u0000" + actor + "\u0000" + objectKey + "\u0000" + hour;
+    }
+  }
 
   /** Records a firing; true when it is the first of its rule, system, actor, object and hour (else it is counted). */
   boolean fire(Firing f) {
