@@ -176,6 +176,50 @@ class LogWatchIT {
     return id;
   }
 
+  /**
+   * A granted access request: lucas asks ERP-GL's GL_PERIOD_CLOSE for his report E9102, approved by the line manager
+   * the engine assigns (grace, since lucas asked), by the system owner (sofia), and fulfilled by a security admin (sam).
+   */
+  private String grantedRequest() throws Exception {
+    var submitted = Http.as(port, "lucas").post("/api/access/requests", Http.json(Map.of("beneficiaryId", "E9102",
+        "entitlements", List.of("ERP-GL/GL_PERIOD_CLOSE"), "justification", "Period close cover (log watch)")));
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(201);
+    String id = submitted.json().get("id").asText();
+    String instance = Http.as(port, "audrey").get("/api/access/requests/" + id).json().get("processInstanceId")
+        .asText();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      var request = Http.as(port, "audrey").get("/api/access/requests/" + id).json();
+      if (!"open".equals(request.path("status").asText())) {
+        assertThat(request.path("status").asText()).as(request.toString()).isEqualTo("granted");
+        return id;
+      }
+      for (String user : List.of("grace", "sofia", "sam")) {
+        var http = Http.as(port, user);
+        for (var task : http.get("/engine-rest/task?processInstanceId=" + instance).json()) {
+          String key = task.get("taskDefinitionKey").asText();
+          String assignee = task.path("assignee").asText("");
+          if (!assignee.isEmpty() && !assignee.equals(user)) {
+            continue;
+          }
+          Map<String, Object> variables = key.equals("Task_FulfilRequest")
+              ? Map.of("fulfilmentMethod", Map.of("value", "system-console"), "fulfilmentReference",
+                  Map.of("value", "ERP role console 7"))
+              : Map.of("decision", Map.of("value", "approve"));
+          String taskId = task.get("id").asText();
+          if (assignee.isEmpty()) {
+            var claim = http.post("/engine-rest/task/" + taskId + "/claim", Http.json(Map.of("userId", user)));
+            assertThat(claim.status()).as(user + " claims " + key + ": " + claim).isEqualTo(204);
+          }
+          var done = http.post("/engine-rest/task/" + taskId + "/complete", Http.json(Map.of("variables", variables)));
+          assertThat(done.status()).as(user + " completes " + key + ": " + done).isEqualTo(204);
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("request " + id + " was not granted within 30 s");
+  }
+
   @Test
   void eachRuleOfTheDecisionFiresOnItsCaseAndNotOnItsBenignCounterpart() throws Exception {
     String erpToken = erpToken();
@@ -184,9 +228,12 @@ class LogWatchIT {
     var hr = Http.as(port, "sam").post("/api/access/identities/import", "text/csv", (
         "employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName\n"
         + "E9101,Tom Leaver,tom.leaver@demo.itgc.local,E1007,Accounting,General Ledger Accountant,terminated,"
-        + "2020-01-06," + terminated + ",\n").getBytes(StandardCharsets.UTF_8));
+        + "2020-01-06," + terminated + ",\n"
+        + "E9102,Petra Period,petra.period@demo.itgc.local,E1003,Accounting,General Ledger Accountant,active,"
+        + "2021-01-04,,\n").getBytes(StandardCharsets.UTF_8));
     assertThat(hr.status()).as(hr.toString()).isEqualTo(200);
     String change = approvedChangeWindow(hour.plus(40, ChronoUnit.MINUTES), hour.plus(50, ChronoUnit.MINUTES));
+    String request = grantedRequest();
 
     List<ErpGlLogGenerator.Activity> day = new ArrayList<>();
     // a leaver logs in (E9101); an active accountant logs in (E2003)
@@ -195,6 +242,8 @@ class LogWatchIT {
     // a security admin grants a role nobody requested; and removes one the registry does not hold either
     day.add(act(hour.plusSeconds(120), "E1009", "ROLE_GRANT", "user", "E2005", null, Map.of("role", "GL_CONTROLLER")));
     day.add(act(hour.plusSeconds(121), "E1009", "ROLE_REVOKE", "user", "E2005", Map.of("role", "GL_DBA"), null));
+    // ... and grants one that an access request asked for and its approvers granted
+    day.add(act(hour.plusSeconds(122), "E1009", "ROLE_GRANT", "user", "E9102", null, Map.of("role", "GL_PERIOD_CLOSE")));
     // an invoice changed outside every approved window (twice in the hour: one finding), another inside the window
     day.add(act(hour.plusSeconds(300), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 10), Map.of("amount", 11)));
     day.add(act(hour.plusSeconds(360), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 11), Map.of("amount", 12)));
@@ -223,7 +272,8 @@ class LogWatchIT {
     assertThat(round.events()).isGreaterThanOrEqualTo(day.size());
 
     assertThat(fired("E9101")).containsExactly("LW-TERMINATED-LOGIN - AC-02");
-    assertThat(fired("E1009")).containsExactly("LW-UNBACKED-PRIVILEGE user/E2005 AC-01");
+    assertThat(fired("E1009")).as("E9102's grant is backed by " + request)
+        .containsExactly("LW-UNBACKED-PRIVILEGE user/E2005 AC-01");
     assertThat(fired("E2003")).containsExactly("LW-CHANGE-OUTSIDE-WINDOW invoice/INV-W-1 CM-01",
         "LW-SENSITIVE-READ vendor-bank-account/V-100 LG-01");
     assertThat(watch.firings("E2003").get(0).repeats()).as("the second change in the hour is counted, not raised")
