@@ -59,8 +59,9 @@ class LogMappingTest {
         .containsEntry("ERP-GL", java.time.Duration.ofMinutes(15)).containsEntry("AP-PAY", java.time.Duration.ofHours(1));
     var erpWatch = new LogSources(files(Path.of("config")), SYSTEMS::contains).watch("ERP-GL");
     assertThat(erpWatch.actorIs()).isEqualTo("employeeId");
-    assertThat(erpWatch.objects().get("invoice").isFinancial()).isTrue();
-    assertThat(erpWatch.objects().get("invoice").isSensitive()).isFalse();
+    assertThat(erpWatch.objects().get("gl-account").isFinancial()).isTrue();
+    assertThat(erpWatch.objects().get("gl-account").isSensitive()).isFalse();
+    assertThat(erpWatch.objects()).as("invoices are the business's transactions, not changes").doesNotContainKey("invoice");
     assertThat(erpWatch.objects().get("vendor-bank-account").needed().entitlements()).containsExactly("GL_CONTROLLER");
 
     LogRecord view = hec("AP-PAY", "{\"time\": \"2026-12-04T08:00:00+01:00\", \"event\": {\"actor\": \"john\", "

@@ -244,11 +244,15 @@ class LogWatchIT {
     day.add(act(hour.plusSeconds(121), "E1009", "ROLE_REVOKE", "user", "E2005", Map.of("role", "GL_DBA"), null));
     // ... and grants one that an access request asked for and its approvers granted
     day.add(act(hour.plusSeconds(122), "E1009", "ROLE_GRANT", "user", "E9102", null, Map.of("role", "GL_PERIOD_CLOSE")));
-    // an invoice changed outside every approved window (twice in the hour: one finding), another inside the window
-    day.add(act(hour.plusSeconds(300), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 10), Map.of("amount", 11)));
-    day.add(act(hour.plusSeconds(360), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 11), Map.of("amount", 12)));
-    day.add(act(hour.plus(45, ChronoUnit.MINUTES), "E2004", "UPDATE", "invoice", "INV-W-2", Map.of("amount", 1),
-        Map.of("amount", 2)));
+    // a GL account's settings changed outside every approved window (twice in the hour: one finding), another inside
+    // the window; an invoice updated (the business's everyday transaction, not a change: no finding)
+    day.add(act(hour.plusSeconds(300), "E2003", "UPDATE", "gl-account", "GL-W-1", Map.of("postingLimit", 10),
+        Map.of("postingLimit", 11)));
+    day.add(act(hour.plusSeconds(360), "E2003", "UPDATE", "gl-account", "GL-W-1", Map.of("postingLimit", 11),
+        Map.of("postingLimit", 12)));
+    day.add(act(hour.plusSeconds(420), "E2003", "UPDATE", "invoice", "INV-W-1", Map.of("amount", 10), Map.of("amount", 11)));
+    day.add(act(hour.plus(45, ChronoUnit.MINUTES), "E2004", "UPDATE", "gl-account", "GL-W-2", Map.of("postingLimit", 1),
+        Map.of("postingLimit", 2)));
     // a burst of six failed logins in two minutes; three failed logins by someone else
     for (int i = 0; i < 6; i++) {
       day.add(act(hour.plusSeconds(600 + 20 * i), "E2005", "LOGIN_FAILED", null, null, null, null));
@@ -274,7 +278,7 @@ class LogWatchIT {
     assertThat(fired("E9101")).containsExactly("LW-TERMINATED-LOGIN - AC-02");
     assertThat(fired("E1009")).as("E9102's grant is backed by " + request)
         .containsExactly("LW-UNBACKED-PRIVILEGE user/E2005 AC-01");
-    assertThat(fired("E2003")).containsExactly("LW-CHANGE-OUTSIDE-WINDOW invoice/INV-W-1 CM-01",
+    assertThat(fired("E2003")).containsExactly("LW-CHANGE-OUTSIDE-WINDOW gl-account/GL-W-1 CM-01",
         "LW-SENSITIVE-READ vendor-bank-account/V-100 LG-01");
     assertThat(watch.firings("E2003").get(0).repeats()).as("the second change in the hour is counted, not raised")
         .isEqualTo(1);
