@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
@@ -37,10 +34,9 @@ public class LogSealer implements SmartLifecycle {
   private final TransactionTemplate transactions;
   private final AuditRecorder audit;
   private final Clock clock;
-  private final Duration interval;
+  private final Rounds rounds;
   private final int batchSize;
   private final AtomicLong arrived = new AtomicLong();
-  private ScheduledExecutorService executor;
 
   LogSealer(LogStore store, TransactionTemplate transactions, AuditRecorder audit, Clock clock,
       @Value("${itgc.logs.seal-interval:PT5S}") Duration interval, @Value("${itgc.logs.batch-size:1000}") int batchSize) {
@@ -51,15 +47,14 @@ public class LogSealer implements SmartLifecycle {
     this.transactions = transactions;
     this.audit = audit;
     this.clock = clock;
-    this.interval = interval;
+    this.rounds = new Rounds("logs-sealer", interval, this::sealQuietly);
     this.batchSize = batchSize;
   }
 
   /** Records arrived: seal at once when a batch is full. */
   void arrived(int count) {
-    if (arrived.addAndGet(count) >= batchSize && executor != null) {
+    if (arrived.addAndGet(count) >= batchSize && rounds.runNow()) {
       arrived.set(0);
-      executor.execute(this::sealQuietly);
     }
   }
 
@@ -115,31 +110,17 @@ public class LogSealer implements SmartLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "logs-sealer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.scheduleWithFixedDelay(this::sealQuietly, interval.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+  public void start() {
+    rounds.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      try {
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      executor = null;
-    }
+  public void stop() {
+    rounds.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return executor != null;
+  public boolean isRunning() {
+    return rounds.isRunning();
   }
 }

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,13 +58,12 @@ public class LogWatch implements SmartLifecycle {
   private final AuditRecorder audit;
   private final TransactionTemplate transactions;
   private final Clock clock;
-  private final Duration interval;
+  private final Rounds rounds;
   private final LogWatchDecision decision;
   private final LogWatchFacts facts;
   private final org.itgc.controls.ControlsCatalogue controls;
   private final UserAccounts users;
   private final ObjectMapper json;
-  private ScheduledExecutorService executor;
 
   LogWatch(LogSources sources, LogWatchStore store, SystemsInventory systems, ControlExceptions controlExceptions,
       AuditRecorder audit, TransactionTemplate transactions, Clock clock,
@@ -85,7 +81,7 @@ public class LogWatch implements SmartLifecycle {
     this.audit = audit;
     this.transactions = transactions;
     this.clock = clock;
-    this.interval = interval;
+    this.rounds = new Rounds("logs-watch", interval, this::watchQuietly);
   }
 
   /** What one look at a source found. */
@@ -283,31 +279,17 @@ public class LogWatch implements SmartLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "logs-watch");
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.scheduleWithFixedDelay(this::watchQuietly, interval.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+  public void start() {
+    rounds.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      try {
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      executor = null;
-    }
+  public void stop() {
+    rounds.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return executor != null;
+  public boolean isRunning() {
+    return rounds.isRunning();
   }
 }
