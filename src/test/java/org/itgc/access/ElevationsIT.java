@@ -367,6 +367,23 @@ class ElevationsIT {
     awaitStatus(id, "rejected");
     assertThat(members(ConnectorTargets.ADMIN_GROUP)).isEmpty();
     assertThat(row(id).get("approval_comment")).isEqualTo("use a change");
+
+    // a security admin who breaks glass holds the reviewer role, but does not review his own window
+    String glass = asked("sam", body("entitlement", "FIN-SHARES/FIN_SHARE_ADMIN", "minutes", 30, "breakGlass", true,
+        "reason", "Share permissions locked the close team out", "incidentId", "INC-7002"));
+    String glassInstance = instanceOf(glass);
+    awaitStatus(glass, "provisioned");
+    fire(glassInstance, Elements.UNTIL_EXPIRY);
+    awaitStatus(glass, "review-pending");
+    String review = taskOf(glassInstance, Elements.REVIEW);
+    var ownReview = complete("sam", review, Map.of("reviewOutcome", "appropriate", "reviewComment", "all fine"));
+    assertThat(ownReview.status()).as(ownReview.toString()).isEqualTo(403);
+    assertThat(ownReview.body()).contains("nobody reviews their own break-glass");
+    assertThat(row(glass).get("status")).isEqualTo("review-pending");
+    assertThat(complete("grace", review, Map.of("reviewOutcome", "appropriate",
+        "reviewComment", "Permissions repaired on the close team's share only")).status()).isEqualTo(204);
+    awaitStatus(glass, "reviewed");
+    assertThat(row(glass).get("reviewed_by")).isEqualTo("grace");
   }
 
   // ---------------------------------------------------------------- break-glass
