@@ -210,7 +210,7 @@ public class SodScan {
 
   /** A value in COPY's text format. */
   private static String copy(String value) {
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    return org.itgc.platform.PgCopy.escape(value);
   }
 
   /** Findings, open ones only unless {@code all}. */

@@ -71,6 +71,22 @@ public class AuditTrail {
     return jdbc.query(sql.toString(), this::map, args.toArray());
   }
 
+  /** The events with these ids ({@code sequence} as the API names it) that the hot tier holds, in id order. */
+  public List<StoredAuditEvent> byIds(Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.query(con -> {
+      var ps = con.prepareStatement("""
+          select e.id, e.occurred_at, e.actor, e.actor_roles, e.client_address, e.action, e.object_type, e.object_id,
+                 e.outcome, e.details, c.seq as chain_seq, c.hash, c.prev_hash
+          from audit_event e left join audit_chain c on c.event_id = e.id and c.occurred_at = e.occurred_at
+          where e.id = any(?) order by e.id""");
+      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      return ps;
+    }, this::map);
+  }
+
   /** The ids the scope's events of [from, to) name (by the database's clock). */
   public Set<String> namedIn(TrailScope scope, Instant from, Instant to) {
     return named(scope, " and e.occurred_at >= ? and e.occurred_at < ?", List.of(Timestamp.from(from),

@@ -106,18 +106,31 @@ public class LogQueries {
     Map<Long, LogStore.Batch> batches = store.batches(rows.stream().map(LogStore.Stored::batchId)
         .filter(java.util.Objects::nonNull).collect(Collectors.toSet())).stream()
         .collect(Collectors.toMap(LogStore.Batch::id, b -> b));
-    Map<Long, Optional<StoredAuditEvent>> carriers = new HashMap<>();
+    Map<Long, StoredAuditEvent> carriers = carriers(batches.values());
     List<Event> events = new ArrayList<>();
     for (LogStore.Stored row : rows) {
       events.add(event(row, batches.get(row.batchId()), row.batchId() == null ? Optional.empty()
-          : carriers.computeIfAbsent(row.batchId(), this::carrier)));
+          : Optional.ofNullable(carriers.get(row.batchId()))));
     }
     return new Answer(period[0], period[1], events.size(), events.stream().allMatch(Event::verified), events);
   }
 
-  private Optional<StoredAuditEvent> carrier(long batchId) {
-    return trail.find(new AuditTrail.Query(null, LogSealer.SEAL_ACTION, LogSealer.BATCH_OBJECT,
-        Long.toString(batchId), null, null, 0, 1)).stream().findFirst();
+  /**
+   * Per batch, the audit event that carries its root: read in one query by the event ids the batches name, and taken
+   * only when it is a {@code logs.batch.seal} event on that very batch (a batch row naming another event has none).
+   */
+  private Map<Long, StoredAuditEvent> carriers(java.util.Collection<LogStore.Batch> batches) {
+    Map<Long, StoredAuditEvent> byEvent = trail.byIds(batches.stream().map(LogStore.Batch::auditEventId)
+        .collect(Collectors.toSet())).stream().collect(Collectors.toMap(StoredAuditEvent::sequence, e -> e));
+    Map<Long, StoredAuditEvent> carriers = new HashMap<>();
+    for (LogStore.Batch batch : batches) {
+      StoredAuditEvent event = byEvent.get(batch.auditEventId());
+      if (event != null && LogSealer.SEAL_ACTION.equals(event.action())
+          && LogSealer.BATCH_OBJECT.equals(event.objectType()) && Long.toString(batch.id()).equals(event.objectId())) {
+        carriers.put(batch.id(), event);
+      }
+    }
+    return carriers;
   }
 
   private Event event(LogStore.Stored row, LogStore.Batch batch, Optional<StoredAuditEvent> carrier) {
@@ -132,15 +145,20 @@ public class LogQueries {
       byte[] canonical = r.canonical();
       byte[] leaf = Merkle.leafHash(canonical);
       List<byte[]> leaves = batch.leafHashes();
-      List<byte[]> path = row.leafIndex() < leaves.size() ? Merkle.path(leaves, row.leafIndex()) : List.of();
+      boolean inBatch = row.leafIndex() < leaves.size();
+      List<byte[]> path = !inBatch ? List.of() : batch.tree() != null
+          && batch.tree().length == 32 * (2 * batch.leafCount() - 1)
+          ? Merkle.path(batch.tree(), batch.leafCount(), row.leafIndex()) : Merkle.path(leaves, row.leafIndex());
       byte[] root = Merkle.unhex(batch.root().strip());
       AuditLink link = carrier.map(e -> new AuditLink(e.sequence(), e.action(), e.objectId(), e.chainSeq(), e.hash(),
           e.details().get("root"), e.details().get("leafCount"))).orElse(null);
       proof = new Proof(batch.id(), Base64.getEncoder().encodeToString(canonical), Merkle.hex(leaf), row.leafIndex(),
           batch.leafCount(), path.stream().map(Merkle::hex).toList(), batch.root().strip(), link);
       if (!Merkle.verify(leaf, row.leafIndex(), batch.leafCount(), path, root)) {
-        problem = "the record as stored does not hash to the leaf sealed in batch " + batch.id()
-            + ": it was changed after sealing";
+        problem = inBatch && !MessageDigest.isEqual(leaf, leaves.get(row.leafIndex()))
+            ? "the record as stored does not hash to the leaf sealed in batch " + batch.id()
+                + ": it was changed after sealing"
+            : "the hashes stored with batch " + batch.id() + " do not lead from this record to the batch's root";
       } else if (link == null) {
         problem = "the audit event that carries batch " + batch.id() + "'s root is not in the hot trail";
       } else if (link.sequence() != batch.auditEventId() || !batch.root().strip().equals(String.valueOf(link.root()))

@@ -78,11 +78,26 @@ public class LogSealer implements SmartLifecycle {
   private Long sealOne(String system) {
     store.lockSealer();
     List<LogRecord> records = store.unsealed(system, batchSize);
-    if (records.isEmpty()) {
-      return null;
+    return records.isEmpty() ? null : seal(system, records, true);
+  }
+
+  /**
+   * Seals records that arrived together in the transaction that stores them (a request of many events: no queue, no
+   * reading back), in batches of at most {@code batch-size}; returns the batches. The caller's transaction commits
+   * records, batches and the roots' audit events together.
+   */
+  List<Long> sealInline(String system, List<LogRecord> records) {
+    List<Long> batches = new ArrayList<>();
+    for (int from = 0; from < records.size(); from += batchSize) {
+      batches.add(seal(system, records.subList(from, Math.min(records.size(), from + batchSize)), false));
     }
+    return batches;
+  }
+
+  private long seal(String system, List<LogRecord> records, boolean fromQueue) {
     List<byte[]> leaves = records.stream().map(LogRecord::leafHash).toList();
-    String root = Merkle.hex(Merkle.root(leaves));
+    byte[] tree = Merkle.tree(leaves);
+    String root = Merkle.hex(Merkle.treeRoot(tree));
     byte[] packed = new byte[32 * leaves.size()];
     for (int i = 0; i < leaves.size(); i++) {
       System.arraycopy(leaves.get(i), 0, packed, 32 * i, 32);
@@ -94,7 +109,7 @@ public class LogSealer implements SmartLifecycle {
         .detail("system", system == null ? "quarantine" : system).detail("leafCount", records.size())
         .detail("root", root).detail("firstRecordId", first).detail("lastRecordId", last).build());
     store.saveBatch(new LogStore.Batch(id, system, clock.instant(), records.size(), root, packed, first, last,
-        auditEvent), records);
+        auditEvent, tree), records, fromQueue);
     return id;
   }
 

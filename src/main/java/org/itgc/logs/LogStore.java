@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.itgc.platform.PgCopy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -36,7 +37,7 @@ class LogStore {
     this.jdbc = jdbc;
   }
 
-  /** Stores the records (ids are given here) with their place in the sealer's queue; returns them with their ids. */
+  /** Stores the records (by COPY; ids are given here) and counts them; returns them with their ids. */
   List<LogRecord> insert(List<LogRecord> records) {
     if (records.isEmpty()) {
       return records;
@@ -49,34 +50,15 @@ class LogStore {
     for (int i = 0; i < records.size(); i++) {
       stored.add(records.get(i).withId(ids.get(i)));
     }
-    jdbc.batchUpdate("""
-        insert into logs_record (id, occurred_at, received_at, system_id, protocol, status, reason, actor, action,
-                                 object_type, object_id, before_json, after_json, source_address, peer_address, raw)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, stored, 500, (ps, r) -> {
-          ps.setLong(1, r.id());
-          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
-          ps.setTimestamp(3, Timestamp.from(r.receivedAt()));
-          ps.setString(4, r.system());
-          ps.setString(5, r.protocol());
-          ps.setString(6, r.status().value());
-          ps.setString(7, r.reason());
-          ps.setString(8, r.actor());
-          ps.setString(9, r.action());
-          ps.setString(10, r.objectType());
-          ps.setString(11, r.objectId());
-          ps.setString(12, r.beforeJson());
-          ps.setString(13, r.afterJson());
-          ps.setString(14, r.sourceAddress());
-          ps.setString(15, r.peerAddress());
-          ps.setBytes(16, r.raw());
-        });
-    jdbc.batchUpdate("insert into logs_unsealed (record_id, occurred_at, system_id) values (?, ?, ?)", stored, 500,
-        (ps, r) -> {
-          ps.setLong(1, r.id());
-          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
-          ps.setString(3, r.system());
-        });
+    PgCopy rows = new PgCopy(stored.size() * 600);
+    for (LogRecord r : stored) {
+      rows.number(r.id()).time(r.occurredAt()).time(r.receivedAt()).text(r.system()).text(r.protocol())
+          .text(r.status().value()).text(r.reason()).text(r.actor()).text(r.action()).text(r.objectType())
+          .text(r.objectId()).text(r.beforeJson()).text(r.afterJson()).text(r.sourceAddress()).text(r.peerAddress())
+          .bytes(r.raw()).endRow();
+    }
+    rows.into(jdbc.getDataSource(), "logs_record", "id, occurred_at, received_at, system_id, protocol, status, reason, "
+        + "actor, action, object_type, object_id, before_json, after_json, source_address, peer_address, raw");
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Instant> last = new TreeMap<>();
     for (LogRecord r : stored) {
@@ -103,6 +85,15 @@ class LogStore {
           ps.setTimestamp(6, Timestamp.from(last.get(key)));
         });
     return stored;
+  }
+
+  /** Puts stored records in the sealer's queue. */
+  void queue(List<LogRecord> records) {
+    PgCopy rows = new PgCopy(records.size() * 48);
+    for (LogRecord r : records) {
+      rows.number(r.id()).time(r.occurredAt()).text(r.system()).endRow();
+    }
+    rows.into(jdbc.getDataSource(), "logs_unsealed", "record_id, occurred_at, system_id");
   }
 
   /**
@@ -163,9 +154,12 @@ class LogStore {
     }, (rs, i) -> record(rs));
   }
 
-  /** A sealed batch as stored; {@code leaves} are the leaf hashes in leaf order, 32 bytes each. */
+  /**
+   * A sealed batch as stored; {@code leaves} are the leaf hashes in leaf order, 32 bytes each; {@code tree} every node
+   * hash in pre-order ({@link Merkle#tree}), null for batches sealed before trees were kept.
+   */
   record Batch(long id, String system, Instant sealedAt, int leafCount, String root, byte[] leaves,
-      long firstRecordId, long lastRecordId, long auditEventId) {
+      long firstRecordId, long lastRecordId, long auditEventId, byte[] tree) {
 
     List<byte[]> leafHashes() {
       List<byte[]> hashes = new ArrayList<>(leafCount);
@@ -180,38 +174,36 @@ class LogStore {
     return jdbc.queryForObject("select nextval('logs_batch_id_seq')", Long.class);
   }
 
-  /** Stores a sealed batch, its records' places in it, and takes them off the queue. */
-  void saveBatch(Batch batch, List<LogRecord> records) {
+  /**
+   * Stores a sealed batch and its records' places in it, puts its mapped records in the watcher's queue, and, when
+   * they came {@code fromQueue}, takes them off the sealer's.
+   */
+  void saveBatch(Batch batch, List<LogRecord> records, boolean fromQueue) {
     jdbc.update("""
         insert into logs_batch (id, system_id, sealed_at, leaf_count, root, leaves, first_record_id, last_record_id,
-                                audit_event_id)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                audit_event_id, tree)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, batch.id(), batch.system(), Timestamp.from(batch.sealedAt()), batch.leafCount(), batch.root(),
-        batch.leaves(), batch.firstRecordId(), batch.lastRecordId(), batch.auditEventId());
-    List<Integer> indexes = new ArrayList<>();
+        batch.leaves(), batch.firstRecordId(), batch.lastRecordId(), batch.auditEventId(), batch.tree());
+    PgCopy seals = new PgCopy(records.size() * 56);
+    PgCopy unwatched = new PgCopy(records.size() * 48);
     for (int i = 0; i < records.size(); i++) {
-      indexes.add(i);
+      LogRecord r = records.get(i);
+      seals.number(r.id()).time(r.occurredAt()).number(batch.id()).number(i).endRow();
+      // mapped records wait for the watcher (dmn/log-watch.dmn), in the transaction that seals them
+      if (r.status() == LogRecord.Status.MAPPED) {
+        unwatched.number(r.id()).time(r.occurredAt()).text(r.system()).endRow();
+      }
     }
-    jdbc.batchUpdate("insert into logs_seal (record_id, occurred_at, batch_id, leaf_index) values (?, ?, ?, ?)",
-        indexes, 1000, (ps, i) -> {
-          ps.setLong(1, records.get(i).id());
-          ps.setTimestamp(2, Timestamp.from(records.get(i).occurredAt()));
-          ps.setLong(3, batch.id());
-          ps.setInt(4, i);
-        });
-    // mapped records wait for the watcher (dmn/log-watch.dmn), in the transaction that seals them
-    List<LogRecord> mapped = records.stream().filter(r -> r.status() == LogRecord.Status.MAPPED).toList();
-    jdbc.batchUpdate("insert into logs_unwatched (record_id, occurred_at, system_id) values (?, ?, ?)", mapped, 1000,
-        (ps, r) -> {
-          ps.setLong(1, r.id());
-          ps.setTimestamp(2, Timestamp.from(r.occurredAt()));
-          ps.setString(3, r.system());
-        });
-    jdbc.update(con -> {
-      PreparedStatement ps = con.prepareStatement("delete from logs_unsealed where record_id = any(?)");
-      ps.setArray(1, con.createArrayOf("bigint", records.stream().map(LogRecord::id).toArray()));
-      return ps;
-    });
+    seals.into(jdbc.getDataSource(), "logs_seal", "record_id, occurred_at, batch_id, leaf_index");
+    unwatched.into(jdbc.getDataSource(), "logs_unwatched", "record_id, occurred_at, system_id");
+    if (fromQueue) {
+      jdbc.update(con -> {
+        PreparedStatement ps = con.prepareStatement("delete from logs_unsealed where record_id = any(?)");
+        ps.setArray(1, con.createArrayOf("bigint", records.stream().map(LogRecord::id).toArray()));
+        return ps;
+      });
+    }
   }
 
   List<Batch> batches(java.util.Collection<Long> ids) {
@@ -224,7 +216,7 @@ class LogStore {
       return ps;
     }, (rs, i) -> new Batch(rs.getLong("id"), rs.getString("system_id"), rs.getTimestamp("sealed_at").toInstant(),
         rs.getInt("leaf_count"), rs.getString("root"), rs.getBytes("leaves"), rs.getLong("first_record_id"),
-        rs.getLong("last_record_id"), rs.getLong("audit_event_id")));
+        rs.getLong("last_record_id"), rs.getLong("audit_event_id"), rs.getBytes("tree")));
   }
 
   // ---- queries

@@ -72,6 +72,65 @@ public final class Merkle {
   }
 
   /**
+   * Every node hash of the tree of the leaf hashes {@code leaves}, 32 bytes each, in pre-order: a node, then its left
+   * subtree, then its right (2n - 1 nodes; the root first). Stored with a sealed batch, so that an audit path is read
+   * in O(log n) instead of recomputed from all n leaves; a path read from it proves nothing by itself, it is checked
+   * against the root like any other.
+   */
+  public static byte[] tree(List<byte[]> leaves) {
+    if (leaves.isEmpty()) {
+      throw new IllegalArgumentException("a tree has at least one leaf");
+    }
+    byte[] nodes = new byte[32 * (2 * leaves.size() - 1)];
+    fill(leaves, 0, leaves.size(), nodes, 0);
+    return nodes;
+  }
+
+  private static byte[] fill(List<byte[]> leaves, int from, int to, byte[] nodes, int node) {
+    int n = to - from;
+    byte[] hash;
+    if (n == 1) {
+      hash = leaves.get(from);
+    } else {
+      int k = split(n);
+      hash = nodeHash(fill(leaves, from, from + k, nodes, node + 1), fill(leaves, from + k, to, nodes, node + 2 * k));
+    }
+    System.arraycopy(hash, 0, nodes, 32 * node, 32);
+    return hash;
+  }
+
+  /** The root of a tree stored by {@link #tree}. */
+  public static byte[] treeRoot(byte[] nodes) {
+    return java.util.Arrays.copyOfRange(nodes, 0, 32);
+  }
+
+  /** The audit path of leaf {@code index}, from the leaf up, read from a tree of {@code size} leaves stored by {@link #tree}. */
+  public static List<byte[]> path(byte[] nodes, int size, int index) {
+    if (index < 0 || index >= size || nodes.length != 32 * (2 * size - 1)) {
+      throw new IllegalArgumentException("leaf " + index + " is not in a stored tree of " + size);
+    }
+    List<byte[]> path = new ArrayList<>();
+    int node = 0;
+    int from = 0;
+    int n = size;
+    while (n > 1) {
+      int k = split(n);
+      if (index - from < k) {
+        path.add(java.util.Arrays.copyOfRange(nodes, 32 * (node + 2 * k), 32 * (node + 2 * k) + 32));
+        node = node + 1;
+        n = k;
+      } else {
+        path.add(java.util.Arrays.copyOfRange(nodes, 32 * (node + 1), 32 * (node + 1) + 32));
+        node = node + 2 * k;
+        from += k;
+        n -= k;
+      }
+    }
+    java.util.Collections.reverse(path);
+    return path;
+  }
+
+  /**
    * The root that a leaf hash and its audit path lead to (RFC 9162 section 2.1.3.2), or null when the path cannot be
    * one of leaf {@code index} in a tree of {@code size} leaves.
    */

@@ -169,6 +169,61 @@ class LogsIT {
   }
 
   @Test
+  void aRequestOfManyEventsIsSealedWhenItIsStoredAndATamperedTreeFailsItsProofs() throws Exception {
+    List<ErpGlLogGenerator.Activity> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      burst.addAll(ErpGlLogGenerator.morning(morning.plusSeconds(11 + i), "AP-71" + String.format("%03d", i),
+          "AP-72" + String.format("%03d", i)));
+    }
+    assertThat(burst).hasSize(360);
+    var sent = hec(erpToken, ErpGlLogGenerator.hecBody(burst));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+
+    // no sealer round ran: the request's 360 records were sealed in its own transaction, one batch with its tree
+    List<Long> batches = jdbc.queryForList("""
+        select distinct s.batch_id from logs_record r join logs_seal s on s.record_id = r.id
+          and s.occurred_at = r.occurred_at where r.object_id like 'AP-71%' or r.object_id like 'AP-72%'
+        """, Long.class);
+    assertThat(batches).hasSize(1);
+    assertThat(jdbc.queryForObject("""
+        select count(*) from logs_unsealed u join logs_record r on r.id = u.record_id
+        where r.object_id like 'AP-71%'""", Long.class)).isZero();
+    var batch = jdbc.queryForMap("select leaf_count, leaves, tree, root from logs_batch where id = ?", batches.get(0));
+    assertThat(batch.get("leaf_count")).isEqualTo(360);
+    byte[] leaves = (byte[]) batch.get("leaves");
+    List<byte[]> leafHashes = new ArrayList<>();
+    for (int i = 0; i < 360; i++) {
+      leafHashes.add(java.util.Arrays.copyOfRange(leaves, 32 * i, 32 * i + 32));
+    }
+    assertThat((byte[]) batch.get("tree")).isEqualTo(Merkle.tree(leafHashes));
+    JsonNode answer = objectQuery("invoice", "AP-71007");
+    assertThat(answer.get("events")).hasSize(3);
+    assertThat(answer.get("allVerified").asBoolean()).isTrue();
+    assertThat(answer.get("events")).allMatch(e -> e.at("/proof/leafCount").asInt() == 360
+        && e.at("/proof/auditPath").size() == 9);
+    assertThat(offlineProblems(answer)).isEmpty();
+
+    // a superuser who rewrites a stored inner node of the tree makes every proof through it fail, in the API and
+    // offline: a path read from the stored tree is checked against the root the audit trail carries
+    var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+        ownerDataSource.getConnection(), true));
+    attacker.execute("set session_replication_role = replica");
+    // node 1 is the root of the left subtree (the first 256 leaves): the top of the path of every record in the right
+    // subtree, AP-71039's among them (records 351 to 359)
+    attacker.update("update logs_batch set tree = overlay(tree placing decode(repeat('ab', 32), 'hex') from 33 for 32)"
+        + " where id = ?", batches.get(0));
+    attacker.execute("set session_replication_role = origin");
+    JsonNode tampered = objectQuery("invoice", "AP-71039");
+    assertThat(tampered.get("allVerified").asBoolean()).isFalse();
+    assertThat(tampered.get("events")).hasSize(3).allMatch(e -> !e.get("verified").asBoolean()
+        && e.get("problem").asText().contains("do not lead from this record to the batch's root"));
+    assertThat(offlineProblems(tampered)).hasSize(3);
+    // a record whose path does not pass through the rewritten node still verifies
+    JsonNode late = objectQuery("invoice", "AP-71007");
+    assertThat(late.get("allVerified").asBoolean()).as(late.toString()).isTrue();
+  }
+
+  @Test
   void anUnmappedRecordIsKeptRawAndCounted() {
     var before = source("ERP-GL");
     String printed = "{\"time\": " + morning.getEpochSecond() + ", \"event\": {\"user\": \"john\", \"action\": "

@@ -62,6 +62,36 @@ class MerkleTest {
   }
 
   @Test
+  void aStoredTreeGivesTheSameRootAndPathsAsTheLeaves() {
+    for (int n : new int[] {1, 2, 3, 5, 7, 8, 9, 31, 33, 100, 1000}) {
+      List<byte[]> leaves = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        leaves.add(Merkle.leafHash(("record " + i).getBytes()));
+      }
+      byte[] tree = Merkle.tree(leaves);
+      assertThat(tree).hasSize(32 * (2 * n - 1));
+      assertThat(Merkle.treeRoot(tree)).isEqualTo(Merkle.root(leaves));
+      for (int i = 0; i < n; i++) {
+        List<byte[]> fromTree = Merkle.path(tree, n, i);
+        List<byte[]> fromLeaves = Merkle.path(leaves, i);
+        assertThat(fromTree).as("leaf %d of %d", i, n).hasSameSizeAs(fromLeaves);
+        for (int p = 0; p < fromTree.size(); p++) {
+          assertThat(fromTree.get(p)).as("leaf %d of %d, step %d", i, n, p).isEqualTo(fromLeaves.get(p));
+        }
+      }
+    }
+    {
+      // a tree of the wrong size for its leaf count is refused, not read past its end
+      byte[] three = Merkle.tree(List.of(Merkle.leafHash(new byte[1]), Merkle.leafHash(new byte[2]),
+          Merkle.leafHash(new byte[3])));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Merkle.path(three, 4, 0))
+          .isInstanceOf(IllegalArgumentException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Merkle.path(three, 3, 3))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void leafAndNodeHashesAreDomainSeparated() {
     byte[] a = Merkle.leafHash("a".getBytes());
     byte[] b = Merkle.leafHash("b".getBytes());
