@@ -103,16 +103,73 @@ public class LogQueries {
     if (rows.size() > max) {
       throw new BadRequestException("to", "the period holds more than " + max + " events: ask for a shorter one");
     }
-    Map<Long, LogStore.Batch> batches = store.batches(rows.stream().map(LogStore.Stored::batchId)
-        .filter(java.util.Objects::nonNull).collect(Collectors.toSet())).stream()
-        .collect(Collectors.toMap(LogStore.Batch::id, b -> b));
+    java.util.Set<Long> treeKept = new java.util.HashSet<>();
+    Map<Long, LogStore.Batch> batches = store.batchHeads(rows.stream().map(LogStore.Stored::batchId)
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet()), treeKept);
+    Map<Long, PathNodes> paths = paths(rows, batches, treeKept);
     Map<Long, StoredAuditEvent> carriers = carriers(batches.values());
     List<Event> events = new ArrayList<>();
     for (LogStore.Stored row : rows) {
-      events.add(event(row, batches.get(row.batchId()), row.batchId() == null ? Optional.empty()
-          : Optional.ofNullable(carriers.get(row.batchId()))));
+      events.add(event(row, row.batchId() == null ? null : batches.get(row.batchId()), paths.get(row.record().id()),
+          row.batchId() == null
+          ? Optional.empty() : Optional.ofNullable(carriers.get(row.batchId()))));
     }
     return new Answer(period[0], period[1], events.size(), events.stream().allMatch(Event::verified), events);
+  }
+
+  /** A sealed record's leaf hash as its batch holds it, and its audit path from the leaf up. */
+  private record PathNodes(byte[] storedLeaf, List<byte[]> path) {}
+
+  /**
+   * Per record in a batch, its stored leaf and audit path: read node by node from the batch's stored tree (one query
+   * for the whole answer), or computed from the leaves of a batch sealed before trees were kept.
+   */
+  private Map<Long, PathNodes> paths(List<LogStore.Stored> rows, Map<Long, LogStore.Batch> batches,
+      java.util.Set<Long> treeKept) {
+    List<Long> batchIds = new ArrayList<>();
+    List<Integer> nodes = new ArrayList<>();
+    java.util.Set<Long> leavesNeeded = new java.util.HashSet<>();
+    for (LogStore.Stored row : rows) {
+      LogStore.Batch batch = row.batchId() == null ? null : batches.get(row.batchId());
+      if (batch == null || row.leafIndex() >= batch.leafCount()) {
+        continue;
+      }
+      if (treeKept.contains(batch.id())) {
+        for (int node : Merkle.pathNodes(batch.leafCount(), row.leafIndex())) {
+          batchIds.add(batch.id());
+          nodes.add(node);
+        }
+      } else {
+        leavesNeeded.add(batch.id());
+      }
+    }
+    Map<Long, Map<Integer, byte[]>> stored = store.treeNodes(batchIds, nodes);
+    Map<Long, byte[]> leaves = store.leaves(leavesNeeded);
+    Map<Long, PathNodes> paths = new HashMap<>();
+    for (LogStore.Stored row : rows) {
+      LogStore.Batch batch = row.batchId() == null ? null : batches.get(row.batchId());
+      if (batch == null || row.leafIndex() >= batch.leafCount()) {
+        continue;
+      }
+      if (treeKept.contains(batch.id())) {
+        int[] onPath = Merkle.pathNodes(batch.leafCount(), row.leafIndex());
+        Map<Integer, byte[]> got = stored.getOrDefault(batch.id(), Map.of());
+        List<byte[]> path = new ArrayList<>();
+        for (int i = 0; i < onPath.length - 1; i++) {
+          path.add(got.getOrDefault(onPath[i], new byte[32]));
+        }
+        paths.put(row.record().id(), new PathNodes(got.getOrDefault(onPath[onPath.length - 1], new byte[32]), path));
+      } else if (leaves.get(batch.id()) != null && leaves.get(batch.id()).length == 32 * batch.leafCount()) {
+        byte[] all = leaves.get(batch.id());
+        List<byte[]> hashes = new ArrayList<>(batch.leafCount());
+        for (int i = 0; i < batch.leafCount(); i++) {
+          hashes.add(java.util.Arrays.copyOfRange(all, 32 * i, 32 * i + 32));
+        }
+        paths.put(row.record().id(), new PathNodes(hashes.get(row.leafIndex()), Merkle.path(hashes,
+            row.leafIndex())));
+      }
+    }
+    return paths;
   }
 
   /**
@@ -133,7 +190,8 @@ public class LogQueries {
     return carriers;
   }
 
-  private Event event(LogStore.Stored row, LogStore.Batch batch, Optional<StoredAuditEvent> carrier) {
+  private Event event(LogStore.Stored row, LogStore.Batch batch, PathNodes nodes,
+      Optional<StoredAuditEvent> carrier) {
     LogRecord r = row.record();
     Proof proof = null;
     String problem = null;
@@ -144,18 +202,16 @@ public class LogQueries {
     } else {
       byte[] canonical = r.canonical();
       byte[] leaf = Merkle.leafHash(canonical);
-      List<byte[]> leaves = batch.leafHashes();
-      boolean inBatch = row.leafIndex() < leaves.size();
-      List<byte[]> path = !inBatch ? List.of() : batch.tree() != null
-          && batch.tree().length == 32 * (2 * batch.leafCount() - 1)
-          ? Merkle.path(batch.tree(), batch.leafCount(), row.leafIndex()) : Merkle.path(leaves, row.leafIndex());
+      List<byte[]> path = nodes == null ? List.of() : nodes.path();
       byte[] root = Merkle.unhex(batch.root().strip());
       AuditLink link = carrier.map(e -> new AuditLink(e.sequence(), e.action(), e.objectId(), e.chainSeq(), e.hash(),
           e.details().get("root"), e.details().get("leafCount"))).orElse(null);
       proof = new Proof(batch.id(), Base64.getEncoder().encodeToString(canonical), Merkle.hex(leaf), row.leafIndex(),
           batch.leafCount(), path.stream().map(Merkle::hex).toList(), batch.root().strip(), link);
-      if (!Merkle.verify(leaf, row.leafIndex(), batch.leafCount(), path, root)) {
-        problem = inBatch && !MessageDigest.isEqual(leaf, leaves.get(row.leafIndex()))
+      if (nodes == null) {
+        problem = "batch " + batch.id() + " holds no leaf " + row.leafIndex() + " (its hashes are missing or cut)";
+      } else if (!Merkle.verify(leaf, row.leafIndex(), batch.leafCount(), path, root)) {
+        problem = !MessageDigest.isEqual(leaf, nodes.storedLeaf())
             ? "the record as stored does not hash to the leaf sealed in batch " + batch.id()
                 + ": it was changed after sealing"
             : "the hashes stored with batch " + batch.id() + " do not lead from this record to the batch's root";
@@ -164,7 +220,7 @@ public class LogQueries {
       } else if (link.sequence() != batch.auditEventId() || !batch.root().strip().equals(String.valueOf(link.root()))
           || !String.valueOf(batch.leafCount()).equals(String.valueOf(link.leafCount()))) {
         problem = "batch " + batch.id() + "'s root or size differs from what its audit event carries";
-      } else if (!MessageDigest.isEqual(leaf, leaves.get(row.leafIndex()))) {
+      } else if (!MessageDigest.isEqual(leaf, nodes.storedLeaf())) {
         problem = "the stored leaf hash differs from the record's";
       }
     }

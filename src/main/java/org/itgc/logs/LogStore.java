@@ -206,17 +206,68 @@ class LogStore {
     }
   }
 
-  List<Batch> batches(java.util.Collection<Long> ids) {
+
+  /** The batches without their leaves and trees ({@code tree} and {@code leaves} null); {@code treeKept} says which have one. */
+  Map<Long, Batch> batchHeads(java.util.Collection<Long> ids, Set<Long> treeKept) {
+    Map<Long, Batch> heads = new java.util.HashMap<>();
     if (ids.isEmpty()) {
-      return List.of();
+      return heads;
     }
-    return jdbc.query(con -> {
-      PreparedStatement ps = con.prepareStatement("select * from logs_batch where id = any(?)");
+    jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement("""
+          select id, system_id, sealed_at, leaf_count, root, first_record_id, last_record_id, audit_event_id,
+                 tree is not null as tree_kept
+          from logs_batch where id = any(?)""");
       ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
       return ps;
-    }, (rs, i) -> new Batch(rs.getLong("id"), rs.getString("system_id"), rs.getTimestamp("sealed_at").toInstant(),
-        rs.getInt("leaf_count"), rs.getString("root"), rs.getBytes("leaves"), rs.getLong("first_record_id"),
-        rs.getLong("last_record_id"), rs.getLong("audit_event_id"), rs.getBytes("tree")));
+    }, rs -> {
+      Batch batch = new Batch(rs.getLong("id"), rs.getString("system_id"), rs.getTimestamp("sealed_at").toInstant(),
+          rs.getInt("leaf_count"), rs.getString("root"), null, rs.getLong("first_record_id"),
+          rs.getLong("last_record_id"), rs.getLong("audit_event_id"), null);
+      heads.put(batch.id(), batch);
+      if (rs.getBoolean("tree_kept")) {
+        treeKept.add(batch.id());
+      }
+    });
+    return heads;
+  }
+
+  /**
+   * Nodes of stored trees, by batch and node number (pre-order, {@link Merkle#tree}): only those asked for, so that a
+   * proof reads a few hundred bytes of its batch, not the whole tree.
+   */
+  Map<Long, Map<Integer, byte[]>> treeNodes(List<Long> batchIds, List<Integer> nodes) {
+    Map<Long, Map<Integer, byte[]>> found = new java.util.HashMap<>();
+    if (batchIds.isEmpty()) {
+      return found;
+    }
+    jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement("""
+          select w.batch_id, w.node, substring(b.tree from w.node * 32 + 1 for 32) as hash
+          from unnest(?::bigint[], ?::int[]) as w(batch_id, node) join logs_batch b on b.id = w.batch_id""");
+      ps.setArray(1, con.createArrayOf("bigint", batchIds.toArray()));
+      ps.setArray(2, con.createArrayOf("integer", nodes.toArray()));
+      return ps;
+    }, rs -> {
+      found.computeIfAbsent(rs.getLong(1), b -> new java.util.HashMap<>()).put(rs.getInt(2), rs.getBytes(3));
+    });
+    return found;
+  }
+
+  /** The leaf hashes of batches (32 bytes each, in leaf order), for batches sealed before trees were kept. */
+  Map<Long, byte[]> leaves(java.util.Collection<Long> ids) {
+    Map<Long, byte[]> found = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement("select id, leaves from logs_batch where id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      return ps;
+    }, rs -> {
+      found.put(rs.getLong(1), rs.getBytes(2));
+    });
+    return found;
   }
 
   // ---- queries

@@ -109,25 +109,51 @@ public final class Merkle {
     if (index < 0 || index >= size || nodes.length != 32 * (2 * size - 1)) {
       throw new IllegalArgumentException("leaf " + index + " is not in a stored tree of " + size);
     }
+    int[] onPath = pathNodes(size, index);
     List<byte[]> path = new ArrayList<>();
+    for (int i = 0; i < onPath.length - 1; i++) {
+      path.add(node(nodes, onPath[i]));
+    }
+    return path;
+  }
+
+  /** Node {@code node} (its number in pre-order) of a tree stored by {@link #tree}. */
+  public static byte[] node(byte[] nodes, int node) {
+    return java.util.Arrays.copyOfRange(nodes, 32 * node, 32 * node + 32);
+  }
+
+  /**
+   * The numbers, in the pre-order of {@link #tree}, of the nodes on the audit path of leaf {@code index} in a tree of
+   * {@code size} leaves, from the leaf up; the last element of the answer is the leaf's own node.
+   */
+  public static int[] pathNodes(int size, int index) {
+    if (index < 0 || index >= size) {
+      throw new IllegalArgumentException("leaf " + index + " is not in a tree of " + size);
+    }
+    int[] found = new int[65];
+    int depth = 0;
     int node = 0;
     int from = 0;
     int n = size;
     while (n > 1) {
       int k = split(n);
       if (index - from < k) {
-        path.add(java.util.Arrays.copyOfRange(nodes, 32 * (node + 2 * k), 32 * (node + 2 * k) + 32));
+        found[depth++] = node + 2 * k;
         node = node + 1;
         n = k;
       } else {
-        path.add(java.util.Arrays.copyOfRange(nodes, 32 * (node + 1), 32 * (node + 1) + 32));
+        found[depth++] = node + 1;
         node = node + 2 * k;
         from += k;
         n -= k;
       }
     }
-    java.util.Collections.reverse(path);
-    return path;
+    int[] answer = new int[depth + 1];
+    for (int i = 0; i < depth; i++) {
+      answer[i] = found[depth - 1 - i];
+    }
+    answer[depth] = node;
+    return answer;
   }
 
   /**

@@ -78,6 +78,9 @@ class MerkleTest {
         for (int p = 0; p < fromTree.size(); p++) {
           assertThat(fromTree.get(p)).as("leaf %d of %d, step %d", i, n, p).isEqualTo(fromLeaves.get(p));
         }
+        int[] nodes = Merkle.pathNodes(n, i);
+        assertThat(Merkle.node(tree, nodes[nodes.length - 1])).as("leaf node of %d of %d", i, n)
+            .isEqualTo(leaves.get(i));
       }
     }
     {
