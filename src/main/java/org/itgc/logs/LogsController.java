@@ -16,10 +16,12 @@ class LogsController {
 
   private final LogQueries queries;
   private final LogSources sources;
+  private final LogForwarder forwarder;
 
-  LogsController(LogQueries queries, LogSources sources) {
+  LogsController(LogQueries queries, LogSources sources, LogForwarder forwarder) {
     this.queries = queries;
     this.sources = sources;
+    this.forwarder = forwarder;
   }
 
   /** Who touched object {type}/{id} in [from, to): every read and change, each with its inclusion proof. */
@@ -40,5 +42,11 @@ class LogsController {
   @GetMapping("/api/logs/sources")
   Map<String, List<Map<String, Object>>> sources() {
     return Map.of("sources", queries.sources(sources.systems()));
+  }
+
+  /** Per forwarding destination: cursor, lag, delivered, dead letters with their reasons, last error, stall. */
+  @GetMapping("/api/logs/forwarding")
+  Map<String, List<Map<String, Object>>> forwarding() {
+    return Map.of("destinations", forwarder.status());
   }
 }
