@@ -17,5 +17,6 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     classes = org.itgc.ItgcEngineApplication.class)
 @ActiveProfiles({"demo", "test"})
-@ContextConfiguration(initializers = {MailPortInitializer.class, SyslogPortInitializer.class})
+@ContextConfiguration(initializers = {MailPortInitializer.class, SyslogPortInitializer.class,
+    ForwardDestinationsInitializer.class})
 public @interface IntegrationTest {}
