@@ -1,7 +1,6 @@
 package org.itgc.logs;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -79,7 +78,11 @@ public record LogRecord(long id, Instant occurredAt, Instant receivedAt, String 
   }
 
   private static void bytes(ByteArrayOutputStream out, byte[] value) {
-    out.writeBytes(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+    int length = value == null ? -1 : value.length;
+    out.write(length >>> 24);
+    out.write(length >>> 16);
+    out.write(length >>> 8);
+    out.write(length);
     if (value != null) {
       out.writeBytes(value);
     }
