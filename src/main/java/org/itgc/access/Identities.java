@@ -82,6 +82,30 @@ public class Identities {
     return jdbc.query("select * from access_identity where user_name = ?", Identities::map, userName).stream().findFirst();
   }
 
+  /** The identities with these ids, by id (one query; ids not known are absent). */
+  public java.util.Map<String, Identity> findAll(java.util.Collection<String> ids) {
+    return byColumn("id", ids);
+  }
+
+  /** The identities with these user names, by user name (one query; names not known are absent). */
+  public java.util.Map<String, Identity> findAllByUserName(java.util.Collection<String> userNames) {
+    return byColumn("user_name", userNames);
+  }
+
+  private java.util.Map<String, Identity> byColumn(String column, java.util.Collection<String> values) {
+    java.util.Map<String, Identity> found = new java.util.HashMap<>();
+    if (values.isEmpty()) {
+      return found;
+    }
+    jdbc.query(con -> {
+      var ps = con.prepareStatement("select distinct on (" + column + ") * from access_identity where " + column
+          + " = any(?) order by " + column + ", id");
+      ps.setArray(1, con.createArrayOf("varchar", values.toArray()));
+      return ps;
+    }, (java.sql.ResultSet rs, int row) -> found.put(rs.getString(column), Identities.map(rs, row)));
+    return found;
+  }
+
   public Identity require(String field, String id) {
     if (id == null || id.isBlank()) {
       throw InvalidInputException.of(field, "is required");

@@ -177,9 +177,7 @@ public class LogWatch implements SmartLifecycle {
       return new int[3];
     }
     LogWatchDecision.Parsed version = decision.current();
-    Instant first = records.stream().map(LogRecord::occurredAt).min(Instant::compareTo).orElseThrow();
-    Instant last = records.stream().map(LogRecord::occurredAt).max(Instant::compareTo).orElseThrow();
-    LogWatchFacts.Batch lookups = facts.batch(first, last);
+    LogWatchFacts.Batch lookups = facts.batch(records);
     Instant now = clock.instant();
     int fired = 0;
     int raised = 0;

@@ -60,9 +60,29 @@ class LogWatchFacts {
     this.failedLoginWindow = failedLoginWindow;
   }
 
-  /** Lookups for the events of one round, which lie between {@code from} and {@code to}. */
-  Batch batch(Instant from, Instant to) {
-    return new Batch(from, to);
+  /**
+   * Lookups for the events of one round: the people they name (actors, and the subjects of privilege changes) read
+   * in one query per way of naming them, the rest on first use.
+   */
+  Batch batch(List<LogRecord> records) {
+    Instant from = records.stream().map(LogRecord::occurredAt).min(Instant::compareTo).orElseThrow();
+    Instant to = records.stream().map(LogRecord::occurredAt).max(Instant::compareTo).orElseThrow();
+    Batch batch = new Batch(from, to);
+    Map<String, java.util.Set<String>> byUserName = new HashMap<>();
+    Map<String, java.util.Set<String>> byId = new HashMap<>();
+    for (LogRecord r : records) {
+      LogSourcesFile.Watch watch = sources.watch(r.system());
+      Map<String, java.util.Set<String>> names = "userName".equals(watch.actorIs()) ? byUserName : byId;
+      if (r.actor() != null) {
+        names.computeIfAbsent(r.system(), k -> new java.util.HashSet<>()).add(r.actor());
+      }
+      if (LogAction.PRIVILEGE_CHANGE.value().equals(r.action()) && r.objectId() != null) {
+        names.computeIfAbsent(r.system(), k -> new java.util.HashSet<>()).add(r.objectId());
+      }
+    }
+    batch.know(byUserName, identities::findAllByUserName);
+    batch.know(byId, identities::findAll);
+    return batch;
   }
 
   /** Lookups shared by the events of one round. */
@@ -78,6 +98,19 @@ class LogWatchFacts {
     Batch(Instant from, Instant to) {
       this.from = from;
       this.to = to;
+    }
+
+    /** Reads the people named per system in one query, and remembers who is not known too. */
+    private void know(Map<String, java.util.Set<String>> namesBySystem,
+        java.util.function.Function<java.util.Collection<String>, Map<String, Identity>> read) {
+      java.util.Set<String> all = new java.util.HashSet<>();
+      namesBySystem.values().forEach(all::addAll);
+      if (all.isEmpty()) {
+        return;
+      }
+      Map<String, Identity> found = read.apply(all);
+      namesBySystem.forEach((system, names) -> names.forEach(name -> people.put(system + "\u0000" + name,
+          Optional.ofNullable(found.get(name)))));
     }
 
     /** Failed logins of the actor on the system in (at - window, at]: one query per actor and round. */
