@@ -1,10 +1,8 @@
 package org.itgc.controls;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -16,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.itgc.audit.AuditCheckpoints;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
 import org.itgc.audit.AuditSealer;
@@ -53,15 +48,15 @@ public class EvidencePacks {
   private final org.itgc.audit.AuditArchive archive;
   private final AuditRecorder audit;
   private final AuditTrail trail;
-  private final AuditCheckpoints checkpointStore;
+  private final SignedPacks signedPacks;
   private final ObjectMapper json;
   private final Clock clock;
 
   EvidencePacks(JdbcTemplate jdbc, ControlsCatalogue catalogue, EvidencePopulations populations, SamplingPlan sampling,
       AuditSealer sealer, org.itgc.audit.AuditArchive archive, AuditRecorder audit, AuditTrail trail,
-      AuditCheckpoints checkpointStore, ObjectMapper json, Clock clock) {
+      SignedPacks signedPacks, ObjectMapper json, Clock clock) {
+    this.signedPacks = signedPacks;
     this.trail = trail;
-    this.checkpointStore = checkpointStore;
     this.jdbc = jdbc;
     this.catalogue = catalogue;
     this.populations = populations;
@@ -138,7 +133,7 @@ public class EvidencePacks {
     sampleFile.put("samples", samples);
     files.put("samples.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(sampleFile));
 
-    List<long[]> ranges = new ArrayList<>();
+    List<Long> linked = new ArrayList<>();
     // events of months that have left the hot tier come from the archive's verified segments
     java.util.Set<String> sampleObjects = new java.util.HashSet<>();
     for (String id : samples) {
@@ -178,12 +173,8 @@ public class EvidencePacks {
         events = new ArrayList<>(events.subList(0, EVENTS_PER_SAMPLE));
       }
       for (Map<String, Object> event : events) {
-        long seq = (Long) event.get("seq");
-        // a checkpoint of the key the pack ships (checkpointNow above signed one at the head)
-        Long covering = checkpointStore.covering(seq, sealer.key().keyId());
-        if (covering != null) {
-          ranges.add(new long[] {seq, covering});
-        }
+        // covered by a checkpoint of the key the pack ships (checkpointNow above signed one at the head)
+        linked.add((Long) event.get("seq"));
       }
       Map<String, Object> evidence = new LinkedHashMap<>();
       evidence.put("itemId", id);
@@ -192,30 +183,7 @@ public class EvidencePacks {
       files.put(String.format("evidence/%03d-%s.json", n++, id.replaceAll("[^A-Za-z0-9._-]", "_")),
           json.writerWithDefaultPrettyPrinter().writeValueAsBytes(evidence));
     }
-    List<long[]> merged = merge(ranges);
-    StringBuilder segments = new StringBuilder();
-    List<Long> checkpointSeqs = new ArrayList<>();
-    for (long[] range : merged) {
-      checkpointSeqs.add(range[1]);
-      for (Map<String, Object> link : archive.links(range[0], range[1])) {
-        segments.append(json.writeValueAsString(link)).append('\n');
-      }
-    }
-    files.put("chain/segments.jsonl", segments.toString().getBytes(StandardCharsets.UTF_8));
-    List<Map<String, Object>> checkpoints = new ArrayList<>();
-    for (Long seq : checkpointSeqs) {
-      checkpointStore.at(seq).ifPresent(signed -> {
-        Map<String, Object> checkpoint = new LinkedHashMap<>();
-        checkpoint.put("seq", signed.seq());
-        checkpoint.put("headHash", signed.headHash());
-        checkpoint.put("createdAt", signed.createdAt().toString());
-        checkpoint.put("keyId", signed.keyId());
-        checkpoint.put("signature", signed.signature());
-        checkpoints.add(checkpoint);
-      });
-    }
-    files.put("chain/checkpoints.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoints));
-    files.put("public-key.pem", sealer.key().publicPem().getBytes(StandardCharsets.US_ASCII));
+    signedPacks.addChain(files, linked);
     files.put("README.txt", readme(control, size).getBytes(StandardCharsets.UTF_8));
 
     String id = "EP-" + clock.instant().toEpochMilli();
@@ -226,21 +194,7 @@ public class EvidencePacks {
     manifest.put("to", to.toString());
     manifest.put("createdAt", clock.instant().toString());
     manifest.put("createdBy", actor);
-    manifest.put("keyId", sealer.key().keyId());
-    Map<String, String> hashes = new TreeMap<>();
-    files.forEach((name, bytes) -> hashes.put(name, org.itgc.platform.Hashes.sha256(bytes)));
-    manifest.put("files", hashes);
-    byte[] manifestBytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
-    String signature;
-    try {
-      signature = sealer.key().sign(new String(manifestBytes, StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign the evidence pack", e);
-    }
-    files.put("manifest.json", manifestBytes);
-    files.put("manifest.sig", signature.getBytes(StandardCharsets.US_ASCII));
-
-    byte[] zip = zip(files);
+    byte[] zip = signedPacks.sign(files, manifest);
     String digest = org.itgc.platform.Hashes.sha256(zip);
     jdbc.update(con -> {
       var ps = con.prepareStatement("""
@@ -436,20 +390,6 @@ public class EvidencePacks {
     return content.get(0);
   }
 
-  private static List<long[]> merge(List<long[]> ranges) {
-    ranges.sort((a, b) -> Long.compare(a[0], b[0]));
-    List<long[]> merged = new ArrayList<>();
-    for (long[] range : ranges) {
-      if (!merged.isEmpty() && range[0] <= merged.get(merged.size() - 1)[1]) {
-        long[] last = merged.get(merged.size() - 1);
-        last[1] = Math.max(last[1], range[1]);
-      } else {
-        merged.add(new long[] {range[0], range[1]});
-      }
-    }
-    return merged;
-  }
-
   private static Map<String, Object> cells(Map<String, Object> row) {
     Map<String, Object> out = new LinkedHashMap<>();
     row.forEach((k, v) -> out.put(k, cell(v)));
@@ -458,18 +398,6 @@ public class EvidencePacks {
 
   private static Object cell(Object value) {
     return value instanceof Timestamp t ? t.toInstant().toString() : value instanceof java.sql.Date d ? d.toString() : value;
-  }
-
-  private static byte[] zip(Map<String, byte[]> files) throws IOException {
-    var out = new ByteArrayOutputStream();
-    try (var zip = new ZipOutputStream(out)) {
-      for (var file : files.entrySet()) {
-        zip.putNextEntry(new ZipEntry(file.getKey()));
-        zip.write(file.getValue());
-        zip.closeEntry();
-      }
-    }
-    return out.toByteArray();
   }
 
   private static String readme(Control control, int size) {
