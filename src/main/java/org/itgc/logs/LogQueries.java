@@ -71,9 +71,8 @@ public class LogQueries {
   public record Answer(Instant from, Instant to, int count, boolean allVerified, List<Event> events) {}
 
   public Answer byObject(String type, String id, Instant from, Instant to) {
-    Instant[] period = period(from, to);
-    List<LogStore.Stored> rows = store.byObject(type, id, period[0], period[1], max + 1);
-    Answer answer = answer(rows, period);
+    Answer answer = object(type, id, from, to);
+    Instant[] period = {answer.from(), answer.to()};
     audit.record(AuditEvent.of("logs.query.object", "log-object", type + "/" + id)
         .detail("from", period[0].toString()).detail("to", period[1].toString()).detail("events", answer.count())
         .detail("allVerified", answer.allVerified()).build());
@@ -81,13 +80,24 @@ public class LogQueries {
   }
 
   public Answer byActor(String actor, Instant from, Instant to) {
-    Instant[] period = period(from, to);
-    List<LogStore.Stored> rows = store.byActor(actor, period[0], period[1], max + 1);
-    Answer answer = answer(rows, period);
+    Answer answer = actor(actor, from, to);
+    Instant[] period = {answer.from(), answer.to()};
     audit.record(AuditEvent.of("logs.query.actor", "log-actor", actor)
         .detail("from", period[0].toString()).detail("to", period[1].toString()).detail("events", answer.count())
         .detail("allVerified", answer.allVerified()).build());
     return answer;
+  }
+
+  /** The object's events of the period with their proofs, not audited (the caller records what it makes of them). */
+  Answer object(String type, String id, Instant from, Instant to) {
+    Instant[] period = period(from, to);
+    return answer(store.byObject(type, id, period[0], period[1], max + 1), period);
+  }
+
+  /** The person's events of the period with their proofs, not audited (the caller records what it makes of them). */
+  Answer actor(String actor, Instant from, Instant to) {
+    Instant[] period = period(from, to);
+    return answer(store.byActor(actor, period[0], period[1], max + 1), period);
   }
 
   private Instant[] period(Instant from, Instant to) {

@@ -170,6 +170,37 @@ class LogWatchStore {
             (Long) rs.getObject("exception_id"), rs.getInt("repeats")), actor);
   }
 
+  /**
+   * The firings whose first event occurred in [from, to), of the system, rule and actor when given, oldest first; at
+   * most {@code limit}.
+   */
+  List<LogFindings.Finding> findings(Instant from, Instant to, String system, String rule, String actor, int limit) {
+    StringBuilder sql = new StringBuilder("select f.*, f.inputs::text as inputs_text from logs_watch_firing f "
+        + "where f.occurred_at >= ? and f.occurred_at < ?");
+    List<Object> args = new java.util.ArrayList<>(List.of(Timestamp.from(from), Timestamp.from(to)));
+    if (system != null) {
+      sql.append(" and f.system_id = ?");
+      args.add(system);
+    }
+    if (rule != null) {
+      sql.append(" and f.rule_id = ?");
+      args.add(rule);
+    }
+    if (actor != null) {
+      sql.append(" and f.actor = ?");
+      args.add(actor);
+    }
+    sql.append(" order by f.occurred_at, f.rule_id, f.actor, f.object_key limit ?");
+    args.add(limit);
+    return jdbc.query(sql.toString(), (rs, i) -> new LogFindings.Finding(rs.getString("rule_id"),
+        rs.getString("severity"), rs.getString("control_id"), rs.getString("system_id"), rs.getString("actor"),
+        "-".equals(rs.getString("object_key")) ? null : rs.getString("object_key"),
+        rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("hour").toInstant(), rs.getInt("repeats"),
+        rs.getLong("record_id"), rs.getString("decision_definition_id"), rs.getInt("decision_version"),
+        rs.getString("inputs_text"), (Long) rs.getObject("exception_id"), rs.getTimestamp("fired_at").toInstant()),
+        args.toArray());
+  }
+
   private static Silence silence(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Silence(rs.getLong("id"), rs.getString("system_id"), instant(rs, "silent_since"),
         instant(rs, "last_received_at"), rs.getString("expected_every"), instant(rs, "detected_at"),
