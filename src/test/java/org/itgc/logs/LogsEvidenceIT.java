@@ -27,6 +27,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.itgc.support.Http;
 import org.itgc.support.IntegrationTest;
+import org.itgc.support.WebSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -273,12 +274,95 @@ class LogsEvidenceIT {
         assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("Forbidden")
             .doesNotContain("\"events\"", "ruleId", "PK\u0003\u0004");
       }
+      var page = WebSession.signedIn(port, user).get("/app/evidence/logs?question=object&objectType=invoice&objectId="
+          + invoice);
+      assertThat(page.status()).as(user).isEqualTo(403);
+      assertThat(page.body()).contains("You may not open this page").doesNotContain(changer);
+      assertThat(WebSession.signedIn(port, user).get("/app/evidence/logs/pack?question=actor&actor=" + viewer).status())
+          .isEqualTo(403);
     }
     assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'logs.pack.object' "
         + "and object_id = ? and actor in ('rachel', 'ivan')", Integer.class, "invoice/" + invoice)).isZero();
     for (String user : List.of("audrey", "grace", "sam")) {
       assertThat(download(user, "/api/logs/findings?actor=" + burster).statusCode()).as(user).isEqualTo(200);
     }
+  }
+
+  // ------------------------------------------------------------------ the page
+
+  @Test
+  void thePageAnswersBothQuestionsAndListsTheFindings() {
+    var sam = WebSession.signedIn(port, "sam");
+    var home = sam.get("/app/evidence/logs");
+    assertThat(home.status()).as(home.body()).isEqualTo(200);
+    assertThat(home.body()).contains("id=\"nav-logs\"", "id=\"logs-form\"").doesNotContain("id=\"log-events\"");
+
+    var audrey = WebSession.signedIn(port, "audrey");
+    assertThat(audrey.get("/app/evidence").body()).contains("href=\"/app/evidence/logs\"");
+    var object = audrey.get("/app/evidence/logs?question=object&objectType=invoice&objectId=" + invoice + "&from="
+        + from + "&to=" + to);
+    assertThat(object.status()).as(object.body()).isEqualTo(200);
+    String body = object.body();
+    assertThat(body).contains("3 event(s)", "every proof verifies", viewer, changer, "invoice/" + invoice,
+        "10.7.0.1", "10.7.0.2", "{&quot;amount&quot;:700}", "{&quot;amount&quot;:777}", "id=\"download-pack\"");
+    assertThat(rows(body)).containsExactly(
+        List.of("ERP-GL", viewer, "read", "invoice/" + invoice, "no", "", "", "10.7.0.1", "\u2713"),
+        List.of("ERP-GL", changer, "read", "invoice/" + invoice, "no", "", "", "10.7.0.2", "\u2713"),
+        List.of("ERP-GL", changer, "update", "invoice/" + invoice, "yes", "{&quot;amount&quot;:700}",
+            "{&quot;amount&quot;:777}", "10.7.0.2", "\u2713"));
+    String packLink = body.substring(body.indexOf("id=\"download-pack\" href=\"") + 25);
+    packLink = packLink.substring(0, packLink.indexOf('"')).replace("&amp;", "&");
+    var pack = audrey.get(packLink);
+    assertThat(pack.status()).as(packLink).isEqualTo(200);
+    assertThat(pack.contentType()).startsWith("application/zip");
+
+    // the system narrows the table
+    assertThat(rows(audrey.get("/app/evidence/logs?question=object&objectType=invoice&objectId=" + invoice
+        + "&system=AP-PAY").body())).isEmpty();
+
+    var person = audrey.get("/app/evidence/logs?question=actor&actor=" + viewer + "&from=" + from);
+    assertThat(person.status()).isEqualTo(200);
+    assertThat(rows(person.body())).extracting(r -> r.get(2)).containsExactly("login", "read", "logout");
+
+    var findingsPage = audrey.get("/app/evidence/logs?question=findings&actor=" + burster);
+    assertThat(findingsPage.status()).isEqualTo(200);
+    assertThat(findingsPage.body()).contains("2 finding(s)", "LW-FAILED-LOGIN-BURST", "LW-SENSITIVE-READ", "IA-01",
+        "vendor-bank-account/" + bankAccount);
+
+    // bad input: a form error naming the field, not an error page
+    var missing = audrey.get("/app/evidence/logs?question=object&objectType=invoice");
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.body()).contains("id=\"form-errors\"", "id=\"error-objectId\"", "is required")
+        .doesNotContain("Something went wrong", "id=\"log-events\"");
+    var badDate = audrey.get("/app/evidence/logs?question=actor&actor=" + viewer + "&from=2026-13-45");
+    assertThat(badDate.status()).isEqualTo(400);
+    assertThat(badDate.body()).contains("id=\"error-from\"", "2026-13-45", "is not a date")
+        .doesNotContain("id=\"log-events\"");
+    var noPerson = audrey.get("/app/evidence/logs?question=actor&from=" + from);
+    assertThat(noPerson.body()).contains("id=\"error-actor\"");
+    var badSystem = audrey.get("/app/evidence/logs?question=findings&system=NO-SUCH");
+    assertThat(badSystem.status()).isEqualTo(400);
+    assertThat(badSystem.body()).contains("id=\"error-system\"");
+
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'logs.query.object' "
+        + "and object_id = ? and actor = 'audrey'", Integer.class, "invoice/" + invoice)).isGreaterThanOrEqualTo(2);
+  }
+
+  /** The cells of the page's event table after the time: system, actor, action, object, changes, ..., verified. */
+  private static List<List<String>> rows(String html) {
+    List<List<String>> rows = new ArrayList<>();
+    var row = java.util.regex.Pattern.compile("<tr class=\"log-event\">(.*?)</tr>", java.util.regex.Pattern.DOTALL)
+        .matcher(html);
+    while (row.find()) {
+      List<String> cells = new ArrayList<>();
+      var cell = java.util.regex.Pattern.compile("<td[^>]*>(.*?)</td>", java.util.regex.Pattern.DOTALL)
+          .matcher(row.group(1));
+      while (cell.find()) {
+        cells.add(cell.group(1).replaceAll("<[^>]+>", "").strip());
+      }
+      rows.add(cells.subList(1, cells.size()));
+    }
+    return rows;
   }
 
   // ------------------------------------------------------------------ zip helpers
