@@ -251,7 +251,10 @@ final class LogPackVerifier {
     String[] fields = new String[10];
     int[] at = {0};
     for (int i = 0; i < 10; i++) {
-      if (i == 3) {
+      if (i == 3 && at[0] < bytes.length && bytes[at[0]] == '-') {
+        at[0]++;
+        fields[i] = null;
+      } else if (i == 3) {
         int count = number(bytes, at, (byte) '*');
         if (count < 0) {
           return null;
