@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -112,35 +110,14 @@ public class AuditArchive {
    * were handed over: a caller keeps what it collected only when this returns.
    */
   public void verify(String label, Consumer<JsonNode> each) throws IOException {
-    Path manifestFile = files.manifest(label);
-    Path signatureFile = files.signature(label);
-    if (!Files.exists(manifestFile) || !Files.exists(signatureFile)) {
-      throw new SegmentInvalid(label, "its manifest or the manifest's signature is missing");
-    }
-    String manifestText = Files.readString(manifestFile);
-    JsonNode manifest = json.readTree(manifestText);
-    // signed with the key of its day: any trusted key (after a rotation, the earlier ones stay trusted)
-    java.security.PublicKey signer;
+    JsonNode manifest;
     try {
-      signer = AuditSigningKey.parsePublic(manifest.path("publicKey").asText());
-    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-      throw new SegmentInvalid(label, "the manifest's public key cannot be read");
-    }
-    if (!sealer.trustedKeysById().containsKey(AuditSigningKey.fingerprint(signer).substring(0, 16))
-        || !AuditSigningKey.verify(signer, manifestText, Files.readString(signatureFile).strip())) {
-      throw new SegmentInvalid(label, "the manifest's signature does not verify with a trusted key");
+      manifest = SignedManifest.verified(json, files.manifest(label), files.signature(label), sealer.trustedKeysById());
+      SignedManifest.checkSha256(files.named(manifest.get("file").asText()), manifest.get("sha256").asText());
+    } catch (SignedManifest.Invalid e) {
+      throw new SegmentInvalid(label, e.getMessage());
     }
     Path segmentFile = files.named(manifest.get("file").asText());
-    if (!Files.exists(segmentFile)) {
-      throw new SegmentInvalid(label, "the file " + manifest.get("file").asText() + " is missing");
-    }
-    var digest = org.itgc.platform.Hashes.sha256Digest();
-    try (var in = new java.security.DigestInputStream(Files.newInputStream(segmentFile), digest)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(manifest.get("sha256").asText())) {
-      throw new SegmentInvalid(label, "the file's SHA-256 differs from the manifest");
-    }
     var state = new Object() {
       String previous;
       long expected = manifest.get("firstSeq").asLong();
@@ -188,15 +165,7 @@ public class AuditArchive {
 
   /** Each link of a segment file (gzip-compressed JSON lines), streaming, in file order, unchecked. */
   void readLinks(Path segmentFile, Consumer<JsonNode> each) throws IOException {
-    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(segmentFile), 1 << 16), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          each.accept(json.readTree(line));
-        }
-      }
-    }
+    ArchiveFolder.readJsonLines(json, segmentFile, each);
   }
 
   /**
@@ -225,6 +194,41 @@ public class AuditArchive {
       });
     }
     return found;
+  }
+
+  /**
+   * An event of the trail that has left the hot tier, read back from the archive: its id, its link (sequence and hash)
+   * and its fields as the link's hash covers them (from the canonical text, not the file's convenience columns).
+   */
+  public record ArchivedEvent(long id, long chainSeq, String hash, String occurredAt, String action, String objectType,
+      String objectId, String details) {}
+
+  /**
+   * The archived event with this id, from the segment that holds link {@code chainSeq} when it is known, else from the
+   * segments holding events of [from, to); each segment is verified whole before use (a bad one throws
+   * {@link SegmentInvalid}). Empty when no live segment holds it.
+   */
+  public java.util.Optional<ArchivedEvent> archivedEvent(long eventId, Long chainSeq, Instant from, Instant to)
+      throws IOException {
+    List<String> labels = chainSeq != null ? store.liveLabelsHoldingSeqs(chainSeq, chainSeq)
+        : store.liveLabelsOverlapping(from, to);
+    ArchivedEvent[] found = {null};
+    for (String label : labels) {
+      verify(label, link -> {
+        if (chainSeq != null && link.get("seq").asLong() != chainSeq) {
+          return;
+        }
+        String[] fields = AuditChain.fields(link.path("format").asInt(1), link.get("canonical").asText());
+        if (found[0] == null && String.valueOf(eventId).equals(fields[0])) {
+          found[0] = new ArchivedEvent(eventId, link.get("seq").asLong(), link.get("hash").asText(), fields[1],
+              fields[5], fields[6], fields[7], fields[9]);
+        }
+      });
+      if (found[0] != null) {
+        break;
+      }
+    }
+    return java.util.Optional.ofNullable(found[0]);
   }
 
   /**

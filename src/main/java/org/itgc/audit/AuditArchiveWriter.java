@@ -2,10 +2,8 @@ package org.itgc.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -141,7 +139,7 @@ class AuditArchiveWriter {
     AuditCheckpoints.Checkpoint checkpoint = checkpoints.firstFrom(lastSeq)
         .orElseThrow(() -> new IllegalStateException("no checkpoint covers sequence " + lastSeq));
     Files.createDirectories(files.folder());
-    String file = AuditArchiveFiles.segmentName(label);
+    String file = files.segmentName(label);
     Path partial = files.named(file + ".partial");
     var digest = org.itgc.platform.Hashes.sha256Digest();
     int[] events = {0};
@@ -182,16 +180,8 @@ class AuditArchiveWriter {
     cp.put("signature", checkpoint.signature());
     manifest.put("checkpoint", cp);
     manifest.put("publicKey", sealer.key().publicPem());
-    byte[] manifestBytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
-    String signature;
-    try {
-      signature = sealer.key().sign(new String(manifestBytes, StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
     Files.move(partial, files.segment(label), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.write(files.manifest(label), manifestBytes);
-    Files.writeString(files.signature(label), signature + "\n");
+    SignedManifest.write(json, manifest, sealer.key(), files.manifest(label), files.signature(label));
     store.insertSegment(new AuditArchiveStore.Segment(label, firstSeq, lastSeq, events[0], file, sha256, checkpoint.seq(),
         span[0], span[1], clock.instant()));
     audit.record(AuditEvent.system("audit.archive", "audit-segment", label).detail("firstSeq", firstSeq)
