@@ -13,12 +13,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.itgc.audit.AuditEvent;
 import org.itgc.audit.AuditRecorder;
-import org.itgc.audit.AuditTrail;
-import org.itgc.audit.StoredAuditEvent;
 import org.itgc.platform.web.BadRequestException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -33,16 +30,18 @@ import org.springframework.stereotype.Service;
 public class LogQueries {
 
   private final LogStore store;
-  private final AuditTrail trail;
+  private final LogArchive archive;
+  private final LogCarriers carriers;
   private final AuditRecorder audit;
   private final ObjectMapper json;
   private final Clock clock;
   private final int max;
 
-  LogQueries(LogStore store, AuditTrail trail, AuditRecorder audit, ObjectMapper json, Clock clock,
-      @Value("${itgc.logs.query-max:10000}") int max) {
+  LogQueries(LogStore store, LogArchive archive, LogCarriers carriers, AuditRecorder audit, ObjectMapper json,
+      Clock clock, @Value("${itgc.logs.query-max:10000}") int max) {
     this.store = store;
-    this.trail = trail;
+    this.archive = archive;
+    this.carriers = carriers;
     this.audit = audit;
     this.json = json;
     this.clock = clock;
@@ -52,7 +51,7 @@ public class LogQueries {
   /** An event as answered, with its proof. */
   public record Event(long id, String system, Instant occurredAt, Instant receivedAt, String actor, String action,
       boolean changes, String objectType, String objectId, JsonNode before, JsonNode after, String sourceAddress,
-      String peerAddress, String protocol, String raw, Proof proof, boolean verified, String problem) {}
+      String peerAddress, String protocol, String raw, String tier, Proof proof, boolean verified, String problem) {}
 
   /**
    * The inclusion proof of a record: its canonical bytes (base64) and leaf hash, its index in the batch, the batch's
@@ -63,10 +62,11 @@ public class LogQueries {
 
   /**
    * The audit event that carries a batch's root ({@code sequence} as {@code GET /api/audit/events} names it), with
-   * its link of the hash chain (null for the second or so before the audit sealer reaches it).
+   * its link of the hash chain (null for the second or so before the audit sealer reaches it), and the tier of the
+   * audit trail it was read from ({@code hot}, or {@code archive} once its month has left the hot tier).
    */
   public record AuditLink(long sequence, String action, String objectId, Long chainSeq, String hash, Object root,
-      Object leafCount) {}
+      Object leafCount, String tier) {}
 
   public record Answer(Instant from, Instant to, int count, boolean allVerified, List<Event> events) {}
 
@@ -88,16 +88,24 @@ public class LogQueries {
     return answer;
   }
 
-  /** The object's events of the period with their proofs, not audited (the caller records what it makes of them). */
+  /**
+   * The object's events of the period, hot and archived, with their proofs; not audited (the caller records what it
+   * makes of them), except a refused archive segment.
+   */
   Answer object(String type, String id, Instant from, Instant to) {
     Instant[] period = period(from, to);
-    return answer(store.byObject(type, id, period[0], period[1], max + 1), period);
+    return answer(store.byObject(type, id, period[0], period[1], max + 1), archived("logs.query.object", "log-object",
+        type + "/" + id, period, r -> type.equals(r.objectType()) && id.equals(r.objectId())), period);
   }
 
-  /** The person's events of the period with their proofs, not audited (the caller records what it makes of them). */
+  /**
+   * The person's events of the period, hot and archived, with their proofs; not audited (the caller records what it
+   * makes of them), except a refused archive segment.
+   */
   Answer actor(String actor, Instant from, Instant to) {
     Instant[] period = period(from, to);
-    return answer(store.byActor(actor, period[0], period[1], max + 1), period);
+    return answer(store.byActor(actor, period[0], period[1], max + 1), archived("logs.query.actor", "log-actor", actor,
+        period, r -> actor.equals(r.actor())), period);
   }
 
   private Instant[] period(Instant from, Instant to) {
@@ -109,21 +117,51 @@ public class LogQueries {
     return new Instant[] {start, end};
   }
 
-  private Answer answer(List<LogStore.Stored> rows, Instant[] period) {
-    if (rows.size() > max) {
+  /**
+   * The matching records of the period's months that have left the hot tier, from their segments, each verified whole
+   * first; a segment that fails is refused (audited) and nothing is answered.
+   */
+  private List<LogArchiveFormat.Archived> archived(String action, String objectType, String objectId, Instant[] period,
+      java.util.function.Predicate<LogRecord> matches) {
+    try {
+      return archive.records(period[0], period[1], matches, max + 1);
+    } catch (LogArchive.SegmentInvalid e) {
+      audit.recordIndependently(AuditEvent.of(action, objectType, objectId).outcome(AuditEvent.Outcome.FAILURE)
+          .detail("from", period[0].toString()).detail("to", period[1].toString()).detail("problem", e.getMessage())
+          .build());
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Answer answer(List<LogStore.Stored> rows, List<LogArchiveFormat.Archived> archivedRows, Instant[] period) {
+    if (rows.size() + archivedRows.size() > max) {
       throw new BadRequestException("to", "the period holds more than " + max + " events: ask for a shorter one");
     }
     java.util.Set<Long> treeKept = new java.util.HashSet<>();
     Map<Long, LogStore.Batch> batches = store.batchHeads(rows.stream().map(LogStore.Stored::batchId)
         .filter(java.util.Objects::nonNull).collect(Collectors.toSet()), treeKept);
     Map<Long, PathNodes> paths = paths(rows, batches, treeKept);
-    Map<Long, StoredAuditEvent> carriers = carriers(batches.values());
+    Map<Long, LogStore.Batch> all = new HashMap<>(batches);
+    Map<Long, Long> chainSeqs = new HashMap<>();
+    for (LogArchiveFormat.Archived a : archivedRows) {
+      all.putIfAbsent(a.batch().batch().id(), a.batch().batch());
+      chainSeqs.putIfAbsent(a.batch().batch().id(), a.batch().carrierChainSeq());
+    }
+    Map<Long, LogCarriers.Found> found = carriers.findAll(all.values(), chainSeqs);
     List<Event> events = new ArrayList<>();
     for (LogStore.Stored row : rows) {
-      events.add(event(row, row.batchId() == null ? null : batches.get(row.batchId()), paths.get(row.record().id()),
-          row.batchId() == null
-          ? Optional.empty() : Optional.ofNullable(carriers.get(row.batchId()))));
+      LogStore.Batch batch = row.batchId() == null ? null : batches.get(row.batchId());
+      events.add(event(row.record(), row.batchId(), row.leafIndex(), batch, paths.get(row.record().id()),
+          batch == null ? null : found.get(batch.id()), "hot"));
     }
+    for (LogArchiveFormat.Archived a : archivedRows) {
+      LogStore.Batch batch = a.batch().batch();
+      events.add(event(a.record(), batch.id(), a.leafIndex(), batch, fromLeaves(batch.leaves(), batch.leafCount(),
+          a.leafIndex()), found.get(batch.id()), "archive"));
+    }
+    events.sort(java.util.Comparator.comparing(Event::occurredAt).thenComparingLong(Event::id));
     return new Answer(period[0], period[1], events.size(), events.stream().allMatch(Event::verified), events);
   }
 
@@ -131,8 +169,8 @@ public class LogQueries {
   private record PathNodes(byte[] storedLeaf, List<byte[]> path) {}
 
   /**
-   * Per record in a batch, its stored leaf and audit path: read node by node from the batch's stored tree (one query
-   * for the whole answer), or computed from the leaves of a batch sealed before trees were kept.
+   * Per hot record in a batch, its stored leaf and audit path: read node by node from the batch's stored tree (one
+   * query for the whole answer), or computed from the leaves of a batch sealed before trees were kept.
    */
   private Map<Long, PathNodes> paths(List<LogStore.Stored> rows, Map<Long, LogStore.Batch> batches,
       java.util.Set<Long> treeKept) {
@@ -169,64 +207,56 @@ public class LogQueries {
           path.add(got.getOrDefault(onPath[i], new byte[32]));
         }
         paths.put(row.record().id(), new PathNodes(got.getOrDefault(onPath[onPath.length - 1], new byte[32]), path));
-      } else if (leaves.get(batch.id()) != null && leaves.get(batch.id()).length == 32 * batch.leafCount()) {
-        byte[] all = leaves.get(batch.id());
-        List<byte[]> hashes = new ArrayList<>(batch.leafCount());
-        for (int i = 0; i < batch.leafCount(); i++) {
-          hashes.add(java.util.Arrays.copyOfRange(all, 32 * i, 32 * i + 32));
+      } else {
+        PathNodes computed = fromLeaves(leaves.get(batch.id()), batch.leafCount(), row.leafIndex());
+        if (computed != null) {
+          paths.put(row.record().id(), computed);
         }
-        paths.put(row.record().id(), new PathNodes(hashes.get(row.leafIndex()), Merkle.path(hashes,
-            row.leafIndex())));
       }
     }
     return paths;
   }
 
-  /**
-   * Per batch, the audit event that carries its root: read in one query by the event ids the batches name, and taken
-   * only when it is a {@code logs.batch.seal} event on that very batch (a batch row naming another event has none).
-   */
-  private Map<Long, StoredAuditEvent> carriers(java.util.Collection<LogStore.Batch> batches) {
-    Map<Long, StoredAuditEvent> byEvent = trail.byIds(batches.stream().map(LogStore.Batch::auditEventId)
-        .collect(Collectors.toSet())).stream().collect(Collectors.toMap(StoredAuditEvent::sequence, e -> e));
-    Map<Long, StoredAuditEvent> carriers = new HashMap<>();
-    for (LogStore.Batch batch : batches) {
-      StoredAuditEvent event = byEvent.get(batch.auditEventId());
-      if (event != null && LogSealer.SEAL_ACTION.equals(event.action())
-          && LogSealer.BATCH_OBJECT.equals(event.objectType()) && Long.toString(batch.id()).equals(event.objectId())) {
-        carriers.put(batch.id(), event);
-      }
+  /** The stored leaf and the audit path computed from a batch's leaf hashes; null when they are missing or cut. */
+  private static PathNodes fromLeaves(byte[] all, int leafCount, int leafIndex) {
+    if (all == null || all.length != 32 * leafCount || leafIndex < 0 || leafIndex >= leafCount) {
+      return null;
     }
-    return carriers;
+    List<byte[]> hashes = new ArrayList<>(leafCount);
+    for (int i = 0; i < leafCount; i++) {
+      hashes.add(java.util.Arrays.copyOfRange(all, 32 * i, 32 * i + 32));
+    }
+    return new PathNodes(hashes.get(leafIndex), Merkle.path(hashes, leafIndex));
   }
 
-  private Event event(LogStore.Stored row, LogStore.Batch batch, PathNodes nodes,
-      Optional<StoredAuditEvent> carrier) {
-    LogRecord r = row.record();
+  private Event event(LogRecord r, Long batchId, Integer leafIndex, LogStore.Batch batch, PathNodes nodes,
+      LogCarriers.Found found, String tier) {
     Proof proof = null;
     String problem = null;
-    if (row.batchId() == null) {
+    if (batchId == null) {
       problem = "not sealed yet: the sealer takes it into a batch within seconds";
     } else if (batch == null) {
-      problem = "its batch " + row.batchId() + " is missing";
+      problem = "its batch " + batchId + " is missing";
     } else {
       byte[] canonical = r.canonical();
       byte[] leaf = Merkle.leafHash(canonical);
       List<byte[]> path = nodes == null ? List.of() : nodes.path();
       byte[] root = Merkle.unhex(batch.root().strip());
-      AuditLink link = carrier.map(e -> new AuditLink(e.sequence(), e.action(), e.objectId(), e.chainSeq(), e.hash(),
-          e.details().get("root"), e.details().get("leafCount"))).orElse(null);
-      proof = new Proof(batch.id(), Base64.getEncoder().encodeToString(canonical), Merkle.hex(leaf), row.leafIndex(),
+      LogCarriers.Carrier c = found == null ? null : found.carrier();
+      AuditLink link = c == null ? null : new AuditLink(c.sequence(), c.action(), c.objectId(), c.chainSeq(), c.hash(),
+          c.root(), c.leafCount(), c.tier());
+      proof = new Proof(batch.id(), Base64.getEncoder().encodeToString(canonical), Merkle.hex(leaf), leafIndex,
           batch.leafCount(), path.stream().map(Merkle::hex).toList(), batch.root().strip(), link);
       if (nodes == null) {
-        problem = "batch " + batch.id() + " holds no leaf " + row.leafIndex() + " (its hashes are missing or cut)";
-      } else if (!Merkle.verify(leaf, row.leafIndex(), batch.leafCount(), path, root)) {
+        problem = "batch " + batch.id() + " holds no leaf " + leafIndex + " (its hashes are missing or cut)";
+      } else if (!Merkle.verify(leaf, leafIndex, batch.leafCount(), path, root)) {
         problem = !MessageDigest.isEqual(leaf, nodes.storedLeaf())
             ? "the record as stored does not hash to the leaf sealed in batch " + batch.id()
                 + ": it was changed after sealing"
             : "the hashes stored with batch " + batch.id() + " do not lead from this record to the batch's root";
       } else if (link == null) {
-        problem = "the audit event that carries batch " + batch.id() + "'s root is not in the hot trail";
+        problem = "the audit event that carries batch " + batch.id() + "'s root is in neither the hot trail nor the "
+            + "audit archive" + (found == null || found.problem() == null ? "" : ": " + found.problem());
       } else if (link.sequence() != batch.auditEventId() || !batch.root().strip().equals(String.valueOf(link.root()))
           || !String.valueOf(batch.leafCount()).equals(String.valueOf(link.leafCount()))) {
         problem = "batch " + batch.id() + "'s root or size differs from what its audit event carries";
@@ -237,7 +267,7 @@ public class LogQueries {
     return new Event(r.id(), r.system(), r.occurredAt(), r.receivedAt(), r.actor(), r.action(),
         LogAction.of(r.action()).map(LogAction::changes).orElse(false), r.objectType(), r.objectId(),
         parse(r.beforeJson()), parse(r.afterJson()), r.sourceAddress(), r.peerAddress(), r.protocol(),
-        new String(r.raw(), StandardCharsets.UTF_8), proof, problem == null, problem);
+        new String(r.raw(), StandardCharsets.UTF_8), tier, proof, problem == null, problem);
   }
 
   private JsonNode parse(String text) {

@@ -69,6 +69,55 @@ public record LogRecord(long id, Instant occurredAt, Instant receivedAt, String 
     return out.toByteArray();
   }
 
+  /**
+   * The record that canonical bytes encode (the inverse of {@link #canonical()}); throws IllegalArgumentException when
+   * the bytes are not a record's canonical form.
+   */
+  public static LogRecord fromCanonical(byte[] canonical) {
+    byte[] format = FORMAT.getBytes(StandardCharsets.UTF_8);
+    if (canonical.length < format.length
+        || !java.util.Arrays.equals(java.util.Arrays.copyOf(canonical, format.length), format)) {
+      throw new IllegalArgumentException("the canonical bytes do not start with " + FORMAT);
+    }
+    ByteBuffer in = ByteBuffer.wrap(canonical, format.length, canonical.length - format.length);
+    byte[][] fields = new byte[16][];
+    for (int i = 0; i < fields.length; i++) {
+      if (in.remaining() < 4) {
+        throw new IllegalArgumentException("the canonical bytes end before field " + (i + 1));
+      }
+      int length = in.getInt();
+      if (length == -1) {
+        continue;
+      }
+      if (length < 0 || length > in.remaining()) {
+        throw new IllegalArgumentException("field " + (i + 1) + " of the canonical bytes has a bad length");
+      }
+      fields[i] = new byte[length];
+      in.get(fields[i]);
+    }
+    if (in.hasRemaining()) {
+      throw new IllegalArgumentException("the canonical bytes go on after their last field");
+    }
+    String[] t = new String[15];
+    for (int i = 0; i < 15; i++) {
+      t[i] = fields[i] == null ? null : new String(fields[i], StandardCharsets.UTF_8);
+    }
+    if (t[0] == null || t[2] == null || t[3] == null || t[5] == null || t[6] == null || fields[15] == null) {
+      throw new IllegalArgumentException("the canonical bytes lack a required field");
+    }
+    try {
+      LogRecord record = new LogRecord(Long.parseLong(t[0]), java.time.Instant.parse(t[6]),
+          java.time.Instant.parse(t[5]), t[1], t[2], Status.of(t[3]), t[4], t[7], t[8], t[9], t[10], t[11], t[12],
+          t[13], t[14], fields[15]);
+      if (!java.util.Arrays.equals(record.canonical(), canonical)) {
+        throw new IllegalArgumentException("the canonical bytes are not in canonical form");
+      }
+      return record;
+    } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("the canonical bytes do not decode: " + e.getMessage(), e);
+    }
+  }
+
   public byte[] leafHash() {
     return Merkle.leafHash(canonical());
   }

@@ -98,11 +98,14 @@ class LogStore {
 
   /**
    * Makes the partitions of these months unless this node knows they exist; a month counts as known once the
-   * transaction that made it has committed (a rolled back one takes its partitions with it).
+   * transaction that made it has committed (a rolled back one takes its partitions with it), and only while it cannot
+   * have left the hot tier (ended less than 90 days ago: {@code logs_remove_month} drops older ones, after which a late
+   * record of the month needs them made again).
    */
   void ensureMonths(List<YearMonth> wanted) {
+    Instant removable = Instant.now().minus(java.time.Duration.ofDays(91));
     for (YearMonth m : wanted) {
-      if (months.contains(m)) {
+      if (months.contains(m) && m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(removable)) {
         continue;
       }
       jdbc.queryForList("select logs_create_month(?)", LocalDate.of(m.getYear(), m.getMonth(), 1));

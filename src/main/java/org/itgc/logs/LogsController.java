@@ -54,14 +54,23 @@ class LogsController {
   @GetMapping("/api/logs/objects/{type}/{id}")
   LogQueries.Answer object(@PathVariable String type, @PathVariable String id,
       @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to) {
-    return queries.byObject(type, id, from, to);
+    return answered(() -> queries.byObject(type, id, from, to));
   }
 
   /** What person {actor} did in [from, to), each event with its inclusion proof. */
   @GetMapping("/api/logs/actors/{actor}")
   LogQueries.Answer actor(@PathVariable String actor, @RequestParam(required = false) Instant from,
       @RequestParam(required = false) Instant to) {
-    return queries.byActor(actor, from, to);
+    return answered(() -> queries.byActor(actor, from, to));
+  }
+
+  /** A segment of the archive that fails verification refuses the whole answer: 409 naming it and what is wrong. */
+  private static LogQueries.Answer answered(java.util.function.Supplier<LogQueries.Answer> query) {
+    try {
+      return query.get();
+    } catch (LogArchive.SegmentInvalid e) {
+      throw new org.itgc.platform.web.ConflictException(e.getMessage() + ": nothing of the period is returned");
+    }
   }
 
   /** The evidence pack of object {type}/{id} in [from, to): a signed ZIP that verifies offline (docs/logs.md). */
