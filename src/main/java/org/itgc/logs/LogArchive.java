@@ -69,10 +69,11 @@ public class LogArchive {
   private final Clock clock;
   private final ArchiveFolder files;
   private final TransactionTemplate snapshot;
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   LogArchive(LogArchiveStore store, LogStore logs, LogCarriers carriers, AuditSealer sealer, AuditRecorder audit,
       ObjectMapper json, @Qualifier("auditTrailClock") Clock clock, PlatformTransactionManager transactions,
-      @Value("${itgc.logs.archive-folder:data/logs/archive}") Path folder) {
+      org.springframework.jdbc.core.JdbcTemplate jdbc, @Value("${itgc.logs.archive-folder:data/logs/archive}") Path folder) {
     this.store = store;
     this.logs = logs;
     this.carriers = carriers;
@@ -80,6 +81,7 @@ public class LogArchive {
     this.audit = audit;
     this.json = json;
     this.clock = clock;
+    this.jdbc = jdbc;
     this.files = new ArchiveFolder(folder, "logs");
     this.snapshot = new TransactionTemplate(transactions);
     snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -100,6 +102,32 @@ public class LogArchive {
    * every batch chained. Returns null when there is nothing new to archive.
    */
   Written archive(YearMonth month) throws IOException {
+    // one writer at a time across the nodes (a session lock on a connection of its own, held while the files are
+    // written and the segment recorded)
+    try {
+      return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Written>) connection -> {
+        try (var lock = connection.prepareStatement("select pg_try_advisory_lock(hashtext('logs_archive'))");
+            var rs = lock.executeQuery()) {
+          if (!rs.next() || !rs.getBoolean(1)) {
+            throw new NotArchivable(month, "another node is writing a segment now");
+          }
+        }
+        try {
+          return archiveLocked(month);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } finally {
+          try (var unlock = connection.prepareStatement("select pg_advisory_unlock(hashtext('logs_archive'))")) {
+            unlock.execute();
+          }
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private Written archiveLocked(YearMonth month) throws IOException {
     YearMonth current = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
     if (!month.isBefore(current)) {
       throw new NotArchivable(month, "it is not closed yet");

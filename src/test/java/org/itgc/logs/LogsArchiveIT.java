@@ -242,7 +242,7 @@ class LogsArchiveIT {
   }
 
   @Test
-  void aMonthWithAnUnsealedRecordIsNeitherArchivedNorRemoved() {
+  void aMonthWithAnUnsealedRecordIsNeitherArchivedNorRemoved() throws Exception {
     var owner = new JdbcTemplate(ownerDataSource);
     owner.queryForList("select logs_create_month(?)", java.sql.Date.valueOf(UNSEALED.atDay(1)));
     Instant when = at(UNSEALED, 5, 0);
@@ -252,6 +252,13 @@ class LogsArchiveIT {
         Timestamp.from(when));
     assertThatThrownBy(() -> archive.archive(UNSEALED)).isInstanceOf(LogArchive.NotArchivable.class)
         .hasMessageContaining("1 of its records are not sealed");
+    // one writer at a time: while another session writes a segment, this node does not
+    try (var other = ownerDataSource.getConnection(); var statement = other.createStatement()) {
+      statement.execute("select pg_advisory_lock(hashtext('logs_archive'))");
+      assertThatThrownBy(() -> archive.archive(UNSEALED)).isInstanceOf(LogArchive.NotArchivable.class)
+          .hasMessageContaining("another node is writing a segment now");
+      statement.execute("select pg_advisory_unlock(hashtext('logs_archive'))");
+    }
     assertThatThrownBy(() -> retention.remove(UNSEALED)).isInstanceOf(LogRetention.NotRemovable.class)
         .hasMessageContaining("1 of its records are not sealed");
     assertThatThrownBy(() -> new JdbcTemplate(retentionConnections.dataSource()).queryForObject(
