@@ -128,7 +128,7 @@ final class LogArchiveFormat {
       String root = line.path("root").asText();
       LogStore.Batch batch = new LogStore.Batch(id, line.path("system").isNull() ? null : line.path("system").asText(),
           Instant.parse(line.path("sealedAt").asText()), leafCount, root, leaves, line.path("firstRecordId").asLong(),
-          line.path("lastRecordId").asLong(), line.path("auditEvent").path("sequence").asLong());
+          line.path("lastRecordId").asLong(), line.path("auditEvent").path("sequence").asLong(), null);
       if (!Merkle.hex(Merkle.root(batch.leafHashes())).equals(root)) {
         throw new Invalid("batch " + id + ": its root is not the root of its leaves");
       }

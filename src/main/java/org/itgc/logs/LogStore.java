@@ -210,6 +210,20 @@ class LogStore {
   }
 
 
+  /** The batches whole: leaves and, where kept, trees. */
+  List<Batch> batches(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.query(con -> {
+      PreparedStatement ps = con.prepareStatement("select * from logs_batch where id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      return ps;
+    }, (rs, i) -> new Batch(rs.getLong("id"), rs.getString("system_id"), rs.getTimestamp("sealed_at").toInstant(),
+        rs.getInt("leaf_count"), rs.getString("root"), rs.getBytes("leaves"), rs.getLong("first_record_id"),
+        rs.getLong("last_record_id"), rs.getLong("audit_event_id"), rs.getBytes("tree")));
+  }
+
   /** The batches without their leaves and trees ({@code tree} and {@code leaves} null); {@code treeKept} says which have one. */
   Map<Long, Batch> batchHeads(java.util.Collection<Long> ids, Set<Long> treeKept) {
     Map<Long, Batch> heads = new java.util.HashMap<>();

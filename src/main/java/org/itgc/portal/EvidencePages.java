@@ -119,24 +119,29 @@ class EvidencePages {
    * record with a page of its own (a change, a grant, a revocation, a campaign, a DR or restore test) redirects there.
    */
   @GetMapping("/app/evidence/records")
-  String record(@RequestParam String id, @RequestParam(defaultValue = "false") boolean reads, Model model) {
+  String record(@RequestParam String id, @RequestParam(required = false) String type,
+      @RequestParam(defaultValue = "false") boolean reads, Model model) {
     String own = Table.pageOf(id);
     if (own != null) {
       return "redirect:" + own + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
     }
-    List<StoredAuditEvent> events = trail.find(new AuditTrail.Query(null, null, null, id, null, null, 0, 1000));
+    boolean typed = type != null && !type.isBlank();
+    // a number names a grant, and may name other kinds of records too (a log batch, a control exception): with a type,
+    // the events of that kind only; without one, a grant's number opens the grant's page
+    List<StoredAuditEvent> events = trail.find(new AuditTrail.Query(null, null, typed ? type.strip() : null, id, null,
+        null, 0, 1000));
     var request = accessRequests.find(id);
     if (events.isEmpty() && request.isEmpty()) {
       throw new NotFoundException("record", id);
     }
-    if (request.isEmpty() && id.matches("\\d{1,18}")
-        && events.stream().allMatch(e -> "access-grant".equals(e.objectType()))) {
+    if (request.isEmpty() && id.matches("\\d{1,18}") && (typed ? "access-grant".equals(type.strip())
+        : events.stream().anyMatch(e -> "access-grant".equals(e.objectType())))) {
       return "redirect:" + Table.grantLink(Long.parseLong(id)); // a grant's events name it by its number
     }
-    String type = request.isPresent() ? "access-request" : events.get(0).objectType();
-    audit.record(AuditEvent.of("evidence.read", type, id).detail("via", "evidence-browser").build());
+    String objectType = request.isPresent() ? "access-request" : events.get(0).objectType();
+    audit.record(AuditEvent.of("evidence.read", objectType, id).detail("via", "evidence-browser").build());
     model.addAttribute("id", id);
-    model.addAttribute("objectType", type);
+    model.addAttribute("objectType", objectType);
     model.addAttribute("request", request.orElse(null));
     model.addAttribute("events", events.stream().filter(e -> !isRead(e)).toList());
     model.addAttribute("readEvents", events.stream().filter(EvidencePages::isRead).toList());

@@ -137,7 +137,7 @@ class EvidenceSearch {
     for (var e : events) {
       cells.add(new ArrayList<>(java.util.Arrays.asList(e.sequence(), e.occurredAt(), e.actor(), e.action(),
           e.objectType(), e.objectId(), e.outcome(), e.chainSeq())));
-      links.add(Table.linkOf(e.objectId()));
+      links.add(Table.linkOf(e.objectId(), e.objectType()));
     }
     return new Table("Audit events", List.of("sequence", "occurred_at", "actor", "action", "object_type", "object_id",
         "outcome", "chain_seq"), cells, links);

@@ -102,7 +102,7 @@ class GovernanceLists {
     List<String> links = new ArrayList<>();
     for (var e : slice.rows()) {
       rows.add(cells(e.id(), e.controlId(), e.objectType(), e.objectId(), e.summary(), e.raisedAt(), e.status()));
-      links.add(Table.linkOf(e.objectId()));
+      links.add(Table.linkOf(e.objectId(), e.objectType()));
     }
     String title = (status == null ? "Exceptions" : status.equals("open") ? "Open exceptions" : "Closed exceptions")
         + (control == null ? "" : " of " + control);

@@ -56,12 +56,27 @@ record Table(String title, List<String> columns, List<List<Object>> rows, List<S
    * none without an id.
    */
   static String linkOf(Object id) {
+    return linkOf(id, null);
+  }
+
+  /**
+   * As {@link #linkOf(Object)}, for a record whose type is known: the audit trail's page of it then names the type, so
+   * that a number that several kinds of records share (a grant, a log batch, a control exception) opens this one.
+   */
+  static String linkOf(Object id, String objectType) {
     if (!(id instanceof String s) || s.isBlank()) {
       return null;
     }
     String encoded = java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     String page = pageOf(s);
-    return page != null ? page + encoded : "/app/evidence/records?id=" + encoded;
+    if (page != null) {
+      return page + encoded;
+    }
+    if ("access-grant".equals(objectType) && s.matches("\\d{1,18}")) {
+      return grantLink(Long.parseLong(s));
+    }
+    return "/app/evidence/records?id=" + encoded + (objectType == null || objectType.isBlank() ? ""
+        : "&type=" + java.net.URLEncoder.encode(objectType, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

@@ -60,7 +60,8 @@ class LogArchiveFormatTest {
       System.arraycopy(leaves.get(i), 0, packed, 32 * i, 32);
     }
     return new LogStore.Batch(id, "ERP-GL", Instant.parse("2026-06-01T00:00:05Z"), leaves.size(),
-        Merkle.hex(Merkle.root(leaves)), packed, records.get(0).id(), records.get(records.size() - 1).id(), 500 + id);
+        Merkle.hex(Merkle.root(leaves)), packed, records.get(0).id(), records.get(records.size() - 1).id(), 500 + id,
+        null);
   }
 
   private static JsonNode manifest(long records, int batches, long first, long last) {

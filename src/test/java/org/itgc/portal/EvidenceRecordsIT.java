@@ -63,6 +63,9 @@ class EvidenceRecordsIT {
     assertThat(revocations.body()).contains("href=\"" + revocationPage + "\"");
     assertThat(audrey.get("/app/evidence/records?id=" + revocation).location()).endsWith(revocationPage);
     assertThat(audrey.get("/app/evidence/records?id=" + grant).location()).endsWith(grantPage);
+    // a number that other kinds of records may share (log batches, control exceptions): a type picks one kind
+    assertThat(audrey.get("/app/evidence/records?id=" + grant + "&type=access-grant").location()).endsWith(grantPage);
+    assertThat(audrey.get("/app/evidence/records?id=" + grant + "&type=no-such-kind").status()).isEqualTo(404);
     var rv = audrey.get(revocationPage);
     assertThat(rv.status()).as(rv.body()).isEqualTo(200);
     assertThat(rv.body()).contains("Revocation <span>" + revocation + "</span>", "Gina Grantee", "role-change", "asked for by",
