@@ -22,12 +22,14 @@ public class LogFindings {
   private final LogWatchStore store;
   private final LogSources sources;
   private final AuditRecorder audit;
+  private final java.time.Clock clock;
   private final int max;
 
-  LogFindings(LogWatchStore store, LogSources sources, AuditRecorder audit,
+  LogFindings(LogWatchStore store, LogSources sources, AuditRecorder audit, java.time.Clock clock,
       @Value("${itgc.logs.query-max:10000}") int max) {
     this.store = store;
     this.sources = sources;
+    this.clock = clock;
     this.audit = audit;
     this.max = max;
   }
@@ -58,7 +60,7 @@ public class LogFindings {
    */
   public List<Finding> list(Instant from, Instant to, String system, String rule, String actor, String format) {
     Instant start = from == null ? LogMapper.EARLIEST : from;
-    Instant end = to == null ? Instant.now().plus(LogMapper.MAX_AHEAD).plusSeconds(1) : to;
+    Instant end = to == null ? clock.instant().plus(LogMapper.MAX_AHEAD).plusSeconds(1) : to;
     if (!end.isAfter(start)) {
       throw new BadRequestException("to", "must be after from");
     }

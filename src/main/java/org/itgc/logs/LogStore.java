@@ -33,8 +33,11 @@ class LogStore {
   private final JdbcTemplate jdbc;
   private final Set<YearMonth> months = ConcurrentHashMap.newKeySet();
 
-  LogStore(JdbcTemplate jdbc) {
+  private final java.time.Clock clock;
+
+  LogStore(JdbcTemplate jdbc, java.time.Clock clock) {
     this.jdbc = jdbc;
+    this.clock = clock;
   }
 
   /** Stores the records (by COPY; ids are given here) and counts them; returns them with their ids. */
@@ -103,7 +106,7 @@ class LogStore {
    * record of the month needs them made again).
    */
   void ensureMonths(List<YearMonth> wanted) {
-    Instant removable = Instant.now().minus(java.time.Duration.ofDays(91));
+    Instant removable = clock.instant().minus(java.time.Duration.ofDays(91));
     for (YearMonth m : wanted) {
       if (months.contains(m) && m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(removable)) {
         continue;
