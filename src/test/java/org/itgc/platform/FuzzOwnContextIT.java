@@ -94,6 +94,8 @@ class FuzzOwnContextIT {
   private final Map<Integer, Integer> statuses = java.util.Collections.synchronizedMap(new TreeMap<>());
   private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
   private int port;
+  /** Each user's signed-in session, logged in once (password and TOTP) rather than with a BCrypt check per request. */
+  private final Map<String, Http> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Test
   void everyEndpointAnswersBadInputWithA4xxThatNamesTheFieldAndNoClass() throws Exception {
@@ -127,6 +129,8 @@ class FuzzOwnContextIT {
       System.out.printf("FUZZ %d endpoints, %d engine operations, %d requests (%d to /api and /scim, %d to the engine's"
           + " APIs and imports), answers by status %s, %d failures%n", endpoints, engineOperations, requests.get(),
           apiRequests, requests.get() - apiRequests, statuses, failures.size());
+      // the sessions lived through the whole run (a lost session cannot come back): each still passes login and CSRF
+      sessions.forEach(FuzzOwnContextIT::assertSessionWorks);
       Files.write(Path.of("target", "fuzz-failures.txt"), failures);
       assertThat(endpoints).as("the mappings were found").isGreaterThan(50);
       assertThat(failures).as("answers that are a server error, not problem+json, or name a class").isEmpty();
@@ -193,28 +197,28 @@ class FuzzOwnContextIT {
     var change = ChangeRequests.body("standard", "BI-REPORTING", null, ChangeRequests.plannedSaturday(900));
     // the known bodies of different endpoints are independent: mutated a few at once
     List<Runnable> bodies = new ArrayList<>();
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "rachel"), "POST", "/api/changes", "application/json", JSON.writeValueAsString(change))));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "rachel"), "POST", "/api/access/requests", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("rachel"), "POST", "/api/changes", "application/json", JSON.writeValueAsString(change))));
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("rachel"), "POST", "/api/access/requests", "application/json",
         "{\"entitlements\": [\"ERP-GL/GL_READ_ONLY\"], \"justification\": \"Month-end reporting\"}")));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/security/credentials", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("sam"), "POST", "/api/security/credentials", "application/json",
         "{\"name\": \"fuzz\", \"scopes\": [\"scim\"], \"expiresAt\": \""
         + org.itgc.support.TestClock.now().plus(java.time.Duration.ofDays(30)) + "\"}")));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/users", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("sam"), "POST", "/api/users", "application/json",
         "{\"username\": \"fuzz.user\", \"displayName\": \"Fuzz User\", \"email\": \"fuzz@example.com\","
         + " \"password\": \"a-long-fuzz-password-1\", \"roles\": [\"auditor\"]}")));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sam"), "POST", "/api/access/revocations", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("sam"), "POST", "/api/access/revocations", "application/json",
         "{\"identityId\": \"E9403\", \"reason\": \"sod-remediation\"}")));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "sofia"), "POST", "/api/continuity/backups", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("sofia"), "POST", "/api/continuity/backups", "application/json",
         "{\"systemId\": \"PAYROLL\", \"takenAt\": \"2026-07-01T12:00:00Z\", \"location\": \"vault://payroll\","
         + " \"sizeBytes\": 1000, \"checksum\": \"" + "ab".repeat(32) + "\", \"rowCount\": 5000}")));
-    bodies.add(() -> mutateUnchecked(() -> mutate(Http.as(port, "dmitri"), "POST", "/api/changes/deployments", "application/json",
+    bodies.add(() -> mutateUnchecked(() -> mutate(session("dmitri"), "POST", "/api/changes/deployments", "application/json",
         "{\"systemId\": \"ERP-GL\", \"repository\": \"acme/erp-gl\", \"reference\": \"deploy-fuzz\","
         + " \"deployedBy\": \"dmitri\", \"commits\": [\"c0ffee0000000000000000000000000000000000\"],"
         + " \"environment\": \"production\"}")));
     inParallel(bodies);
     fuzzWebhooks();
     // a campaign with a name longer than its column: refused naming the field, and no campaign started
-    var longName = send(Http.as(port, "grace"), "POST", "/api/certifications", "application/json",
+    var longName = send(session("grace"), "POST", "/api/certifications", "application/json",
         JSON.writeValueAsString(Map.of("name", "n".repeat(1_000_000))));
     if (longName == null || longName.status() != 400 || !longName.body().contains("\"name\"")) {
       failures.add("a campaign name of 1,000,000 characters was not refused naming the field: " + longName);
@@ -353,7 +357,7 @@ class FuzzOwnContextIT {
    * changes.
    */
   private void fuzzImports() {
-    Http sam = Http.as(port, "sam");
+    Http sam = session("sam");
     String header = "employeeId,name,email,managerId,department,job,status,hireDate,terminationDate,userName\n";
     String stored = sam.get("/api/access/identities/E1001").body();
     List<String> files = List.of("", "\u0000\u0001\u0002", header, header + "E1001,Rachel\u0000Null,r@example.com,"
@@ -526,6 +530,28 @@ class FuzzOwnContextIT {
     }
   }
 
+  /**
+   * The signed-in session of {@code user} for {@code /api}: one login with password and TOTP, then the session cookie
+   * and CSRF token on every request, as the portal's pages send them. (HTTP Basic costs a BCrypt check per request,
+   * which made this suite take minutes.) The endpoints see the same user and roles either way.
+   */
+  private Http session(String user) {
+    return sessions.computeIfAbsent(user, u -> {
+      Http http = org.itgc.support.WebSession.signedIn(port, u).http();
+      assertSessionWorks(u, http);
+      return http;
+    });
+  }
+
+  /**
+   * A state-changing request to an address no endpoint has: 404 from a live session whose CSRF token is accepted (a
+   * missing or wrong token is a 403, a lost session a 401 or 403), so that the fuzz answers are the endpoints' own.
+   */
+  private static void assertSessionWorks(String user, Http http) {
+    var answer = http.send("POST", "/api/fuzz-session-probe", "application/json", "{}");
+    assertThat(answer.status()).as("%s's session passes the login and the CSRF check: %s", user, answer).isEqualTo(404);
+  }
+
   private Http clientFor(String pattern, HandlerMethod handler) {
     if (pattern.startsWith("/scim")) {
       return Http.bearer(port, "demo-scim-token");
@@ -539,11 +565,11 @@ class FuzzOwnContextIT {
       while (role.find()) {
         String user = USER_OF_ROLE.get(role.group(1));
         if (user != null) {
-          return Http.as(port, user);
+          return session(user);
         }
       }
     }
-    return Http.as(port, "rachel");
+    return session("rachel");
   }
 
   private static String encode(String value) {

@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** A small HTTP client for integration tests: as a user (HTTP Basic) or anonymous, JSON in and out. */
+/**
+ * A small HTTP client for integration tests: as a user (HTTP Basic, or a signed-in browser session, see
+ * {@link WebSession#http()}) or anonymous, JSON in and out.
+ */
 public final class Http {
 
   public static final String DEMO_PASSWORD = "Itgc-Demo-2026!";
@@ -19,10 +22,25 @@ public final class Http {
 
   private final String base;
   private final String authorization;
+  /** Headers every request carries besides Authorization (a session's cookie and CSRF token). */
+  private final java.util.Map<String, String> headers;
 
   private Http(String base, String authorization) {
+    this(base, authorization, java.util.Map.of());
+  }
+
+  private Http(String base, String authorization, java.util.Map<String, String> headers) {
     this.base = base;
     this.authorization = authorization;
+    this.headers = headers;
+  }
+
+  /**
+   * A client that rides a signed-in browser session: its cookie and its CSRF token (in the header the portal's pages
+   * name) on every request, as the portal's pages send them; no password is checked per request.
+   */
+  static Http session(int port, String cookie, String csrfHeader, String csrfToken) {
+    return new Http("http://localhost:" + port, null, java.util.Map.of("Cookie", cookie, csrfHeader, csrfToken));
   }
 
   public static Http anonymous(int port) {
@@ -122,6 +140,7 @@ public final class Http {
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
+    headers.forEach(builder::header);
     return builder;
   }
 

@@ -57,6 +57,27 @@ public final class WebSession {
     return session;
   }
 
+  private static final Pattern META_CSRF = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"");
+  private static final Pattern META_CSRF_HEADER = Pattern.compile("<meta name=\"_csrf_header\" content=\"([^\"]+)\"");
+
+  /**
+   * An {@link Http} client of {@code /api} that rides this signed-in session: its session cookie, and the CSRF token
+   * of a portal page in the header that page names, as the portal's pages send state-changing requests. No password
+   * is checked per request (HTTP Basic costs a BCrypt check each time); the session's own login had both factors.
+   */
+  public Http http() {
+    var page = get("/app");
+    org.assertj.core.api.Assertions.assertThat(page.status()).as("the portal's home page").isEqualTo(200);
+    Matcher token = META_CSRF.matcher(page.body());
+    Matcher header = META_CSRF_HEADER.matcher(page.body());
+    org.assertj.core.api.Assertions.assertThat(token.find() && header.find()).as("the page names its CSRF token")
+        .isTrue();
+    String cookie = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+        .map(java.net.HttpCookie::toString).findFirst().orElseThrow(() -> new AssertionError("no session cookie"));
+    return Http.session(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), cookie, header.group(1),
+        token.group(1));
+  }
+
   public Page get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
