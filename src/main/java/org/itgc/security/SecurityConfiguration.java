@@ -44,9 +44,23 @@ public class SecurityConfiguration {
   static final String CAMUNDA_LOGOUT = "/camunda/api/admin/auth/user/default/logout";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
+  /**
+   * Spring's delegating encoder (new hashes {@code {bcrypt}}, stored ones by their prefix), with the bcrypt cost
+   * {@code itgc.security.bcrypt-strength}: Spring's 10 unless set. The build's tests set the minimum, 4 (see
+   * {@code itgc.test.argLine} in {@code pom.xml}): their thousands of HTTP Basic requests each check a password, and they
+   * test who may do what, not the cost of guessing a password; the benchmarks keep 10.
+   */
   @Bean
-  PasswordEncoder passwordEncoder() {
-    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  PasswordEncoder passwordEncoder(@Value("${itgc.security.bcrypt-strength:10}") int bcryptStrength) {
+    if (bcryptStrength == 10) {
+      return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+    // the same encoders as Spring's factory for the ids this engine stores ({bcrypt}, and {noop} for accounts that
+    // have no password: a random value nobody knows)
+    var encoders = Map.<String, PasswordEncoder>of("bcrypt",
+        new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(bcryptStrength),
+        "noop", org.springframework.security.crypto.password.NoOpPasswordEncoder.getInstance());
+    return new org.springframework.security.crypto.password.DelegatingPasswordEncoder("bcrypt", encoders);
   }
 
   /**
