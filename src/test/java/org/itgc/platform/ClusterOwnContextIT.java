@@ -85,7 +85,15 @@ class ClusterOwnContextIT {
         String nodeNameB = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
         try (var load = new ChangeLoad(2, "rachel", ports::get)) {
           load.awaitAcknowledged(20, Duration.ofMinutes(2));
-          Thread.sleep(12_000); // a few SoD scan slots and timer firings with both nodes up
+          // a few SoD scan slots and timer firings with both nodes up (polled for, not slept: once both nodes took
+          // changes, at least three firings ran and two scheduled scans are done)
+          HistoryService historyB = b.getBean(HistoryService.class);
+          awaitCondition("both nodes took changes, 3 timer firings and 2 SoD scans ran with both nodes up",
+              Instant.now().plusSeconds(120), () -> load.acknowledged().stream().map(ChangeLoad.Acknowledged::port)
+                  .distinct().count() == 2
+                  && historyB.createHistoricJobLogQuery().processDefinitionKey("it-ticker").successLog().count() >= 3
+                  && jdbc.queryForObject("select count(*) from scheduled_run where job = 'sod-scan' and outcome = 'done'",
+                      Integer.class) >= 2);
           assertThat(load.acknowledged().stream().map(ChangeLoad.Acknowledged::port).distinct())
               .as("both nodes took changes").hasSize(2);
           a.kill();
@@ -93,7 +101,17 @@ class ClusterOwnContextIT {
           ports.set(new int[] {portB});
           int atKill = load.acknowledged().size();
           load.awaitAcknowledged(atKill + 15, Duration.ofMinutes(2));
-          Thread.sleep(Math.max(0, Duration.between(Instant.now(), killed.plusSeconds(25)).toMillis()));
+          // until B has taken the timer over (A's lock expired) and finished three scheduled slots alone, which the
+          // assertions below check (polled for, not slept; at least 16 s after the kill, as its slots need; a slot
+          // counts once its outcome is written, so that no scan is caught half-way)
+          Instant afterKillFrom = killed.plusSeconds(12);
+          awaitCondition("the timer fired on B after the kill and three scans ran after it",
+              killed.plusSeconds(120), () -> Instant.now().isAfter(killed.plusSeconds(16))
+                  && historyB.createHistoricProcessInstanceQuery().processDefinitionKey("it-ticker")
+                      .startedAfter(java.util.Date.from(afterKillFrom)).count() > 0
+                  && jdbc.queryForObject("select count(*) from scheduled_run where job = 'sod-scan' and slot > ?"
+                      + " and outcome is not null",
+                      Integer.class, Timestamp.from(killed.plusSeconds(1))) >= 3);
           load.close();
           acknowledged = load.acknowledged();
           System.out.printf("CLUSTER %d changes acknowledged (%d by B after A was killed); answers %s%n",
@@ -158,6 +176,19 @@ class ClusterOwnContextIT {
         a.close();
       }
     }
+  }
+
+  /** Polls a condition every 250 ms until it holds; fails naming it after the deadline. */
+  private static void awaitCondition(String what, Instant deadline, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("not within the time allowed: " + what);
+      }
+      Thread.sleep(250);
+    }
+    System.out.printf("CLUSTER waited %.1f s until %s%n", (System.nanoTime() - start) / 1e9, what);
   }
 
   /** The project's config folder with the SoD scan every five seconds (the shipped schedule is nightly). */
