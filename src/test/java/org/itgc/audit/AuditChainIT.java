@@ -43,6 +43,9 @@ class AuditChainIT {
   Path backup;
   Path checkpoints;
   long checkpointSeq;
+  /** One PostgreSQL for the copies: the backup restored once into database {@code pristine}, each copy made from it. */
+  EmbeddedPostgres copies;
+  int copiesMade;
 
   @BeforeAll
   void sealAndCopy() throws Exception {
@@ -63,18 +66,41 @@ class AuditChainIT {
     }
     backup = EngineBackup.write(dataSource, Files.createTempDirectory(Path.of("target"), "audit-copy-"),
         Clock.systemUTC(), json).file();
+    // restored once (each test used to start a PostgreSQL of its own and restore the whole backup into it); every
+    // test tampers with a database of its own, created from this one (CREATE DATABASE ... TEMPLATE copies it whole)
+    copies = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory(Path.of("target"), "audit-copies-"))
+        .setCleanDataDirectory(true).start();
+    try (var connection = copies.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+      statement.execute("create database pristine");
+    }
+    assertThat(EngineRestore.restore(backup, copies.getDatabase("postgres", "pristine")).complete()).isTrue();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  void stopCopies() throws Exception {
+    if (copies != null) {
+      copies.close();
+    }
+  }
+
+  /** A new database holding exactly the restored copy: its name. */
+  private synchronized String newCopy() throws Exception {
+    String name = "copy_" + (++copiesMade);
+    try (var connection = copies.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+      statement.execute("create database " + name + " template pristine");
+    }
+    return name;
   }
 
   private AuditVerifier.Result verifyTamperedCopy(Consumer<JdbcTemplate> tamper) throws Exception {
-    Path directory = Files.createTempDirectory(Path.of("target"), "audit-tamper-");
-    try (var copy = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
-      assertThat(EngineRestore.restore(backup, copy.getPostgresDatabase()).complete()).isTrue();
-      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
-          copy.getPostgresDatabase().getConnection(), true));
+    DataSource copy = copies.getDatabase("postgres", newCopy());
+    try (var connection = copy.getConnection()) {
+      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection,
+          true));
       attacker.execute("set session_replication_role = replica");
       tamper.accept(attacker);
-      return AuditVerifier.verify(copy.getPostgresDatabase(), checkpoints, sealer.trustedFingerprints());
     }
+    return AuditVerifier.verify(copy, checkpoints, sealer.trustedFingerprints());
   }
 
   private long sealedEvent(JdbcTemplate db, long seq) {
@@ -146,24 +172,23 @@ class AuditChainIT {
 
   @Test
   void theCommandLineVerifierGivesTheSameVerdict() throws Exception {
-    Path directory = Files.createTempDirectory(Path.of("target"), "audit-cli-");
-    try (var copy = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start()) {
-      assertThat(EngineRestore.restore(backup, copy.getPostgresDatabase()).complete()).isTrue();
-      String url = copy.getJdbcUrl("postgres", "postgres");
-      var printed = new java.io.ByteArrayOutputStream();
-      int exit = AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
-          new java.io.PrintStream(printed, true));
-      assertThat(printed.toString()).startsWith("AUDIT TRAIL VERIFIED");
-      assertThat(exit).isZero();
-      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(
-          copy.getPostgresDatabase().getConnection(), true));
+    String name = newCopy();
+    String url = copies.getJdbcUrl("postgres", name);
+    var printed = new java.io.ByteArrayOutputStream();
+    int exit = AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
+        new java.io.PrintStream(printed, true));
+    assertThat(printed.toString()).startsWith("AUDIT TRAIL VERIFIED");
+    assertThat(exit).isZero();
+    try (var connection = copies.getDatabase("postgres", name).getConnection()) {
+      var attacker = new JdbcTemplate(new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection,
+          true));
       attacker.execute("set session_replication_role = replica");
       attacker.update("update audit_event set outcome = 'DENIED' where id = ?", sealedEvent(attacker, 2));
-      printed.reset();
-      assertThat(AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
-          new java.io.PrintStream(printed, true))).isEqualTo(1);
-      assertThat(printed.toString()).contains("NOT VERIFIED at sequence 2");
     }
+    printed.reset();
+    assertThat(AuditVerifier.run(new String[] {url, "postgres", "", checkpoints.toString(), sealer.key().fingerprint()},
+        new java.io.PrintStream(printed, true))).isEqualTo(1);
+    assertThat(printed.toString()).contains("NOT VERIFIED at sequence 2");
   }
 
   @Test
