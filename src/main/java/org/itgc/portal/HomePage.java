@@ -46,7 +46,8 @@ class HomePage {
 
   @GetMapping("/app")
   String home(@ModelAttribute("me") Me me, Model model) {
-    var groups = me.roles().stream().map(Role::groupId).toList();
+    // a list Camunda may add to: with a candidate user, the query merges that user's own groups into this one
+    var groups = new java.util.ArrayList<>(me.roles().stream().map(Role::groupId).toList());
     var mine = tasks.createTaskQuery().active().or().taskAssignee(me.name()).taskCandidateUser(me.name());
     var query = (groups.isEmpty() ? mine : mine.taskCandidateGroupIn(groups)).endOr().orderByTaskCreateTime().desc();
     long count = query.count();
