@@ -222,10 +222,7 @@ public class LogQueries {
     if (all == null || all.length != 32 * leafCount || leafIndex < 0 || leafIndex >= leafCount) {
       return null;
     }
-    List<byte[]> hashes = new ArrayList<>(leafCount);
-    for (int i = 0; i < leafCount; i++) {
-      hashes.add(java.util.Arrays.copyOfRange(all, 32 * i, 32 * i + 32));
-    }
+    List<byte[]> hashes = Merkle.split(all, leafCount);
     return new PathNodes(hashes.get(leafIndex), Merkle.path(hashes, leafIndex));
   }
 

@@ -168,11 +168,7 @@ class LogStore {
       long firstRecordId, long lastRecordId, long auditEventId, byte[] tree) {
 
     List<byte[]> leafHashes() {
-      List<byte[]> hashes = new ArrayList<>(leafCount);
-      for (int i = 0; i < leafCount; i++) {
-        hashes.add(java.util.Arrays.copyOfRange(leaves, 32 * i, 32 * i + 32));
-      }
-      return hashes;
+      return Merkle.split(leaves, leafCount);
     }
   }
 

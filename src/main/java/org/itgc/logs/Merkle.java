@@ -29,6 +29,18 @@ public final class Merkle {
     return digest.digest(right);
   }
 
+  /** Leaf hashes stored one after another (32 bytes each, {@code count} of them), as a list. */
+  public static List<byte[]> split(byte[] packed, int count) {
+    if (packed.length != 32 * count) {
+      throw new IllegalArgumentException(packed.length + " bytes are not " + count + " hashes");
+    }
+    List<byte[]> hashes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      hashes.add(java.util.Arrays.copyOfRange(packed, 32 * i, 32 * i + 32));
+    }
+    return hashes;
+  }
+
   /** The root of the leaf hashes {@code leaves} (at least one). */
   public static byte[] root(List<byte[]> leaves) {
     if (leaves.isEmpty()) {

@@ -78,8 +78,7 @@ public final class PgCopy {
       connection.unwrap(PGConnection.class).getCopyAPI()
           .copyIn("copy " + table + " (" + columns + ") from stdin", new StringReader(text.toString()));
     } catch (SQLException e) {
-      throw new org.springframework.dao.DataIntegrityViolationException("COPY into " + table + " failed: "
-          + e.getMessage(), e);
+      throw new org.springframework.jdbc.UncategorizedSQLException("COPY into " + table, null, e);
     } catch (IOException e) {
       throw new IllegalStateException("COPY into " + table + " failed", e);
     } finally {
