@@ -381,7 +381,13 @@ class AccessLifecycleIT {
         try {
           managementService.executeJob(job.getId());
         } catch (org.camunda.bpm.engine.OptimisticLockingException e) {
-          // the job executor ran it at the same moment and has not committed yet: the next round looks again
+          // the job executor ran it at the same moment and has not committed yet: the next round looks again, after
+          // giving it the time to commit
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
         } catch (org.camunda.bpm.engine.ProcessEngineException e) {
           // the job executor may have taken it first (it runs once either way); anything else is a failure
           if (managementService.createJobQuery().jobId(job.getId()).executable().count() > 0) {
