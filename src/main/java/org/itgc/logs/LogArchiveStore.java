@@ -70,6 +70,7 @@ class LogArchiveStore {
   long unsealed(YearMonth month) {
     return jdbc.queryForObject("""
         select count(*) from logs_record r where r.occurred_at >= ? and r.occurred_at < ?
+          and r.batch_id is null
           and not exists (select 1 from logs_seal s where s.record_id = r.id and s.occurred_at = r.occurred_at)
         """, Long.class, start(month), end(month));
   }
@@ -105,7 +106,7 @@ class LogArchiveStore {
 
   /** The batches that hold records of the month. */
   List<Long> batchIds(YearMonth month) {
-    return jdbc.queryForList("select distinct batch_id from logs_seal where occurred_at >= ? and occurred_at < ? "
+    return jdbc.queryForList("select distinct batch_id from logs_sealed where occurred_at >= ? and occurred_at < ? "
         + "order by 1", Long.class, start(month), end(month));
   }
 
@@ -113,16 +114,17 @@ class LogArchiveStore {
   void eachSealed(YearMonth month, Consumer<LogStore.Stored> each) {
     jdbc.query(con -> {
       PreparedStatement ps = con.prepareStatement("""
-          select r.*, s.batch_id, s.leaf_index from logs_record r
-            join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
-          where r.occurred_at >= ? and r.occurred_at < ? order by r.id
-          """);
+          select r.*, %s from logs_record r
+            left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
+          where r.occurred_at >= ? and r.occurred_at < ? and (r.batch_id is not null or s.batch_id is not null)
+          order by r.id
+          """.formatted(LogStore.PLACE));
       ps.setFetchSize(5_000);
       ps.setTimestamp(1, start(month));
       ps.setTimestamp(2, end(month));
       return ps;
     }, rs -> {
-      each.accept(new LogStore.Stored(LogStore.record(rs), rs.getLong("batch_id"), rs.getInt("leaf_index")));
+      each.accept(LogStore.stored(rs));
     });
   }
 

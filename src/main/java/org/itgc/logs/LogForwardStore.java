@@ -67,8 +67,9 @@ class LogForwardStore {
         """, destination, owner, Timestamp.from(now)).isEmpty();
   }
 
+  // every sealed record's place (logs_sealed: in its row or, sealed from the queue, in logs_seal)
   private static final String AFTER_CURSOR = """
-      from logs_seal s
+      from logs_sealed s
         join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
         join logs_batch b on b.id = s.batch_id
       where (s.batch_id, s.leaf_index) > (?, ?) and r.status = any(?)

@@ -1,6 +1,7 @@
 package org.itgc.logs;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +49,24 @@ class LogIngest {
     List<LogRecord> records = received.stream().map(mapper::map).toList();
     int[] queued = new int[1];
     List<LogRecord> stored = transactions.execute(status -> {
-      List<LogRecord> in = store.insert(records);
+      List<LogRecord> in = store.withIds(records);
       Map<Optional<String>, List<LogRecord>> bySystem = new LinkedHashMap<>();
       for (LogRecord r : in) {
         bySystem.computeIfAbsent(Optional.ofNullable(r.system()), s -> new ArrayList<>()).add(r);
       }
       List<LogRecord> waiting = new ArrayList<>();
+      Map<Long, LogStore.Place> places = new HashMap<>();
       bySystem.forEach((system, group) -> {
         if (group.size() >= inlineSealMin) {
-          sealer.sealInline(system.orElse(null), group);
+          List<LogStore.Place> sealed = sealer.sealInline(system.orElse(null), group);
+          for (int i = 0; i < group.size(); i++) {
+            places.put(group.get(i).id(), sealed.get(i));
+          }
         } else {
           waiting.addAll(group);
         }
       });
+      store.insert(in, places);
       store.queue(waiting);
       queued[0] = waiting.size();
       return in;

@@ -83,15 +83,20 @@ public class LogSealer implements SmartLifecycle {
 
   /**
    * Seals records that arrived together in the transaction that stores them (a request of many events: no queue, no
-   * reading back), in batches of at most {@code batch-size}; returns the batches. The caller's transaction commits
-   * records, batches and the roots' audit events together.
+   * reading back), in batches of at most {@code batch-size}; returns each record's place, in the records' order, for
+   * the caller to store with the records ({@link LogStore#insert}). The caller's transaction commits records, batches
+   * and the roots' audit events together.
    */
-  List<Long> sealInline(String system, List<LogRecord> records) {
-    List<Long> batches = new ArrayList<>();
+  List<LogStore.Place> sealInline(String system, List<LogRecord> records) {
+    List<LogStore.Place> places = new ArrayList<>(records.size());
     for (int from = 0; from < records.size(); from += batchSize) {
-      batches.add(seal(system, records.subList(from, Math.min(records.size(), from + batchSize)), false));
+      List<LogRecord> batch = records.subList(from, Math.min(records.size(), from + batchSize));
+      long id = seal(system, batch, false);
+      for (int i = 0; i < batch.size(); i++) {
+        places.add(new LogStore.Place(id, i));
+      }
     }
-    return batches;
+    return places;
   }
 
   private long seal(String system, List<LogRecord> records, boolean fromQueue) {

@@ -40,8 +40,11 @@ class LogStore {
     this.clock = clock;
   }
 
-  /** Stores the records (by COPY; ids are given here) and counts them; returns them with their ids. */
-  List<LogRecord> insert(List<LogRecord> records) {
+  /** A record's place in its sealed batch. */
+  record Place(long batchId, int leafIndex) {}
+
+  /** The records with their ids (from the records' sequence, in order), their months' partitions made. */
+  List<LogRecord> withIds(List<LogRecord> records) {
     if (records.isEmpty()) {
       return records;
     }
@@ -49,19 +52,38 @@ class LogStore {
         .toList());
     List<Long> ids = jdbc.queryForList("select nextval('logs_record_id_seq') from generate_series(1, ?)", Long.class,
         records.size());
-    List<LogRecord> stored = new ArrayList<>(records.size());
+    List<LogRecord> numbered = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
-      stored.add(records.get(i).withId(ids.get(i)));
+      numbered.add(records.get(i).withId(ids.get(i)));
+    }
+    return numbered;
+  }
+
+  /**
+   * Stores records that have their ids ({@link #withIds}) by COPY, each with its place in a batch when it was sealed
+   * in this transaction ({@code places} by record id; the others wait in the sealer's queue), and counts them.
+   */
+  void insert(List<LogRecord> stored, Map<Long, Place> places) {
+    if (stored.isEmpty()) {
+      return;
     }
     PgCopy rows = new PgCopy(stored.size() * 600);
     for (LogRecord r : stored) {
+      Place place = places.get(r.id());
       rows.number(r.id()).time(r.occurredAt()).time(r.receivedAt()).text(r.system()).text(r.protocol())
           .text(r.status().value()).text(r.reason()).text(r.actor()).text(r.action()).text(r.objectType())
           .text(r.objectId()).text(r.beforeJson()).text(r.afterJson()).text(r.sourceAddress()).text(r.peerAddress())
-          .bytes(r.raw()).endRow();
+          .bytes(r.raw());
+      if (place == null) {
+        rows.text(null).text(null);
+      } else {
+        rows.number(place.batchId()).number(place.leafIndex());
+      }
+      rows.endRow();
     }
     rows.into(jdbc.getDataSource(), "logs_record", "id, occurred_at, received_at, system_id, protocol, status, reason, "
-        + "actor, action, object_type, object_id, before_json, after_json, source_address, peer_address, raw");
+        + "actor, action, object_type, object_id, before_json, after_json, source_address, peer_address, raw, "
+        + "batch_id, leaf_index");
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Instant> last = new TreeMap<>();
     for (LogRecord r : stored) {
@@ -87,7 +109,6 @@ class LogStore {
           }
           ps.setTimestamp(6, Timestamp.from(last.get(key)));
         });
-    return stored;
   }
 
   /** Puts stored records in the sealer's queue. */
@@ -177,8 +198,9 @@ class LogStore {
   }
 
   /**
-   * Stores a sealed batch and its records' places in it, puts its mapped records in the watcher's queue, and, when
-   * they came {@code fromQueue}, takes them off the sealer's.
+   * Stores a sealed batch and puts it in the watcher's queue when it holds mapped records. Records sealed {@code
+   * fromQueue} (stored earlier) get their places in {@code logs_seal} and leave the sealer's queue; records sealed
+   * inline carry their places in their own rows ({@link #insert}), written by the caller in the same transaction.
    */
   void saveBatch(Batch batch, List<LogRecord> records, boolean fromQueue) {
     jdbc.update("""
@@ -187,19 +209,19 @@ class LogStore {
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, batch.id(), batch.system(), Timestamp.from(batch.sealedAt()), batch.leafCount(), batch.root(),
         batch.leaves(), batch.firstRecordId(), batch.lastRecordId(), batch.auditEventId(), batch.tree());
-    PgCopy seals = new PgCopy(records.size() * 56);
-    PgCopy unwatched = new PgCopy(records.size() * 48);
-    for (int i = 0; i < records.size(); i++) {
-      LogRecord r = records.get(i);
-      seals.number(r.id()).time(r.occurredAt()).number(batch.id()).number(i).endRow();
-      // mapped records wait for the watcher (dmn/log-watch.dmn), in the transaction that seals them
-      if (r.status() == LogRecord.Status.MAPPED) {
-        unwatched.number(r.id()).time(r.occurredAt()).text(r.system()).endRow();
-      }
+    // the batch's mapped records wait for the watcher (dmn/log-watch.dmn), queued in the transaction that seals them
+    long mapped = records.stream().filter(r -> r.status() == LogRecord.Status.MAPPED).count();
+    if (mapped > 0) {
+      jdbc.update("insert into logs_watch_queue (batch_id, system_id, records) values (?, ?, ?)", batch.id(),
+          batch.system(), (int) mapped);
     }
-    seals.into(jdbc.getDataSource(), "logs_seal", "record_id, occurred_at, batch_id, leaf_index");
-    unwatched.into(jdbc.getDataSource(), "logs_unwatched", "record_id, occurred_at, system_id");
     if (fromQueue) {
+      PgCopy seals = new PgCopy(records.size() * 56);
+      for (int i = 0; i < records.size(); i++) {
+        LogRecord r = records.get(i);
+        seals.number(r.id()).time(r.occurredAt()).number(batch.id()).number(i).endRow();
+      }
+      seals.into(jdbc.getDataSource(), "logs_seal", "record_id, occurred_at, batch_id, leaf_index");
       jdbc.update(con -> {
         PreparedStatement ps = con.prepareStatement("delete from logs_unsealed where record_id = any(?)");
         ps.setArray(1, con.createArrayOf("bigint", records.stream().map(LogRecord::id).toArray()));
@@ -207,7 +229,6 @@ class LogStore {
       });
     }
   }
-
 
   /** The batches whole: leaves and, where kept, trees. */
   List<Batch> batches(java.util.Collection<Long> ids) {
@@ -288,25 +309,32 @@ class LogStore {
 
   // ---- queries
 
+  /**
+   * The columns of a record's place ({@code seal_batch}, {@code seal_leaf}) in a query of {@code logs_record r left
+   * join logs_seal s}: its own row's for a record sealed as it was stored, logs_seal's for one sealed from the queue.
+   */
+  static final String PLACE = "coalesce(r.batch_id, s.batch_id) as seal_batch, "
+      + "coalesce(r.leaf_index, s.leaf_index) as seal_leaf";
+
   /** A record with its place in a sealed batch (null while it waits for the sealer). */
   record Stored(LogRecord record, Long batchId, Integer leafIndex) {}
 
   List<Stored> byObject(String type, String id, Instant from, Instant to, int limit) {
     return jdbc.query("""
-        select r.*, s.batch_id, s.leaf_index from logs_record r
+        select r.*, %s from logs_record r
           left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
         where r.object_type = ? and r.object_id = ? and r.occurred_at >= ? and r.occurred_at < ?
         order by r.occurred_at, r.id limit ?
-        """, (rs, i) -> stored(rs), type, id, Timestamp.from(from), Timestamp.from(to), limit);
+        """.formatted(PLACE), (rs, i) -> stored(rs), type, id, Timestamp.from(from), Timestamp.from(to), limit);
   }
 
   List<Stored> byActor(String actor, Instant from, Instant to, int limit) {
     return jdbc.query("""
-        select r.*, s.batch_id, s.leaf_index from logs_record r
+        select r.*, %s from logs_record r
           left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
         where r.actor = ? and r.occurred_at >= ? and r.occurred_at < ?
         order by r.occurred_at, r.id limit ?
-        """, (rs, i) -> stored(rs), actor, Timestamp.from(from), Timestamp.from(to), limit);
+        """.formatted(PLACE), (rs, i) -> stored(rs), actor, Timestamp.from(from), Timestamp.from(to), limit);
   }
 
   /** The newest unmapped or quarantined records of a system (null: the quarantine), for the sources' page. */
@@ -327,10 +355,11 @@ class LogStore {
             : rs.getTimestamp("last_received_at").toInstant()));
   }
 
-  private static Stored stored(ResultSet rs) throws SQLException {
-    long batch = rs.getLong("batch_id");
+  /** A row of a query that selects {@link #PLACE}. */
+  static Stored stored(ResultSet rs) throws SQLException {
+    long batch = rs.getLong("seal_batch");
     Long batchId = rs.wasNull() ? null : batch;
-    int index = rs.getInt("leaf_index");
+    int index = rs.getInt("seal_leaf");
     Integer leafIndex = rs.wasNull() ? null : index;
     return new Stored(record(rs), batchId, leafIndex);
   }

@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>silence: a system of config/log-sources.yaml that has sent nothing for longer than its {@code expectEvery}
  *       (counted from its last record received, or from when the engine began to watch it) is one LG-01 exception per
  *       silent period, mailed to its owners; when it sends again the period is closed and audited.</li>
- *   <li>rules: each mapped event the sealer has sealed since (queue {@code logs_unwatched}) is given to the latest
+ *   <li>rules: each mapped event sealed since (queue {@code logs_watch_queue}, by sealed batch) is given to the latest
  *       version of {@code dmn/log-watch.dmn} with inputs the server computes ({@link LogWatchFacts}); each rule that
  *       fires is recorded once per rule, system, actor, object and hour (repeats counted), and the first raises a
  *       control exception of the control the rule names, mailed to the system's owners and the security admins, and
@@ -155,7 +155,7 @@ public class LogWatch implements SmartLifecycle {
     int[] totals = new int[3];
     while (true) {
       int[] batch = transactions.execute(status -> watchBatch());
-      if (batch == null || batch[0] == 0) {
+      if (batch == null || batch[3] == 0) {
         break;
       }
       for (int i = 0; i < 3; i++) {
@@ -172,10 +172,11 @@ public class LogWatch implements SmartLifecycle {
 
   private int[] watchBatch() {
     store.lockWatcher();
-    List<LogRecord> records = store.unwatched(WATCH_BATCH);
-    if (records.isEmpty()) {
-      return new int[3];
+    LogWatchStore.Unwatched queued = store.unwatched(WATCH_BATCH);
+    if (queued.batchIds().isEmpty()) {
+      return new int[4];
     }
+    List<LogRecord> records = queued.records();
     LogWatchDecision.Parsed version = decision.current();
     LogWatchFacts.Batch lookups = facts.batch(records);
     Instant now = clock.instant();
@@ -202,8 +203,8 @@ public class LogWatch implements SmartLifecycle {
     if (!repeats.isEmpty()) {
       store.repeated(repeats.keySet().stream().map(seen::get).toList(), List.copyOf(repeats.values()));
     }
-    store.watched(records.stream().map(LogRecord::id).toList());
-    return new int[] {records.size(), fired, raised};
+    store.watched(queued.batchIds());
+    return new int[] {records.size(), fired, raised, queued.batchIds().size()};
   }
 
   private LogWatchStore.Firing firing(LogRecord r, LogWatchDecision.Fired rule, Map<String, Object> inputs,

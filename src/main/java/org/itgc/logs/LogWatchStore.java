@@ -66,38 +66,56 @@ class LogWatchStore {
 
   // ---- the rules' queue and firings
 
-  /** The oldest mapped records waiting for the watcher, at most {@code limit}, in id order. */
-  List<LogRecord> unwatched(int limit) {
-    record Key(long id, Instant occurredAt) {}
-    List<Key> keys = jdbc.query("select record_id, occurred_at from logs_unwatched order by record_id limit ?",
-        (rs, i) -> new Key(rs.getLong(1), rs.getTimestamp(2).toInstant()), limit);
-    if (keys.isEmpty()) {
-      return List.of();
+  /** Sealed batches waiting for the watcher, and their mapped records in seal order. */
+  record Unwatched(List<Long> batchIds, List<LogRecord> records) {}
+
+  /**
+   * The oldest sealed batches waiting for the watcher, whole, as many as hold about {@code limit} mapped records (at
+   * least one batch), with those records in seal order.
+   */
+  Unwatched unwatched(int limit) {
+    List<Long> batches = new java.util.ArrayList<>();
+    int[] total = new int[1];
+    jdbc.query("select batch_id, records from logs_watch_queue order by batch_id limit ?", rs -> {
+      if (batches.isEmpty() || total[0] + rs.getInt(2) <= limit) {
+        batches.add(rs.getLong(1));
+        total[0] += rs.getInt(2);
+      }
+    }, Math.max(1, limit));
+    if (batches.isEmpty()) {
+      return new Unwatched(List.of(), List.of());
     }
-    Instant from = keys.stream().map(Key::occurredAt).min(java.util.Comparator.naturalOrder()).orElseThrow();
-    Instant to = keys.stream().map(Key::occurredAt).max(java.util.Comparator.naturalOrder()).orElseThrow();
-    return jdbc.query(con -> {
-      var ps = con.prepareStatement(
-          "select * from logs_record where id = any(?) and occurred_at between ? and ? order by id");
-      ps.setArray(1, con.createArrayOf("bigint", keys.stream().map(Key::id).toArray()));
-      ps.setTimestamp(2, Timestamp.from(from));
-      ps.setTimestamp(3, Timestamp.from(to));
+    // a batch's places are in its records' rows (sealed as they were stored) or in logs_seal (sealed from the queue)
+    List<LogRecord> records = jdbc.query(con -> {
+      var ps = con.prepareStatement("""
+          select * from (
+            select r.*, r.batch_id as seal_batch, r.leaf_index as seal_leaf from logs_record r
+              where r.batch_id = any(?) and r.status = 'mapped'
+            union all
+            select r.*, s.batch_id, s.leaf_index from logs_seal s
+              join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
+              where s.batch_id = any(?) and r.status = 'mapped'
+          ) sealed order by seal_batch, seal_leaf""");
+      var ids = con.createArrayOf("bigint", batches.toArray());
+      ps.setArray(1, ids);
+      ps.setArray(2, ids);
       return ps;
     }, (rs, i) -> LogStore.record(rs));
+    return new Unwatched(batches, records);
   }
 
-  /** Takes records off the watcher's queue. */
-  void watched(List<Long> ids) {
+  /** Takes batches off the watcher's queue. */
+  void watched(List<Long> batchIds) {
     jdbc.update(con -> {
-      var ps = con.prepareStatement("delete from logs_unwatched where record_id = any(?)");
-      ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+      var ps = con.prepareStatement("delete from logs_watch_queue where batch_id = any(?)");
+      ps.setArray(1, con.createArrayOf("bigint", batchIds.toArray()));
       return ps;
     });
   }
 
-  /** How many records wait for the watcher. */
+  /** How many mapped records wait for the watcher. */
   long waiting() {
-    return jdbc.queryForObject("select count(*) from logs_unwatched", Long.class);
+    return jdbc.queryForObject("select coalesce(sum(records), 0) from logs_watch_queue", Long.class);
   }
 
   /** The times of the failed logins of an actor on a system that occurred in [from, to], oldest first. */

@@ -132,7 +132,7 @@ class LogForwardIT {
     assertThat(doc.get("objectId").asText()).isEqualTo("FWD-2");
     assertThat(doc.get("status").asText()).isEqualTo("mapped");
     Map<String, Object> seal = jdbc.queryForMap("select s.batch_id, s.leaf_index, b.root, b.leaf_count, "
-        + "b.audit_event_id from logs_seal s join logs_batch b on b.id = s.batch_id where s.record_id = ?",
+        + "b.audit_event_id from logs_sealed s join logs_batch b on b.id = s.batch_id where s.record_id = ?",
         ids.get(2));
     assertThat(doc.at("/seal/batchId").asLong()).isEqualTo(((Number) seal.get("batch_id")).longValue());
     assertThat(doc.at("/seal/leafIndex").asInt()).isEqualTo(((Number) seal.get("leaf_index")).intValue());
@@ -156,6 +156,31 @@ class LogForwardIT {
     assertThat(s.get("delivered").asLong()).isGreaterThanOrEqualTo(6);
     assertThat(s.hasNonNull("lastError")).isFalse();
     assertThat(s.get("url").asText()).doesNotContain(ForwardDestinationsInitializer.PASSWORD);
+
+    // a request of many events is sealed as it is stored (each place in its record's row, not in logs_seal): its
+    // records are forwarded like the sealer's, each once with its own place, and after those sealed before them
+    List<Long> many = ingest(150);
+    List<Long> few = ingest(4);
+    drain(OS);
+    assertThat(jdbc.queryForObject("select count(*) from logs_record where id between ? and ? and actor like 'fwd-%' "
+        + "and batch_id is not null", Long.class, many.get(0), many.get(149))).isEqualTo(150L);
+    assertThat(jdbc.queryForObject("select count(*) from logs_record where id between ? and ? and actor like 'fwd-%' "
+        + "and batch_id is not null", Long.class, few.get(0), few.get(3))).as("sealed from the queue").isZero();
+    for (Long id : concat(many, few)) {
+      assertThat(store.attempts().get(id.toString())).as("record " + id).isEqualTo(1);
+      Map<String, Object> place = jdbc.queryForMap("select batch_id, leaf_index from logs_sealed where record_id = ?",
+          id);
+      JsonNode forwarded = store.documents.get(id.toString());
+      assertThat(forwarded.at("/seal/batchId").asLong()).isEqualTo(((Number) place.get("batch_id")).longValue());
+      assertThat(forwarded.at("/seal/leafIndex").asInt()).isEqualTo(((Number) place.get("leaf_index")).intValue());
+    }
+    assertThat(status(OS).get("delivered").asLong()).isGreaterThanOrEqualTo(160);
+  }
+
+  private static List<Long> concat(List<Long> a, List<Long> b) {
+    List<Long> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   @Test
@@ -262,7 +287,7 @@ class LogForwardIT {
       }
     }
     // every record the engine sealed for ERP-GL is in the store exactly once (a map keyed by _id), none missing
-    List<String> sealed = jdbc.queryForList("select s.record_id::text from logs_seal s join logs_batch b "
+    List<String> sealed = jdbc.queryForList("select s.record_id::text from logs_sealed s join logs_batch b "
         + "on b.id = s.batch_id where b.system_id = 'ERP-GL' and s.record_id not in (select record_id from "
         + "logs_forward_dead_letter where destination = ?)", String.class, OS);
     assertThat(store.documents.keySet()).containsAll(sealed);

@@ -136,8 +136,8 @@ class LogIngestBenchmark {
     long unsealed = jdbc.queryForObject("select count(*) from logs_unsealed where record_id between ? and ?",
         Long.class, firstId, lastId);
     long sealed = jdbc.queryForObject("""
-        select count(*) from logs_record r join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
-        where r.id between ? and ? and r.system_id = 'ERP-GL' and r.status = 'mapped' and r.actor like ?
+        select count(*) from logs_record r left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
+        where (r.batch_id is not null or s.batch_id is not null) and r.id between ? and ? and r.system_id = 'ERP-GL' and r.status = 'mapped' and r.actor like ?
         """, Long.class, firstId, lastId, "bench-" + run + "-%");
     if (failures > 0 || sealed != EVENTS || unsealed != 0) {
       throw new AssertionError("stored and sealed " + sealed + " of " + EVENTS + " (" + unsealed
@@ -174,7 +174,7 @@ class LogIngestBenchmark {
       for (int i = 0; i < QUERIES; i++) {
         long s = System.nanoTime();
         jdbc.queryForList("""
-            select r.*, s.batch_id, s.leaf_index from logs_record r
+            select r.*, coalesce(r.batch_id, s.batch_id), coalesce(r.leaf_index, s.leaf_index) from logs_record r
               left join logs_seal s on s.record_id = r.id and s.occurred_at = r.occurred_at
             where r.object_type = 'invoice' and r.object_id = ? and r.occurred_at >= ?::timestamptz
               and r.occurred_at < ?::timestamptz order by r.occurred_at, r.id
@@ -219,8 +219,8 @@ class LogIngestBenchmark {
     // 4. the watcher, over the newest 20,000 of the events (its rounds run hourly in tests, so the round is called
     // here; the older events leave its queue unwatched, as it is their rate that is measured, not their findings)
     long queued = unwatched();
-    jdbc.update("delete from logs_unwatched where record_id < (select min(record_id) from (select record_id from "
-        + "logs_unwatched order by record_id desc limit 20000) newest)");
+    jdbc.update("delete from logs_watch_queue where batch_id < (select min(batch_id) from (select batch_id from "
+        + "logs_watch_queue order by batch_id desc limit ?) newest)", Math.max(1, 20_000 / PER_REQUEST));
     long measured = unwatched();
     long watchStart = System.nanoTime();
     var round = watch.watchNew();
@@ -320,7 +320,7 @@ class LogIngestBenchmark {
   }
 
   private long unwatched() {
-    return jdbc.queryForObject("select count(*) from logs_unwatched", Long.class);
+    return jdbc.queryForObject("select coalesce(sum(records), 0) from logs_watch_queue", Long.class);
   }
 
   private static int count(String text, String what) {

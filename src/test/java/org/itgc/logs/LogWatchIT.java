@@ -310,5 +310,22 @@ class LogWatchIT {
 
     // a second round finds nothing new: each event is judged once
     assertThat(watch.watchNew().events()).isZero();
+
+    // a request of many events is sealed as it is stored (no sealer round): the watcher judges it all the same
+    List<ErpGlLogGenerator.Activity> many = new ArrayList<>();
+    for (int i = 0; i < 149; i++) {
+      many.add(act(hour.plusSeconds(1_000 + i), "E2004", "VIEW", "invoice", "INV-W-" + (100 + i), null, null));
+    }
+    many.add(act(hour.plusSeconds(1_200), "E2003", "VIEW", "vendor-bank-account", "V-200", null, null));
+    var bulk = Http.anonymous(port).send("POST", "/services/collector/event", "application/json",
+        ErpGlLogGenerator.hecBody(many), Map.of("Authorization", "Splunk " + erpToken));
+    assertThat(bulk.status()).as(bulk.toString()).isEqualTo(200);
+    assertThat(jdbc.queryForObject("select coalesce(sum(records), 0) from logs_watch_queue", Long.class))
+        .as("one sealed batch of 150 mapped events waits").isEqualTo(150L);
+    var bulkRound = watch.watchNew();
+    assertThat(bulkRound.events()).isEqualTo(150);
+    assertThat(fired("E2003")).contains("LW-SENSITIVE-READ vendor-bank-account/V-200 LG-01");
+    assertThat(fired("E2004")).isEmpty();
+    assertThat(watch.watchNew().events()).isZero();
   }
 }
