@@ -153,11 +153,13 @@ class LogIngestBenchmark {
     long total = jdbc.queryForObject("select count(*) from logs_record", Long.class);
     System.out.printf("""
         BENCHMARK log ingestion: %,d ERP-GL events of a quarter over HEC (%,d events a request, %d shippers), mapped,
-          stored and sealed (%,d batches, each root an audit event), on %d cores
+          stored and sealed (%,d batches, each root an audit event), on %d cores; the database's fsync %s,
+          synchronous_commit %s, full_page_writes %s
           baseline  COPY of %,d such rows into logs_record: %.1f s, %,.0f rows/s
           engine    %.1f s, %,.0f events/s overall (%.2f of the baseline's rate); slowest 10 s window %s; all sealed
                     when the last answer came
-        """, EVENTS, PER_REQUEST, SHIPPERS, batches, Runtime.getRuntime().availableProcessors(), COPY_ROWS,
+        """, EVENTS, PER_REQUEST, SHIPPERS, batches, Runtime.getRuntime().availableProcessors(), setting("fsync"),
+        setting("synchronous_commit"), setting("full_page_writes"), COPY_ROWS,
         copySeconds, copyRate, storedSeconds, EVENTS / storedSeconds, EVENTS / storedSeconds / copyRate,
         Double.isNaN(slowest) ? "n/a (under 10 s)" : String.format("%,.0f events/s", slowest));
 
@@ -276,8 +278,10 @@ class LogIngestBenchmark {
   private String hecEvent(long i) {
     String action = ACTIONS[(int) (i % ACTIONS.length)];
     Instant at = at(i);
+    int millis = at.getNano() / 1_000_000;
+    // as a shipper writes it, without parsing a format per event
     StringBuilder e = new StringBuilder(300).append("{\"time\":").append(at.getEpochSecond()).append('.')
-        .append(String.format(Locale.ROOT, "%03d", at.getNano() / 1_000_000))
+        .append(millis < 100 ? "0" : "").append(millis < 10 ? "0" : "").append(millis)
         .append(",\"host\":\"erp-gl-app-01\",\"source\":\"erp-gl:audit\",\"sourcetype\":\"erp:audit\",\"event\":{")
         .append("\"user\":\"bench-").append(run).append('-').append(i % actors).append("\",\"action\":\"")
         .append(action).append('"');
@@ -317,6 +321,10 @@ class LogIngestBenchmark {
         copy.copyIn("copy logs_record (" + columns + ") from stdin", (Reader) new java.io.StringReader(text.toString()));
       }
     }
+  }
+
+  private String setting(String name) {
+    return jdbc.queryForObject("select current_setting(?)", String.class, name);
   }
 
   private long unwatched() {
