@@ -14,16 +14,29 @@ import org.itgc.platform.Hashes;
  */
 public final class Merkle {
 
+  /**
+   * A SHA-256 digest per thread, reused: {@code MessageDigest.getInstance} is a provider lookup and a new engine, and
+   * sealing asks for one per leaf and per inner node (about two per record). It is reset when taken, so that a hash
+   * that failed half way (a null argument) leaves nothing behind for the next one.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashes::sha256Digest);
+
   private Merkle() {}
 
+  private static MessageDigest sha256() {
+    MessageDigest digest = SHA256.get();
+    digest.reset();
+    return digest;
+  }
+
   public static byte[] leafHash(byte[] leaf) {
-    MessageDigest digest = Hashes.sha256Digest();
+    MessageDigest digest = sha256();
     digest.update((byte) 0x00);
     return digest.digest(leaf);
   }
 
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest digest = Hashes.sha256Digest();
+    MessageDigest digest = sha256();
     digest.update((byte) 0x01);
     digest.update(left);
     return digest.digest(right);

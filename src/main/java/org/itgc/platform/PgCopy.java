@@ -5,7 +5,6 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HexFormat;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -17,7 +16,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  */
 public final class PgCopy {
 
-  private static final HexFormat HEX = HexFormat.of();
+  private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
   private final StringBuilder text;
   private boolean lineStart = true;
   private int rows;
@@ -31,7 +30,7 @@ public final class PgCopy {
     if (value == null) {
       text.append("\\N");
     } else {
-      text.append(escape(value));
+      escapeInto(text, value);
     }
     return this;
   }
@@ -44,7 +43,13 @@ public final class PgCopy {
 
   /** A timestamptz, as ISO-8601 in UTC (microseconds are kept, finer digits rounded by the database). */
   public PgCopy time(Instant value) {
-    return value == null ? text(null) : text(value.toString());
+    if (value == null) {
+      return text(null);
+    }
+    separate();
+    // ISO-8601 as Instant.toString writes it, which never needs escaping
+    text.append(IsoInstant.format(value));
+    return this;
   }
 
   public PgCopy bytes(byte[] value) {
@@ -52,7 +57,12 @@ public final class PgCopy {
     if (value == null) {
       text.append("\\N");
     } else {
-      text.append("\\\\x").append(HEX.formatHex(value));
+      // two backslashes (one escaped) and bytea's hex form, digit by digit into the rows: no String per value
+      text.ensureCapacity(text.length() + 3 + 2 * value.length);
+      text.append("\\\\x");
+      for (byte b : value) {
+        text.append(HEX_DIGITS[(b >> 4) & 0xF]).append(HEX_DIGITS[b & 0xF]);
+      }
     }
     return this;
   }
@@ -66,6 +76,11 @@ public final class PgCopy {
 
   public int rows() {
     return rows;
+  }
+
+  /** The rows' text as written so far (for tests). */
+  String written() {
+    return text.toString();
   }
 
   /** {@code copy <table> (<columns>) from stdin} with the rows written, on the transaction's connection. */
@@ -88,7 +103,58 @@ public final class PgCopy {
 
   /** A text value escaped for COPY's text format. */
   public static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    int first = firstSpecial(value);
+    if (first < 0) {
+      return value;
+    }
+    StringBuilder escaped = new StringBuilder(value.length() + 16);
+    escapeFrom(escaped, value, first);
+    return escaped.toString();
+  }
+
+  /**
+   * {@link #escape} appended to {@code out} in one pass (every text value of every row goes through here): most values
+   * hold none of the four characters and are appended as they are.
+   */
+  private static void escapeInto(StringBuilder out, String value) {
+    int first = firstSpecial(value);
+    if (first < 0) {
+      out.append(value);
+    } else {
+      escapeFrom(out, value, first);
+    }
+  }
+
+  /** The index of the first backslash, tab, newline or carriage return, or -1. */
+  private static int firstSpecial(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Appends the value, its characters from {@code first} on escaped (the ones before need no escaping). */
+  private static void escapeFrom(StringBuilder out, String value, int first) {
+    out.append(value, 0, first);
+    int plain = first;
+    for (int i = first; i < value.length(); i++) {
+      char c = value.charAt(i);
+      char escape = switch (c) {
+        case '\\' -> '\\';
+        case '\t' -> 't';
+        case '\n' -> 'n';
+        case '\r' -> 'r';
+        default -> 0;
+      };
+      if (escape != 0) {
+        out.append(value, plain, i).append('\\').append(escape);
+        plain = i + 1;
+      }
+    }
+    out.append(value, plain, value.length());
   }
 
   private void separate() {
