@@ -82,6 +82,23 @@ final class HecBody {
     }
   }
 
+  /**
+   * Whether the body, read as UTF-8, is blank ({@link String#isBlank}): decided on the bytes while they are ASCII, so
+   * that a body of events (which starts with a brace) is not decoded whole only to find its first character; a body
+   * whose first non-blank byte is not ASCII is decoded as before.
+   */
+  static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b < 0) {
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank();
+      }
+      if (!Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Item rest(byte[] body, long from, String reason) {
     int start = (int) Math.max(0, Math.min(from, body.length));
     while (start < body.length && Character.isWhitespace(body[start])) {

@@ -89,7 +89,7 @@ class HecController {
       return refusal(request, HttpStatus.PAYLOAD_TOO_LARGE, 6, "Invalid data format",
           "The body is larger than " + maxBody + " bytes: send fewer events per request.");
     }
-    if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (HecBody.isBlank(body)) {
       return refusal(request, HttpStatus.BAD_REQUEST, 5, "No data", "The body holds no event.");
     }
     List<HecBody.Item> items = HecBody.parse(body, json);

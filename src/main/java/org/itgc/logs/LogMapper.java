@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import org.springframework.stereotype.Component;
 
@@ -129,7 +128,7 @@ class LogMapper {
         time = Instant.ofEpochSecond(seconds.longValue(),
             seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
       } else if (node.isTextual()) {
-        time = OffsetDateTime.parse(node.asText()).toInstant();
+        time = Rfc3339.parse(node.asText());
       } else {
         throw new Unmapped("occurredAt (" + path + ") is neither epoch seconds nor an RFC 3339 date-time");
       }

@@ -59,4 +59,25 @@ class HecBodyTest {
   void anEmptyBodyHasNoEvents() {
     assertThat(HecBody.parse("  \n".getBytes(StandardCharsets.UTF_8), json)).isEmpty();
   }
+
+  @Test
+  void blankAsTheDecodedBodyWouldBe() {
+    String[] bodies = {"", " ", "\t\r\n \u000b\f\u001c\u001d\u001e\u001f", "{}", "  {\"event\": 1}", "x",
+        "\u2003\u3000 \u2028", " \u2003x", "\u00a0", " \u00e9", "\u0000", " \n\u0085"};
+    for (String body : bodies) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(HecBody.isBlank(bytes)).as("'%s'", body).isEqualTo(body.isBlank());
+    }
+    assertThat(HecBody.isBlank(new byte[] {' ', (byte) 0xff, ' '})).isFalse();
+    java.util.Random random = new java.util.Random(1L);
+    byte[] alphabet = {' ', '\t', '\n', '\r', 0x0b, 0x0c, 0x1c, 0x1f, 0x00, 'a', '{', (byte) 0xe2, (byte) 0x80,
+        (byte) 0x83, (byte) 0xc2, (byte) 0xa0, (byte) 0xe3};
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[random.nextInt(6)];
+      for (int j = 0; j < bytes.length; j++) {
+        bytes[j] = alphabet[random.nextInt(random.nextBoolean() ? 6 : alphabet.length)];
+      }
+      assertThat(HecBody.isBlank(bytes)).isEqualTo(new String(bytes, StandardCharsets.UTF_8).isBlank());
+    }
+  }
 }
