@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -16,7 +17,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  */
 public final class PgCopy {
 
-  private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+  private static final HexFormat HEX = HexFormat.of();
   private final StringBuilder text;
   private boolean lineStart = true;
   private int rows;
@@ -57,12 +58,8 @@ public final class PgCopy {
     if (value == null) {
       text.append("\\N");
     } else {
-      // two backslashes (one escaped) and bytea's hex form, digit by digit into the rows: no String per value
-      text.ensureCapacity(text.length() + 3 + 2 * value.length);
-      text.append("\\\\x");
-      for (byte b : value) {
-        text.append(HEX_DIGITS[(b >> 4) & 0xF]).append(HEX_DIGITS[b & 0xF]);
-      }
+      // HexFormat's whole-array form: measured faster than appending the digits to the builder one by one
+      text.append("\\\\x").append(HEX.formatHex(value));
     }
     return this;
   }
