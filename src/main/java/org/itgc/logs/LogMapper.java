@@ -101,8 +101,8 @@ class LogMapper {
   }
 
   /**
-   * The names of a path, as {@code path.split("\\.")} gives them (empty names inside kept, trailing ones dropped), split
-   * once per path: the paths are the mappings' few, and splitting them anew was a tenth of ingestion's CPU. Past
+   * The names of a path, as {@code path.split("\\.")} gives them (empty names inside kept, trailing ones dropped),
+   * split once per path: the paths are the mappings' few, and splitting them anew was a tenth of ingestion's CPU. Past
    * {@value #MAX_CACHED_PATHS} paths (which mappings never have) they are split each time rather than kept. The
    * array answered may be shared: not to be changed.
    */
