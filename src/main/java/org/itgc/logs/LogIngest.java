@@ -1,7 +1,7 @@
 package org.itgc.logs;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,22 +51,26 @@ class LogIngest {
     List<LogRecord> stored = transactions.execute(status -> {
       List<LogRecord> in = store.withIds(records);
       Map<Optional<String>, List<LogRecord>> bySystem = new LinkedHashMap<>();
-      for (LogRecord r : in) {
-        bySystem.computeIfAbsent(Optional.ofNullable(r.system()), s -> new ArrayList<>()).add(r);
+      Map<Optional<String>, List<Integer>> positions = new LinkedHashMap<>();
+      for (int i = 0; i < in.size(); i++) {
+        Optional<String> system = Optional.ofNullable(in.get(i).system());
+        bySystem.computeIfAbsent(system, s -> new ArrayList<>()).add(in.get(i));
+        positions.computeIfAbsent(system, s -> new ArrayList<>()).add(i);
       }
       List<LogRecord> waiting = new ArrayList<>();
-      Map<Long, LogStore.Place> places = new HashMap<>();
+      LogStore.Place[] places = new LogStore.Place[in.size()];
       bySystem.forEach((system, group) -> {
         if (group.size() >= inlineSealMin) {
           List<LogStore.Place> sealed = sealer.sealInline(system.orElse(null), group);
+          List<Integer> at = positions.get(system);
           for (int i = 0; i < group.size(); i++) {
-            places.put(group.get(i).id(), sealed.get(i));
+            places[at.get(i)] = sealed.get(i);
           }
         } else {
           waiting.addAll(group);
         }
       });
-      store.insert(in, places);
+      store.insert(in, Arrays.asList(places));
       store.queue(waiting);
       queued[0] = waiting.size();
       return in;

@@ -117,6 +117,24 @@ class LogMapper {
     return names;
   }
 
+  private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+      100_000_000L, 1_000_000_000L};
+
+  /**
+   * Epoch seconds with a fraction as an instant: whole seconds toward zero, the fraction's first nine digits as
+   * nanoseconds. For the usual shape (at most 18 digits, at most 9 after the point) in long arithmetic: the general
+   * way (BigDecimal's remainder and point moves, a long division each) was a fifth of mapping's CPU.
+   */
+  static Instant epochSeconds(BigDecimal seconds) {
+    int scale = seconds.scale();
+    if (scale >= 0 && scale <= 9 && seconds.precision() <= 18) {
+      long unscaled = seconds.unscaledValue().longValue();
+      long unit = POWERS_OF_TEN[scale];
+      return Instant.ofEpochSecond(unscaled / unit, unscaled % unit * POWERS_OF_TEN[9 - scale]);
+    }
+    return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+  }
+
   private static Instant time(JsonNode node, String path, Instant receivedAt) {
     if (node == null) {
       throw new Unmapped("occurredAt (" + path + ") is missing");
@@ -124,9 +142,7 @@ class LogMapper {
     Instant time;
     try {
       if (node.isNumber() || node.isTextual() && EPOCH_SECONDS.matcher(node.asText()).matches()) {
-        BigDecimal seconds = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
-        time = Instant.ofEpochSecond(seconds.longValue(),
-            seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+        time = epochSeconds(node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText()));
       } else if (node.isTextual()) {
         time = Rfc3339.parse(node.asText());
       } else {

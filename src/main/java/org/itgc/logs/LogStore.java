@@ -48,8 +48,16 @@ class LogStore {
     if (records.isEmpty()) {
       return records;
     }
-    ensureMonths(records.stream().map(r -> YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC))).distinct()
-        .toList());
+    java.util.LinkedHashSet<YearMonth> wanted = new java.util.LinkedHashSet<>();
+    YearMonth previous = null;
+    for (LogRecord r : records) {
+      YearMonth month = month(r.occurredAt());
+      if (!month.equals(previous)) {
+        wanted.add(month);
+        previous = month;
+      }
+    }
+    ensureMonths(List.copyOf(wanted));
     List<Long> ids = jdbc.queryForList("select nextval('logs_record_id_seq') from generate_series(1, ?)", Long.class,
         records.size());
     List<LogRecord> numbered = new ArrayList<>(records.size());
@@ -59,17 +67,25 @@ class LogStore {
     return numbered;
   }
 
+  /** The month (UTC) of an instant, by day arithmetic rather than through a zoned date-time per record. */
+  static YearMonth month(Instant instant) {
+    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond(), 86_400L));
+    return YearMonth.of(day.getYear(), day.getMonth());
+  }
+
   /**
    * Stores records that have their ids ({@link #withIds}) by COPY, each with its place in a batch when it was sealed
-   * in this transaction ({@code places} by record id; the others wait in the sealer's queue), and counts them.
+   * in this transaction ({@code places}, in the records' order; null for those that wait in the sealer's queue), and
+   * counts them.
    */
-  void insert(List<LogRecord> stored, Map<Long, Place> places) {
+  void insert(List<LogRecord> stored, List<Place> places) {
     if (stored.isEmpty()) {
       return;
     }
     PgCopy rows = new PgCopy(stored.size() * 600);
-    for (LogRecord r : stored) {
-      Place place = places.get(r.id());
+    for (int i = 0; i < stored.size(); i++) {
+      LogRecord r = stored.get(i);
+      Place place = places.get(i);
       rows.number(r.id()).time(r.occurredAt()).time(r.receivedAt()).text(r.system()).text(r.protocol())
           .text(r.status().value()).text(r.reason()).text(r.actor()).text(r.action()).text(r.objectType())
           .text(r.objectId()).text(r.beforeJson()).text(r.afterJson()).text(r.sourceAddress()).text(r.peerAddress())
