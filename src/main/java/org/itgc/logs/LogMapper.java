@@ -135,6 +135,20 @@ class LogMapper {
     return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
   }
 
+  /**
+   * HEC's usual time, {@code <seconds>.<milliseconds>} (Jackson reads it as a double), as an instant without the
+   * double's decimal text and BigDecimal arithmetic: when the double is the one nearest to a whole number of
+   * milliseconds in this century, that number; otherwise null (the general way). Seconds with at most 3 decimals and
+   * at most 13 digits are 15 significant digits or fewer, which a double holds exactly enough to give them back.
+   */
+  static Instant wholeMillis(double seconds) {
+    if (!(seconds >= 946_684_800d && seconds < 4_102_444_800d)) {
+      return null;
+    }
+    long millis = Math.round(seconds * 1000d);
+    return millis / 1000d == seconds ? Instant.ofEpochMilli(millis) : null;
+  }
+
   private static Instant time(JsonNode node, String path, Instant receivedAt) {
     if (node == null) {
       throw new Unmapped("occurredAt (" + path + ") is missing");
@@ -142,7 +156,9 @@ class LogMapper {
     Instant time;
     try {
       if (node.isNumber() || node.isTextual() && EPOCH_SECONDS.matcher(node.asText()).matches()) {
-        time = epochSeconds(node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText()));
+        Instant millis = node.isDouble() ? wholeMillis(node.doubleValue()) : null;
+        time = millis != null ? millis
+            : epochSeconds(node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText()));
       } else if (node.isTextual()) {
         time = Rfc3339.parse(node.asText());
       } else {

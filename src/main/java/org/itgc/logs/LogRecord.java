@@ -187,7 +187,8 @@ public record LogRecord(long id, Instant occurredAt, Instant receivedAt, String 
       return 20;
     }
     int length = value < 0 ? 2 : 1;
-    for (long v = Math.abs(value); v >= 10; v /= 10) {
+    long v = Math.abs(value);
+    for (long bound = 10; v >= bound && length < (value < 0 ? 20 : 19); bound *= 10) {
       length++;
     }
     return length;

@@ -84,6 +84,8 @@ public class EmbeddedPostgresConfiguration {
         // financial systems' logs arrive at tens of thousands of records a second: checkpoints (and the full page
         // images that follow each) every 4 GB of WAL rather than the default 1 GB (docs/logs.md, "Measured")
         .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("shared_buffers", "1GB")
+        .setServerConfig("wal_buffers", "16MB")
         .start();
   }
 

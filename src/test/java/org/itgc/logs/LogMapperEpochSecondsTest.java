@@ -37,6 +37,27 @@ class LogMapperEpochSecondsTest {
         Instant.ofEpochSecond(1_780_000_000L, 123_456_789));
   }
 
+  @Test
+  void wholeMillisecondsOfADoubleAreTheDecimalsSent() {
+    Random random = new Random(1905);
+    for (int i = 0; i < 200_000; i++) {
+      long millis = 946_684_800_000L + (long) (random.nextDouble() * 3_155_760_000_000L);
+      String sent = (millis / 1000) + "." + String.format(java.util.Locale.ROOT, "%03d", millis % 1000);
+      double parsed = Double.parseDouble(sent);
+      // what the mapper stores: the instant truncated to microseconds, the same by either way
+      assertThat(LogMapper.wholeMillis(parsed)).as(sent).isEqualTo(Instant.ofEpochMilli(millis));
+      assertThat(general(BigDecimal.valueOf(parsed)).truncatedTo(java.time.temporal.ChronoUnit.MICROS)).as(sent)
+          .isEqualTo(Instant.ofEpochMilli(millis));
+    }
+    // not a whole millisecond, or outside this century: the general way
+    assertThat(LogMapper.wholeMillis(1780000000.1234)).isNull();
+    assertThat(LogMapper.wholeMillis(1780000000.123456)).isNull();
+    assertThat(LogMapper.wholeMillis(12.5)).isNull();
+    assertThat(LogMapper.wholeMillis(Double.NaN)).isNull();
+    assertThat(LogMapper.wholeMillis(Double.POSITIVE_INFINITY)).isNull();
+    assertThat(LogMapper.wholeMillis(5_000_000_000d)).isNull();
+  }
+
   /** The instant, or the class of what was thrown (out of Instant's range: the mapper's caller says unmapped). */
   private static Object outcome(java.util.function.Supplier<Instant> of) {
     try {
