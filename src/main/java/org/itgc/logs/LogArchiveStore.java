@@ -106,7 +106,7 @@ class LogArchiveStore {
 
   /** The batches that hold records of the month. */
   List<Long> batchIds(YearMonth month) {
-    return jdbc.queryForList("select distinct batch_id from logs_sealed where occurred_at >= ? and occurred_at < ? "
+    return jdbc.queryForList("select distinct batch_id from " + LogStore.SEALED + " s where occurred_at >= ? and occurred_at < ? "
         + "order by 1", Long.class, start(month), end(month));
   }
 

@@ -67,15 +67,15 @@ class LogForwardStore {
         """, destination, owner, Timestamp.from(now)).isEmpty();
   }
 
-  // every sealed record's place (logs_sealed: in its row or, sealed from the queue, in logs_seal)
+  // every sealed record's place (in its row or, sealed from the queue, in logs_seal)
   private static final String AFTER_CURSOR = """
-      from logs_sealed s
+      from %s s
         join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
         join logs_batch b on b.id = s.batch_id
       where (s.batch_id, s.leaf_index) > (?, ?) and r.status = any(?)
         and (cardinality(?::varchar[]) = 0 or b.system_id = any(?))
         and not exists (select 1 from logs_forward_dead_letter d where d.destination = ? and d.record_id = s.record_id)
-      """;
+      """.formatted(LogStore.SEALED);
 
   /** The next sealed records for the destination after its cursor, in seal order, at most {@code limit}. */
   List<LogForwardWire.Sealed> next(LogDestinations.Destination d, long batchId, int leafIndex, int limit) {

@@ -332,6 +332,13 @@ class LogStore {
   static final String PLACE = "coalesce(r.batch_id, s.batch_id) as seal_batch, "
       + "coalesce(r.leaf_index, s.leaf_index) as seal_leaf";
 
+  /**
+   * Every sealed record's place ({@code record_id}, {@code occurred_at}, {@code batch_id}, {@code leaf_index}), as a
+   * subquery: in its own row for a record sealed as it was stored, in logs_seal for one sealed from the queue.
+   */
+  static final String SEALED = "(select id as record_id, occurred_at, batch_id, leaf_index from logs_record "
+      + "where batch_id is not null union all select record_id, occurred_at, batch_id, leaf_index from logs_seal)";
+
   /** A record with its place in a sealed batch (null while it waits for the sealer). */
   record Stored(LogRecord record, Long batchId, Integer leafIndex) {}
 

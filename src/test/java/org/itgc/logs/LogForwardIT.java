@@ -132,7 +132,7 @@ class LogForwardIT {
     assertThat(doc.get("objectId").asText()).isEqualTo("FWD-2");
     assertThat(doc.get("status").asText()).isEqualTo("mapped");
     Map<String, Object> seal = jdbc.queryForMap("select s.batch_id, s.leaf_index, b.root, b.leaf_count, "
-        + "b.audit_event_id from logs_sealed s join logs_batch b on b.id = s.batch_id where s.record_id = ?",
+        + "b.audit_event_id from " + LogStore.SEALED + " s join logs_batch b on b.id = s.batch_id where s.record_id = ?",
         ids.get(2));
     assertThat(doc.at("/seal/batchId").asLong()).isEqualTo(((Number) seal.get("batch_id")).longValue());
     assertThat(doc.at("/seal/leafIndex").asInt()).isEqualTo(((Number) seal.get("leaf_index")).intValue());
@@ -168,7 +168,7 @@ class LogForwardIT {
         + "and batch_id is not null", Long.class, few.get(0), few.get(3))).as("sealed from the queue").isZero();
     for (Long id : concat(many, few)) {
       assertThat(store.attempts().get(id.toString())).as("record " + id).isEqualTo(1);
-      Map<String, Object> place = jdbc.queryForMap("select batch_id, leaf_index from logs_sealed where record_id = ?",
+      Map<String, Object> place = jdbc.queryForMap("select batch_id, leaf_index from " + LogStore.SEALED + " s where record_id = ?",
           id);
       JsonNode forwarded = store.documents.get(id.toString());
       assertThat(forwarded.at("/seal/batchId").asLong()).isEqualTo(((Number) place.get("batch_id")).longValue());
@@ -287,7 +287,7 @@ class LogForwardIT {
       }
     }
     // every record the engine sealed for ERP-GL is in the store exactly once (a map keyed by _id), none missing
-    List<String> sealed = jdbc.queryForList("select s.record_id::text from logs_sealed s join logs_batch b "
+    List<String> sealed = jdbc.queryForList("select s.record_id::text from " + LogStore.SEALED + " s join logs_batch b "
         + "on b.id = s.batch_id where b.system_id = 'ERP-GL' and s.record_id not in (select record_id from "
         + "logs_forward_dead_letter where destination = ?)", String.class, OS);
     assertThat(store.documents.keySet()).containsAll(sealed);
