@@ -75,6 +75,13 @@ class LogArchiveStore {
         """, Long.class, start(month), end(month));
   }
 
+  /** Batches in the watcher's queue with records of the month (which leave no record unjudged when it is removed). */
+  long unwatchedBatches(YearMonth month) {
+    return jdbc.queryForObject("select count(distinct s.batch_id) from " + LogStore.SEALED + " s "
+        + "join logs_watch_queue q on q.batch_id = s.batch_id where s.occurred_at >= ? and s.occurred_at < ?",
+        Long.class, start(month), end(month));
+  }
+
   /** The live segments of the month whose records are still hot (written since its last removal), oldest first. */
   List<String> hotSegments(YearMonth month) {
     return jdbc.queryForList("select label from logs_archive_segment s where month = ? and " + LIVE + " and "

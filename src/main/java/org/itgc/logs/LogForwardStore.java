@@ -15,9 +15,28 @@ import org.springframework.stereotype.Repository;
 class LogForwardStore {
 
   private final JdbcTemplate jdbc;
+  private final org.springframework.transaction.support.TransactionTemplate ownTransaction;
 
-  LogForwardStore(JdbcTemplate jdbc) {
+  LogForwardStore(JdbcTemplate jdbc, org.springframework.transaction.PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
+    this.ownTransaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(
+        org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+  }
+
+  /**
+   * The highest batch id whose sealing transaction has ended (committed or rolled back), so that a cursor moved past
+   * it never passes a batch that commits later. Batch ids are taken in sealing transactions under the shared side of
+   * the batch-order lock ({@link LogStore#nextBatchId}); this waits for the exclusive side, in a transaction of its
+   * own that ends at once (sealing waits for it a moment, never for a delivery).
+   */
+  long horizon() {
+    Long highest = ownTransaction.execute(status -> {
+      jdbc.queryForList("select pg_advisory_xact_lock(hashtext('" + LogStore.BATCH_ORDER_LOCK + "'))");
+      return jdbc.queryForObject(
+          "select case when is_called then last_value else last_value - 1 end from logs_batch_id_seq", Long.class);
+    });
+    return highest == null ? 0 : highest;
   }
 
   /** A destination's state as stored. */
@@ -30,9 +49,9 @@ class LogForwardStore {
     long batch = 0;
     int leaf = -1;
     if (startLatest) {
-      List<Long> last = jdbc.queryForList("select max(id) from logs_batch", Long.class);
-      if (!last.isEmpty() && last.get(0) != null) {
-        batch = last.get(0);
+      long horizon = horizon();
+      if (horizon > 0) {
+        batch = horizon;
         leaf = Integer.MAX_VALUE;
       }
     }
@@ -72,18 +91,22 @@ class LogForwardStore {
       from %s s
         join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
         join logs_batch b on b.id = s.batch_id
-      where (s.batch_id, s.leaf_index) > (?, ?) and r.status = any(?)
+      where (s.batch_id, s.leaf_index) > (?, ?) and s.batch_id <= ? and r.status = any(?)
         and (cardinality(?::varchar[]) = 0 or b.system_id = any(?))
         and not exists (select 1 from logs_forward_dead_letter d where d.destination = ? and d.record_id = s.record_id)
       """.formatted(LogStore.SEALED);
 
-  /** The next sealed records for the destination after its cursor, in seal order, at most {@code limit}. */
+  /**
+   * The next sealed records for the destination after its cursor, in seal order, at most {@code limit}, of batches up
+   * to the {@link #horizon}: a batch whose sealing has not ended yet waits for the next call, with those after it.
+   */
   List<LogForwardWire.Sealed> next(LogDestinations.Destination d, long batchId, int leafIndex, int limit) {
+    long horizon = horizon();
     return jdbc.query(con -> {
       PreparedStatement ps = con.prepareStatement("select r.*, s.batch_id as seal_batch, s.leaf_index as seal_leaf, "
           + "b.leaf_count, b.root, b.audit_event_id, b.sealed_at " + AFTER_CURSOR
           + " order by s.batch_id, s.leaf_index limit ?");
-      int i = bindAfter(con, ps, d, batchId, leafIndex);
+      int i = bindAfter(con, ps, d, batchId, leafIndex, horizon);
       ps.setInt(i, limit);
       return ps;
     }, (rs, i) -> new LogForwardWire.Sealed(LogStore.record(rs), rs.getLong("seal_batch"), rs.getInt("seal_leaf"),
@@ -97,7 +120,7 @@ class LogForwardStore {
   Lag lag(LogDestinations.Destination d, long batchId, int leafIndex) {
     Long count = jdbc.query(con -> {
       PreparedStatement ps = con.prepareStatement("select count(*) " + AFTER_CURSOR);
-      bindAfter(con, ps, d, batchId, leafIndex);
+      bindAfter(con, ps, d, batchId, leafIndex, Long.MAX_VALUE);
       return ps;
     }, rs -> rs.next() ? rs.getLong(1) : 0L);
     if (count == null || count == 0) {
@@ -106,20 +129,21 @@ class LogForwardStore {
     return jdbc.query(con -> {
       PreparedStatement ps = con.prepareStatement("select r.id, r.received_at " + AFTER_CURSOR
           + " order by s.batch_id, s.leaf_index limit 1");
-      bindAfter(con, ps, d, batchId, leafIndex);
+      bindAfter(con, ps, d, batchId, leafIndex, Long.MAX_VALUE);
       return ps;
     }, rs -> rs.next() ? new Lag(count, rs.getLong(1), rs.getTimestamp(2).toInstant()) : new Lag(count, null, null));
   }
 
   private static int bindAfter(java.sql.Connection con, PreparedStatement ps, LogDestinations.Destination d,
-      long batchId, int leafIndex) throws SQLException {
+      long batchId, int leafIndex, long horizon) throws SQLException {
     ps.setLong(1, batchId);
     ps.setInt(2, leafIndex);
-    ps.setArray(3, con.createArrayOf("varchar", d.statuses().toArray()));
-    ps.setArray(4, con.createArrayOf("varchar", d.systems().toArray()));
+    ps.setLong(3, horizon);
+    ps.setArray(4, con.createArrayOf("varchar", d.statuses().toArray()));
     ps.setArray(5, con.createArrayOf("varchar", d.systems().toArray()));
-    ps.setString(6, d.name());
-    return 7;
+    ps.setArray(6, con.createArrayOf("varchar", d.systems().toArray()));
+    ps.setString(7, d.name());
+    return 8;
   }
 
   /** Records the records delivered and dead-lettered and moves the cursor past them; resets the failures. */

@@ -158,6 +158,10 @@ class LogRetention {
     if (unsealed > 0) {
       throw new NotRemovable(month, unsealed + " of its records are not sealed");
     }
+    long unwatched = store.unwatchedBatches(month);
+    if (unwatched > 0) {
+      throw new NotRemovable(month, unwatched + " of its sealed batches wait for the watcher (dmn/log-watch.dmn)");
+    }
     long records = store.records(month);
     long archived = store.archivedHot(month);
     if (archived != records) {

@@ -209,9 +209,18 @@ class LogStore {
     }
   }
 
+  /**
+   * A new batch id, taken under the shared side of the batch-order lock, which the sealing transaction holds to its
+   * end: a reader that follows batches in id order asks for the exclusive side ({@link LogForwardStore#horizon}) and
+   * so learns only ids whose transactions have ended, never one that commits later below its cursor.
+   */
   long nextBatchId() {
+    jdbc.queryForList("select pg_advisory_xact_lock_shared(hashtext('" + BATCH_ORDER_LOCK + "'))");
     return jdbc.queryForObject("select nextval('logs_batch_id_seq')", Long.class);
   }
+
+  /** The advisory lock (by its hashed name) between taking batch ids and reading batches in id order. */
+  static final String BATCH_ORDER_LOCK = "logs_batch_order";
 
   /**
    * Stores a sealed batch and puts it in the watcher's queue when it holds mapped records. Records sealed {@code

@@ -71,7 +71,8 @@ class LogWatchStore {
 
   /**
    * The oldest sealed batches waiting for the watcher, whole, as many as hold about {@code limit} mapped records (at
-   * least one batch), with those records in seal order.
+   * least one batch), with those records in seal order: from each batch's {@code from_leaf} (0 but for batches the
+   * watcher before changeset 053 had begun).
    */
   Unwatched unwatched(int limit) {
     List<Long> batches = new java.util.ArrayList<>();
@@ -90,9 +91,11 @@ class LogWatchStore {
       var ps = con.prepareStatement("""
           select * from (
             select r.*, r.batch_id as seal_batch, r.leaf_index as seal_leaf from logs_record r
+              join logs_watch_queue q on q.batch_id = r.batch_id and r.leaf_index >= q.from_leaf
               where r.batch_id = any(?) and r.status = 'mapped'
             union all
             select r.*, s.batch_id, s.leaf_index from logs_seal s
+              join logs_watch_queue q on q.batch_id = s.batch_id and s.leaf_index >= q.from_leaf
               join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
               where s.batch_id = any(?) and r.status = 'mapped'
           ) sealed order by seal_batch, seal_leaf""");

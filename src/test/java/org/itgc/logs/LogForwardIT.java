@@ -40,6 +40,7 @@ class LogForwardIT {
   @Autowired LogSealer sealer;
   @Autowired LogForwarder forwarder;
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
 
   RecordedLogStore store;
   String erpToken;
@@ -341,5 +342,65 @@ class LogForwardIT {
     for (String user : List.of("rachel", "admin")) {
       assertThat(Http.as(port, user).get("/api/logs/forwarding").status()).isEqualTo(403);
     }
+  }
+
+  @Test
+  @Order(7)
+  void aBatchThatCommitsAfterALaterOneIsStillForwarded() throws Exception {
+    // A: a few records wait in the sealer's queue, and the sealer's transaction that seals them (taking the lower batch
+    // id) stays open; B: a request of many, sealed with its request (the higher id), commits first
+    sealer.stop();
+    java.util.concurrent.CountDownLatch aSealed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch aMayCommit = new java.util.concurrent.CountDownLatch(1);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      send("fwd-late-a", 4);
+      var a = pool.submit(() -> transactions.execute(status -> {
+        List<Long> batches = sealer.sealAll();
+        aSealed.countDown();
+        try {
+          aMayCommit.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return batches;
+      }));
+      assertThat(aSealed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      send("fwd-late-b", 120);
+      // the forwarder waits for A's sealing to end rather than pass A's batch with B's
+      var round = pool.submit(() -> forwarder.forwardNow(OS));
+      Thread.sleep(500);
+      assertThat(round.isDone()).as("the forwarder waits while a lower batch is being sealed").isFalse();
+      aMayCommit.countDown();
+      List<Long> aBatches = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      round.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      drain(OS);
+      List<Long> ids = jdbc.queryForList("select id from logs_record where actor like 'fwd-late-%'", Long.class);
+      assertThat(ids).hasSize(124);
+      Long bBatch = jdbc.queryForObject("select distinct batch_id from logs_record where actor = 'fwd-late-b'",
+          Long.class);
+      assertThat(aBatches).hasSize(1).allMatch(batch -> batch < bBatch);
+      for (Long id : ids) {
+        assertThat(store.attempts().get(id.toString())).as("record " + id).isEqualTo(1);
+      }
+    } finally {
+      aMayCommit.countDown();
+      pool.shutdownNow();
+      sealer.start();
+    }
+  }
+
+  /** Sends n ERP-GL events of one person over HEC, without sealing them. */
+  private void send(String actor, int n) {
+    StringBuilder body = new StringBuilder();
+    long t = Instant.now().getEpochSecond() - 30;
+    for (int i = 0; i < n; i++) {
+      body.append("{\"time\": ").append(t + i % 20).append(", \"event\": {\"user\": \"").append(actor)
+          .append("\", \"action\": \"VIEW\", \"object\": {\"type\": \"invoice\", \"id\": \"FWD-LATE-").append(i)
+          .append("\"}}}\n");
+    }
+    var sent = Http.anonymous(port).send("POST", "/services/collector/event", "application/json", body.toString(),
+        Map.of("Authorization", "Splunk " + erpToken));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
   }
 }

@@ -42,6 +42,7 @@ class LogsArchiveIT {
   @Autowired AuditSealer auditSealer;
   @Autowired LogArchive archive;
   @Autowired LogRetention retention;
+  @Autowired LogWatch watch;
   @Autowired LogArchiveTest retrievalTest;
   @Autowired LogCarriers carriers;
   @Autowired LogStore logStore;
@@ -52,6 +53,7 @@ class LogsArchiveIT {
 
   private static final YearMonth OLD = YearMonth.now(ZoneOffset.UTC).minusMonths(5);
   private static final YearMonth UNSEALED = YearMonth.now(ZoneOffset.UTC).minusMonths(8);
+  private static final YearMonth BULK = YearMonth.now(ZoneOffset.UTC).minusMonths(7);
 
   private static Instant at(YearMonth month, int day, int minute) {
     return month.atDay(day).atTime(9, minute).toInstant(ZoneOffset.UTC);
@@ -64,7 +66,13 @@ class LogsArchiveIT {
     return issued.json().get("token").asText();
   }
 
+  /** Sends, seals and judges the events (a month leaves the hot tier only once the watcher has judged them). */
   private void send(String token, List<ErpGlLogGenerator.Activity> activities) {
+    sendUnwatched(token, activities);
+    watch.watchNew();
+  }
+
+  private void sendUnwatched(String token, List<ErpGlLogGenerator.Activity> activities) {
     var sent = Http.anonymous(port).send("POST", "/services/collector/event", "application/json",
         ErpGlLogGenerator.hecBody(activities), Map.of("Authorization", "Splunk " + token));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
@@ -239,6 +247,40 @@ class LogsArchiveIT {
     var run = Http.as(port, "admin").post("/api/logs/archive", "{}");
     assertThat(run.status()).as(run.toString()).isEqualTo(200);
     assertThat(run.json().get("hotMonths").toString()).doesNotContain(OLD.toString());
+  }
+
+  @Test
+  void aMonthOfRecordsSealedWithTheirRequestIsArchivedRemovedAndStillVerifies() throws Exception {
+    // one request of 120 events: sealed in its own transaction, each place in its record's row, none in logs_seal
+    List<ErpGlLogGenerator.Activity> many = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      many.add(new ErpGlLogGenerator.Activity(at(BULK, 3, i % 60), "arch-bulk-" + (i % 3), "VIEW", "invoice",
+          "AP-BULK-" + (i % 10), null, null, "10.7.1.1"));
+    }
+    sendUnwatched(token(), many);
+    Timestamp from = Timestamp.from(BULK.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    Timestamp to = Timestamp.from(BULK.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    assertThat(jdbc.queryForObject("select count(*) from logs_record where occurred_at >= ? and occurred_at < ? "
+        + "and batch_id is not null", Long.class, from, to)).isEqualTo(120L);
+    assertThat(jdbc.queryForObject("select count(*) from logs_seal where occurred_at >= ? and occurred_at < ?",
+        Long.class, from, to)).isZero();
+
+    assertThat(archive.archive(BULK).label()).isEqualTo(BULK.toString());
+    // nothing leaves the hot tier before the watcher has judged it
+    assertThatThrownBy(() -> retention.remove(BULK)).isInstanceOf(LogRetention.NotRemovable.class)
+        .hasMessageContaining("1 of its sealed batches wait for the watcher");
+    assertThatThrownBy(() -> new JdbcTemplate(retentionConnections.dataSource()).queryForObject(
+        "select logs_remove_month(?)", Long.class, java.sql.Date.valueOf(BULK.atDay(1)))).rootCause()
+        .hasMessageContaining("the watcher has not judged");
+    watch.watchNew();
+    assertThat(retention.remove(BULK)).as("the database counts a place in the record's row as sealed").isEqualTo(120);
+    assertThat(retention.hotMonths()).doesNotContain(BULK);
+    var answer = Http.as(port, "audrey").get("/api/logs/objects/invoice/AP-BULK-7?from=" + BULK.atDay(1) + "&to="
+        + BULK.plusMonths(1).atDay(1));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+    assertThat(answer.json().get("allVerified").asBoolean()).as(answer.body()).isTrue();
+    assertThat(answer.json().get("events")).hasSize(12).allMatch(e -> e.get("tier").asText().equals("archive"));
+    assertThat(offlineProblems(answer.json())).isEmpty();
   }
 
   @Test
