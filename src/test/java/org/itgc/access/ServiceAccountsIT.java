@@ -145,8 +145,10 @@ class ServiceAccountsIT {
     assertThat(etl.get("due").asBoolean()).isFalse();
     assertThat(Instant.parse(etl.get("nextDueAt").asText()))
         .isEqualTo(Instant.parse(etl.get("lastRotatedAt").asText()).plus(Duration.ofDays(90)));
-    String today = TestClock.today(java.time.ZoneOffset.UTC).toString();
-    String tomorrow = TestClock.today(java.time.ZoneOffset.UTC).plusDays(2).toString();
+    // dates are the business calendar's days (the API reads a date as its start there): in UTC's first hours it is
+    // still yesterday in New York
+    String today = TestClock.today(calendar.zone()).toString();
+    String tomorrow = TestClock.today(calendar.zone()).plusDays(2).toString();
     var csv = Http.as(port, "audrey").get("/api/access/service-accounts/rotations?from=" + today + "&to=" + tomorrow
         + "&format=csv");
     assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
