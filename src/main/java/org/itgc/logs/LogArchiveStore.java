@@ -113,8 +113,8 @@ class LogArchiveStore {
 
   /** The batches that hold records of the month. */
   List<Long> batchIds(YearMonth month) {
-    return jdbc.queryForList("select distinct batch_id from " + LogStore.SEALED + " s where occurred_at >= ? and occurred_at < ? "
-        + "order by 1", Long.class, start(month), end(month));
+    return jdbc.queryForList("select distinct batch_id from " + LogStore.SEALED
+        + " s where occurred_at >= ? and occurred_at < ? order by 1", Long.class, start(month), end(month));
   }
 
   /** Each sealed record of the month with its place, in id order, streaming (inside a transaction: by cursor). */

@@ -50,19 +50,17 @@ class LogIngest {
     int[] queued = new int[1];
     List<LogRecord> stored = transactions.execute(status -> {
       List<LogRecord> in = store.withIds(records);
-      Map<Optional<String>, List<LogRecord>> bySystem = new LinkedHashMap<>();
-      Map<Optional<String>, List<Integer>> positions = new LinkedHashMap<>();
+      // each system's records, by their positions in the request
+      Map<Optional<String>, List<Integer>> bySystem = new LinkedHashMap<>();
       for (int i = 0; i < in.size(); i++) {
-        Optional<String> system = Optional.ofNullable(in.get(i).system());
-        bySystem.computeIfAbsent(system, s -> new ArrayList<>()).add(in.get(i));
-        positions.computeIfAbsent(system, s -> new ArrayList<>()).add(i);
+        bySystem.computeIfAbsent(Optional.ofNullable(in.get(i).system()), s -> new ArrayList<>()).add(i);
       }
       List<LogRecord> waiting = new ArrayList<>();
       LogStore.Place[] places = new LogStore.Place[in.size()];
-      bySystem.forEach((system, group) -> {
+      bySystem.forEach((system, at) -> {
+        List<LogRecord> group = at.stream().map(in::get).toList();
         if (group.size() >= inlineSealMin) {
           List<LogStore.Place> sealed = sealer.sealInline(system.orElse(null), group);
-          List<Integer> at = positions.get(system);
           for (int i = 0; i < group.size(); i++) {
             places[at.get(i)] = sealed.get(i);
           }

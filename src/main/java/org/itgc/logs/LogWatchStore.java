@@ -86,22 +86,14 @@ class LogWatchStore {
     if (batches.isEmpty()) {
       return new Unwatched(List.of(), List.of());
     }
-    // a batch's places are in its records' rows (sealed as they were stored) or in logs_seal (sealed from the queue)
     List<LogRecord> records = jdbc.query(con -> {
       var ps = con.prepareStatement("""
-          select * from (
-            select r.*, r.batch_id as seal_batch, r.leaf_index as seal_leaf from logs_record r
-              join logs_watch_queue q on q.batch_id = r.batch_id and r.leaf_index >= q.from_leaf
-              where r.batch_id = any(?) and r.status = 'mapped'
-            union all
-            select r.*, s.batch_id, s.leaf_index from logs_seal s
-              join logs_watch_queue q on q.batch_id = s.batch_id and s.leaf_index >= q.from_leaf
-              join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
-              where s.batch_id = any(?) and r.status = 'mapped'
-          ) sealed order by seal_batch, seal_leaf""");
-      var ids = con.createArrayOf("bigint", batches.toArray());
-      ps.setArray(1, ids);
-      ps.setArray(2, ids);
+          select r.* from %s s
+            join logs_watch_queue q on q.batch_id = s.batch_id and s.leaf_index >= q.from_leaf
+            join logs_record r on r.id = s.record_id and r.occurred_at = s.occurred_at
+          where s.batch_id = any(?) and r.status = 'mapped' order by s.batch_id, s.leaf_index""".formatted(
+          LogStore.SEALED));
+      ps.setArray(1, con.createArrayOf("bigint", batches.toArray()));
       return ps;
     }, (rs, i) -> LogStore.record(rs));
     return new Unwatched(batches, records);
